@@ -1,0 +1,47 @@
+"""A local emulator of the WeChat servers (api.weixin.qq.com and api.mch.weixin.qq.com) on one
+port, speaking WeChat's wire protocol so that unmodified wechatpy works against it."""
+from dataclasses import dataclass
+
+from flask import Flask, render_template_string
+
+from . import control_routes, open_routes, pay_routes
+from .config import load_config
+from .faults import Faults
+from .notifier import Notifier
+from .state import SandboxState
+
+
+@dataclass
+class Sandbox:
+    config: dict
+    faults: Faults
+    notifier: Notifier
+    state: SandboxState
+
+
+_INDEX = """<!doctype html><meta charset="utf-8"><title>WeChat sandbox</title>
+<h1>WeChat sandbox</h1><p>appid {{ c.appid }} · mch_id {{ c.mch_id }}</p>
+<h2>Payments</h2><table border=1><tr><th>out_trade_no<th>total_fee<th>state<th>transaction_id</tr>
+{% for p in s.payments %}<tr><td>{{ p.out_trade_no }}<td>{{ p.total_fee }}<td>{{ p.trade_state }}<td>{{ p.transaction_id or "" }}</tr>{% endfor %}</table>
+<h2>Refunds</h2><table border=1><tr><th>out_refund_no<th>out_trade_no<th>refund_fee<th>status</tr>
+{% for r in s.refunds %}<tr><td>{{ r.out_refund_no }}<td>{{ r.out_trade_no }}<td>{{ r.refund_fee }}<td>{{ r.status }}</tr>{% endfor %}</table>
+<h2>Subscribe messages</h2><ul>{% for m in s.messages %}<li>{{ m.touser }} · {{ m.template_id }} · {{ m.data }}</li>{% endfor %}</ul>
+<p>Control API: <code>/__control__/…</code>, see docs/wechat-sandbox.md</p>"""
+
+
+def create_app(config: dict | None = None) -> Flask:
+    settings = load_config(config)
+    faults = Faults()
+    notifier = Notifier(settings, faults)
+    app = Flask(__name__)
+    app.extensions["wechat_sandbox"] = Sandbox(settings, faults, notifier, SandboxState(settings, notifier))
+    app.register_blueprint(open_routes.bp)
+    app.register_blueprint(pay_routes.bp)
+    app.register_blueprint(control_routes.bp)
+
+    @app.get("/")
+    def index():
+        sandbox = app.extensions["wechat_sandbox"]
+        return render_template_string(_INDEX, c=sandbox.config, s=sandbox.state.snapshot())
+
+    return app

@@ -1,0 +1,57 @@
+"""Injected failures: "the next N calls of endpoint E fail with error X"."""
+import threading
+
+ENDPOINTS = {
+    "token", "jscode2session", "subscribe_send",
+    "unifiedorder", "orderquery", "closeorder", "refund", "refundquery", "downloadbill",
+    "pay_notify", "refund_notify",
+}
+NOTIFY_ENDPOINTS = {"pay_notify", "refund_notify"}
+# "timeout": nothing is done, the caller waits timeout_sleep seconds for an empty answer.
+# "lost_reply": the call takes effect, then the caller gets the same useless answer.
+TRANSPORT_ERRORS = {"timeout", "lost_reply"}
+NOTIFY_ERRORS = {"drop", "duplicate"}
+
+
+class FaultError(ValueError):
+    pass
+
+
+class Faults:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending: dict[str, dict] = {}
+
+    def add(self, endpoint: str, error: str, times: int = 1) -> dict:
+        if endpoint not in ENDPOINTS:
+            raise FaultError(f"unknown endpoint {endpoint!r}; one of {sorted(ENDPOINTS)}")
+        if not error or not isinstance(error, str):
+            raise FaultError("error must be a WeChat error code, 'timeout' or 'lost_reply'")
+        if endpoint in NOTIFY_ENDPOINTS and error not in NOTIFY_ERRORS:
+            raise FaultError(f"{endpoint} takes 'drop' or 'duplicate'")
+        if endpoint not in NOTIFY_ENDPOINTS and error in NOTIFY_ERRORS:
+            raise FaultError(f"'{error}' only applies to pay_notify and refund_notify")
+        if not isinstance(times, int) or times < 1:
+            raise FaultError("times must be a positive integer")
+        with self._lock:
+            self._pending[endpoint] = {"endpoint": endpoint, "error": error, "times": times}
+            return dict(self._pending[endpoint])
+
+    def take(self, endpoint: str) -> str | None:
+        """The error the current call of `endpoint` must fail with, if any (uses it up)."""
+        with self._lock:
+            fault = self._pending.get(endpoint)
+            if not fault:
+                return None
+            fault["times"] -= 1
+            if fault["times"] == 0:
+                del self._pending[endpoint]
+            return fault["error"]
+
+    def list(self) -> list[dict]:
+        with self._lock:
+            return [dict(f) for f in self._pending.values()]
+
+    def clear(self):
+        with self._lock:
+            self._pending.clear()

@@ -1,0 +1,306 @@
+"""In-memory WeChat state (one process) and the rules WeChat Pay applies to it.
+
+Every method that reads or changes state holds `self.lock`; notifications are handed to the
+notifier after the lock is released, so a slow receiver never blocks the API.
+"""
+import secrets
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from .clock import SHANGHAI, utcnow
+from .notifier import payment_notification, refund_notification
+
+
+class PayError(Exception):
+    """A business failure WeChat Pay reports as result_code FAIL with err_code / err_code_des."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class NotFound(LookupError):
+    pass
+
+
+class Conflict(Exception):
+    pass
+
+
+def _digits(count: int) -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(count))
+
+
+def _int_param(params: dict, name: str) -> int:
+    value = params.get(name) or ""
+    if not value.isdigit() or int(value) <= 0:
+        raise PayError("PARAM_ERROR", f"{name}参数错误")
+    return int(value)
+
+
+@dataclass
+class Payment:
+    out_trade_no: str
+    openid: str
+    body: str
+    total_fee: int
+    trade_type: str
+    notify_url: str
+    prepay_id: str
+    attach: str | None = None
+    time_expire: datetime | None = None
+    created_at: datetime = field(default_factory=utcnow)
+    trade_state: str = "NOTPAY"
+    transaction_id: str | None = None
+    paid_at: datetime | None = None
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        for key in ("time_expire", "created_at", "paid_at"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+@dataclass
+class Refund:
+    out_refund_no: str
+    out_trade_no: str
+    transaction_id: str
+    refund_id: str
+    total_fee: int
+    refund_fee: int
+    notify_url: str | None
+    reason: str | None = None
+    status: str = "PROCESSING"
+    created_at: datetime = field(default_factory=utcnow)
+    succeeded_at: datetime | None = None
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["amount"] = self.refund_fee
+        for key in ("created_at", "succeeded_at"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+class SandboxState:
+    def __init__(self, config: dict, notifier):
+        self.config = config
+        self.notifier = notifier
+        self.lock = threading.RLock()
+        self._clear()
+
+    def _clear(self):
+        self.payments: dict[str, Payment] = {}
+        self.refunds: dict[str, Refund] = {}
+        self.access_tokens: dict[str, datetime] = {}
+        self.messages: list[dict] = []
+
+    def reset(self):
+        with self.lock:
+            self._clear()
+        self.notifier.reset()
+
+    # -- api.weixin.qq.com ---------------------------------------------------------------
+
+    def issue_access_token(self) -> tuple[str, int]:
+        token = secrets.token_urlsafe(48)
+        expires_in = int(self.config["access_token_expires_in"])
+        with self.lock:
+            self.access_tokens[token] = utcnow()
+        return token, expires_in
+
+    def is_valid_access_token(self, token: str | None) -> bool:
+        with self.lock:
+            issued = self.access_tokens.get(token or "")
+        if issued is None:
+            return False
+        return (utcnow() - issued).total_seconds() < int(self.config["access_token_expires_in"])
+
+    def record_message(self, message: dict) -> dict:
+        with self.lock:
+            entry = dict(message, msgid=int(_digits(12)), sent_at=utcnow().isoformat())
+            self.messages.append(entry)
+            return entry
+
+    # -- WeChat Pay ------------------------------------------------------------------------
+
+    def unified_order(self, params: dict) -> Payment:
+        for name in ("body", "out_trade_no", "total_fee", "notify_url", "trade_type"):
+            if not params.get(name):
+                raise PayError("LACK_PARAMS", f"缺少参数{name}")
+        total_fee = _int_param(params, "total_fee")
+        if params["trade_type"] == "JSAPI" and not params.get("openid"):
+            raise PayError("PARAM_ERROR", "trade_type=JSAPI时（即JSAPI支付），必须传openid")
+        time_expire = None
+        if params.get("time_expire"):
+            try:
+                time_expire = datetime.strptime(params["time_expire"], "%Y%m%d%H%M%S").replace(tzinfo=SHANGHAI)
+            except ValueError:
+                raise PayError("PARAM_ERROR", "time_expire参数格式错误") from None
+        with self.lock:
+            existing = self.payments.get(params["out_trade_no"])
+            if existing:
+                if existing.trade_state == "SUCCESS" or existing.trade_state == "REFUND":
+                    raise PayError("ORDERPAID", "该订单已支付")
+                if existing.trade_state == "CLOSED":
+                    raise PayError("ORDERCLOSED", "该订单已关")
+                same = (existing.body, existing.total_fee, existing.openid, existing.trade_type) == (
+                    params["body"], total_fee, params.get("openid") or "", params["trade_type"])
+                if not same:
+                    raise PayError("INVALID_REQUEST", "201 商户订单号重复")
+                return existing
+            payment = Payment(
+                out_trade_no=params["out_trade_no"],
+                openid=params.get("openid") or "",
+                body=params["body"],
+                total_fee=total_fee,
+                trade_type=params["trade_type"],
+                notify_url=params["notify_url"],
+                prepay_id="wx" + utcnow().strftime("%d%H%M%S") + secrets.token_hex(13),
+                attach=params.get("attach"),
+                time_expire=time_expire,
+            )
+            self.payments[payment.out_trade_no] = payment
+            return payment
+
+    def find_payment(self, out_trade_no: str | None = None, transaction_id: str | None = None) -> Payment:
+        with self.lock:
+            if transaction_id:
+                for payment in self.payments.values():
+                    if payment.transaction_id == transaction_id:
+                        return payment
+            elif out_trade_no and out_trade_no in self.payments:
+                return self.payments[out_trade_no]
+        raise PayError("ORDERNOTEXIST", "订单不存在")
+
+    def mark_paid(self, out_trade_no: str) -> Payment:
+        """The shopper paid (control API). Raises NotFound / Conflict."""
+        with self.lock:
+            payment = self.payments.get(out_trade_no)
+            if payment is None:
+                raise NotFound(f"no unified order {out_trade_no!r}")
+            if payment.trade_state in ("SUCCESS", "REFUND"):
+                return payment
+            if payment.trade_state == "CLOSED":
+                raise Conflict(f"order {out_trade_no!r} is closed")
+            if payment.time_expire and utcnow() > payment.time_expire:
+                raise Conflict(f"order {out_trade_no!r} expired at {payment.time_expire.isoformat()}")
+            payment.trade_state = "SUCCESS"
+            payment.transaction_id = "4200" + _digits(24)
+            payment.paid_at = utcnow()
+        self.notifier.deliver("pay_notify", payment.notify_url, payment_notification(payment, self.config),
+                              {"out_trade_no": payment.out_trade_no})
+        return payment
+
+    def close_order(self, out_trade_no: str) -> Payment:
+        with self.lock:
+            payment = self.find_payment(out_trade_no)
+            if payment.trade_state in ("SUCCESS", "REFUND"):
+                raise PayError("ORDERPAID", "订单已支付，不能发起关单")
+            if payment.trade_state == "CLOSED":
+                raise PayError("ORDERCLOSED", "订单已关闭，无法重复关闭")
+            payment.trade_state = "CLOSED"
+            return payment
+
+    def apply_refund(self, params: dict) -> Refund:
+        out_refund_no = params.get("out_refund_no")
+        if not out_refund_no:
+            raise PayError("PARAM_ERROR", "缺少参数out_refund_no")
+        total_fee = _int_param(params, "total_fee")
+        refund_fee = _int_param(params, "refund_fee")
+        with self.lock:
+            payment = self.find_payment(params.get("out_trade_no"), params.get("transaction_id"))
+            if payment.trade_state not in ("SUCCESS", "REFUND"):
+                raise PayError("ORDERNOTEXIST", "订单不存在或未支付")
+            if total_fee != payment.total_fee:
+                raise PayError("INVALID_REQUEST", "订单金额与实际支付金额不一致")
+            existing = self.refunds.get(out_refund_no)
+            if existing:
+                # WeChat: one out_refund_no is one refund, however often it is requested.
+                if (existing.out_trade_no, existing.refund_fee) != (payment.out_trade_no, refund_fee):
+                    raise PayError("REFUND_FEE_MISMATCH", "订单金额或退款金额与之前请求不一致，请核实后再试")
+                return existing
+            refunded = sum(r.refund_fee for r in self.refunds.values()
+                           if r.out_trade_no == payment.out_trade_no and r.status != "REFUNDCLOSE")
+            if refunded >= payment.total_fee:
+                raise PayError("ERROR", "订单已全额退款")
+            if refunded + refund_fee > payment.total_fee:
+                raise PayError("INVALID_REQUEST", "refund_fee大于可退金额")
+            refund = Refund(
+                out_refund_no=out_refund_no,
+                out_trade_no=payment.out_trade_no,
+                transaction_id=payment.transaction_id,
+                refund_id="50" + _digits(27),
+                total_fee=payment.total_fee,
+                refund_fee=refund_fee,
+                notify_url=params.get("notify_url") or self.config.get("refund_notify_url"),
+                reason=params.get("refund_desc"),
+            )
+            self.refunds[out_refund_no] = refund
+            payment.trade_state = "REFUND"
+            delay = self.config.get("refund_settle_delay")
+        if delay is not None:
+            timer = threading.Timer(float(delay), self._settle_if_current, args=(refund,))
+            timer.daemon = True
+            timer.start()
+        return refund
+
+    def _settle_if_current(self, refund: Refund):
+        with self.lock:
+            if self.refunds.get(refund.out_refund_no) is not refund:
+                return  # reset since
+        self.settle_refund(refund.out_refund_no, "SUCCESS")
+
+    def settle_refund(self, out_refund_no: str, status: str = "SUCCESS") -> Refund:
+        """PROCESSING -> SUCCESS / CHANGE / REFUNDCLOSE, then the refund notification."""
+        if status not in ("SUCCESS", "CHANGE", "REFUNDCLOSE"):
+            raise ValueError("status must be SUCCESS, CHANGE or REFUNDCLOSE")
+        with self.lock:
+            refund = self.refunds.get(out_refund_no)
+            if refund is None:
+                raise NotFound(f"no refund {out_refund_no!r}")
+            if refund.status != "PROCESSING":
+                return refund
+            refund.status = status
+            if status == "SUCCESS":
+                refund.succeeded_at = utcnow()
+            payment = self.payments[refund.out_trade_no]
+        if refund.notify_url:
+            self.notifier.deliver("refund_notify", refund.notify_url,
+                                  refund_notification(refund, payment, self.config),
+                                  {"out_trade_no": refund.out_trade_no, "out_refund_no": out_refund_no})
+        return refund
+
+    def find_refunds(self, params: dict) -> tuple[Payment, list[Refund]]:
+        """By priority refund_id > out_refund_no > transaction_id > out_trade_no, as WeChat does."""
+        with self.lock:
+            if params.get("refund_id") or params.get("out_refund_no"):
+                found = [r for r in self.refunds.values()
+                         if r.refund_id == params.get("refund_id") or r.out_refund_no == params.get("out_refund_no")]
+                if not found:
+                    raise PayError("REFUNDNOTEXIST", "退款订单查询失败")
+                return self.payments[found[0].out_trade_no], found[:1]
+            payment = self.find_payment(params.get("out_trade_no"), params.get("transaction_id"))
+            found = [r for r in self.refunds.values() if r.out_trade_no == payment.out_trade_no]
+            if not found:
+                raise PayError("REFUNDNOTEXIST", "退款订单查询失败")
+            return payment, found
+
+    def bill_entries(self, day: date) -> tuple[list[Payment], list[tuple[Refund, Payment]]]:
+        """Payments paid and refunds requested on `day` (Beijing time)."""
+        with self.lock:
+            paid = [p for p in self.payments.values() if p.paid_at and p.paid_at.astimezone(SHANGHAI).date() == day]
+            refunds = [(r, self.payments[r.out_trade_no]) for r in self.refunds.values()
+                       if r.created_at.astimezone(SHANGHAI).date() == day]
+        return paid, refunds
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            return {
+                "payments": [p.as_json() for p in self.payments.values()],
+                "refunds": [r.as_json() for r in self.refunds.values()],
+                "messages": [dict(m) for m in self.messages],
+            }
