@@ -1,0 +1,425 @@
+"""WeChat adapter: mini-program login, subscribe messages and WeChat Pay v2, over wechatpy 1.8.
+
+The rest of the shop sees only WeChatGateway and three exceptions. Everything wechatpy gets
+wrong or leaves to its caller is handled here:
+
+- base URLs: the real hosts by default, the local sandbox when `api_base` / `pay_api_base`
+  are set (wechatpy hard-codes the access-token URL, so that fetch is overridden);
+- wechatpy never verifies the signature of a WeChat Pay reply: every reply is checked here;
+- network errors escape wechatpy as raw `requests` exceptions: they become WeChatUnavailable;
+- every call has a timeout, and unified order gets `client_ip` (wechatpy would otherwise
+  resolve the WeChat host to guess the machine's address).
+"""
+import hmac
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+import requests
+import xmltodict
+from wechatpy.client import WeChatClient
+from wechatpy.exceptions import WeChatClientException, WeChatPayException
+from wechatpy.pay import WeChatPay
+from wechatpy.pay.utils import calculate_signature
+
+log = logging.getLogger(__name__)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+REAL_API_BASE = "https://api.weixin.qq.com/"
+
+# Every WeChat error code the shop may meet: is calling again (with the same parameters,
+# e.g. the same out_refund_no) worth it, and what it means. Codes not listed are final, so
+# that an unknown failure reaches a person instead of looping.
+ERROR_CODES: dict[str, tuple[bool, str]] = {
+    # retryable: WeChat's side is temporarily unable; the same request may succeed later
+    "SYSTEMERROR": (True, "WeChat system error; retry with the same parameters"),
+    "BIZERR_NEED_RETRY": (True, "refund flow interrupted; retry with the same out_refund_no"),
+    "FREQUENCY_LIMITED": (True, "too many requests; retry later"),
+    "-1": (True, "system busy (api.weixin.qq.com)"),
+    "45009": (True, "daily API quota reached (api.weixin.qq.com)"),
+    "45011": (True, "API minute quota reached (api.weixin.qq.com)"),
+    # final: retrying the same request cannot succeed; a person or another route is needed
+    "NOTENOUGH": (False, "merchant balance too low to refund; finance must top up, then retry by hand"),
+    "INVALID_REQUEST": (False, "request breaks a business rule, e.g. refund_fee above the refundable amount"),
+    "REFUND_FEE_MISMATCH": (False, "out_refund_no reused with other amounts"),
+    "ERROR": (False, "refund refused, e.g. order already fully refunded"),
+    "TRADE_OVERDUE": (False, "order too old to refund through WeChat"),
+    "USER_ACCOUNT_ABNORMAL": (False, "shopper's account closed or frozen; refund another way"),
+    "INVALID_REQ_TOO_MUCH": (False, "too many partial refunds on this order"),
+    "INVALID_TRANSACTIONID": (False, "unknown transaction_id"),
+    "ORDERPAID": (False, "order already paid"),
+    "ORDERCLOSED": (False, "order already closed"),
+    "ORDERNOTEXIST": (False, "no such order (or not paid, for a refund)"),
+    "REFUNDNOTEXIST": (False, "no such refund"),
+    "OUT_TRADE_NO_USED": (False, "out_trade_no already used with other parameters"),
+    "NOAUTH": (False, "merchant lacks the permission"),
+    "PARAM_ERROR": (False, "malformed parameter"),
+    "LACK_PARAMS": (False, "missing parameter"),
+    "APPID_NOT_EXIST": (False, "configuration: wrong appid"),
+    "MCHID_NOT_EXIST": (False, "configuration: wrong mch_id"),
+    "APPID_MCHID_NOT_MATCH": (False, "configuration: appid and mch_id do not belong together"),
+    "SIGNERROR": (False, "configuration: wrong API key"),
+    "RETURN_FAIL": (False, "WeChat refused the request itself (return_code FAIL), see message"),
+    "CERT_REQUIRED": (False, "configuration: refunds on the real WeChat need mch_cert and mch_key"),
+    "40029": (False, "invalid login code"),
+    "40003": (False, "invalid openid"),
+    "40037": (False, "invalid template_id"),
+    "43101": (False, "shopper has not accepted this subscribe message"),
+    "47003": (False, "template data does not match the template"),
+}
+
+
+def is_retryable(code: str) -> bool:
+    return ERROR_CODES.get(code, (False, ""))[0]
+
+
+class WeChatError(Exception):
+    """WeChat answered with an error."""
+
+    def __init__(self, code: str, message: str = "", retryable: bool | None = None):
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+        self.message = message
+        self.retryable = is_retryable(code) if retryable is None else retryable
+
+
+class WeChatUnavailable(WeChatError):
+    """No trustworthy answer: NETWORK_ERROR, TIMEOUT or BAD_SIGNATURE. Always retryable."""
+
+    def __init__(self, code: str, message: str = ""):
+        super().__init__(code, message, retryable=True)
+
+
+class InvalidNotification(Exception):
+    """A notification that must change nothing: forged, tampered with, or for another merchant."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class WeChatSettings:
+    appid: str
+    secret: str
+    mch_id: str
+    api_key: str
+    mch_cert: str | None = None
+    mch_key: str | None = None
+    api_base: str | None = None  # e.g. "http://127.0.0.1:8001/" for the sandbox; None = real WeChat
+    pay_api_base: str | None = None  # same for WeChat Pay
+    timeout: float = 5.0
+    client_ip: str = "127.0.0.1"
+
+
+class _Client(WeChatClient):
+    """WeChatClient whose every URL, the token URL included, starts at `api_base`."""
+
+    def __init__(self, settings: WeChatSettings, http: requests.Session | None, token_storage=None):
+        super().__init__(settings.appid, settings.secret, session=token_storage, timeout=settings.timeout)
+        self._api_base = settings.api_base or REAL_API_BASE
+        self.API_BASE_URL = self._api_base + "cgi-bin/"
+        self.wxa.API_BASE_URL = self._api_base
+        if http is not None:
+            self._http = http
+
+    def fetch_access_token(self):
+        # wechatpy hard-codes https://api.weixin.qq.com/cgi-bin/token and sends no timeout.
+        response = self._http.get(
+            self._api_base + "cgi-bin/token",
+            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+            timeout=self.timeout,
+        )
+        response.raise_for_status()
+        result = response.json()
+        if result.get("errcode"):
+            raise WeChatClientException(result["errcode"], result.get("errmsg"), client=self,
+                                        request=response.request, response=response)
+        expires_in = int(result.get("expires_in", 7200))
+        self.session.set(self.access_token_key, result["access_token"], expires_in)
+        self.expires_at = int(time.time()) + expires_in
+        return result
+
+
+class _Pay(WeChatPay):
+    def __init__(self, settings: WeChatSettings, http: requests.Session | None):
+        super().__init__(settings.appid, settings.api_key, settings.mch_id, mch_cert=settings.mch_cert,
+                         mch_key=settings.mch_key, timeout=settings.timeout)
+        if settings.pay_api_base:
+            self.API_BASE_URL = settings.pay_api_base
+        if http is not None:
+            self._http = http
+
+
+def _parse_xml(body: bytes | str, root: str = "xml") -> dict | None:
+    try:
+        doc = xmltodict.parse(body, disable_entities=True)
+    except Exception:  # expat raises several types for malformed input
+        return None
+    if not isinstance(doc, dict) or not isinstance(doc.get(root), dict):
+        return None
+    return dict(doc[root])
+
+
+def _fen(yuan_text: str) -> int:
+    return int(Decimal(yuan_text) * 100)
+
+
+def _int(value) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+class WeChatGateway:
+    def __init__(self, settings: WeChatSettings, session: requests.Session | None = None, *, token_storage=None):
+        """`token_storage`: a wechatpy session storage (e.g. RedisStorage) so that several
+        processes share one access token; default: this object's memory."""
+        self.settings = settings
+        self._client = _Client(settings, session, token_storage)
+        self._pay = _Pay(settings, session)
+
+    # -- calls -------------------------------------------------------------------------------
+
+    def _call_open(self, call, *args, **kwargs) -> dict:
+        try:
+            result = call(*args, **kwargs)
+        except WeChatClientException as exc:
+            if exc.errcode is None:  # HTTP error status
+                raise WeChatUnavailable("NETWORK_ERROR", f"HTTP error from WeChat: {exc.response}") from exc
+            raise WeChatError(str(exc.errcode), str(exc.errmsg)) from exc
+        except requests.Timeout as exc:
+            raise WeChatUnavailable("TIMEOUT", str(exc)) from exc
+        except (requests.RequestException, ValueError) as exc:
+            raise WeChatUnavailable("NETWORK_ERROR", str(exc)) from exc
+        if not isinstance(result, dict):
+            raise WeChatUnavailable("NETWORK_ERROR", "WeChat reply is not JSON")
+        return result
+
+    def _call_pay(self, call, *args, **kwargs):
+        """A WeChat Pay call whose reply is signed by WeChat: the signature is checked here."""
+        try:
+            reply = call(*args, **kwargs)
+        except WeChatPayException as exc:
+            raise self._pay_error(exc) from exc
+        except requests.Timeout as exc:
+            raise WeChatUnavailable("TIMEOUT", str(exc)) from exc
+        except requests.RequestException as exc:
+            raise WeChatUnavailable("NETWORK_ERROR", str(exc)) from exc
+        if not isinstance(reply, dict):
+            raise WeChatUnavailable("NETWORK_ERROR", "WeChat Pay reply is not XML")
+        self._check_reply_signature(reply)
+        return reply
+
+    def _check_reply_signature(self, reply: dict):
+        if not reply.get("sign") or not self._pay.check_signature(reply):
+            raise WeChatUnavailable("BAD_SIGNATURE", "WeChat Pay reply signature does not match")
+
+    def _pay_error(self, exc: WeChatPayException) -> WeChatError:
+        if exc.return_code is None:
+            return WeChatUnavailable("NETWORK_ERROR", f"HTTP error from WeChat Pay: {exc.response}")
+        reply = _parse_xml(exc.response.content) if exc.response is not None else None
+        # Only an error WeChat signed is believed; return_code FAIL replies carry no sign.
+        if reply is not None and (reply.get("sign") or exc.return_code == "SUCCESS"):
+            self._check_reply_signature(reply)
+        if exc.return_code != "SUCCESS":
+            return WeChatError("RETURN_FAIL", exc.return_msg or "")
+        return WeChatError(exc.errcode or "RETURN_FAIL", exc.errmsg or exc.return_msg or "")
+
+    # -- mini-program login and messages -----------------------------------------------------
+
+    def code_to_session(self, code: str) -> dict:
+        result = self._call_open(self._client.wxa.code_to_session, code)
+        session = {"openid": result["openid"], "session_key": result.get("session_key")}
+        if result.get("unionid"):
+            session["unionid"] = result["unionid"]
+        return session
+
+    def send_subscribe_message(self, *, openid: str, template_id: str, data: dict, page: str | None = None) -> None:
+        """`data` values may be plain ({"thing1": "退款成功"}) or WeChat's {"value": ...} form."""
+        payload = {k: v if isinstance(v, dict) else {"value": str(v)} for k, v in data.items()}
+        self._call_open(self._client.wxa.send_subscribe_message, openid, template_id, payload, page)
+
+    # -- payments ----------------------------------------------------------------------------
+
+    def unified_order(self, *, out_trade_no: str, total_fee: int, body: str, openid: str, notify_url: str,
+                      time_expire: datetime | None = None) -> str:
+        """prepay_id of a JSAPI order. `time_expire`: naive datetimes are taken as UTC."""
+        if time_expire is not None:
+            if time_expire.tzinfo is None:
+                time_expire = time_expire.replace(tzinfo=timezone.utc)
+            time_expire = time_expire.astimezone(SHANGHAI)
+        reply = self._call_pay(self._pay.order.create, trade_type="JSAPI", body=body, total_fee=total_fee,
+                               notify_url=notify_url, client_ip=self.settings.client_ip, user_id=openid,
+                               out_trade_no=out_trade_no, time_expire=time_expire)
+        if not reply.get("prepay_id"):
+            raise WeChatUnavailable("NETWORK_ERROR", "unified order reply without prepay_id")
+        return reply["prepay_id"]
+
+    def jsapi_params(self, prepay_id: str) -> dict:
+        """Arguments of wx.requestPayment: timeStamp, nonceStr, package, signType, paySign, appId."""
+        return self._pay.jsapi.get_jsapi_params(prepay_id)
+
+    def close_order(self, out_trade_no: str) -> None:
+        """Closing twice is fine (ORDERCLOSED is success); a paid order raises WeChatError ORDERPAID."""
+        try:
+            self._call_pay(self._pay.order.close, out_trade_no)
+        except WeChatError as exc:
+            if exc.code != "ORDERCLOSED":
+                raise
+
+    def query_order(self, out_trade_no: str) -> dict:
+        reply = self._call_pay(self._pay.order.query, out_trade_no=out_trade_no)
+        return {
+            "out_trade_no": reply.get("out_trade_no"),
+            "trade_state": reply.get("trade_state"),
+            "transaction_id": reply.get("transaction_id"),
+            "total_fee": _int(reply.get("total_fee")),
+            "cash_fee": _int(reply.get("cash_fee")),
+            "openid": reply.get("openid"),
+            "time_end": reply.get("time_end"),
+        }
+
+    def parse_pay_notify(self, body: bytes) -> dict:
+        """The verified payment notification, total_fee and cash_fee as int. Checking the amount
+        against the order is the caller's job."""
+        data = _parse_xml(body)
+        if data is None:
+            raise InvalidNotification("not a WeChat Pay XML document")
+        data = {k: v for k, v in data.items() if isinstance(v, str) or v is None}
+        given = data.pop("sign", None) or ""
+        if not hmac.compare_digest(given, calculate_signature(data, self.settings.api_key)):
+            raise InvalidNotification("bad signature")
+        self._check_notify_origin(data)
+        if data.get("result_code") != "SUCCESS":
+            raise InvalidNotification(f"payment failed: {data.get('err_code')} {data.get('err_code_des')}")
+        for name in ("out_trade_no", "transaction_id", "total_fee"):
+            if not data.get(name):
+                raise InvalidNotification(f"missing {name}")
+        for name in ("total_fee", "cash_fee", "settlement_total_fee", "coupon_fee"):
+            if data.get(name) not in (None, ""):
+                data[name] = int(data[name])
+        return data
+
+    def _check_notify_origin(self, data: dict):
+        if data.get("return_code") != "SUCCESS":
+            raise InvalidNotification(f"return_code {data.get('return_code')}")
+        if data.get("appid") != self.settings.appid:
+            raise InvalidNotification("appid is not ours")
+        if data.get("mch_id") != self.settings.mch_id:
+            raise InvalidNotification("mch_id is not ours")
+
+    # -- refunds -----------------------------------------------------------------------------
+
+    def refund(self, *, out_trade_no: str, out_refund_no: str, total_fee: int, refund_fee: int, notify_url: str,
+               reason: str | None = None) -> dict:
+        """Ask for a refund. Retries must reuse `out_refund_no`: WeChat then answers with the
+        same refund instead of paying twice. "PROCESSING" means accepted; the outcome comes
+        from the refund notification or query_refund."""
+        if self.settings.pay_api_base is None and not (self.settings.mch_cert and self.settings.mch_key):
+            raise WeChatError("CERT_REQUIRED", "set mch_cert and mch_key to refund on the real WeChat Pay")
+        reply = self._call_pay(self._pay.refund.apply, total_fee=total_fee, refund_fee=refund_fee,
+                               out_refund_no=out_refund_no, out_trade_no=out_trade_no, refund_desc=reason,
+                               notify_url=notify_url)
+        return {
+            "refund_id": reply.get("refund_id"),
+            "out_refund_no": reply.get("out_refund_no"),
+            "refund_fee": _int(reply.get("refund_fee")),
+            "status": "PROCESSING",
+        }
+
+    def query_refund(self, out_refund_no: str) -> dict:
+        """status: SUCCESS, PROCESSING, CHANGE (failed, money needs another route) or REFUNDCLOSE.
+        A refund WeChat never accepted raises WeChatError REFUNDNOTEXIST: submitting it again
+        with the same out_refund_no is then safe."""
+        reply = self._call_pay(self._pay.refund.query, out_refund_no=out_refund_no)
+        for i in range(int(reply.get("refund_count") or 0)):
+            if reply.get(f"out_refund_no_{i}") == out_refund_no:
+                return {
+                    "status": reply.get(f"refund_status_{i}"),
+                    "refund_id": reply.get(f"refund_id_{i}"),
+                    "refund_fee": _int(reply.get(f"refund_fee_{i}")),
+                    "success_time": reply.get(f"refund_success_time_{i}"),
+                }
+        raise WeChatError("REFUNDNOTEXIST", f"refund query answered without {out_refund_no}")
+
+    def parse_refund_notify(self, body: bytes) -> dict:
+        """The decrypted req_info (refund_fee, total_fee... as int), from our appid and mch_id."""
+        outer = _parse_xml(body)
+        if outer is None:
+            raise InvalidNotification("not a WeChat Pay XML document")
+        self._check_notify_origin(outer)
+        try:
+            data = dict(self._pay.parse_refund_notify_result(body))
+        except Exception as exc:  # bad base64, padding, XML, appid or mch_id: all raise differently
+            raise InvalidNotification(f"req_info does not decrypt: {exc!r}") from exc
+        for name in ("out_refund_no", "out_trade_no", "refund_status", "refund_fee"):
+            if data.get(name) in (None, ""):
+                raise InvalidNotification(f"req_info without {name}")
+        return data
+
+    def download_refund_bill(self, bill_date: date) -> list[dict]:
+        """The day's refunds as WeChat booked them ([] when WeChat has no bill for that day).
+        The bill is plain text and unsigned: WeChat offers nothing to verify."""
+        try:
+            text = self._pay.tools.download_bill(bill_date, bill_type="REFUND")
+        except WeChatPayException as exc:
+            if exc.return_code == "FAIL" and exc.return_msg == "No Bill Exist":
+                return []
+            raise self._pay_error(exc) from exc
+        except requests.Timeout as exc:
+            raise WeChatUnavailable("TIMEOUT", str(exc)) from exc
+        except requests.RequestException as exc:
+            raise WeChatUnavailable("NETWORK_ERROR", str(exc)) from exc
+        if not isinstance(text, str):
+            raise WeChatUnavailable("NETWORK_ERROR", "bill is not text")
+        return parse_refund_bill(text)
+
+    # -- answers to WeChat's notifications -----------------------------------------------------
+
+    @staticmethod
+    def success_reply() -> bytes:
+        return b"<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>"
+
+    @staticmethod
+    def fail_reply(msg: str) -> bytes:
+        safe = msg.replace("]]>", "")
+        return (f"<xml><return_code><![CDATA[FAIL]]></return_code>"
+                f"<return_msg><![CDATA[{safe}]]></return_msg></xml>").encode("utf-8")
+
+
+_BILL_COLUMNS = {
+    "微信订单号": "transaction_id",
+    "商户订单号": "out_trade_no",
+    "微信退款单号": "refund_id",
+    "商户退款单号": "out_refund_no",
+    "退款金额": "refund_fee",
+    "退款状态": "refund_status",
+    "退款申请时间": "requested_at",
+    "退款成功时间": "succeeded_at",
+}
+
+
+def parse_refund_bill(text: str) -> list[dict]:
+    """Rows of a REFUND bill: header line, lines of `-prefixed fields, then the summary lines."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise WeChatUnavailable("NETWORK_ERROR", "empty bill")
+    header = [name.strip().lstrip("\ufeff") for name in lines[0].split(",")]
+    missing = {"商户订单号", "商户退款单号", "微信退款单号", "退款金额", "退款状态"} - set(header)
+    if missing:
+        raise WeChatUnavailable("NETWORK_ERROR", f"bill without columns {sorted(missing)}")
+    rows = []
+    for line in lines[1:]:
+        if line.startswith("总交易单数"):
+            break
+        fields = [f.strip().lstrip("`") for f in line.split(",")]
+        record = dict(zip(header, fields))
+        row = {key: record.get(name) or None for name, key in _BILL_COLUMNS.items() if name in record}
+        try:
+            row["refund_fee"] = _fen(record["退款金额"])
+        except (InvalidOperation, KeyError) as exc:
+            raise WeChatUnavailable("NETWORK_ERROR", f"bad refund amount in bill line {line!r}") from exc
+        rows.append(row)
+    return rows

@@ -1,0 +1,148 @@
+"""The sandbox on a free port in a background thread, a notification receiver, a gateway."""
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from shop.adapters.wechat import WeChatGateway, WeChatSettings
+from wechat_sandbox import create_app
+
+APPID = "wxsandboxappid0001"
+SECRET = "sandbox-secret"
+MCH_ID = "1900000109"
+API_KEY = "sandboxapikeysandboxapikey123456"
+
+SANDBOX_CONFIG = {
+    "refund_settle_delay": 0.1,
+    "notify_retry_intervals": [0.3, 0.3, 0.5],
+    "notify_timeout": 2.0,
+    "timeout_sleep": 1.5,
+}
+
+
+class Sandbox:
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+    def control(self, method: str, path: str, **kwargs) -> requests.Response:
+        return requests.request(method, f"{self.base_url}__control__/{path}", timeout=5, **kwargs)
+
+    def pay(self, out_trade_no: str) -> str:
+        response = self.control("POST", "pay", json={"out_trade_no": out_trade_no})
+        assert response.status_code == 200, response.text
+        return response.json()["transaction_id"]
+
+    def fault(self, endpoint: str, error: str, times: int = 1):
+        response = self.control("POST", "faults", json={"endpoint": endpoint, "error": error, "times": times})
+        assert response.status_code == 201, response.text
+
+    def listing(self, name: str) -> list:
+        return self.control("GET", name).json()[name]
+
+
+class Receiver:
+    """Records every notification POSTed to it; acknowledges unless told to refuse."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.lock = threading.Lock()
+        self.received: list[tuple[str, bytes]] = []
+        self.refusals_left = 0
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def bodies(self, path: str) -> list[bytes]:
+        with self.lock:
+            return [body for p, body in self.received if p == path]
+
+    def clear(self):
+        with self.lock:
+            self.received.clear()
+            self.refusals_left = 0
+
+
+def wait_for(condition, timeout: float = 5.0, interval: float = 0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    server = make_server("127.0.0.1", 0, create_app(SANDBOX_CONFIG), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Sandbox(f"http://127.0.0.1:{server.server_port}/")
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def receiver_server():
+    state = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            receiver = state["receiver"]
+            with receiver.lock:
+                receiver.received.append((self.path, body))
+                refuse = receiver.refusals_left > 0
+                receiver.refusals_left -= 1 if refuse else 0
+            reply = WeChatGateway.fail_reply("busy") if refuse else WeChatGateway.success_reply()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state["receiver"] = Receiver(f"http://127.0.0.1:{server.server_port}")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state["receiver"]
+    server.shutdown()
+
+
+@pytest.fixture
+def sandbox(sandbox_server):
+    sandbox_server.control("POST", "reset")
+    yield sandbox_server
+    sandbox_server.control("POST", "reset")
+
+
+@pytest.fixture
+def receiver(receiver_server):
+    receiver_server.clear()
+    return receiver_server
+
+
+@pytest.fixture
+def settings(sandbox):
+    return WeChatSettings(appid=APPID, secret=SECRET, mch_id=MCH_ID, api_key=API_KEY,
+                          api_base=sandbox.base_url, pay_api_base=sandbox.base_url, timeout=1.0)
+
+
+@pytest.fixture
+def gateway(settings):
+    return WeChatGateway(settings)
+
+
+@pytest.fixture
+def paid_order(sandbox, gateway, receiver):
+    """An order of 1000 fen, paid, whose payment notification has arrived."""
+    gateway.unified_order(out_trade_no="T1000", total_fee=1000, body="测试商品", openid="sandbox-alice",
+                          notify_url=receiver.url("/pay-notify"))
+    transaction_id = sandbox.pay("T1000")
+    wait_for(lambda: receiver.bodies("/pay-notify"))
+    return {"out_trade_no": "T1000", "transaction_id": transaction_id, "total_fee": 1000}
