@@ -21,9 +21,10 @@ def _xml(params: dict) -> Response:
     return Response(signing.signed_xml(params, _sandbox().config["api_key"]), mimetype="text/xml")
 
 
-def _return_fail(message: str) -> Response:
-    """Communication-level failure (bad XML, bad signature): return_code FAIL."""
-    return _xml({"return_code": "FAIL", "return_msg": message})
+def _return_fail(message: str, **extra) -> Response:
+    """Communication-level failure (bad XML, bad signature): return_code FAIL, unsigned as WeChat
+    sends it (a caller with the wrong key could not check a signature anyway)."""
+    return Response(signing.to_xml({"return_code": "FAIL", "return_msg": message, **extra}), mimetype="text/xml")
 
 
 def _result(params: dict, error: PayError | None = None) -> Response:
@@ -146,9 +147,7 @@ def download_bill():
         sandbox = _sandbox()
         text = bill.render(bill_type, *sandbox.state.bill_entries(day), sandbox.config)
         if text is None:
-            # WeChat answers a missing bill with an unsigned return_code FAIL document.
-            return Response(signing.to_xml({"return_code": "FAIL", "return_msg": "No Bill Exist",
-                                            "error_code": "20002"}), mimetype="text/xml")
+            return _return_fail("No Bill Exist", error_code="20002")
         return Response(text, content_type="text/plain; charset=utf-8")
 
     return _pay_call("downloadbill", handle)

@@ -65,7 +65,7 @@ class Receiver:
             self.refusals_left = 0
 
 
-def wait_for(condition, timeout: float = 5.0, interval: float = 0.02):
+def _wait_for(condition, timeout: float = 5.0, interval: float = 0.02):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -73,6 +73,12 @@ def wait_for(condition, timeout: float = 5.0, interval: float = 0.02):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def wait_for():
+    """wait_for(condition, timeout=5.0): poll until condition() is truthy, return its value."""
+    return _wait_for
 
 
 @pytest.fixture(scope="session")
@@ -144,5 +150,5 @@ def paid_order(sandbox, gateway, receiver):
     gateway.unified_order(out_trade_no="T1000", total_fee=1000, body="测试商品", openid="sandbox-alice",
                           notify_url=receiver.url("/pay-notify"))
     transaction_id = sandbox.pay("T1000")
-    wait_for(lambda: receiver.bodies("/pay-notify"))
+    _wait_for(lambda: receiver.bodies("/pay-notify"))
     return {"out_trade_no": "T1000", "transaction_id": transaction_id, "total_fee": 1000}

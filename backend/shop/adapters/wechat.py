@@ -219,13 +219,12 @@ class WeChatGateway:
     def _pay_error(self, exc: WeChatPayException) -> WeChatError:
         if exc.return_code is None:
             return WeChatUnavailable("NETWORK_ERROR", f"HTTP error from WeChat Pay: {exc.response}")
-        reply = _parse_xml(exc.response.content) if exc.response is not None else None
-        # Only an error WeChat signed is believed; return_code FAIL replies carry no sign.
-        if reply is not None and (reply.get("sign") or exc.return_code == "SUCCESS"):
-            self._check_reply_signature(reply)
         if exc.return_code != "SUCCESS":
+            # WeChat does not sign return_code FAIL replies; believing a forged one only makes us fail.
             return WeChatError("RETURN_FAIL", exc.return_msg or "")
-        return WeChatError(exc.errcode or "RETURN_FAIL", exc.errmsg or exc.return_msg or "")
+        reply = _parse_xml(exc.response.content) if exc.response is not None else None
+        self._check_reply_signature(reply or {})
+        return WeChatError(exc.errcode or "RETURN_FAIL", exc.errmsg or "")
 
     # -- mini-program login and messages -----------------------------------------------------
 
