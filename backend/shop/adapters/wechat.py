@@ -197,16 +197,20 @@ class WeChatGateway:
             raise WeChatUnavailable("NETWORK_ERROR", "WeChat reply is not JSON")
         return result
 
-    def _call_pay(self, call, *args, **kwargs):
-        """A WeChat Pay call whose reply is signed by WeChat: the signature is checked here."""
+    def _send_pay(self, call, *args, **kwargs):
+        """wechatpy's answer to a WeChat Pay call, its exceptions turned into ours."""
         try:
-            reply = call(*args, **kwargs)
+            return call(*args, **kwargs)
         except WeChatPayException as exc:
             raise self._pay_error(exc) from exc
         except requests.Timeout as exc:
             raise WeChatUnavailable("TIMEOUT", str(exc)) from exc
         except requests.RequestException as exc:
             raise WeChatUnavailable("NETWORK_ERROR", str(exc)) from exc
+
+    def _call_pay(self, call, *args, **kwargs) -> dict:
+        """A WeChat Pay call whose reply is signed by WeChat: the signature is checked here."""
+        reply = self._send_pay(call, *args, **kwargs)
         if not isinstance(reply, dict):
             raise WeChatUnavailable("NETWORK_ERROR", "WeChat Pay reply is not XML")
         self._check_reply_signature(reply)
@@ -362,15 +366,11 @@ class WeChatGateway:
         """The day's refunds as WeChat booked them ([] when WeChat has no bill for that day).
         The bill is plain text and unsigned: WeChat offers nothing to verify."""
         try:
-            text = self._pay.tools.download_bill(bill_date, bill_type="REFUND")
-        except WeChatPayException as exc:
-            if exc.return_code == "FAIL" and exc.return_msg == "No Bill Exist":
+            text = self._send_pay(self._pay.tools.download_bill, bill_date, bill_type="REFUND")
+        except WeChatError as exc:
+            if exc.code == "RETURN_FAIL" and exc.message == "No Bill Exist":
                 return []
-            raise self._pay_error(exc) from exc
-        except requests.Timeout as exc:
-            raise WeChatUnavailable("TIMEOUT", str(exc)) from exc
-        except requests.RequestException as exc:
-            raise WeChatUnavailable("NETWORK_ERROR", str(exc)) from exc
+            raise
         if not isinstance(text, str):
             raise WeChatUnavailable("NETWORK_ERROR", "bill is not text")
         return parse_refund_bill(text)
