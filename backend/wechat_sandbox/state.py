@@ -128,7 +128,7 @@ class SandboxState:
     # -- WeChat Pay ------------------------------------------------------------------------
 
     def unified_order(self, params: dict) -> Payment:
-        for name in ("body", "out_trade_no", "total_fee", "notify_url", "trade_type"):
+        for name in ("body", "out_trade_no", "total_fee", "notify_url", "trade_type", "spbill_create_ip"):
             if not params.get(name):
                 raise PayError("LACK_PARAMS", f"缺少参数{name}")
         total_fee = _int_param(params, "total_fee")
