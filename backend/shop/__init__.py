@@ -1,0 +1,31 @@
+"""The shop backend: Flask app factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import finalize_database, load_config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder=None)
+    app.config.update(load_config())
+    if overrides:
+        app.config.update(overrides)
+    finalize_database(app.config)
+    app.json.ensure_ascii = False
+
+    from . import db as _models  # noqa: F401  (registers the tables)
+    from .api import register_api
+    from .cli import register_cli
+    from .extensions import db, migrate
+    from .logging import configure_logging
+    from .services.context import init_services
+
+    configure_logging(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(__import__("pathlib").Path(__file__).parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    init_services(app)
+    register_api(app)
+    register_cli(app)
+    return app

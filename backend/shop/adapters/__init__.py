@@ -1,0 +1,1 @@
+"""Adapters at the edges: WeChat, the job queue, Redis."""

@@ -1,0 +1,35 @@
+"""HTTP entry points. Routes parse, call one service, and format; no business rule lives here."""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..extensions import api
+
+
+def register_api(app: Flask) -> None:
+    from . import errors, health, wechat_notify
+    from .mp import blueprints as mp_blueprints
+
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "info": {"description": "微信小程序商城订单售后系统。金额单位均为分（*_fen，整数）。"},
+    })
+    api.init_app(app)
+    errors.register(app)
+    api.register_blueprint(health.blp)
+    api.register_blueprint(wechat_notify.blp)
+    for blp in mp_blueprints():
+        api.register_blueprint(blp)
+    try:
+        from .admin import blueprints as admin_blueprints
+    except ImportError:
+        admin_blueprints = None
+    if admin_blueprints:
+        for blp in admin_blueprints():
+            api.register_blueprint(blp)
+    try:
+        from .admin_web import register_admin_web
+    except ImportError:
+        register_admin_web = None
+    if register_admin_web:
+        register_admin_web(app)

@@ -1,0 +1,30 @@
+"""Who is calling: bearer token -> shopper (mini-program)."""
+from __future__ import annotations
+
+import functools
+
+from flask import g, request
+
+from ..domain.actors import Actor
+from ..domain.errors import DomainError, ErrorCode
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise DomainError(ErrorCode.UNAUTHORIZED)
+    return header[7:].strip()
+
+
+def client_ip() -> str:
+    return (request.headers.get("X-Forwarded-For", "").split(",")[0].strip() or request.remote_addr or "")
+
+
+def shopper_required(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        from ..services.auth import shopper_from_token
+        g.shopper = shopper_from_token(bearer_token())
+        g.actor = Actor.shopper(g.shopper.id, g.shopper.nickname, client_ip())
+        return view(*args, **kwargs)
+    return wrapper

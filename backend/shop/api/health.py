@@ -1,0 +1,41 @@
+"""GET /api/health: database, Redis and worker heartbeat."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask_smorest import Blueprint
+from rq import Worker
+from sqlalchemy import text
+
+from ..extensions import db
+from ..services.context import deps
+
+blp = Blueprint("health", __name__, url_prefix="/api", description="运行状态")
+WORKER_STALE_SECONDS = 90
+
+
+@blp.get("/health")
+def health():
+    checks = {}
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = {"ok": True}
+    except Exception as exc:  # report, don't crash: this endpoint exists to say what is down
+        checks["database"] = {"ok": False, "error": str(exc)[:200]}
+    finally:
+        db.session.rollback()
+    try:
+        connection = deps().jobs.connection
+        connection.ping()
+        checks["redis"] = {"ok": True}
+        workers = Worker.all(connection=connection)
+        now = datetime.now(timezone.utc)
+        beats = [w.last_heartbeat.replace(tzinfo=timezone.utc) for w in workers if w.last_heartbeat]
+        fresh = [b for b in beats if (now - b).total_seconds() < WORKER_STALE_SECONDS]
+        checks["worker"] = {"ok": bool(fresh), "workers": len(workers),
+                            "last_heartbeat": max(beats).isoformat() if beats else None}
+    except Exception as exc:
+        checks["redis"] = {"ok": False, "error": str(exc)[:200]}
+        checks["worker"] = {"ok": False, "error": "redis unreachable"}
+    healthy = all(c["ok"] for c in checks.values())
+    return {"status": "ok" if healthy else "degraded", "checks": checks}, 200 if healthy else 503

@@ -1,0 +1,6 @@
+"""Mini-program API under /api/mp (SPEC §5)."""
+
+
+def blueprints():
+    from . import account, catalog, orders
+    return [account.blp, catalog.blp, orders.blp]

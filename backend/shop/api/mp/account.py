@@ -1,0 +1,61 @@
+from flask import g
+from flask_smorest import Blueprint
+
+from ...services import addresses, auth, catalog
+from ..auth import shopper_required
+from ..schemas import AddressInSchema, AddressSchema, CouponSchema, LoginInSchema, LoginOutSchema, ShopperSchema
+
+blp = Blueprint("mp_account", __name__, url_prefix="/api/mp", description="小程序：登录、地址、优惠券")
+
+
+@blp.post("/auth/login")
+@blp.arguments(LoginInSchema)
+@blp.response(200, LoginOutSchema)
+def login(body):
+    """wx.login 的 code 换取 API token（O1）"""
+    token, shopper = auth.login_shopper(body["code"])
+    return {"token": token, "user": shopper}
+
+
+@blp.get("/me")
+@blp.response(200, ShopperSchema)
+@shopper_required
+def me():
+    return g.shopper
+
+
+@blp.get("/addresses")
+@blp.response(200, AddressSchema(many=True))
+@shopper_required
+def list_addresses():
+    return addresses.list_addresses(g.shopper.id)
+
+
+@blp.post("/addresses")
+@blp.arguments(AddressInSchema)
+@blp.response(201, AddressSchema)
+@shopper_required
+def create_address(body):
+    return addresses.save_address(g.shopper.id, body)
+
+
+@blp.put("/addresses/<int:address_id>")
+@blp.arguments(AddressInSchema)
+@blp.response(200, AddressSchema)
+@shopper_required
+def update_address(body, address_id):
+    return addresses.save_address(g.shopper.id, body, address_id)
+
+
+@blp.delete("/addresses/<int:address_id>")
+@blp.response(204)
+@shopper_required
+def delete_address(address_id):
+    addresses.delete_address(g.shopper.id, address_id)
+
+
+@blp.get("/coupons")
+@blp.response(200, CouponSchema(many=True))
+@shopper_required
+def list_coupons():
+    return catalog.shopper_coupons(g.shopper.id)

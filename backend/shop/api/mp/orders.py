@@ -1,0 +1,72 @@
+from flask import g, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ...db import Refund
+from ...extensions import db
+from ...services import ordering, queries
+from ...services.ordering import ItemRequest
+from ..auth import shopper_required
+from ..presenters import order_detail, order_summary
+from ..schemas import OrderCreateSchema, OrderListArgsSchema, OrderPageSchema, OrderSchema, PayOutSchema
+
+blp = Blueprint("mp_orders", __name__, url_prefix="/api/mp", description="小程序：下单、支付、订单查询（O3/O4/O6/Q1）")
+
+
+class IdempotencyHeaderSchema(Schema):
+    class Meta:
+        unknown = "exclude"
+
+    idempotency_key = fields.String(data_key="Idempotency-Key", load_default=None,
+                                    validate=validate.Length(min=1, max=64, error="Idempotency-Key 长度须在 1 到 64 之间"),
+                                    metadata={"description": "同一个值重复提交返回同一笔订单"})
+
+
+def shopper_order_json(order):
+    refunds = db.session.query(Refund).filter_by(order_id=order.id).order_by(Refund.id).all()
+    return order_detail(order, queries.actions_for_shopper(order), for_shopper=True, refunds=refunds)
+
+
+@blp.post("/orders")
+@blp.arguments(IdempotencyHeaderSchema, location="headers")
+@blp.arguments(OrderCreateSchema)
+@blp.response(201, OrderSchema)
+@shopper_required
+def create_order(headers, body):
+    key = headers.get("idempotency_key")
+    order = ordering.place_order(
+        g.shopper.id, [ItemRequest(i["sku_id"], i["quantity"]) for i in body["items"]], body["address_id"],
+        shopper_coupon_id=body["coupon_id"], remark=body["remark"], idempotency_key=key, actor=g.actor)
+    return shopper_order_json(order)
+
+
+@blp.get("/orders")
+@blp.arguments(OrderListArgsSchema, location="query")
+@blp.response(200, OrderPageSchema)
+@shopper_required
+def list_orders(args):
+    rows, total = queries.list_shopper_orders(g.shopper.id, args["status"], args["q"], args["page"], args["per_page"])
+    return {"items": [order_summary(o, queries.actions_for_shopper(o)) for o in rows], "total": total,
+            "page": args["page"], "per_page": args["per_page"], "counts": queries.shopper_tab_counts(g.shopper.id)}
+
+
+@blp.get("/orders/<int:order_id>")
+@blp.response(200, OrderSchema)
+@shopper_required
+def get_order(order_id):
+    return shopper_order_json(ordering.get_order(order_id, g.shopper.id))
+
+
+@blp.post("/orders/<int:order_id>/pay")
+@blp.response(200, PayOutSchema)
+@shopper_required
+def pay(order_id):
+    """统一下单（JSAPI），返回 wx.requestPayment 所需参数"""
+    return ordering.request_payment(order_id, g.shopper.id, g.shopper.openid)
+
+
+@blp.post("/orders/<int:order_id>/confirm-receipt")
+@blp.response(200, OrderSchema)
+@shopper_required
+def confirm_receipt(order_id):
+    return shopper_order_json(ordering.confirm_receipt(order_id, g.shopper.id))

@@ -1,0 +1,58 @@
+"""Orders as JSON for a given viewer. Rules are not decided here: actions come from the domain."""
+from __future__ import annotations
+
+from ..db import Order, Refund
+from ..domain.orders import OrderStatus, RefundStatus
+from ..domain.refunds import METHOD_LABELS, RefundState, expected_arrival
+from ..services import events
+
+# Extra detail fields contributed by other services: fn(order, for_shopper) -> dict.
+DETAIL_PROVIDERS: list = []
+
+
+def line_json(line) -> dict:
+    return {
+        "id": line.id, "sku_id": line.sku_id, "product_id": line.product_id, "product_name": line.product_name,
+        "sku_name": line.sku_name, "image": line.image, "unit_price_fen": line.unit_price_fen,
+        "quantity": line.quantity, "goods_fen": line.goods_fen, "discount_fen": line.discount_fen,
+        "payable_fen": line.payable_fen, "refunded_quantity": line.refunded_quantity,
+        "refunded_fen": line.refunded_fen,
+    }
+
+
+def refund_json(refund: Refund) -> dict:
+    return {
+        "id": refund.id, "order_id": refund.order_id, "out_refund_no": refund.out_refund_no,
+        "amount_fen": refund.amount_fen, "method": refund.method,
+        "method_label": METHOD_LABELS.get(refund.method, refund.method), "status": refund.status,
+        "status_label": RefundState(refund.status).label, "reason": refund.reason, "source": refund.source,
+        "created_at": refund.created_at, "succeeded_at": refund.succeeded_at,
+        "expected_arrival": expected_arrival(refund.method, refund.submitted_at),
+    }
+
+
+def order_summary(order: Order, actions: list[str]) -> dict:
+    return {
+        "id": order.id, "order_no": order.order_no, "status": order.status,
+        "status_label": OrderStatus(order.status).label, "refund_status": order.refund_status,
+        "refund_status_label": RefundStatus(order.refund_status).label, "total_fen": order.total_fen,
+        "paid_fen": order.paid_fen, "refunded_fen": order.refunded_fen,
+        "item_count": sum(line.quantity for line in order.lines),
+        "items": [line_json(line) for line in order.lines], "created_at": order.created_at, "actions": actions,
+    }
+
+
+def order_detail(order: Order, actions: list[str], *, for_shopper: bool, refunds: list[Refund]) -> dict:
+    body = order_summary(order, actions)
+    for name in ("goods_fen", "discount_fen", "shipping_fen", "receiver_name", "receiver_phone", "province", "city",
+                 "district", "address_detail", "remark", "carrier", "tracking_no", "cancel_reason_code",
+                 "cancel_reason_text", "pay_deadline", "paid_at", "accepted_at", "shipped_at", "completed_at",
+                 "cancelled_at"):
+        body[name] = getattr(order, name)
+    body["timeline"] = events.timeline(order, for_shopper=for_shopper)
+    body["refunds"] = [refund_json(r) for r in refunds]
+    body["open_request"] = None
+    body["modifiable"] = {}
+    for provider in DETAIL_PROVIDERS:
+        body.update(provider(order, for_shopper))
+    return body

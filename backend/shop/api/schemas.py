@@ -1,0 +1,218 @@
+"""Request and response shapes (they also make the OpenAPI document)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..domain.clock import to_shanghai
+
+
+class ShanghaiDateTime(fields.DateTime):
+    """Stored in UTC, shown in Asia/Shanghai (SPEC §2)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(to_shanghai(value), attr, obj, **kwargs)
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(metadata={"example": "ORDER_NOT_CANCELLABLE"})
+    message = fields.String(metadata={"example": "订单已发货，无法取消"})
+    details = fields.Dict()
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema)
+
+
+class PageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+    per_page = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+
+
+class SkuSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    price_fen = fields.Integer()
+    stock = fields.Integer()
+
+
+class CategorySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class ProductSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    description = fields.String()
+    image = fields.String()
+    category = fields.Nested(CategorySchema)
+    min_price_fen = fields.Integer()
+    skus = fields.List(fields.Nested(SkuSchema))
+
+
+class ProductPageSchema(Schema):
+    items = fields.List(fields.Nested(ProductSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class AddressInSchema(Schema):
+    receiver = fields.String(required=True, metadata={"example": "张三"})
+    phone = fields.String(required=True, metadata={"example": "13800138000"})
+    province = fields.String(required=True, metadata={"example": "广东省"})
+    city = fields.String(required=True, metadata={"example": "深圳市"})
+    district = fields.String(required=True, metadata={"example": "南山区"})
+    detail = fields.String(required=True, metadata={"example": "科技园路 1 号 2 栋 301"})
+    is_default = fields.Boolean(load_default=False)
+
+
+class AddressSchema(AddressInSchema):
+    id = fields.Integer()
+
+
+class CouponSchema(Schema):
+    id = fields.Integer(metadata={"description": "shopper coupon id, pass as coupon_id when ordering"})
+    name = fields.String(attribute="coupon.name")
+    threshold_fen = fields.Integer(attribute="coupon.threshold_fen")
+    discount_fen = fields.Integer(attribute="coupon.discount_fen")
+    valid_until = ShanghaiDateTime(attribute="coupon.valid_until")
+    status = fields.String()
+
+
+class LoginInSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "wx.login code"})
+
+
+class ShopperSchema(Schema):
+    id = fields.Integer()
+    nickname = fields.String()
+    balance_fen = fields.Integer()
+    member_level = fields.Integer()
+
+
+class LoginOutSchema(Schema):
+    token = fields.String()
+    user = fields.Nested(ShopperSchema)
+
+
+class OrderItemInSchema(Schema):
+    sku_id = fields.Integer(required=True)
+    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=999, error="购买数量须在 1 到 999 之间"))
+
+
+class OrderCreateSchema(Schema):
+    items = fields.List(fields.Nested(OrderItemInSchema), required=True,
+                        validate=validate.Length(min=1, max=50, error="商品数量须在 1 到 50 种之间"))
+    address_id = fields.Integer(required=True)
+    coupon_id = fields.Integer(load_default=None, allow_none=True)
+    remark = fields.String(load_default="", validate=validate.Length(max=200, error="备注不能超过 200 字"))
+
+
+class OrderListArgsSchema(PageArgsSchema):
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ["all", "pending_payment", "paid", "shipped", "completed", "cancelled", "refund"]))
+    q = fields.String(load_default=None, validate=validate.Length(max=50))
+
+
+class OrderLineSchema(Schema):
+    id = fields.Integer()
+    sku_id = fields.Integer()
+    product_id = fields.Integer()
+    product_name = fields.String()
+    sku_name = fields.String()
+    image = fields.String()
+    unit_price_fen = fields.Integer()
+    quantity = fields.Integer()
+    goods_fen = fields.Integer()
+    discount_fen = fields.Integer()
+    payable_fen = fields.Integer()
+    refunded_quantity = fields.Integer()
+    refunded_fen = fields.Integer()
+
+
+class TimelineEntrySchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    label = fields.String()
+    at = ShanghaiDateTime()
+    actor_type = fields.String()
+    actor_name = fields.String()
+    actor_role = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String(allow_none=True)
+    reason = fields.String()
+    data = fields.Dict()
+
+
+class RefundBriefSchema(Schema):
+    id = fields.Integer()
+    out_refund_no = fields.String()
+    amount_fen = fields.Integer()
+    method = fields.String()
+    method_label = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    reason = fields.String()
+    source = fields.String()
+    created_at = ShanghaiDateTime()
+    succeeded_at = ShanghaiDateTime(allow_none=True)
+    expected_arrival = fields.String()
+
+
+class OrderSummarySchema(Schema):
+    id = fields.Integer()
+    order_no = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    refund_status = fields.String()
+    refund_status_label = fields.String()
+    total_fen = fields.Integer()
+    paid_fen = fields.Integer()
+    refunded_fen = fields.Integer(metadata={"description": "sum of refunds created (in progress or done)"})
+    item_count = fields.Integer()
+    items = fields.List(fields.Nested(OrderLineSchema))
+    created_at = ShanghaiDateTime()
+    actions = fields.List(fields.String())
+
+
+class OrderSchema(OrderSummarySchema):
+    goods_fen = fields.Integer()
+    discount_fen = fields.Integer()
+    shipping_fen = fields.Integer()
+    receiver_name = fields.String()
+    receiver_phone = fields.String()
+    province = fields.String()
+    city = fields.String()
+    district = fields.String()
+    address_detail = fields.String()
+    remark = fields.String()
+    carrier = fields.String(allow_none=True)
+    tracking_no = fields.String(allow_none=True)
+    cancel_reason_code = fields.String(allow_none=True)
+    cancel_reason_text = fields.String(allow_none=True)
+    pay_deadline = ShanghaiDateTime(allow_none=True)
+    paid_at = ShanghaiDateTime(allow_none=True)
+    accepted_at = ShanghaiDateTime(allow_none=True)
+    shipped_at = ShanghaiDateTime(allow_none=True)
+    completed_at = ShanghaiDateTime(allow_none=True)
+    cancelled_at = ShanghaiDateTime(allow_none=True)
+    timeline = fields.List(fields.Nested(TimelineEntrySchema))
+    refunds = fields.List(fields.Nested(RefundBriefSchema))
+    open_request = fields.Dict(allow_none=True)
+    modifiable = fields.Dict(metadata={"description": "what the shopper may change now (M1)"})
+
+
+class OrderPageSchema(Schema):
+    items = fields.List(fields.Nested(OrderSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class PayOutSchema(Schema):
+    out_trade_no = fields.String()
+    amount_fen = fields.Integer()
+    pay_params = fields.Dict(metadata={"description": "pass to wx.requestPayment as is"})

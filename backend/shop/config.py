@@ -1,0 +1,103 @@
+"""Configuration from environment variables, with safe defaults for a laptop (SPEC §7)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+VAR_DIR = REPO_ROOT / "var"
+
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
+SANDBOX_WECHAT = {
+    "WECHAT_APPID": "wxsandboxappid0001",
+    "WECHAT_SECRET": "sandbox-secret",
+    "WECHAT_MCH_ID": "1900000109",
+    "WECHAT_API_KEY": "sandboxapikeysandboxapikey123456",
+}
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(env: dict[str, str] | None = None) -> dict:
+    env = dict(os.environ if env is None else env)
+    mode = env.get("SHOP_MODE", "sandbox")  # sandbox | production
+    port = int(env.get("PORT", "8000"))
+    sandbox_port = int(env.get("SANDBOX_PORT", "8001"))
+    sandbox = mode != "production"
+    sandbox_base = f"http://127.0.0.1:{sandbox_port}/"
+    config = {
+        "SHOP_MODE": mode,
+        "SANDBOX": sandbox,
+        "PORT": port,
+        "SANDBOX_PORT": sandbox_port,
+        "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'shop.sqlite'}",
+        "REDIS_URL": env.get("REDIS_URL") or f"unix://{VAR_DIR / 'redis.sock'}",
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
+        "TOKEN_MAX_AGE_SECONDS": int(env.get("TOKEN_MAX_AGE_SECONDS", str(7 * 24 * 3600))),
+        "STAFF_TOKEN_MAX_AGE_SECONDS": int(env.get("STAFF_TOKEN_MAX_AGE_SECONDS", str(12 * 3600))),
+        "WECHAT_API_BASE": env.get("WECHAT_API_BASE", sandbox_base if sandbox else ""),
+        "WECHAT_PAY_API_BASE": env.get("WECHAT_PAY_API_BASE", sandbox_base if sandbox else ""),
+        "WECHAT_MCH_CERT": env.get("WECHAT_MCH_CERT") or None,
+        "WECHAT_MCH_KEY": env.get("WECHAT_MCH_KEY") or None,
+        "WECHAT_TIMEOUT": float(env.get("WECHAT_TIMEOUT", "5")),
+        "JOBS_ASYNC": _bool(env.get("JOBS_ASYNC"), True),
+        "DEMO_DATA": _bool(env.get("DEMO_DATA"), sandbox),
+        "API_TITLE": "订单售后系统 API",
+        "API_VERSION": "1.0",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_REDOC_PATH": "/docs",
+        "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js",
+        "OPENAPI_SWAGGER_UI_PATH": "/swagger",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "JSON_AS_ASCII": False,
+    }
+    for key, default in SANDBOX_WECHAT.items():
+        config[key] = env.get(key, default if sandbox else "")
+    for key, value in env.items():
+        if key.startswith("POLICY_"):
+            config[key] = int(value) if value.lstrip("-").isdigit() else _bool(value, False)
+    if not sandbox:
+        check_production(config)
+    return config
+
+
+def finalize_database(config: dict) -> None:
+    """Driver and engine options follow the database URL, whoever set it."""
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        config["SQLALCHEMY_DATABASE_URI"] = uri.replace("postgresql://", "postgresql+psycopg://", 1)
+    if uri.startswith("sqlite"):
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+    else:
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20})
+
+
+def check_production(config: dict) -> None:
+    """Production refuses sandbox hosts, demo data and default secrets."""
+    problems = []
+    if config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        problems.append("SECRET_KEY is the default")
+    for key, default in SANDBOX_WECHAT.items():
+        if not config[key] or config[key] == default:
+            problems.append(f"{key} is missing or the sandbox default")
+    for key in ("WECHAT_API_BASE", "WECHAT_PAY_API_BASE"):
+        base = config[key]
+        if base and ("127.0.0.1" in base or "localhost" in base or "sandbox" in base):
+            problems.append(f"{key} points at a sandbox ({base})")
+    if config["DEMO_DATA"]:
+        problems.append("DEMO_DATA is on")
+    if not config["WECHAT_MCH_CERT"] or not config["WECHAT_MCH_KEY"]:
+        problems.append("WECHAT_MCH_CERT / WECHAT_MCH_KEY are required for refunds")
+    if problems:
+        raise ConfigError("refusing to start in production: " + "; ".join(problems))

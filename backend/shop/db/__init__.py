@@ -1,0 +1,8 @@
+"""Database tables (the storage adapter). Importing this package registers every model."""
+from .types import UTCDateTime  # noqa: F401
+from .catalog import Category, Product, Sku, Coupon, ShopperCoupon  # noqa: F401
+from .shoppers import Shopper, Address  # noqa: F401
+from .orders import Order, OrderLine, OrderEvent, Payment  # noqa: F401
+from .inventory import StockLedger  # noqa: F401
+from .refunds import Refund, RefundAttempt  # noqa: F401
+from .staff import Staff  # noqa: F401

@@ -1,0 +1,68 @@
+"""The one list of machine-readable error codes shared by every endpoint."""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    # (http status, default Chinese message)
+    VALIDATION_ERROR = (422, "参数校验失败")
+    BAD_REQUEST = (400, "请求有误")
+    UNAUTHORIZED = (401, "请先登录")
+    TOKEN_EXPIRED = (401, "登录已过期，请重新登录")
+    FORBIDDEN = (403, "没有权限执行此操作")
+    NOT_FOUND = (404, "资源不存在")
+    ORDER_NOT_FOUND = (404, "订单不存在")
+    PRODUCT_NOT_FOUND = (404, "商品不存在")
+    SKU_NOT_FOUND = (404, "商品规格不存在")
+    ADDRESS_NOT_FOUND = (404, "收货地址不存在")
+    COUPON_NOT_FOUND = (404, "优惠券不存在")
+    REFUND_NOT_FOUND = (404, "退款记录不存在")
+    REQUEST_NOT_FOUND = (404, "申请不存在")
+    STAFF_NOT_FOUND = (404, "员工不存在")
+    SHOPPER_NOT_FOUND = (404, "顾客不存在")
+    CONFLICT = (409, "数据已被修改，请刷新后重试")
+    IDEMPOTENCY_KEY_REUSED = (409, "该幂等键已用于另一笔下单请求")
+    OUT_OF_STOCK = (409, "库存不足")
+    PRODUCT_UNAVAILABLE = (409, "商品已下架")
+    COUPON_UNAVAILABLE = (409, "优惠券不可用")
+    ORDER_NOT_PAYABLE = (409, "订单当前状态不可支付")
+    ORDER_NOT_CANCELLABLE = (409, "订单当前状态不可取消")
+    ORDER_NOT_MODIFIABLE = (409, "订单当前状态不可修改")
+    ORDER_NOT_DELETABLE = (409, "订单当前状态不可删除")
+    ORDER_ACTION_NOT_ALLOWED = (409, "订单当前状态不允许此操作")
+    REQUEST_ALREADY_OPEN = (409, "该订单已有待处理的申请")
+    REQUEST_ALREADY_DECIDED = (409, "该申请已处理")
+    AFTER_SALE_NOT_ALLOWED = (409, "该订单当前不可申请售后")
+    REFUND_EXCEEDS_PAID = (409, "退款金额不能超过实付金额")
+    REFUND_NOT_RETRYABLE = (409, "该退款当前不可重试")
+    PASSWORD_REQUIRED = (403, "金额较大，请输入登录密码进行二次验证")
+    PASSWORD_INCORRECT = (403, "密码错误")
+    LOGIN_FAILED = (401, "用户名或密码错误")
+    TOO_MANY_REQUESTS = (429, "操作过于频繁，请稍后再试")
+    WECHAT_ERROR = (502, "微信服务暂时不可用，请稍后重试")
+    SERVICE_UNAVAILABLE = (503, "服务暂时不可用")
+
+    @property
+    def http_status(self) -> int:
+        return self.value[0]
+
+    @property
+    def default_message(self) -> str:
+        return self.value[1]
+
+
+class DomainError(Exception):
+    """A rule said no. Carries a code, a Chinese message and optional field details."""
+
+    def __init__(self, code: ErrorCode, message: str | None = None, details: dict | None = None):
+        self.code = code
+        self.message = message or code.default_message
+        self.details = details
+        super().__init__(f"{code.name}: {self.message}")
+
+    def to_dict(self) -> dict:
+        body = {"code": self.code.name, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return {"error": body}

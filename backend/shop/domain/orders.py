@@ -1,0 +1,139 @@
+"""Order states, their labels, and which actions each caller may take now.
+
+The mini-program and the admin draw their buttons from `shopper_actions` / `staff_actions`;
+the services check the same functions before acting, so a rule lives here only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from .errors import DomainError, ErrorCode
+from .policy import Policy
+
+
+class OrderStatus(str, Enum):
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    ACCEPTED = "accepted"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    OrderStatus.PENDING_PAYMENT: "待付款",
+    OrderStatus.PAID: "待发货",
+    OrderStatus.ACCEPTED: "备货中",
+    OrderStatus.SHIPPED: "待收货",
+    OrderStatus.COMPLETED: "已完成",
+    OrderStatus.CANCELLED: "已取消",
+}
+
+
+class RefundStatus(str, Enum):
+    NONE = "none"
+    REFUNDING = "refunding"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    REFUND_FAILED = "refund_failed"
+
+    @property
+    def label(self) -> str:
+        return REFUND_STATUS_LABELS[self]
+
+
+REFUND_STATUS_LABELS = {
+    RefundStatus.NONE: "无退款",
+    RefundStatus.REFUNDING: "退款中",
+    RefundStatus.PARTIALLY_REFUNDED: "部分退款",
+    RefundStatus.REFUNDED: "已退款",
+    RefundStatus.REFUND_FAILED: "退款异常",
+}
+
+# Which status may follow which. Anything else is refused.
+TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
+    OrderStatus.PENDING_PAYMENT: {OrderStatus.PAID, OrderStatus.CANCELLED},
+    OrderStatus.PAID: {OrderStatus.ACCEPTED, OrderStatus.SHIPPED, OrderStatus.CANCELLED},
+    OrderStatus.ACCEPTED: {OrderStatus.SHIPPED, OrderStatus.CANCELLED},
+    OrderStatus.SHIPPED: {OrderStatus.COMPLETED},
+    OrderStatus.COMPLETED: set(),
+    OrderStatus.CANCELLED: set(),
+}
+
+UNSHIPPED = {OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.ACCEPTED}
+
+
+def ensure_transition(current: OrderStatus | str, target: OrderStatus, code: ErrorCode = ErrorCode.ORDER_ACTION_NOT_ALLOWED) -> None:
+    current = OrderStatus(current)
+    if target not in TRANSITIONS[current]:
+        raise DomainError(code, f"订单{current.label}，无法变更为{target.label}")
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the rules need to know about an order, independent of storage."""
+
+    status: OrderStatus
+    refund_status: RefundStatus
+    paid_fen: int
+    refunded_fen: int
+    paid_at: datetime | None
+    accepted_at: datetime | None
+    shipped_at: datetime | None
+    completed_at: datetime | None
+    open_request_kind: str | None = None  # "cancel" | "modify" | "after_sale" | None
+    has_feedback: bool = False
+    deleted_by_shopper: bool = False
+    has_refunds: bool = False
+
+
+def refund_in_progress(facts: OrderFacts) -> bool:
+    return facts.refund_status in (RefundStatus.REFUNDING, RefundStatus.REFUND_FAILED)
+
+
+def is_within_free_cancel_window(facts: OrderFacts, policy: Policy, now: datetime) -> bool:
+    return facts.paid_at is not None and now - facts.paid_at <= policy.free_cancel_window
+
+
+def is_within_after_sale_window(facts: OrderFacts, policy: Policy, now: datetime, quality_issue: bool = False) -> bool:
+    if facts.status == OrderStatus.SHIPPED:
+        return True
+    if facts.status != OrderStatus.COMPLETED or facts.completed_at is None:
+        return False
+    days = policy.quality_return_days if quality_issue else policy.no_reason_return_days
+    return (now - facts.completed_at).days < days
+
+
+def shopper_actions(facts: OrderFacts, policy: Policy, now: datetime) -> list[str]:
+    """The buttons a shopper sees on this order right now, in display order."""
+    s = facts.status
+    actions: list[str] = []
+    if s == OrderStatus.PENDING_PAYMENT:
+        actions.append("pay")
+    if s in UNSHIPPED and facts.open_request_kind is None:
+        actions += ["cancel", "modify"]
+    if s == OrderStatus.SHIPPED:
+        actions.append("confirm_receipt")
+    if s in (OrderStatus.SHIPPED, OrderStatus.COMPLETED) and facts.open_request_kind is None \
+            and facts.refund_status != RefundStatus.REFUNDED \
+            and is_within_after_sale_window(facts, policy, now, quality_issue=True):
+        actions.append("after_sale")
+    if s == OrderStatus.CANCELLED and not facts.has_feedback:
+        actions.append("feedback")
+    if facts.has_refunds:
+        actions.append("view_refund")
+    if s in (OrderStatus.COMPLETED, OrderStatus.CANCELLED) and not refund_in_progress(facts) \
+            and facts.open_request_kind is None and not facts.deleted_by_shopper:
+        actions.append("delete")
+    return actions
+
+
+def ensure_shopper_action(facts: OrderFacts, action: str, policy: Policy, now: datetime, code: ErrorCode) -> None:
+    if action not in shopper_actions(facts, policy, now):
+        raise DomainError(code)

@@ -1,0 +1,62 @@
+"""Every configurable business number in one object (windows, thresholds, reason lists)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import timedelta
+
+SHOPPER_CANCEL_REASONS = {
+    "changed_mind": "改变主意",
+    "wrong_item": "选错商品",
+    "found_better": "找到更合适的",
+    "wrong_address": "地址填错",
+    "other": "其他",
+}
+
+MERCHANT_CANCEL_REASONS = {
+    "out_of_stock": "缺货",
+    "quality_issue": "质量问题",
+    "undeliverable": "无法配送",
+    "system_error": "系统错误",
+    "other": "其他",
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    unpaid_close_seconds: int = 30 * 60
+    auto_confirm_days: int = 10
+    free_cancel_minutes: int = 30
+    # Orders at or above this paid amount need the staff member's password again (二次验证).
+    staff_cancel_recheck_fen: int = 50000
+    auto_refund_max_fen: int = 50000
+    no_reason_return_days: int = 7
+    quality_return_days: int = 15
+    after_sale_reply_hours: int = 48
+    after_sale_timeout_auto_approve: bool = False
+    free_shipping_threshold_fen: int = 9900
+    shipping_fee_fen: int = 800
+    shopper_cancel_reasons: dict = field(default_factory=lambda: dict(SHOPPER_CANCEL_REASONS))
+    merchant_cancel_reasons: dict = field(default_factory=lambda: dict(MERCHANT_CANCEL_REASONS))
+
+    @property
+    def unpaid_close_after(self) -> timedelta:
+        return timedelta(seconds=self.unpaid_close_seconds)
+
+    @property
+    def auto_confirm_after(self) -> timedelta:
+        return timedelta(days=self.auto_confirm_days)
+
+    @property
+    def free_cancel_window(self) -> timedelta:
+        return timedelta(minutes=self.free_cancel_minutes)
+
+    @classmethod
+    def from_mapping(cls, values: dict) -> "Policy":
+        """Build from config keys like POLICY_FREE_CANCEL_MINUTES; unknown keys are ignored."""
+        known = {f.name for f in fields(cls)}
+        overrides = {}
+        for key, value in values.items():
+            name = key.lower().removeprefix("policy_")
+            if key.upper().startswith("POLICY_") and name in known:
+                overrides[name] = value
+        return replace(cls(), **overrides)

@@ -1,0 +1,1 @@
+"""Background work on RQ: job functions (tasks), the worker and the periodic schedule."""

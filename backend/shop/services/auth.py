@@ -1,0 +1,56 @@
+"""Logins and API tokens (O1 for shoppers; staff tokens share the same signer)."""
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..db import Shopper
+from ..domain import clock
+from ..domain.errors import DomainError, ErrorCode
+from ..extensions import db
+from .context import deps
+
+
+def _signer(kind: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"shop-{kind}-token")
+
+
+def issue_token(kind: str, subject_id: int, **claims) -> str:
+    return _signer(kind).dumps({"sub": subject_id, **claims})
+
+
+def read_token(kind: str, token: str, max_age: int) -> dict:
+    try:
+        return _signer(kind).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise DomainError(ErrorCode.TOKEN_EXPIRED) from exc
+    except BadSignature as exc:
+        raise DomainError(ErrorCode.UNAUTHORIZED) from exc
+
+
+def login_shopper(code: str) -> tuple[str, Shopper]:
+    """wx.login code -> code2session -> shopper keyed by openid -> API token."""
+    if not code or not code.strip():
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "缺少登录凭证 code", {"code": "必填"})
+    session = deps().wechat.code_to_session(code.strip())
+    openid = session["openid"]
+    shopper = db.session.scalar(select(Shopper).where(Shopper.openid == openid))
+    if shopper is None:
+        shopper = Shopper(openid=openid, nickname=f"微信用户{openid[-4:]}", created_at=clock.now())
+        db.session.add(shopper)
+        try:
+            db.session.commit()
+        except IntegrityError:  # two first logins at once
+            db.session.rollback()
+            shopper = db.session.scalar(select(Shopper).where(Shopper.openid == openid))
+    return issue_token("shopper", shopper.id), shopper
+
+
+def shopper_from_token(token: str) -> Shopper:
+    claims = read_token("shopper", token, current_app.config["TOKEN_MAX_AGE_SECONDS"])
+    shopper = db.session.get(Shopper, claims["sub"])
+    if shopper is None:
+        raise DomainError(ErrorCode.UNAUTHORIZED)
+    return shopper

@@ -1,0 +1,52 @@
+"""The adapters a service needs (WeChat, the queue, the policy), built once per app."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from ..adapters.queue import JobQueue
+from ..adapters.wechat import WeChatGateway, WeChatSettings
+from ..domain.policy import Policy
+
+
+@dataclass
+class Deps:
+    wechat: WeChatGateway
+    jobs: JobQueue
+    policy: Policy
+    public_base_url: str
+    refund_retry_intervals: list[int]
+
+    @property
+    def pay_notify_url(self) -> str:
+        return f"{self.public_base_url}/api/wechat/pay-notify"
+
+    @property
+    def refund_notify_url(self) -> str:
+        return f"{self.public_base_url}/api/wechat/refund-notify"
+
+
+def build_deps(config: dict) -> Deps:
+    settings = WeChatSettings(
+        appid=config["WECHAT_APPID"], secret=config["WECHAT_SECRET"], mch_id=config["WECHAT_MCH_ID"],
+        api_key=config["WECHAT_API_KEY"], mch_cert=config["WECHAT_MCH_CERT"], mch_key=config["WECHAT_MCH_KEY"],
+        api_base=config["WECHAT_API_BASE"] or None, pay_api_base=config["WECHAT_PAY_API_BASE"] or None,
+        timeout=config["WECHAT_TIMEOUT"],
+    )
+    intervals = config.get("REFUND_RETRY_INTERVALS") or [10, 60, 300, 1800, 7200]
+    return Deps(
+        wechat=WeChatGateway(settings),
+        jobs=JobQueue(config["REDIS_URL"]),
+        policy=Policy.from_mapping(config),
+        public_base_url=config["PUBLIC_BASE_URL"],
+        refund_retry_intervals=list(intervals),
+    )
+
+
+def init_services(app: Flask) -> None:
+    app.extensions["shop.deps"] = build_deps(app.config)
+
+
+def deps() -> Deps:
+    return current_app.extensions["shop.deps"]

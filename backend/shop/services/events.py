@@ -1,0 +1,93 @@
+"""The order's history. One function per kind of event; the timeline is read from these rows."""
+from __future__ import annotations
+
+from ..db import Order, OrderEvent
+from ..domain import clock
+from ..domain.actors import Actor
+from ..extensions import db
+
+# kind -> (label shown in the timeline, visible to the shopper)
+EVENT_KINDS = {
+    "placed": ("订单已提交", True),
+    "payment_requested": ("发起支付", False),
+    "paid": ("支付成功", True),
+    "accepted": ("商家已受理", True),
+    "shipped": ("商家已发货", True),
+    "received": ("已确认收货", True),
+    "auto_received": ("系统自动确认收货", True),
+    "closed_unpaid": ("超时未支付，订单已关闭", True),
+    "cancelled": ("订单已取消", True),
+    "cancel_requested": ("申请取消订单", True),
+    "cancel_approved": ("取消申请已同意", True),
+    "cancel_rejected": ("取消申请被拒绝", True),
+    "alternative_offered": ("商家提供了替代方案", True),
+    "modified": ("订单信息已修改", True),
+    "modify_requested": ("申请修改订单", True),
+    "modify_approved": ("修改申请已同意", True),
+    "modify_rejected": ("修改申请被拒绝", True),
+    "deleted": ("订单已删除", False),
+    "refund_created": ("已发起退款", True),
+    "refund_succeeded": ("退款成功", True),
+    "refund_failed": ("退款失败，正在重试", False),
+    "refund_abnormal": ("退款异常，等待财务处理", False),
+    "refund_retried": ("财务重新发起退款", False),
+    "late_payment_refund": ("订单已关闭后收到付款，已自动退款", True),
+    "after_sale_requested": ("申请售后", True),
+    "after_sale_approved": ("售后申请已同意", True),
+    "after_sale_rejected": ("售后申请被拒绝", True),
+    "after_sale_returned": ("已寄回商品", True),
+    "after_sale_received": ("商家已收到退货", True),
+    "after_sale_escalated": ("售后申请超时未处理，已升级", False),
+    "after_sale_completed": ("售后已完成", True),
+    "feedback": ("提交了取消反馈", False),
+    "note": ("备注", False),
+}
+
+
+def label_of(kind: str) -> str:
+    return EVENT_KINDS.get(kind, (kind, False))[0]
+
+
+def record(order: Order, kind: str, actor: Actor, *, from_status: str | None = None,
+           to_status: str | None = None, reason: str = "", data: dict | None = None) -> OrderEvent:
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown order event kind {kind!r}")
+    event = OrderEvent(
+        order_id=order.id, kind=kind, actor_type=actor.kind, actor_id=actor.id,
+        actor_name=actor.name, actor_role=actor.role, actor_ip=actor.ip,
+        from_status=from_status, to_status=to_status, reason=reason or "", data=data or {},
+        visible_to_shopper=EVENT_KINDS[kind][1], created_at=clock.now(),
+    )
+    db.session.add(event)
+    return event
+
+
+def transition(order: Order, kind: str, actor: Actor, to_status: str, *, reason: str = "",
+               data: dict | None = None) -> OrderEvent:
+    """Change the order's status and write the event, in the caller's transaction."""
+    from_status = order.status
+    order.status = to_status
+    return record(order, kind, actor, from_status=from_status, to_status=to_status, reason=reason, data=data)
+
+
+def timeline(order: Order, for_shopper: bool) -> list[dict]:
+    rows = [e for e in order.events if e.visible_to_shopper or not for_shopper]
+    return [
+        {
+            "id": e.id,
+            "kind": e.kind,
+            "label": label_of(e.kind),
+            "at": e.created_at,
+            "actor_type": e.actor_type,
+            "actor_name": e.actor_name if not for_shopper or e.actor_type != "staff" else "商家",
+            "actor_role": "" if for_shopper else e.actor_role,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "reason": e.reason,
+            "data": {k: v for k, v in (e.data or {}).items() if not for_shopper or k in SHOPPER_VISIBLE_DATA},
+        }
+        for e in rows
+    ]
+
+
+SHOPPER_VISIBLE_DATA = {"carrier", "tracking_no", "amount_fen", "refund_id", "expected_arrival", "changes"}

@@ -1,0 +1,315 @@
+"""Placing, paying, closing, accepting, shipping and receiving orders (O3–O6)."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..db import Address, Coupon, Order, OrderLine, Payment, Product, ShopperCoupon, Sku
+from ..domain import clock
+from ..domain.actors import Actor
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.orders import OrderStatus, ensure_shopper_action, ensure_transition
+from ..domain.pricing import CouponTerms, LineInput, price_order
+from ..extensions import db
+from . import events, inventory
+from .context import deps
+from .uow import transaction
+
+
+@dataclass(frozen=True)
+class ItemRequest:
+    sku_id: int
+    quantity: int
+
+
+def new_order_no() -> str:
+    return f"{clock.to_shanghai(clock.now()):%Y%m%d%H%M%S}{secrets.randbelow(10**6):06d}"
+
+
+def get_order(order_id: int, shopper_id: int | None = None, *, include_deleted: bool = False) -> Order:
+    """Load an order; a shopper gets 404 for anything not theirs or deleted by them."""
+    order = db.session.get(Order, order_id)
+    if order is None or (shopper_id is not None and (
+            order.shopper_id != shopper_id or (order.deleted_by_shopper_at and not include_deleted))):
+        raise DomainError(ErrorCode.ORDER_NOT_FOUND)
+    return order
+
+
+def _find_by_idempotency_key(shopper_id: int, key: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.shopper_id == shopper_id, Order.idempotency_key == key))
+
+
+def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, shopper_coupon_id: int | None = None,
+                remark: str = "", idempotency_key: str | None = None, actor: Actor | None = None) -> Order:
+    if idempotency_key:
+        existing = _find_by_idempotency_key(shopper_id, idempotency_key)
+        if existing is not None:
+            return existing
+    actor = actor or Actor.shopper(shopper_id)
+    policy = deps().policy
+    now = clock.now()
+    merged: dict[int, int] = {}
+    for item in items:
+        merged[item.sku_id] = merged.get(item.sku_id, 0) + item.quantity
+    try:
+        with transaction() as tx:
+            address = db.session.get(Address, address_id)
+            if address is None or address.shopper_id != shopper_id:
+                raise DomainError(ErrorCode.ADDRESS_NOT_FOUND)
+            skus = {s.id: s for s in db.session.scalars(
+                select(Sku).options(selectinload(Sku.product)).where(Sku.id.in_(merged)))}
+            for sku_id in merged:
+                sku = skus.get(sku_id)
+                if sku is None:
+                    raise DomainError(ErrorCode.SKU_NOT_FOUND, details={"sku_id": sku_id})
+                if not sku.product.on_sale:
+                    raise DomainError(ErrorCode.PRODUCT_UNAVAILABLE, f"「{sku.product.name}」已下架")
+            shopper_coupon, terms = _usable_coupon(shopper_id, shopper_coupon_id)
+            pricing = price_order([LineInput(sku_id, skus[sku_id].price_fen, qty) for sku_id, qty in merged.items()],
+                                  terms, policy, now)
+            order = Order(
+                order_no=new_order_no(), shopper_id=shopper_id, status=OrderStatus.PENDING_PAYMENT.value,
+                goods_fen=pricing.goods_fen, discount_fen=pricing.discount_fen, shipping_fen=pricing.shipping_fen,
+                total_fen=pricing.total_fen, shopper_coupon_id=shopper_coupon.id if shopper_coupon else None,
+                receiver_name=address.receiver, receiver_phone=address.phone, province=address.province,
+                city=address.city, district=address.district, address_detail=address.detail,
+                remark=(remark or "").strip(), idempotency_key=idempotency_key, created_at=now,
+                pay_deadline=now + policy.unpaid_close_after,
+            )
+            db.session.add(order)
+            db.session.flush()
+            for priced in pricing.lines:
+                sku = skus[priced.sku_id]
+                line = OrderLine(order_id=order.id, sku_id=sku.id, product_id=sku.product_id,
+                                 product_name=sku.product.name, sku_name=sku.name, image=sku.product.image,
+                                 unit_price_fen=priced.unit_price_fen, quantity=priced.quantity,
+                                 goods_fen=priced.goods_fen, discount_fen=priced.discount_fen)
+                order.lines.append(line)
+                db.session.flush()
+                inventory.reserve(sku.id, priced.quantity, order_id=order.id, line_id=line.id)
+            if shopper_coupon is not None:
+                _use_coupon(shopper_coupon.id, order.id)
+            events.record(order, "placed", actor, to_status=order.status,
+                          data={"total_fen": order.total_fen, "lines": len(order.lines)})
+            order_id, deadline = order.id, order.pay_deadline
+            tx.after_commit(lambda: deps().jobs.enqueue("shop.jobs.tasks.close_unpaid_order", order_id,
+                                                        job_id=f"close-order-{order_id}", at=deadline))
+    except IntegrityError:
+        # Two submits with the same Idempotency-Key raced: the other one won, return its order.
+        existing = idempotency_key and _find_by_idempotency_key(shopper_id, idempotency_key)
+        if existing:
+            return existing
+        raise
+    return order
+
+
+def _usable_coupon(shopper_id: int, shopper_coupon_id: int | None) -> tuple[ShopperCoupon | None, CouponTerms | None]:
+    if shopper_coupon_id is None:
+        return None, None
+    sc = db.session.get(ShopperCoupon, shopper_coupon_id)
+    if sc is None or sc.shopper_id != shopper_id:
+        raise DomainError(ErrorCode.COUPON_NOT_FOUND)
+    if sc.status != "available":
+        raise DomainError(ErrorCode.COUPON_UNAVAILABLE, "优惠券已使用或已过期")
+    c: Coupon = sc.coupon
+    return sc, CouponTerms(c.threshold_fen, c.discount_fen, c.valid_from, c.valid_until)
+
+
+def _use_coupon(shopper_coupon_id: int, order_id: int) -> None:
+    result = db.session.execute(update(ShopperCoupon).where(
+        ShopperCoupon.id == shopper_coupon_id, ShopperCoupon.status == "available")
+        .values(status="used", order_id=order_id).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise DomainError(ErrorCode.COUPON_UNAVAILABLE, "优惠券已使用")
+
+
+def return_coupon(order: Order) -> bool:
+    """Give the coupon back after a cancel when its rules allow (returnable and still valid)."""
+    if order.shopper_coupon_id is None:
+        return False
+    sc = db.session.get(ShopperCoupon, order.shopper_coupon_id)
+    if sc is None or sc.status != "used" or sc.order_id != order.id or not sc.coupon.returnable:
+        return False
+    if sc.coupon.valid_until and sc.coupon.valid_until < clock.now():
+        sc.status = "expired"
+        return False
+    sc.status, sc.order_id = "available", None
+    return True
+
+
+# ---- paying (O4) -------------------------------------------------------------------------
+
+
+def request_payment(order_id: int, shopper_id: int, openid: str) -> dict:
+    """Create (or reuse) the WeChat prepay for an unpaid order; returns wx.requestPayment params."""
+    d = deps()
+    with transaction():
+        order = get_order(order_id, shopper_id)
+        ensure_shopper_action(order.facts(), "pay", d.policy, clock.now(), ErrorCode.ORDER_NOT_PAYABLE)
+        payment = next((p for p in order.payments if p.status == "created" and p.amount_fen == order.total_fen), None)
+        if payment is None:
+            for stale in order.payments:
+                if stale.status == "created":
+                    stale.status = "closed"
+            payment = Payment(order_id=order.id, out_trade_no=f"{order.order_no}{len(order.payments) + 1:02d}",
+                              amount_fen=order.total_fen, created_at=clock.now())
+            db.session.add(payment)
+            events.record(order, "payment_requested", Actor.shopper(shopper_id), data={"amount_fen": order.total_fen})
+        db.session.flush()
+        payment_id, prepay_id = payment.id, payment.prepay_id
+        out_trade_no, amount, order_no, deadline = payment.out_trade_no, payment.amount_fen, order.order_no, order.pay_deadline
+    if prepay_id is None:
+        # WeChat is called outside any transaction.
+        prepay_id = d.wechat.unified_order(out_trade_no=out_trade_no, total_fee=amount, body=f"订单{order_no}",
+                                           openid=openid, notify_url=d.pay_notify_url, time_expire=deadline)
+        with transaction():
+            db.session.execute(update(Payment).where(Payment.id == payment_id, Payment.prepay_id.is_(None))
+                               .values(prepay_id=prepay_id))
+    params = d.wechat.jsapi_params(prepay_id)
+    return {"out_trade_no": out_trade_no, "amount_fen": amount, "pay_params": params}
+
+
+def record_payment(out_trade_no: str, transaction_id: str, amount_fen: int, paid_at=None) -> Order:
+    """Apply a verified payment notification. Idempotent; a payment for a cancelled order is refunded."""
+    from . import refunds  # refunds depend on ordering's helpers; import here to keep the graph one-way
+
+    now = clock.now()
+    with transaction() as tx:
+        payment = db.session.scalar(select(Payment).where(Payment.out_trade_no == out_trade_no))
+        if payment is None:
+            raise DomainError(ErrorCode.ORDER_NOT_FOUND, "支付单不存在")
+        if amount_fen != payment.amount_fen:
+            raise DomainError(ErrorCode.BAD_REQUEST, "支付金额与订单不符",
+                              {"expected": payment.amount_fen, "got": amount_fen})
+        claimed = db.session.execute(
+            update(Payment).where(Payment.id == payment.id, Payment.status != "paid")
+            .values(status="paid", transaction_id=transaction_id, paid_at=paid_at or now)
+            .execution_options(synchronize_session=False)).rowcount
+        order = payment.order
+        if not claimed:
+            return order  # a duplicate notification: already applied
+        order.paid_fen += amount_fen
+        if order.status == OrderStatus.PENDING_PAYMENT.value:
+            ensure_transition(order.status, OrderStatus.PAID)
+            order.paid_at = paid_at or now
+            events.transition(order, "paid", Actor.wechat(), OrderStatus.PAID.value,
+                              data={"amount_fen": amount_fen, "transaction_id": transaction_id})
+        else:
+            # Paid after the order was closed or cancelled: the money goes straight back.
+            refund = refunds.create_refund(order, amount_fen, source="late_payment",
+                                           reason="订单已关闭后收到付款，自动退款", actor=Actor.system(), tx=tx)
+            events.record(order, "late_payment_refund", Actor.wechat(),
+                          data={"amount_fen": amount_fen, "refund_id": refund.id})
+    return order
+
+
+# ---- closing unpaid orders (O5) ----------------------------------------------------------
+
+
+def cancel_unpaid(order: Order, actor: Actor, kind: str, reason: str, tx) -> None:
+    """Cancel an order nobody paid for: stock and coupon back, WeChat order closed after commit."""
+    ensure_transition(order.status, OrderStatus.CANCELLED, ErrorCode.ORDER_NOT_CANCELLABLE)
+    order.cancelled_at = clock.now()
+    events.transition(order, kind, actor, OrderStatus.CANCELLED.value, reason=reason)
+    inventory.release_order_stock(order)
+    return_coupon(order)
+    for payment in order.payments:
+        if payment.status == "created" and payment.prepay_id:
+            out_trade_no = payment.out_trade_no
+            tx.after_commit(lambda n=out_trade_no: deps().jobs.enqueue(
+                "shop.jobs.tasks.close_wechat_order", n, job_id=f"close-wx-{n}"))
+
+
+def close_unpaid_order(order_id: int) -> bool:
+    """Close the order if it is still unpaid past its deadline. True if it was closed."""
+    with transaction() as tx:
+        order = db.session.get(Order, order_id)
+        if order is None or order.status != OrderStatus.PENDING_PAYMENT.value or order.pay_deadline > clock.now():
+            return False
+        cancel_unpaid(order, Actor.system(), "closed_unpaid", "超时未支付", tx)
+    return True
+
+
+def close_wechat_order(out_trade_no: str) -> None:
+    """Make an abandoned WeChat order unpayable. Already paid: the notification will refund it."""
+    from ..adapters.wechat import WeChatError
+
+    try:
+        deps().wechat.close_order(out_trade_no)
+    except WeChatError as exc:
+        if exc.code in ("ORDERPAID", "ORDERCLOSED", "ORDERNOTEXIST"):
+            return
+        raise
+    with transaction():
+        db.session.execute(update(Payment).where(Payment.out_trade_no == out_trade_no, Payment.status == "created")
+                           .values(status="closed"))
+
+
+# ---- fulfilment and receipt (O6) --------------------------------------------------------
+
+
+def accept_order(order_id: int, actor: Actor) -> Order:
+    with transaction():
+        order = get_order(order_id)
+        ensure_transition(order.status, OrderStatus.ACCEPTED)
+        order.accepted_at = clock.now()
+        events.transition(order, "accepted", actor, OrderStatus.ACCEPTED.value)
+    return order
+
+
+def ship_order(order_id: int, actor: Actor, carrier: str, tracking_no: str) -> Order:
+    carrier, tracking_no = (carrier or "").strip(), (tracking_no or "").strip()
+    problems = {}
+    if not carrier:
+        problems["carrier"] = "请选择快递公司"
+    if not tracking_no or len(tracking_no) < 6 or not tracking_no.isalnum():
+        problems["tracking_no"] = "请填写正确的快递单号"
+    if problems:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, details=problems)
+    with transaction():
+        order = get_order(order_id)
+        ensure_transition(order.status, OrderStatus.SHIPPED)
+        order.shipped_at, order.carrier, order.tracking_no = clock.now(), carrier, tracking_no
+        events.transition(order, "shipped", actor, OrderStatus.SHIPPED.value,
+                          data={"carrier": carrier, "tracking_no": tracking_no})
+    return order
+
+
+def confirm_receipt(order_id: int, shopper_id: int) -> Order:
+    with transaction():
+        order = get_order(order_id, shopper_id)
+        ensure_shopper_action(order.facts(), "confirm_receipt", deps().policy, clock.now(),
+                              ErrorCode.ORDER_ACTION_NOT_ALLOWED)
+        _complete(order, Actor.shopper(shopper_id), "received")
+    return order
+
+
+def auto_confirm_order(order_id: int) -> bool:
+    with transaction():
+        order = db.session.get(Order, order_id)
+        if order is None or order.status != OrderStatus.SHIPPED.value \
+                or order.shipped_at + deps().policy.auto_confirm_after > clock.now():
+            return False
+        _complete(order, Actor.system(), "auto_received")
+    return True
+
+
+def _complete(order: Order, actor: Actor, kind: str) -> None:
+    ensure_transition(order.status, OrderStatus.COMPLETED)
+    order.completed_at = clock.now()
+    events.transition(order, kind, actor, OrderStatus.COMPLETED.value)
+
+
+def unpaid_overdue_ids(limit: int = 500) -> list[int]:
+    return list(db.session.scalars(select(Order.id).where(
+        Order.status == OrderStatus.PENDING_PAYMENT.value, Order.pay_deadline <= clock.now()).limit(limit)))
+
+
+def shipped_overdue_ids(limit: int = 500) -> list[int]:
+    cutoff = clock.now() - deps().policy.auto_confirm_after
+    return list(db.session.scalars(select(Order.id).where(
+        Order.status == OrderStatus.SHIPPED.value, Order.shipped_at <= cutoff).limit(limit)))

@@ -1,0 +1,71 @@
+"""Read side: order lists, counts and the facts the rules need for each order."""
+from __future__ import annotations
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..db import Order, OrderLine, Refund
+from ..domain import clock
+from ..domain.orders import OrderFacts, OrderStatus, shopper_actions
+from ..extensions import db
+from .context import deps
+
+# Shopper tabs (Q1): tab -> filter. 待发货 covers both paid and accepted (备货中).
+SHOPPER_TABS = {
+    "pending_payment": lambda: Order.status == OrderStatus.PENDING_PAYMENT.value,
+    "paid": lambda: Order.status.in_([OrderStatus.PAID.value, OrderStatus.ACCEPTED.value]),
+    "shipped": lambda: Order.status == OrderStatus.SHIPPED.value,
+    "completed": lambda: Order.status == OrderStatus.COMPLETED.value,
+    "cancelled": lambda: Order.status == OrderStatus.CANCELLED.value,
+    "refund": lambda: Order.refund_status != "none",
+}
+
+# Extra facts contributed by other services (open requests, feedback): name -> fn(order) -> dict.
+FACT_PROVIDERS: list = []
+
+
+def facts_for(order: Order) -> OrderFacts:
+    extra = {"has_refunds": db.session.scalar(select(exists().where(Refund.order_id == order.id)))}
+    for provider in FACT_PROVIDERS:
+        extra.update(provider(order))
+    return order.facts(**extra)
+
+
+def actions_for_shopper(order: Order) -> list[str]:
+    return shopper_actions(facts_for(order), deps().policy, clock.now())
+
+
+def _visible_to_shopper(shopper_id: int):
+    return select(Order).where(Order.shopper_id == shopper_id, Order.deleted_by_shopper_at.is_(None))
+
+
+def list_shopper_orders(shopper_id: int, tab: str | None, q: str | None, page: int, per_page: int):
+    query = _visible_to_shopper(shopper_id)
+    if tab in SHOPPER_TABS:
+        query = query.where(SHOPPER_TABS[tab]())
+    if q and q.strip():
+        term = q.strip()
+        query = query.where(or_(
+            Order.order_no == term,
+            exists().where(OrderLine.order_id == Order.id, OrderLine.product_name.contains(term)),
+        ))
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.options(selectinload(Order.lines))
+                              .order_by(Order.created_at.desc(), Order.id.desc())
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total
+
+
+def shopper_tab_counts(shopper_id: int) -> dict[str, int]:
+    base = (Order.shopper_id == shopper_id, Order.deleted_by_shopper_at.is_(None))
+    rows = db.session.execute(select(Order.status, Order.refund_status != "none", func.count())
+                              .where(*base).group_by(Order.status, Order.refund_status != "none")).all()
+    counts = {tab: 0 for tab in SHOPPER_TABS}
+    counts["all"] = 0
+    for status, refunding, n in rows:
+        counts["all"] += n
+        tab = "paid" if status == OrderStatus.ACCEPTED.value else status
+        counts[tab] += n
+        if refunding:
+            counts["refund"] += n
+    return counts

@@ -1,0 +1,254 @@
+"""The refund engine (R1, R4): rows committed first, WeChat called after, retries never pay twice.
+
+Safety comes from three things: `out_refund_no` never changes (WeChat treats a repeat as the same
+refund), an atomic claim on the row before each attempt (two workers never submit at once), and
+the order's `refunded_fen <= paid_fen` check, done atomically when a refund is created and backed
+by a CHECK constraint.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from ..adapters.wechat import WeChatError
+from ..db import Order, Refund, RefundAttempt, Shopper
+from ..domain import clock
+from ..domain.actors import Actor
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.refunds import SUBMITTABLE_STATES, RefundState, after_failed_attempt, order_refund_status
+from ..extensions import db
+from . import events
+from .context import deps
+from .uow import transaction
+
+logger = logging.getLogger("shop.refunds")
+
+CLAIM_LEASE_SECONDS = 60
+QUERY_AFTER_SECONDS = 30
+
+
+class RefundAttemptFailed(Exception):
+    """Raised by the submit job so RQ's Retry schedules the next attempt."""
+
+
+def new_out_refund_no(order_no: str) -> str:
+    return f"R{order_no}{secrets.randbelow(10**4):04d}"
+
+
+def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, actor: Actor, tx,
+                  method: str = "wechat", source_id: int | None = None, lines: list | None = None,
+                  shipping_fen: int = 0) -> Refund:
+    """Add a refund row in the caller's transaction; the job that pays it is queued after commit."""
+    if amount_fen <= 0:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "退款金额必须大于 0")
+    reserved = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.refunded_fen + amount_fen <= Order.paid_fen)
+        .values(refunded_fen=Order.refunded_fen + amount_fen, version=Order.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if reserved != 1:
+        raise DomainError(ErrorCode.REFUND_EXCEEDS_PAID)
+    db.session.refresh(order)
+    refund = Refund(order_id=order.id, out_refund_no=new_out_refund_no(order.order_no), amount_fen=amount_fen,
+                    shipping_fen=shipping_fen, method=method, source=source, source_id=source_id, reason=reason,
+                    lines=lines or [], created_by=actor.name or actor.kind, created_at=clock.now())
+    db.session.add(refund)
+    db.session.flush()
+    events.record(order, "refund_created", actor, reason=reason,
+                  data={"amount_fen": amount_fen, "refund_id": refund.id, "method": method})
+    if method == "balance":
+        _pay_to_balance(order, refund)
+    refresh_order_refund_status(order)
+    refund_id = refund.id
+    if method == "wechat":
+        tx.after_commit(lambda: enqueue_submit(refund_id))
+    return refund
+
+
+def _pay_to_balance(order: Order, refund: Refund) -> None:
+    db.session.execute(update(Shopper).where(Shopper.id == order.shopper_id)
+                       .values(balance_fen=Shopper.balance_fen + refund.amount_fen))
+    refund.status, refund.succeeded_at = RefundState.SUCCEEDED.value, clock.now()
+    events.record(order, "refund_succeeded", Actor.system(), data={"amount_fen": refund.amount_fen,
+                                                                  "refund_id": refund.id, "method": "balance"})
+
+
+def enqueue_submit(refund_id: int, attempt_key: str = "0") -> None:
+    from rq import Retry
+
+    intervals = deps().refund_retry_intervals
+    deps().jobs.enqueue("shop.jobs.tasks.submit_refund", refund_id, job_id=f"refund-{refund_id}-{attempt_key}",
+                        retry=Retry(max=len(intervals), interval=intervals), timeout=60)
+
+
+def refresh_order_refund_status(order: Order) -> None:
+    rows = db.session.execute(select(Refund.status, Refund.amount_fen).where(Refund.order_id == order.id)).all()
+    succeeded = sum(amount for status, amount in rows if status == RefundState.SUCCEEDED.value)
+    order.refund_status = order_refund_status([s for s, _ in rows], succeeded, order.paid_fen).value
+
+
+def _claim(refund_id: int) -> Refund | None:
+    """Take the right to submit this refund now; None if it is not due or someone else has it."""
+    now = clock.now()
+    with transaction():
+        claimed = db.session.execute(
+            update(Refund).where(
+                Refund.id == refund_id,
+                Refund.status.in_([s.value for s in SUBMITTABLE_STATES]),
+                or_(Refund.next_attempt_at.is_(None), Refund.next_attempt_at <= now),
+            ).values(attempts=Refund.attempts + 1, next_attempt_at=now + timedelta(seconds=CLAIM_LEASE_SECONDS),
+                     version=Refund.version + 1)
+            .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        return None
+    return db.session.get(Refund, refund_id, populate_existing=True)
+
+
+def submit_refund(refund_id: int, operator: str = "worker") -> str:
+    """Send one refund to WeChat. Returns the refund's state afterwards.
+
+    Raises RefundAttemptFailed on a retryable failure so the job's Retry pauses and tries again.
+    """
+    refund = _claim(refund_id)
+    if refund is None:
+        current = db.session.get(Refund, refund_id, populate_existing=True)
+        return current.status if current else "missing"
+    order = db.session.get(Order, refund.order_id)
+    payment = next((p for p in order.payments if p.status == "paid"), None)
+    args = dict(out_trade_no=payment.out_trade_no if payment else order.order_no, out_refund_no=refund.out_refund_no,
+                total_fee=payment.amount_fen if payment else order.paid_fen, refund_fee=refund.amount_fen,
+                notify_url=deps().refund_notify_url, reason=refund.reason or None)
+    attempt_no = refund.attempts
+    db.session.commit()  # end the read transaction: WeChat is never called inside one
+    try:
+        reply = deps().wechat.refund(**args)
+    except WeChatError as exc:
+        state = _record_failure(refund_id, attempt_no, exc, operator)
+        if state == RefundState.FAILED:
+            raise RefundAttemptFailed(f"refund {refund_id} attempt {attempt_no}: {exc.code}") from exc
+        return state.value
+    return _record_accepted(refund_id, attempt_no, reply, operator).value
+
+
+def _record_failure(refund_id: int, attempt_no: int, exc: WeChatError, operator: str) -> RefundState:
+    with transaction():
+        refund = db.session.get(Refund, refund_id, populate_existing=True)
+        state, pause = after_failed_attempt(attempt_no, exc.retryable, deps().refund_retry_intervals)
+        refund.status = state.value
+        refund.last_error_code, refund.last_error_message = exc.code, (exc.message or "")[:255]
+        refund.next_attempt_at = clock.now() + pause if pause else None
+        db.session.add(RefundAttempt(refund_id=refund.id, number=attempt_no, outcome="failed", error_code=exc.code,
+                                     error_message=(exc.message or "")[:255], operator=operator,
+                                     created_at=clock.now()))
+        order = db.session.get(Order, refund.order_id)
+        kind = "refund_abnormal" if state == RefundState.ABNORMAL else "refund_failed"
+        events.record(order, kind, Actor.system(), reason=exc.code,
+                      data={"refund_id": refund.id, "attempt": attempt_no, "error_code": exc.code})
+        refresh_order_refund_status(order)
+    logger.warning("refund attempt failed", extra={"fields": {"refund_id": refund_id, "attempt": attempt_no,
+                                                              "code": exc.code, "state": state.value}})
+    if state == RefundState.ABNORMAL:
+        _notify_refund_result(refund_id, succeeded=False)
+    return state
+
+
+def _record_accepted(refund_id: int, attempt_no: int, reply: dict, operator: str) -> RefundState:
+    with transaction():
+        refund = db.session.get(Refund, refund_id, populate_existing=True)
+        db.session.add(RefundAttempt(refund_id=refund.id, number=attempt_no, outcome="accepted",
+                                     operator=operator, created_at=clock.now()))
+        if refund.status in (RefundState.SUCCEEDED.value, RefundState.PROCESSING.value):
+            return RefundState(refund.status)  # the notification got here first
+        refund.status = RefundState.PROCESSING.value
+        refund.wechat_refund_id = reply.get("refund_id")
+        refund.submitted_at = clock.now()
+        refund.last_error_code = refund.last_error_message = None
+        refund.next_attempt_at = clock.now() + timedelta(seconds=QUERY_AFTER_SECONDS)
+        refresh_order_refund_status(db.session.get(Order, refund.order_id))
+        out_refund_no = refund.out_refund_no
+    if reply.get("status") == "SUCCESS":
+        return RefundState(settle_refund(out_refund_no, reply).status)
+    return RefundState.PROCESSING
+
+
+def settle_refund(out_refund_no: str, result: dict) -> Refund | None:
+    """Apply a final WeChat result (notification or query). Idempotent."""
+    status = (result.get("status") or result.get("refund_status") or "").upper()
+    if status not in ("SUCCESS", "CHANGE", "REFUNDCLOSE"):
+        return None
+    succeeded = status == "SUCCESS"
+    with transaction():
+        refund = db.session.scalar(select(Refund).where(Refund.out_refund_no == out_refund_no))
+        if refund is None:
+            return None
+        if refund.status in (RefundState.SUCCEEDED.value, RefundState.ABNORMAL.value):
+            return refund
+        order = db.session.get(Order, refund.order_id)
+        if succeeded:
+            refund.status, refund.succeeded_at = RefundState.SUCCEEDED.value, clock.now()
+            refund.wechat_refund_id = result.get("refund_id") or refund.wechat_refund_id
+            refund.next_attempt_at = None
+            events.record(order, "refund_succeeded", Actor.wechat(),
+                          data={"amount_fen": refund.amount_fen, "refund_id": refund.id})
+        else:
+            refund.status, refund.last_error_code = RefundState.ABNORMAL.value, status
+            events.record(order, "refund_abnormal", Actor.wechat(), reason=status, data={"refund_id": refund.id})
+        refresh_order_refund_status(order)
+        refund_id = refund.id
+    _notify_refund_result(refund_id, succeeded=succeeded)
+    return refund
+
+
+def _notify_refund_result(refund_id: int, succeeded: bool) -> None:
+    """Tell the shopper (N1). Provided by the notifications service once it exists."""
+    try:
+        from . import notifications
+    except ImportError:
+        return
+    notifications.refund_result(refund_id, succeeded)
+
+
+def query_refund(refund_id: int) -> str:
+    """Ask WeChat how a processing refund is doing (the safety net when a notification is lost)."""
+    refund = db.session.get(Refund, refund_id, populate_existing=True)
+    if refund is None or refund.status != RefundState.PROCESSING.value:
+        return refund.status if refund else "missing"
+    out_refund_no = refund.out_refund_no
+    db.session.commit()
+    result = deps().wechat.query_refund(out_refund_no)
+    settled = settle_refund(out_refund_no, result)
+    if settled is None:
+        with transaction():
+            db.session.execute(update(Refund).where(Refund.id == refund_id, Refund.status == "processing")
+                               .values(next_attempt_at=clock.now() + timedelta(seconds=QUERY_AFTER_SECONDS)))
+    return db.session.get(Refund, refund_id, populate_existing=True).status
+
+
+def retry_abnormal_refund(refund_id: int, actor: Actor) -> Refund:
+    """Finance retries a refund that ran out of automatic attempts; same out_refund_no."""
+    with transaction() as tx:
+        refund = db.session.get(Refund, refund_id)
+        if refund is None:
+            raise DomainError(ErrorCode.REFUND_NOT_FOUND)
+        if refund.status not in (RefundState.ABNORMAL.value, RefundState.FAILED.value):
+            raise DomainError(ErrorCode.REFUND_NOT_RETRYABLE)
+        refund.status, refund.next_attempt_at = RefundState.PENDING.value, None
+        order = db.session.get(Order, refund.order_id)
+        events.record(order, "refund_retried", actor, data={"refund_id": refund.id})
+        refresh_order_refund_status(order)
+        attempts = refund.attempts
+        tx.after_commit(lambda: enqueue_submit(refund_id, f"manual{attempts}"))
+    return refund
+
+
+def overdue_refunds(limit: int = 200) -> tuple[list[int], list[int]]:
+    """(refunds to submit, refunds to query) whose time has come and whose job may be lost."""
+    now = clock.now()
+    due = or_(Refund.next_attempt_at.is_(None), Refund.next_attempt_at <= now)
+    to_submit = list(db.session.scalars(select(Refund.id).where(
+        Refund.method == "wechat", Refund.status.in_([s.value for s in SUBMITTABLE_STATES]), due).limit(limit)))
+    to_query = list(db.session.scalars(select(Refund.id).where(
+        Refund.status == RefundState.PROCESSING.value, due).limit(limit)))
+    return to_submit, to_query

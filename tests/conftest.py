@@ -1,0 +1,146 @@
+"""Fixtures shared by the whole suite.
+
+`app` runs each API test twice: on SQLite and on PostgreSQL (skipped loudly when PostgreSQL is
+unreachable). Redis is real. The WeChat sandbox runs in a thread, and the app is also served on a
+real port so the sandbox's notifications reach it.
+"""
+from __future__ import annotations
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from shop import create_app
+from shop.domain import clock
+from shop.extensions import db
+from support.services import (RedisServer, SandboxControl, ServerThread, drop_postgres, free_port,
+                              postgres_available)
+from wechat_sandbox import create_app as create_sandbox
+
+SANDBOX_SETTINGS = {"refund_settle_delay": 0.05, "notify_retry_intervals": [0.3, 0.5, 1, 2], "timeout_sleep": 1.5}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (concurrency, workers)")
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    server = RedisServer()
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    server = ServerThread(create_sandbox(dict(SANDBOX_SETTINGS))).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server):
+    control = SandboxControl(sandbox_server.url)
+    control.reset()
+    control.configure(**SANDBOX_SETTINGS)
+    return control
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    url = postgres_available()
+    yield url
+    if url:
+        drop_postgres(url)
+
+
+def _build_app(database_url: str, redis_url: str, sandbox_url: str, tmp_factory, **extra):
+    port = free_port()
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        "WECHAT_API_BASE": sandbox_url + "/",
+        "WECHAT_PAY_API_BASE": sandbox_url + "/",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "REFUND_RETRY_INTERVALS": [1, 1, 1],
+        "WECHAT_TIMEOUT": 1.0,
+        **extra,
+    }
+    app = create_app(config)
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    server = ServerThread(app, port).start()
+    return app, server
+
+
+def _database_url(backend: str, pg_url: str | None, tmp_path_factory) -> str:
+    if backend == "postgresql":
+        if pg_url is None:
+            pytest.skip("PostgreSQL unreachable")
+        return pg_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'shop.sqlite'}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def live_app(request, pg_url, redis_url, sandbox_server, tmp_path_factory):
+    """One migrated app per database backend, served on a real port for WeChat's callbacks."""
+    url = _database_url(request.param, pg_url, tmp_path_factory)
+    app, server = _build_app(url, redis_url, sandbox_server.url, tmp_path_factory)
+    app.config["DB_BACKEND"] = request.param
+    yield app
+    server.stop()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_app(pg_url, redis_url, sandbox_server, tmp_path_factory):
+    """The PostgreSQL app only (concurrency, workers)."""
+    url = _database_url("postgresql", pg_url, tmp_path_factory)
+    app, server = _build_app(url, redis_url, sandbox_server.url, tmp_path_factory)
+    app.config["DB_BACKEND"] = "postgresql"
+    yield app
+    server.stop()
+
+
+def _clean(app, redis_url):
+    from redis import Redis
+    with app.app_context():
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                db.session.execute(text(f"DELETE FROM {name}"))
+        db.session.commit()
+        from shop.cli.seed import seed_demo
+        seed_demo()
+        db.session.remove()
+    Redis.from_url(redis_url).flushdb()
+
+
+@pytest.fixture
+def app(live_app, redis_url, sandbox):
+    _clean(live_app, redis_url)
+    clock.reset()
+    with live_app.app_context():
+        yield live_app
+        db.session.remove()
+    clock.reset()
+
+
+@pytest.fixture
+def pgapp(pg_app, redis_url, sandbox):
+    _clean(pg_app, redis_url)
+    clock.reset()
+    with pg_app.app_context():
+        yield pg_app
+        db.session.remove()
+    clock.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
