@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 import requests
 
@@ -47,8 +49,6 @@ def test_subscribe_message_with_invalid_token_is_refused(sandbox):
 
 
 def test_wrong_secret_fails_login_with_a_final_error(settings):
-    from dataclasses import replace
-
     gateway = WeChatGateway(replace(settings, secret="wrong"))
 
     with pytest.raises(WeChatError) as caught:

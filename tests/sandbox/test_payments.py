@@ -1,5 +1,7 @@
-import requests
+from dataclasses import replace
+
 import pytest
+import requests
 
 from shop.adapters.wechat import InvalidNotification, WeChatError, WeChatGateway, WeChatUnavailable
 from wechat_sandbox import signing
@@ -114,8 +116,6 @@ def test_request_with_a_bad_signature_is_refused_by_the_sandbox(sandbox, setting
 
 
 def test_gateway_with_the_wrong_api_key_gets_a_final_error(settings):
-    from dataclasses import replace
-
     gateway = WeChatGateway(replace(settings, api_key="y" * 32))
 
     with pytest.raises(WeChatError) as caught:
@@ -146,8 +146,6 @@ def test_reply_with_a_wrong_signature_is_not_believed(settings, gateway, receive
 
 
 def test_unreachable_wechat_is_reported_as_unavailable(settings):
-    from dataclasses import replace
-
     gateway = WeChatGateway(replace(settings, api_base="http://127.0.0.1:9/", pay_api_base="http://127.0.0.1:9/"))
 
     for call in (lambda: gateway.query_order("T1"), lambda: gateway.code_to_session("alice")):

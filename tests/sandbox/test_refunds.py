@@ -1,9 +1,12 @@
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import requests
 
-from shop.adapters.wechat import InvalidNotification, WeChatError
+from shop.adapters.wechat import InvalidNotification, WeChatError, WeChatGateway
+from wechat_sandbox import signing
 
 
 def _refund(gateway, receiver, out_refund_no="R1", refund_fee=300, out_trade_no="T1000"):
@@ -120,10 +123,6 @@ def test_day_without_refunds_has_no_bill(sandbox, gateway):
 
 
 def test_all_bill_is_in_wechat_text_format(paid_order, sandbox, settings):
-    import requests
-
-    from wechat_sandbox import signing
-
     today = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
     params = {"appid": settings.appid, "mch_id": settings.mch_id, "nonce_str": "n", "bill_date": today,
               "bill_type": "ALL"}
@@ -138,10 +137,6 @@ def test_all_bill_is_in_wechat_text_format(paid_order, sandbox, settings):
 
 
 def test_refund_needs_the_merchant_certificate_on_real_wechat(settings):
-    from dataclasses import replace
-
-    from shop.adapters.wechat import WeChatGateway
-
     real = WeChatGateway(replace(settings, pay_api_base=None))
 
     with pytest.raises(WeChatError) as caught:

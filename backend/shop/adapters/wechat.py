@@ -218,6 +218,7 @@ class WeChatGateway:
 
     def _check_reply_signature(self, reply: dict):
         if not reply.get("sign") or not self._pay.check_signature(reply):
+            log.warning("WeChat Pay reply with a bad signature: %s", reply.get("return_msg"))
             raise WeChatUnavailable("BAD_SIGNATURE", "WeChat Pay reply signature does not match")
 
     def _pay_error(self, exc: WeChatPayException) -> WeChatError:
