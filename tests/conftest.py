@@ -70,7 +70,7 @@ def _build_app(database_url: str, redis_url: str, sandbox_url: str, tmp_factory,
     }
     app = create_app(config)
     with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
+        upgrade(directory=app.extensions["migrate"].directory, revision="heads")
     server = ServerThread(app, port).start()
     return app, server
 

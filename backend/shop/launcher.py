@@ -91,7 +91,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
-        subprocess.run(flask + ["db", "upgrade"], env=env, check=True, capture_output=True)
+        subprocess.run(flask + ["db", "upgrade", "heads"], env=env, check=True, capture_output=True)
         if config["SANDBOX"] and config["DEMO_DATA"]:
             print("  " + subprocess.run(flask + ["seed-demo"], env=env, check=True, capture_output=True,
                                         text=True).stdout.strip(), flush=True)
