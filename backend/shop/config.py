@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-VAR_DIR = REPO_ROOT / "var"
+VAR_DIR = Path(os.environ.get("SHOP_VAR_DIR") or REPO_ROOT / "var")
 
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
 SANDBOX_WECHAT = {
