@@ -61,6 +61,15 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "OPENAPI_SWAGGER_UI_PATH": "/swagger",
         "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         "JSON_AS_ASCII": False,
+        # Refund engine (R4): pauses between automatic retries, claim lease, when to query WeChat.
+        "REFUND_RETRY_INTERVALS": [int(x) for x in env.get("REFUND_RETRY_INTERVALS", "10,60,300,1800,7200").split(",")
+                                   if x.strip()],
+        "REFUND_CLAIM_LEASE_SECONDS": int(env.get("REFUND_CLAIM_LEASE_SECONDS", "60")),
+        "REFUND_QUERY_AFTER_SECONDS": int(env.get("REFUND_QUERY_AFTER_SECONDS", "30")),
+        # Inventory sync to a WMS/ERP (I2): off when the URL is empty.
+        "WMS_WEBHOOK_URL": env.get("WMS_WEBHOOK_URL", ""),
+        "WMS_WEBHOOK_SECRET": env.get("WMS_WEBHOOK_SECRET", ""),
+        "RETURN_ADDRESS": env.get("RETURN_ADDRESS", "浙江省杭州市余杭区文一西路 969 号 售后仓 收货人：售后组 电话：0571-88888888"),
     }
     for key, default in SANDBOX_WECHAT.items():
         config[key] = env.get(key, default if sandbox else "")

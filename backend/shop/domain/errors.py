@@ -42,6 +42,10 @@ class ErrorCode(Enum):
     TOO_MANY_REQUESTS = (429, "操作过于频繁，请稍后再试")
     WECHAT_ERROR = (502, "微信服务暂时不可用，请稍后重试")
     SERVICE_UNAVAILABLE = (503, "服务暂时不可用")
+    AFTER_SALE_NOT_FOUND = (404, "售后单不存在")
+    AFTER_SALE_WINDOW_CLOSED = (409, "已超过售后期限")
+    AFTER_SALE_WRONG_STATE = (409, "售后单当前状态不允许此操作")
+    COUPON_NOT_GRANTABLE = (409, "该优惠券不可发放")
 
     @property
     def http_status(self) -> int:

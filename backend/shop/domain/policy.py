@@ -37,6 +37,16 @@ class Policy:
     shipping_fee_fen: int = 800
     shopper_cancel_reasons: dict = field(default_factory=lambda: dict(SHOPPER_CANCEL_REASONS))
     merchant_cancel_reasons: dict = field(default_factory=lambda: dict(MERCHANT_CANCEL_REASONS))
+    # Risk control (K1): a shopper above any of these in the last risk_window_days is flagged.
+    risk_window_days: int = 30
+    risk_max_refunds: int = 5
+    risk_max_cancels: int = 5
+    risk_max_refund_rate_percent: int = 60
+    risk_min_orders_for_rate: int = 5
+    risk_max_addresses: int = 4
+    # "Buy many then refund together": this many orders placed within the window, refunded together.
+    risk_bulk_orders: int = 3
+    risk_bulk_window_minutes: int = 60
 
     @property
     def unpaid_close_after(self) -> timedelta:

@@ -40,6 +40,9 @@ EVENT_KINDS = {
     "after_sale_escalated": ("售后申请超时未处理，已升级", False),
     "after_sale_completed": ("售后已完成", True),
     "feedback": ("提交了取消反馈", False),
+    "after_sale_replacement_shipped": ("换货商品已发出", True),
+    "after_sale_repair_shipped": ("维修完成，商品已寄回", True),
+    "compensation_coupon": ("商家发放了补偿优惠券", True),
     "note": ("备注", False),
 }
 

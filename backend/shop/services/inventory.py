@@ -6,13 +6,21 @@ unique `guard`, so a line's stock comes back at most once however often a cancel
 """
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import OrderLine, Sku, StockLedger
 from ..domain import clock
 from ..domain.errors import DomainError, ErrorCode
 from ..extensions import db
+from . import inventory_sync
+
+
+def _write(entry: StockLedger) -> StockLedger:
+    """Add a ledger row and its outbox event for the WMS/ERP (I2), in the caller's transaction."""
+    db.session.add(entry)
+    inventory_sync.record_change(entry)
+    return entry
 
 
 def reserve(sku_id: int, quantity: int, *, order_id: int | None = None, line_id: int | None = None) -> None:
@@ -23,8 +31,8 @@ def reserve(sku_id: int, quantity: int, *, order_id: int | None = None, line_id:
     if result.rowcount != 1:
         name = db.session.scalar(select(Sku.name).where(Sku.id == sku_id))
         raise DomainError(ErrorCode.OUT_OF_STOCK, f"「{name}」库存不足" if name else None, {"sku_id": sku_id})
-    db.session.add(StockLedger(sku_id=sku_id, change=-quantity, kind="reserve", order_id=order_id,
-                               order_line_id=line_id, created_at=clock.now()))
+    _write(StockLedger(sku_id=sku_id, change=-quantity, kind="reserve", order_id=order_id,
+                       order_line_id=line_id, created_at=clock.now()))
 
 
 def restore_once(line: OrderLine, quantity: int, kind: str, guard: str, note: str = "") -> bool:
@@ -33,26 +41,45 @@ def restore_once(line: OrderLine, quantity: int, kind: str, guard: str, note: st
         return False
     try:
         with db.session.begin_nested():
-            db.session.add(StockLedger(sku_id=line.sku_id, change=quantity, kind=kind, order_id=line.order_id,
-                                       order_line_id=line.id, guard=guard, note=note, created_at=clock.now()))
+            entry = StockLedger(sku_id=line.sku_id, change=quantity, kind=kind, order_id=line.order_id,
+                                order_line_id=line.id, guard=guard, note=note, created_at=clock.now())
+            db.session.add(entry)
             db.session.flush()
     except IntegrityError:
         return False
     db.session.execute(update(Sku).where(Sku.id == line.sku_id).values(stock=Sku.stock + quantity)
                        .execution_options(synchronize_session=False))
+    inventory_sync.record_change(entry)
     return True
 
 
+def released_quantity(line: OrderLine) -> int:
+    """Units of the line already given back before shipping (e.g. a 仅退款 of some units)."""
+    return db.session.scalar(select(func.coalesce(func.sum(StockLedger.change), 0)).where(
+        StockLedger.order_line_id == line.id, StockLedger.kind == "release"))
+
+
 def release_order_stock(order) -> int:
-    """Release the unsold reservation of every line of a cancelled order. Returns units released."""
+    """Release the unsold reservation of every line of a cancelled order. Returns units released.
+
+    Units already released by an earlier partial refund are not released twice."""
     released = 0
     for line in order.lines:
-        if restore_once(line, line.quantity, "release", f"release:{line.id}", "订单取消释放库存"):
-            released += line.quantity
+        quantity = line.quantity - released_quantity(line)
+        if restore_once(line, quantity, "release", f"release:{line.id}", "订单取消释放库存"):
+            released += quantity
     return released
 
 
-def adjust(sku_id: int, change: int, note: str, operator_id: int | None) -> None:
+def adjust(sku_id: int, change: int, note: str, operator_id: int | None) -> StockLedger:
+    """A staff correction (I1), recorded with who and why. Stock never goes below 0."""
+    note = (note or "").strip()
+    if change == 0:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "调整数量不能为 0", {"change": "不能为 0"})
+    if not note:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "请填写调整原因", {"note": "必填"})
+    if db.session.get(Sku, sku_id) is None:
+        raise DomainError(ErrorCode.SKU_NOT_FOUND)
     if change < 0:
         reserve_result = db.session.execute(
             update(Sku).where(Sku.id == sku_id, Sku.stock >= -change).values(stock=Sku.stock + change)
@@ -62,5 +89,5 @@ def adjust(sku_id: int, change: int, note: str, operator_id: int | None) -> None
     else:
         db.session.execute(update(Sku).where(Sku.id == sku_id).values(stock=Sku.stock + change)
                            .execution_options(synchronize_session=False))
-    db.session.add(StockLedger(sku_id=sku_id, change=change, kind="adjust", note=note,
-                               operator_id=operator_id, created_at=clock.now()))
+    return _write(StockLedger(sku_id=sku_id, change=change, kind="adjust", note=note[:200],
+                              operator_id=operator_id, created_at=clock.now()))

@@ -11,10 +11,11 @@ import logging
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from flask import current_app
+from sqlalchemy import func, or_, select, update
 
 from ..adapters.wechat import WeChatError
-from ..db import Order, Refund, RefundAttempt, Shopper
+from ..db import Coupon, Order, Refund, RefundAttempt, Shopper, ShopperCoupon
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
@@ -26,8 +27,18 @@ from .uow import transaction
 
 logger = logging.getLogger("shop.refunds")
 
-CLAIM_LEASE_SECONDS = 60
+CLAIM_LEASE_SECONDS = 60   # defaults; REFUND_CLAIM_LEASE_SECONDS / REFUND_QUERY_AFTER_SECONDS override
 QUERY_AFTER_SECONDS = 30
+METHODS = ("wechat", "balance")
+
+
+def _claim_lease() -> timedelta:
+    """How long a claimed refund is left alone before the sweeper assumes its worker died."""
+    return timedelta(seconds=current_app.config.get("REFUND_CLAIM_LEASE_SECONDS", CLAIM_LEASE_SECONDS))
+
+
+def _query_after() -> timedelta:
+    return timedelta(seconds=current_app.config.get("REFUND_QUERY_AFTER_SECONDS", QUERY_AFTER_SECONDS))
 
 
 class RefundAttemptFailed(Exception):
@@ -44,6 +55,8 @@ def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, ac
     """Add a refund row in the caller's transaction; the job that pays it is queued after commit."""
     if amount_fen <= 0:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "退款金额必须大于 0")
+    if method not in METHODS:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "不支持的退款方式", {"method": method})
     reserved = db.session.execute(
         update(Order).where(Order.id == order.id, Order.refunded_fen + amount_fen <= Order.paid_fen)
         .values(refunded_fen=Order.refunded_fen + amount_fen, version=Order.version + 1)
@@ -61,10 +74,18 @@ def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, ac
     if method == "balance":
         _pay_to_balance(order, refund)
     refresh_order_refund_status(order)
-    refund_id = refund.id
+    refund_id, shopper_id = refund.id, order.shopper_id
     if method == "wechat":
         tx.after_commit(lambda: enqueue_submit(refund_id))
+    tx.after_commit(lambda: enqueue_risk_evaluation(shopper_id))
     return refund
+
+
+def enqueue_risk_evaluation(shopper_id: int) -> None:
+    """K1: re-evaluate the shopper once the refund is committed (one job per shopper per minute)."""
+    bucket = int(clock.now().timestamp()) // 60
+    deps().jobs.enqueue("shop.jobs.operations_tasks.evaluate_risk", shopper_id,
+                        job_id=f"risk-{shopper_id}-{bucket}")
 
 
 def _pay_to_balance(order: Order, refund: Refund) -> None:
@@ -98,7 +119,7 @@ def _claim(refund_id: int) -> Refund | None:
                 Refund.id == refund_id,
                 Refund.status.in_([s.value for s in SUBMITTABLE_STATES]),
                 or_(Refund.next_attempt_at.is_(None), Refund.next_attempt_at <= now),
-            ).values(attempts=Refund.attempts + 1, next_attempt_at=now + timedelta(seconds=CLAIM_LEASE_SECONDS),
+            ).values(attempts=Refund.attempts + 1, next_attempt_at=now + _claim_lease(),
                      version=Refund.version + 1)
             .execution_options(synchronize_session=False)).rowcount
     if not claimed:
@@ -165,7 +186,7 @@ def _record_accepted(refund_id: int, attempt_no: int, reply: dict, operator: str
         refund.wechat_refund_id = reply.get("refund_id")
         refund.submitted_at = clock.now()
         refund.last_error_code = refund.last_error_message = None
-        refund.next_attempt_at = clock.now() + timedelta(seconds=QUERY_AFTER_SECONDS)
+        refund.next_attempt_at = clock.now() + _query_after()
         refresh_order_refund_status(db.session.get(Order, refund.order_id))
         out_refund_no = refund.out_refund_no
     if reply.get("status") == "SUCCESS":
@@ -217,12 +238,22 @@ def query_refund(refund_id: int) -> str:
         return refund.status if refund else "missing"
     out_refund_no = refund.out_refund_no
     db.session.commit()
-    result = deps().wechat.query_refund(out_refund_no)
+    try:
+        result = deps().wechat.query_refund(out_refund_no)
+    except WeChatError as exc:
+        if exc.code != "REFUNDNOTEXIST":
+            raise  # WeChat unavailable: the sweeper asks again later
+        # WeChat never booked it: submitting again with the same out_refund_no is safe.
+        with transaction():
+            db.session.execute(update(Refund).where(Refund.id == refund_id, Refund.status == "processing")
+                               .values(status=RefundState.PENDING.value, next_attempt_at=None))
+        enqueue_submit(refund_id, f"requery{refund.attempts}")
+        return RefundState.PENDING.value
     settled = settle_refund(out_refund_no, result)
     if settled is None:
         with transaction():
             db.session.execute(update(Refund).where(Refund.id == refund_id, Refund.status == "processing")
-                               .values(next_attempt_at=clock.now() + timedelta(seconds=QUERY_AFTER_SECONDS)))
+                               .values(next_attempt_at=clock.now() + _query_after()))
     return db.session.get(Refund, refund_id, populate_existing=True).status
 
 
@@ -252,3 +283,35 @@ def overdue_refunds(limit: int = 200) -> tuple[list[int], list[int]]:
     to_query = list(db.session.scalars(select(Refund.id).where(
         Refund.status == RefundState.PROCESSING.value, due).limit(limit)))
     return to_submit, to_query
+
+
+def grant_compensation_coupon(order_id: int, actor: Actor, coupon_id: int) -> ShopperCoupon:
+    """R3: staff add a compensation coupon (补偿券) to an order's shopper; recorded on the order."""
+    with transaction():
+        order = db.session.get(Order, order_id)
+        if order is None:
+            raise DomainError(ErrorCode.ORDER_NOT_FOUND)
+        coupon = db.session.get(Coupon, coupon_id)
+        if coupon is None:
+            raise DomainError(ErrorCode.COUPON_NOT_FOUND)
+        if coupon.valid_until is not None and coupon.valid_until < clock.now():
+            raise DomainError(ErrorCode.COUPON_NOT_GRANTABLE, "优惠券已过期，不能作为补偿发放")
+        granted = ShopperCoupon(shopper_id=order.shopper_id, coupon_id=coupon.id, source="compensation",
+                                created_at=clock.now())
+        db.session.add(granted)
+        db.session.flush()
+        events.record(order, "compensation_coupon", actor, reason=coupon.name,
+                      data={"coupon_id": coupon.id, "shopper_coupon_id": granted.id,
+                            "amount_fen": coupon.discount_fen})
+    return granted
+
+
+def list_refunds(status: str | None = None, page: int = 1, per_page: int = 20) -> tuple[list[Refund], int]:
+    """Finance's list (abnormal ones first when no status is given)."""
+    query = select(Refund)
+    if status:
+        query = query.where(Refund.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by((Refund.status == RefundState.ABNORMAL.value).desc(), Refund.id.desc())
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total
