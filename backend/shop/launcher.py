@@ -76,7 +76,12 @@ def main() -> int:
     python = sys.executable
     flask = [python, "-m", "flask", "--app", "shop"]
 
+    stopping = []
+
     def stop(*_):
+        if stopping:
+            sys.exit(0)
+        stopping.append(True)
         for child in reversed(children + ([redis_proc] if redis_proc else [])):
             if child.poll() is None:
                 os.killpg(child.pid, signal.SIGTERM)

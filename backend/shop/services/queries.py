@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..db import Order, OrderLine, Refund
+from ..db import CancelFeedback, Order, OrderLine, OrderRequest, Refund
 from ..domain import clock
-from ..domain.orders import OrderFacts, OrderStatus, shopper_actions
+from ..domain.orders import OrderFacts, OrderStatus, shopper_actions, staff_actions
 from ..extensions import db
 from .context import deps
 
@@ -24,8 +24,19 @@ SHOPPER_TABS = {
 FACT_PROVIDERS: list = []
 
 
+def open_request(order_id: int) -> OrderRequest | None:
+    """The order's pending cancel, modification or after-sales request (at most one, by index)."""
+    return db.session.scalar(select(OrderRequest).where(OrderRequest.order_id == order_id,
+                                                        OrderRequest.status == "pending"))
+
+
 def facts_for(order: Order) -> OrderFacts:
-    extra = {"has_refunds": db.session.scalar(select(exists().where(Refund.order_id == order.id)))}
+    pending = open_request(order.id)
+    extra = {
+        "has_refunds": db.session.scalar(select(exists().where(Refund.order_id == order.id))),
+        "open_request_kind": pending.kind if pending else None,
+        "has_feedback": db.session.scalar(select(exists().where(CancelFeedback.order_id == order.id))),
+    }
     for provider in FACT_PROVIDERS:
         extra.update(provider(order))
     return order.facts(**extra)
@@ -33,6 +44,10 @@ def facts_for(order: Order) -> OrderFacts:
 
 def actions_for_shopper(order: Order) -> list[str]:
     return shopper_actions(facts_for(order), deps().policy, clock.now())
+
+
+def actions_for_staff(order: Order, staff_role: str) -> list[str]:
+    return staff_actions(facts_for(order), staff_role, deps().policy, clock.now())
 
 
 def _visible_to_shopper(shopper_id: int):
@@ -58,14 +73,14 @@ def list_shopper_orders(shopper_id: int, tab: str | None, q: str | None, page: i
 
 def shopper_tab_counts(shopper_id: int) -> dict[str, int]:
     base = (Order.shopper_id == shopper_id, Order.deleted_by_shopper_at.is_(None))
-    rows = db.session.execute(select(Order.status, Order.refund_status != "none", func.count())
-                              .where(*base).group_by(Order.status, Order.refund_status != "none")).all()
+    rows = db.session.execute(select(Order.status, Order.refund_status, func.count())
+                              .where(*base).group_by(Order.status, Order.refund_status)).all()
     counts = {tab: 0 for tab in SHOPPER_TABS}
     counts["all"] = 0
-    for status, refunding, n in rows:
+    for status, refund_status, n in rows:
         counts["all"] += n
         tab = "paid" if status == OrderStatus.ACCEPTED.value else status
         counts[tab] += n
-        if refunding:
+        if refund_status != "none":
             counts["refund"] += n
     return counts

@@ -1,0 +1,47 @@
+"""O3: stock is reserved atomically; concurrent buyers never oversell."""
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select, update
+
+from shop.db import Order, Sku, StockLedger
+from shop.extensions import db
+from support.shop import Shopper, first_sku_id, sku_stock
+
+
+def test_thirty_buyers_racing_for_five_units_get_exactly_five_orders(pgapp):
+    sku_id = first_sku_id()
+    db.session.execute(update(Sku).where(Sku.id == sku_id).values(stock=5))
+    db.session.commit()
+    buyers = [Shopper(pgapp.test_client(), f"racer{i}") for i in range(30)]
+    for buyer in buyers:
+        assert buyer.address_id
+
+    def buy(buyer):
+        reply = buyer.post("/orders", {"items": [{"sku_id": sku_id, "quantity": 1}], "address_id": buyer.address_id})
+        return reply.status_code, reply.get_json()
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        results = list(pool.map(buy, buyers))
+
+    codes = sorted(code for code, _ in results)
+    assert codes.count(201) == 5
+    assert codes.count(409) == 25
+    assert all(body["error"]["code"] == "OUT_OF_STOCK" for code, body in results if code == 409)
+    assert sku_stock(sku_id) == 0
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 5
+    reserved = db.session.scalar(select(func.sum(StockLedger.change)).where(
+        StockLedger.sku_id == sku_id, StockLedger.kind == "reserve"))
+    assert reserved == -5
+
+
+def test_out_of_stock_order_changes_nothing(client):
+    alice = Shopper(client)
+    sku_id = first_sku_id()
+    before = sku_stock(sku_id)
+    reply = alice.post("/orders", {"items": [{"sku_id": sku_id, "quantity": before + 1}],
+                                   "address_id": alice.address_id})
+    assert reply.status_code == 409
+    assert reply.get_json()["error"]["code"] == "OUT_OF_STOCK"
+    assert "库存不足" in reply.get_json()["error"]["message"]
+    assert sku_stock(sku_id) == before
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 0
