@@ -1,0 +1,5 @@
+// Each test starts logged out with fresh spies.
+beforeEach(() => {
+  global.__clearWxStorage()
+  jest.restoreAllMocks()
+})

@@ -1,0 +1,54 @@
+// How orders are shown: tabs, labels, buttons. Which buttons exist comes from the server's `actions`.
+const { yuan, shanghaiTime } = require('./format')
+
+const TABS = [
+  { key: 'all', label: '全部' },
+  { key: 'pending_payment', label: '待付款' },
+  { key: 'paid', label: '待发货' },
+  { key: 'shipped', label: '待收货' },
+  { key: 'completed', label: '已完成' },
+  { key: 'cancelled', label: '已取消' },
+  { key: 'refund', label: '退款/售后' }
+]
+
+// Order of the buttons in the bottom bar; the primary (red) one is last.
+const ACTION_BUTTONS = [
+  { action: 'delete', label: '删除订单' },
+  { action: 'feedback', label: '评价取消体验' },
+  { action: 'view_refund', label: '退款进度' },
+  { action: 'modify', label: '修改订单' },
+  { action: 'cancel', label: '取消订单' },
+  { action: 'after_sale', label: '申请售后' },
+  { action: 'confirm_receipt', label: '确认收货', primary: true },
+  { action: 'pay', label: '去支付', primary: true }
+]
+
+function buttonsFor(actions) {
+  const allowed = actions || []
+  return ACTION_BUTTONS.filter(button => allowed.indexOf(button.action) >= 0)
+}
+
+function presentLine(line) {
+  return Object.assign({}, line, {
+    price_text: yuan(line.unit_price_fen),
+    payable_text: yuan(line.payable_fen)
+  })
+}
+
+/** Adds the *_text fields the templates show. */
+function presentOrder(order) {
+  return Object.assign({}, order, {
+    items: (order.items || []).map(presentLine),
+    total_text: yuan(order.total_fen),
+    paid_text: yuan(order.paid_fen),
+    refunded_text: yuan(order.refunded_fen),
+    goods_text: yuan(order.goods_fen),
+    shipping_text: yuan(order.shipping_fen),
+    discount_text: yuan(order.discount_fen),
+    created_text: shanghaiTime(order.created_at),
+    pay_deadline_text: shanghaiTime(order.pay_deadline),
+    buttons: buttonsFor(order.actions)
+  })
+}
+
+module.exports = { TABS, ACTION_BUTTONS, buttonsFor, presentOrder, presentLine }

@@ -1,0 +1,22 @@
+// Small promise wrappers over WeChat dialogs.
+
+/** @returns {Promise<boolean>} true when the shopper pressed the confirm button */
+function confirm(title, content, confirmText) {
+  return new Promise(resolve => {
+    wx.showModal({
+      title,
+      content,
+      confirmText: confirmText || '确定',
+      cancelText: '再想想',
+      confirmColor: '#e4393c',
+      success: res => resolve(!!res.confirm),
+      fail: () => resolve(false)
+    })
+  })
+}
+
+function toast(title, icon) {
+  wx.showToast({ title, icon: icon || 'none', duration: 2000 })
+}
+
+module.exports = { confirm, toast }
