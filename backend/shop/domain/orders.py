@@ -128,12 +128,70 @@ def shopper_actions(facts: OrderFacts, policy: Policy, now: datetime) -> list[st
         actions.append("feedback")
     if facts.has_refunds:
         actions.append("view_refund")
-    if s in (OrderStatus.COMPLETED, OrderStatus.CANCELLED) and not refund_in_progress(facts) \
-            and facts.open_request_kind is None and not facts.deleted_by_shopper:
+    if deletion_refusal(facts) is None:
         actions.append("delete")
     return actions
+
+
+def deletion_refusal(facts: OrderFacts) -> str | None:
+    """D1: why the shopper may not delete this order now, or None when they may."""
+    if facts.deleted_by_shopper:
+        return "订单已删除"
+    if facts.status not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED):
+        return "只有已完成或已取消的订单可以删除"
+    if refund_in_progress(facts):
+        return "退款处理中，暂不能删除订单"
+    if facts.open_request_kind is not None:
+        return "订单有待处理的申请，暂不能删除"
+    return None
+
+
+def ensure_deletable(facts: OrderFacts) -> None:
+    refusal = deletion_refusal(facts)
+    if refusal is not None:
+        raise DomainError(ErrorCode.ORDER_NOT_DELETABLE, refusal)
 
 
 def ensure_shopper_action(facts: OrderFacts, action: str, policy: Policy, now: datetime, code: ErrorCode) -> None:
     if action not in shopper_actions(facts, policy, now):
         raise DomainError(code)
+
+
+# Staff roles allowed to decide each kind of request. Approving a cancel refunds money, which C3
+# keeps from customer service; rejecting or offering an alternative is customer service's daily work.
+REQUEST_DECIDERS = {
+    "cancel": {"approve": {"supervisor", "admin"}, "reject": {"customer_service", "supervisor", "admin"}},
+    "modify": {"approve": {"customer_service", "supervisor", "admin"}, "reject": {"customer_service", "supervisor", "admin"}},
+    "after_sale": {"approve": {"customer_service", "supervisor", "admin"}, "reject": {"customer_service", "supervisor", "admin"}},
+}
+FULFILMENT_ROLES = {"warehouse", "supervisor", "admin"}
+FINANCE_ROLES = {"finance", "admin"}
+
+
+def may_decide_request(kind: str, decision: str, role: str) -> bool:
+    return role in REQUEST_DECIDERS.get(kind, {}).get(decision, set())
+
+
+def staff_actions(facts: OrderFacts, role: str, policy: Policy, now: datetime) -> list[str]:
+    """The buttons a staff member with `role` sees on this order right now."""
+    from .cancellation import staff_may_cancel  # cancellation builds on this module
+
+    s = facts.status
+    kind = facts.open_request_kind
+    actions: list[str] = []
+    if s == OrderStatus.PAID and role in FULFILMENT_ROLES | {"customer_service"}:
+        actions.append("accept")
+    if s in (OrderStatus.PAID, OrderStatus.ACCEPTED) and kind is None and role in FULFILMENT_ROLES:
+        actions.append("ship")
+    if s in UNSHIPPED and staff_may_cancel(facts, role):
+        actions.append("cancel")
+    if kind is not None:
+        if may_decide_request(kind, "approve", role):
+            actions.append(f"approve_{kind}")
+        if may_decide_request(kind, "reject", role):
+            actions.append(f"reject_{kind}")
+        if kind == "cancel" and may_decide_request(kind, "reject", role):
+            actions.append("offer_alternative")
+    if facts.refund_status == RefundStatus.REFUND_FAILED and role in FINANCE_ROLES:
+        actions.append("retry_refund")
+    return actions
