@@ -1,0 +1,3 @@
+import { get } from './request'
+
+export const listAuditLogs = (params) => get('/audit-logs', params)

@@ -1,0 +1,4 @@
+import { get, post } from './request'
+
+export const login = (username, password) => post('/auth/login', { username, password })
+export const me = () => get('/auth/me')

@@ -1,0 +1,3 @@
+import { get } from './request'
+
+export const listFeedback = (params) => get('/feedback', params)

@@ -1,0 +1,96 @@
+// The one request wrapper: token header, 401 → login, the API's Chinese error message shown once.
+import { ElMessage } from 'element-plus'
+
+export const API_BASE = '/api/admin'
+const TOKEN_KEY = 'shop_admin_token'
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message)
+    this.status = status
+    this.code = code
+    this.details = details
+  }
+}
+
+let onUnauthorized = () => {}
+
+export function setUnauthorizedHandler(fn) {
+  onUnauthorized = fn
+}
+
+export function getToken() {
+  return localStorage.getItem(TOKEN_KEY) || ''
+}
+
+export function setToken(token) {
+  if (token) localStorage.setItem(TOKEN_KEY, token)
+  else localStorage.removeItem(TOKEN_KEY)
+}
+
+export function buildUrl(path, params) {
+  const url = API_BASE + path
+  if (!params) return url
+  const query = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue
+    query.append(key, value)
+  }
+  const text = query.toString()
+  return text ? `${url}?${text}` : url
+}
+
+/**
+ * request('GET', '/orders', { params }) / request('POST', '/orders/1/cancel', { body }).
+ * `quiet: ['PASSWORD_REQUIRED']` lets the caller handle those error codes itself without a toast.
+ */
+export async function request(method, path, { params, body, quiet = [] } = {}) {
+  const headers = { Accept: 'application/json' }
+  const token = getToken()
+  if (token) headers.Authorization = `Bearer ${token}`
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  let response
+  try {
+    response = await fetch(buildUrl(path, params), {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch (cause) {
+    ElMessage.error('网络异常，请检查网络后重试')
+    throw new ApiError(0, 'NETWORK_ERROR', '网络异常，请检查网络后重试')
+  }
+  const text = await response.text()
+  let data = null
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = text
+    }
+  }
+  if (response.ok) return data
+  const error = (data && data.error) || {}
+  const message = error.message || `请求失败（${response.status}）`
+  const failure = new ApiError(response.status, error.code || `HTTP_${response.status}`, message, error.details)
+  if (response.status === 401 && path !== '/auth/login') {
+    setToken('')
+    ElMessage.error(error.message || '登录已过期，请重新登录')
+    onUnauthorized()
+    throw failure
+  }
+  if (!quiet.includes(failure.code)) ElMessage.error(message)
+  throw failure
+}
+
+export const get = (path, params, options) => request('GET', path, { ...options, params })
+export const post = (path, body = {}, options) => request('POST', path, { ...options, body })
+export const put = (path, body = {}, options) => request('PUT', path, { ...options, body })
+export const patch = (path, body = {}, options) => request('PATCH', path, { ...options, body })
+export const del = (path, options) => request('DELETE', path, options)
+
+// Lists arrive as {items, total} (or a bare array); pages read them through this.
+export function listOf(data) {
+  if (Array.isArray(data)) return { items: data, total: data.length }
+  if (!data) return { items: [], total: 0 }
+  const items = data.items ?? data.results ?? data.data ?? []
+  return { items, total: data.total ?? data.count ?? items.length }
+}

@@ -1,0 +1,3 @@
+import { get } from './request'
+
+export const getTodo = () => get('/todo')
