@@ -1,0 +1,8 @@
+"""Admin API under /api/admin (SPEC §5): staff token auth, a permission on every endpoint, audit of every action."""
+
+
+def blueprints():
+    from . import accounts, inventory, orders, refunds, requests, risk, stats, workbench
+    from .access import init_limiter
+    accounts.blp.record_once(lambda state: init_limiter(state.app))
+    return [accounts.blp, orders.blp, requests.blp, refunds.blp, stats.blp, inventory.blp, risk.blp, workbench.blp]

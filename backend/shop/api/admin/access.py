@@ -1,0 +1,59 @@
+"""Who is calling the admin API: bearer token -> staff member -> permission check (P1, P3)."""
+from __future__ import annotations
+
+import functools
+
+from flask import Flask, g, request
+from flask_limiter import Limiter
+
+from ...domain.actors import Actor
+from ...domain.errors import DomainError, ErrorCode
+from ...domain.permissions import PERMISSIONS, is_allowed
+from ..auth import bearer_token, client_ip
+
+LOGIN_LIMIT = "5 per minute"
+
+
+def _login_key() -> str:
+    body = request.get_json(silent=True) or {}
+    username = body.get("username") if isinstance(body, dict) else ""
+    return f"staff-login:{client_ip()}:{str(username or '').strip().lower()[:40]}"
+
+
+# Counters live in the app's Redis, so every gunicorn worker shares them.
+limiter = Limiter(key_func=client_ip, default_limits=[], swallow_errors=True, in_memory_fallback_enabled=True,
+                  key_prefix="shop-limiter")
+
+
+def limiter_storage_uri(redis_url: str) -> str:
+    return "redis+unix://" + redis_url.removeprefix("unix://") if redis_url.startswith("unix://") else redis_url
+
+
+def init_limiter(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config["REDIS_URL"]))
+    limiter.init_app(app)
+
+
+def login_rate_limit(view):
+    """5 failed logins a minute per IP and username; a successful login costs nothing."""
+    return limiter.limit(LOGIN_LIMIT, key_func=_login_key, deduct_when=lambda response: response.status_code >= 400)(view)
+
+
+def staff_required(permission: str):
+    """Authenticate the staff member, check `permission`, and set g.staff and g.actor."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            from ...services.staff_auth import staff_from_token
+            staff = staff_from_token(bearer_token())
+            g.staff = staff
+            g.actor = Actor.staff(staff.id, staff.name, staff.role, client_ip())
+            if not is_allowed(staff.role, permission):
+                raise DomainError(ErrorCode.FORBIDDEN, f"您的角色没有「{PERMISSIONS[permission][1]}」权限")
+            return view(*args, **kwargs)
+        wrapper.required_permission = permission
+        return wrapper
+    return decorate

@@ -1,0 +1,82 @@
+"""Small helpers shared by the admin routes: colleague services, JSON of rows, paging, CSV."""
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+from collections.abc import Iterable
+from datetime import date, datetime
+from urllib.parse import quote
+
+from flask import Response, stream_with_context
+from sqlalchemy import inspect as sa_inspect
+
+from ...domain.clock import to_shanghai
+from ...domain.errors import DomainError, ErrorCode
+
+
+def service(name: str):
+    """Import shop.services.<name> when the route runs (some are written alongside this API)."""
+    try:
+        return importlib.import_module(f"shop.services.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"shop.services.{name}":
+            raise
+        raise DomainError(ErrorCode.SERVICE_UNAVAILABLE, "该功能暂未开放") from exc
+
+
+def service_function(module: str, name: str):
+    function = getattr(service(module), name, None)
+    if function is None:
+        raise DomainError(ErrorCode.SERVICE_UNAVAILABLE, "该功能暂未开放")
+    return function
+
+
+def plain(value):
+    """JSON-ready: ORM rows become dicts of their columns, times are shown in Asia/Shanghai."""
+    if isinstance(value, datetime):
+        return to_shanghai(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [plain(v) for v in value]
+    if hasattr(value, "__table__"):
+        return {attr.key: plain(getattr(value, attr.key)) for attr in sa_inspect(value).mapper.column_attrs}
+    return value
+
+
+def page_of(result, page: int, per_page: int) -> dict:
+    """Normalise what a list service returns ((rows, total), {"items": ...} or a list) to one page shape."""
+    if isinstance(result, dict) and "items" in result:
+        body = dict(result)
+    elif isinstance(result, tuple) and len(result) == 2:
+        body = {"items": result[0], "total": result[1]}
+    else:
+        rows = list(result)
+        body = {"items": rows, "total": len(rows)}
+    body.setdefault("page", page)
+    body.setdefault("per_page", per_page)
+    return plain(body)
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Response:
+    """UTF-8 with a BOM so Excel opens Chinese text correctly; streamed row by row."""
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        yield "\ufeff"
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            if buffer.tell() > 64 * 1024:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

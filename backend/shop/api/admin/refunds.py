@@ -1,0 +1,89 @@
+"""Refund ledger for finance (R1, R4) and the daily WeChat bill reconciliation (R6)."""
+from __future__ import annotations
+
+from flask import g
+from flask_smorest import Blueprint
+
+from ...domain.refunds import METHOD_LABELS, RefundState
+from ...services import admin_queries, audit, refunds
+from ...services.stats import utc_bounds
+from .access import staff_required
+from .common import page_of, plain, service
+from .schemas import (AdminPageArgsSchema, LoosePageSchema, MismatchArgsSchema, ReconciliationRunInSchema,
+                      RefundArgsSchema, RefundLedgerSchema, RefundPageSchema)
+
+blp = Blueprint("admin_refunds", __name__, url_prefix="/api/admin", description="后台：退款台账、异常退款重试、对账")
+
+
+def ledger_json(refund, order_no: str) -> dict:
+    return {
+        **{name: getattr(refund, name) for name in (
+            "id", "order_id", "out_refund_no", "amount_fen", "shipping_fen", "method", "status", "source", "reason",
+            "wechat_refund_id", "attempts", "last_error_code", "last_error_message", "next_attempt_at", "created_by",
+            "created_at", "submitted_at", "succeeded_at", "attempt_log")},
+        "order_no": order_no, "method_label": METHOD_LABELS.get(refund.method, refund.method),
+        "status_label": RefundState(refund.status).label,
+        "retryable": refund.status in (RefundState.ABNORMAL.value, RefundState.FAILED.value),
+    }
+
+
+@blp.get("/refunds")
+@staff_required("refund.view")
+@blp.arguments(RefundArgsSchema, location="query")
+@blp.response(200, RefundPageSchema)
+def list_refunds(args):
+    """退款台账：每笔退款的状态、每次尝试及错误码（status=abnormal 为待财务处理）"""
+    start = utc_bounds(args["date_from"], args["date_from"])[0] if args["date_from"] else None
+    end = utc_bounds(args["date_to"], args["date_to"])[1] if args["date_to"] else None
+    rows, total = admin_queries.search_refunds(status=args["status"], order_no=args["order_no"], start=start, end=end,
+                                               page=args["page"], per_page=args["per_page"])
+    return {"items": [ledger_json(r, no) for r, no in rows], "total": total, "page": args["page"],
+            "per_page": args["per_page"]}
+
+
+@blp.get("/refunds/<int:refund_id>")
+@staff_required("refund.view")
+@blp.response(200, RefundLedgerSchema)
+def get_refund(refund_id):
+    return ledger_json(*admin_queries.get_refund(refund_id))
+
+
+@blp.post("/refunds/<int:refund_id>/retry")
+@staff_required("refund.retry")
+@blp.response(200, RefundLedgerSchema)
+def retry_refund(refund_id):
+    """财务手动重试异常退款（沿用同一退款单号，不会重复退款）"""
+    with audit.action(g.actor, "refund.retry", "refund", refund_id, lambda: admin_queries.refund_snapshot(refund_id)):
+        refunds.retry_abnormal_refund(refund_id, g.actor)
+    return ledger_json(*admin_queries.get_refund(refund_id))
+
+
+@blp.get("/reconciliation/runs")
+@staff_required("refund.view")
+@blp.arguments(AdminPageArgsSchema, location="query")
+@blp.response(200, LoosePageSchema)
+def reconciliation_runs(args):
+    """每日微信退款账单对账记录"""
+    result = service("reconciliation").list_runs(page=args["page"], per_page=args["per_page"])
+    return page_of(result, args["page"], args["per_page"])
+
+
+@blp.get("/reconciliation/mismatches")
+@staff_required("refund.view")
+@blp.arguments(MismatchArgsSchema, location="query")
+def reconciliation_mismatches(args):
+    """对账差异（默认只看未处理的）"""
+    rows = service("reconciliation").list_mismatches(run_id=args["run_id"], unresolved_only=args["unresolved_only"])
+    return {"items": plain(list(rows))}
+
+
+@blp.post("/reconciliation/run")
+@staff_required("refund.retry")
+@blp.arguments(ReconciliationRunInSchema)
+def run_reconciliation(body):
+    """立即对某日账单对账"""
+    reconciliation = service("reconciliation")
+    with audit.action(g.actor, "reconciliation.run", "reconciliation", body["date"].isoformat()) as after:
+        result = reconciliation.reconcile_refunds(body["date"])
+        after["result"] = plain(result)
+    return plain(result)

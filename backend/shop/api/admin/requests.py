@@ -1,0 +1,114 @@
+"""Requests staff decide (cancel, modification, after-sales: C2–C4, M3, A2) and after-sales cases."""
+from __future__ import annotations
+
+from flask import g
+from flask_smorest import Blueprint
+
+from ...db import AfterSale, OrderRequest
+from ...extensions import db
+from ...services import audit
+from .access import staff_required
+from .common import page_of, plain, service, service_function
+from .schemas import (AfterSaleArgsSchema, AlternativeInSchema, ApproveInSchema, LoosePageSchema, ReceiveInSchema,
+                      RejectInSchema, RequestArgsSchema, ShipInSchema)
+
+blp = Blueprint("admin_requests", __name__, url_prefix="/api/admin", description="后台：待审核申请与售后单")
+
+
+def _request_snapshot(request_id: int) -> dict | None:
+    row = db.session.get(OrderRequest, request_id)
+    return None if row is None else {"kind": row.kind, "status": row.status, "order_id": row.order_id,
+                                     "decision_reason": row.decision_reason, "alternative": row.alternative}
+
+
+def _case_snapshot(case_id: int) -> dict | None:
+    row = db.session.get(AfterSale, case_id)
+    return None if row is None else {"status": row.status, "resellable": row.resellable, "refund_id": row.refund_id,
+                                     "replacement_tracking_no": row.replacement_tracking_no}
+
+
+def _decide(action: str, request_id: int, run, **extra) -> dict:
+    with audit.action(g.actor, action, "request", request_id, lambda: _request_snapshot(request_id), **extra):
+        result = run()
+    return plain(result if result is not None else db.session.get(OrderRequest, request_id))
+
+
+@blp.get("/requests")
+@staff_required("request.review")
+@blp.arguments(RequestArgsSchema, location="query")
+@blp.response(200, LoosePageSchema)
+def list_requests(args):
+    """待审核的取消、修改、售后申请（kind 过滤；status 默认 pending）"""
+    status = None if args["status"] == "all" else args["status"]
+    result = service("reviews").list_requests(kind=args["kind"], status=status, page=args["page"],
+                                              per_page=args["per_page"])
+    return page_of(result, args["page"], args["per_page"])
+
+
+@blp.post("/requests/<int:request_id>/approve")
+@staff_required("request.review")
+@blp.arguments(ApproveInSchema)
+def approve_request(body, request_id):
+    """同意申请（取消 = 取消并退款；修改 = 应用修改；售后 = 进入售后流程）"""
+    reviews = service("reviews")
+    return _decide("request.approve", request_id, lambda: reviews.approve(request_id, g.actor, note=body["note"]),
+                   note=body["note"])
+
+
+@blp.post("/requests/<int:request_id>/reject")
+@staff_required("request.review")
+@blp.arguments(RejectInSchema)
+def reject_request(body, request_id):
+    """拒绝申请（须填写原因，会告知顾客）"""
+    reviews = service("reviews")
+    return _decide("request.reject", request_id, lambda: reviews.reject(request_id, g.actor, body["reason"]),
+                   reason=body["reason"])
+
+
+@blp.post("/requests/<int:request_id>/alternative")
+@staff_required("request.review")
+@blp.arguments(AlternativeInSchema)
+def offer_alternative(body, request_id):
+    """提供替代方案（替换商品、加急发货等），记录在申请上并通知顾客"""
+    reviews = service("reviews")
+    return _decide("request.alternative", request_id,
+                   lambda: reviews.offer_alternative(request_id, g.actor, body), alternative=body)
+
+
+@blp.get("/after-sales")
+@staff_required("after_sale.view")
+@blp.arguments(AfterSaleArgsSchema, location="query")
+@blp.response(200, LoosePageSchema)
+def list_after_sales(args):
+    """售后单列表"""
+    result = service("after_sales").list_cases(status=args["status"], page=args["page"], per_page=args["per_page"])
+    return page_of(result, args["page"], args["per_page"])
+
+
+@blp.get("/after-sales/<int:case_id>")
+@staff_required("after_sale.view")
+def get_after_sale(case_id):
+    return plain(service("after_sales").get_case(case_id))
+
+
+@blp.post("/after-sales/<int:case_id>/receive")
+@staff_required("after_sale.receive")
+@blp.arguments(ReceiveInSchema)
+def receive_return(body, case_id):
+    """仓库确认收到退货（并标记能否二次销售），随后自动退款或进入换货/维修"""
+    after_sales = service("after_sales")
+    with audit.action(g.actor, "after_sale.receive", "after_sale", case_id, lambda: _case_snapshot(case_id)):
+        result = after_sales.confirm_receipt(case_id, g.actor, body["resellable"])
+    return plain(result if result is not None else db.session.get(AfterSale, case_id))
+
+
+@blp.post("/after-sales/<int:case_id>/ship-replacement")
+@staff_required("after_sale.receive")
+@blp.arguments(ShipInSchema)
+def ship_replacement(body, case_id):
+    """换货/维修件寄出（快递公司 + 单号）"""
+    ship = service_function("after_sales", "ship_replacement")
+    with audit.action(g.actor, "after_sale.ship_replacement", "after_sale", case_id, lambda: _case_snapshot(case_id)):
+        result = ship(case_id, g.actor, body["carrier"], body["tracking_no"])
+    return plain(result if result is not None else db.session.get(AfterSale, case_id))
+

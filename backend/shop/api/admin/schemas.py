@@ -1,0 +1,322 @@
+"""Admin request and response shapes (they make the /api/admin part of the OpenAPI document)."""
+from __future__ import annotations
+
+from marshmallow import INCLUDE, Schema, fields, post_dump, validate
+
+from ...domain.actors import STAFF_ROLES
+from ...domain.orders import OrderStatus, RefundStatus
+from ...domain.refunds import RefundState
+from ...services.stats import GROUPS
+from ..schemas import OrderSchema, OrderSummarySchema, ShanghaiDateTime
+from .common import plain
+
+ORDER_SORTS = ["created_at", "total_fen", "paid_at"]
+
+
+class PassThroughMixin:
+    """Keep keys the schema does not declare (fields other services add to an order's detail)."""
+
+    @post_dump(pass_original=True)
+    def keep_extra(self, data, original, **kwargs):
+        if isinstance(original, dict):
+            for key, value in original.items():
+                if key not in data:
+                    data[key] = plain(value)
+        return data
+
+
+class AdminPageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class DateRangeArgsSchema(Schema):
+    date_from = fields.Date(data_key="from", load_default=None, metadata={"description": "起始日期（含），上海时间"})
+    date_to = fields.Date(data_key="to", load_default=None, metadata={"description": "结束日期（含），上海时间"})
+
+
+class LoosePageSchema(Schema):
+    items = fields.List(fields.Dict())
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+# ---- auth and staff -------------------------------------------------------------------------
+
+
+class StaffLoginInSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=128), load_only=True)
+
+
+class StaffSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    name = fields.String()
+    role = fields.String(metadata={"description": "|".join(STAFF_ROLES)})
+    role_label = fields.String()
+    active = fields.Boolean()
+    permissions = fields.List(fields.String())
+    created_at = ShanghaiDateTime()
+
+
+class StaffLoginOutSchema(Schema):
+    token = fields.String()
+    expires_in = fields.Integer(metadata={"description": "seconds"})
+    staff = fields.Nested(StaffSchema)
+
+
+class StaffCreateSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.String(load_default="", validate=validate.Length(max=40))
+    role = fields.String(required=True, validate=validate.OneOf(list(STAFF_ROLES), error="角色不存在"))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=128, error="密码至少 8 位"))
+
+
+class StaffPatchSchema(Schema):
+    role = fields.String(validate=validate.OneOf(list(STAFF_ROLES), error="角色不存在"))
+    active = fields.Boolean()
+    name = fields.String(validate=validate.Length(min=1, max=40))
+    password = fields.String(load_only=True, validate=validate.Length(min=8, max=128, error="密码至少 8 位"),
+                             metadata={"description": "reset the password; ends the member's sessions"})
+
+
+class AuditArgsSchema(AdminPageArgsSchema, DateRangeArgsSchema):
+    staff_id = fields.Integer(load_default=None)
+    staff_name = fields.String(load_default=None)
+    action = fields.String(load_default=None, metadata={"description": "exact action, or a prefix like order"})
+    target_type = fields.String(load_default=None)
+    target_id = fields.String(load_default=None)
+
+
+class AuditLogSchema(Schema):
+    id = fields.Integer()
+    staff_id = fields.Integer(allow_none=True)
+    staff_name = fields.String()
+    role = fields.String()
+    role_label = fields.Function(lambda row: STAFF_ROLES.get(row.role, row.role))
+    action = fields.String()
+    target_type = fields.String()
+    target_id = fields.String()
+    ip = fields.String()
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+    created_at = ShanghaiDateTime()
+
+
+class AuditPageSchema(Schema):
+    items = fields.List(fields.Nested(AuditLogSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+# ---- orders (Q2, O6, C3) --------------------------------------------------------------------
+
+
+class OrderSearchArgsSchema(AdminPageArgsSchema):
+    order_no = fields.String(load_default=None, validate=validate.Length(max=32))
+    shopper = fields.String(load_default=None, validate=validate.Length(max=40),
+                            metadata={"description": "收货人或顾客昵称，或手机号（精确匹配）"})
+    product = fields.String(load_default=None, validate=validate.Length(max=40), metadata={"description": "商品名称（包含）"})
+    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in OrderStatus]))
+    refund_status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in RefundStatus]))
+    created_from = fields.Date(load_default=None, metadata={"description": "下单日期起（含），上海时间"})
+    created_to = fields.Date(load_default=None, metadata={"description": "下单日期止（含），上海时间"})
+    amount_min_fen = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    amount_max_fen = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    shopper_id = fields.Integer(load_default=None)
+    sort = fields.String(load_default="created_at", validate=validate.OneOf(ORDER_SORTS))
+    direction = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
+
+
+class AdminOrderRowSchema(OrderSummarySchema):
+    shopper_id = fields.Integer()
+    shopper_nickname = fields.String()
+    receiver_name = fields.String()
+    receiver_phone = fields.String()
+    paid_at = ShanghaiDateTime(allow_none=True)
+
+
+class AdminOrderPageSchema(Schema):
+    items = fields.List(fields.Nested(AdminOrderRowSchema))
+    total = fields.Integer()
+    total_capped = fields.Boolean(metadata={"description": "true when more matches exist than `total` (100000+)"})
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class AdminOrderSchema(PassThroughMixin, OrderSchema):
+    shopper_id = fields.Integer()
+    shopper = fields.Dict()
+
+
+class ShipInSchema(Schema):
+    carrier = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    tracking_no = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class StaffCancelInSchema(Schema):
+    reason_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    reason_text = fields.String(load_default="", validate=validate.Length(max=200))
+    password = fields.String(load_default=None, load_only=True,
+                             metadata={"description": "二次验证：金额超过阈值时重新输入登录密码"})
+
+
+# ---- requests and after-sales (C2–C4, M3, A2) -----------------------------------------------
+
+
+class RequestArgsSchema(AdminPageArgsSchema):
+    kind = fields.String(load_default=None, validate=validate.OneOf(["cancel", "modify", "after_sale"]))
+    status = fields.String(load_default="pending",
+                           validate=validate.OneOf(["pending", "approved", "rejected", "withdrawn", "all"]))
+
+
+class ApproveInSchema(Schema):
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class RejectInSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500, error="请填写拒绝原因"))
+
+
+class AlternativeInSchema(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+    kind = fields.String(load_default="other", validate=validate.OneOf(["replacement_sku", "faster_shipping", "other"]))
+    sku_id = fields.Integer(load_default=None, metadata={"description": "建议替换的商品规格"})
+    message = fields.String(required=True, validate=validate.Length(min=1, max=500, error="请填写替代方案说明"))
+
+
+class AfterSaleArgsSchema(AdminPageArgsSchema):
+    status = fields.String(load_default=None)
+
+
+class ReceiveInSchema(Schema):
+    resellable = fields.Boolean(required=True, metadata={"description": "退回商品能否二次销售"})
+
+
+# ---- refunds and reconciliation (R1, R4, R6) ------------------------------------------------
+
+
+class RefundArgsSchema(AdminPageArgsSchema, DateRangeArgsSchema):
+    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in RefundState]))
+    order_no = fields.String(load_default=None, validate=validate.Length(max=32))
+
+
+class RefundAttemptSchema(Schema):
+    number = fields.Integer()
+    outcome = fields.String()
+    error_code = fields.String(allow_none=True)
+    error_message = fields.String(allow_none=True)
+    operator = fields.String()
+    created_at = ShanghaiDateTime()
+
+
+class RefundLedgerSchema(Schema):
+    id = fields.Integer()
+    order_id = fields.Integer()
+    order_no = fields.String()
+    out_refund_no = fields.String()
+    amount_fen = fields.Integer()
+    shipping_fen = fields.Integer()
+    method = fields.String()
+    method_label = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    source = fields.String()
+    reason = fields.String()
+    wechat_refund_id = fields.String(allow_none=True)
+    attempts = fields.Integer()
+    last_error_code = fields.String(allow_none=True)
+    last_error_message = fields.String(allow_none=True)
+    next_attempt_at = ShanghaiDateTime(allow_none=True)
+    created_by = fields.String()
+    created_at = ShanghaiDateTime()
+    submitted_at = ShanghaiDateTime(allow_none=True)
+    succeeded_at = ShanghaiDateTime(allow_none=True)
+    retryable = fields.Boolean()
+    attempt_log = fields.List(fields.Nested(RefundAttemptSchema))
+
+
+class RefundPageSchema(Schema):
+    items = fields.List(fields.Nested(RefundLedgerSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class ReconciliationRunInSchema(Schema):
+    date = fields.Date(required=True, metadata={"description": "账单日期"})
+
+
+class MismatchArgsSchema(Schema):
+    run_id = fields.Integer(load_default=None)
+    unresolved_only = fields.Boolean(load_default=True)
+
+
+# ---- stats (S1, S2) -------------------------------------------------------------------------
+
+
+class StatsArgsSchema(DateRangeArgsSchema):
+    group_by = fields.String(load_default="day", validate=validate.OneOf(list(GROUPS)))
+
+
+class StatsExportArgsSchema(StatsArgsSchema):
+    report = fields.String(load_default="cancellations", validate=validate.OneOf(["cancellations", "refunds"]))
+
+
+class StatsReportSchema(Schema):
+    report = fields.String()
+    group_by = fields.String()
+    date_from = fields.String(data_key="from")
+    date_to = fields.String(data_key="to")
+    rows = fields.List(fields.Dict())
+    totals = fields.Dict()
+
+
+# ---- inventory (I1, I3) ---------------------------------------------------------------------
+
+
+class InventoryArgsSchema(AdminPageArgsSchema):
+    q = fields.String(load_default=None, validate=validate.Length(max=40), metadata={"description": "商品名称或 SKU 编码"})
+    category_id = fields.Integer(load_default=None)
+    low_stock = fields.Integer(load_default=None, validate=validate.Range(min=0),
+                               metadata={"description": "只看库存不高于此数的 SKU"})
+
+
+class AdjustInSchema(Schema):
+    change = fields.Integer(required=True, validate=validate.Range(min=-100000, max=100000))
+    note = fields.String(required=True, validate=validate.Length(min=1, max=200, error="请填写调整原因"))
+
+
+# ---- risk (K1) ------------------------------------------------------------------------------
+
+
+class RiskArgsSchema(AdminPageArgsSchema):
+    flagged = fields.Boolean(load_default=True)
+
+
+class FlagInSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200, error="请填写原因"))
+
+
+class SettingsInSchema(Schema):
+    """Any subset of the settings' keys with new values (see GET /settings for keys and types)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class SettingSchema(Schema):
+    key = fields.String()
+    label = fields.String()
+    value = fields.Raw()
+    default = fields.Raw()
+    type = fields.String(metadata={"description": "integer | boolean | reasons ({code: label})"})
+
+
+class SettingsSchema(Schema):
+    items = fields.List(fields.Nested(SettingSchema))

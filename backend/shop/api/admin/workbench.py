@@ -1,0 +1,28 @@
+"""The workbench (工作台): to-do counts and today's figures; cancel feedback (C6)."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from ...services import stats
+from .access import staff_required
+from .common import page_of, service, service_function
+from .schemas import AdminPageArgsSchema, LoosePageSchema
+
+blp = Blueprint("admin_workbench", __name__, url_prefix="/api/admin", description="后台：工作台与取消反馈")
+
+
+@blp.get("/todo")
+@staff_required("order.view")
+def todo():
+    """待办数量（待审核申请、异常退款……）与今日下单/取消/退款数"""
+    return {"todo": service_function("notifications", "staff_todo_counts")(), "today": stats.today()}
+
+
+@blp.get("/feedback")
+@staff_required("feedback.view")
+@blp.arguments(AdminPageArgsSchema, location="query")
+@blp.response(200, LoosePageSchema)
+def feedback(args):
+    """顾客取消订单后的反馈（评分 + 文字）"""
+    result = service("cancellation").list_feedback(page=args["page"], per_page=args["per_page"])
+    return page_of(result, args["page"], args["per_page"])

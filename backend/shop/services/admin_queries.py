@@ -1,0 +1,195 @@
+"""Read side of the admin: order search (Q2), refund ledger, SKU stock list.
+
+Built to stay fast on a million orders in PostgreSQL: every filter is an equality or range on an
+indexed column (or a semi-join through one), product names are matched on the small products
+table first, and counts stop at COUNT_CAP.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..db import Category, Order, OrderLine, Product, Refund, Shopper, Sku
+from ..domain.errors import DomainError, ErrorCode
+from ..extensions import db
+
+# Counting every match of a broad filter over a million rows is the slow part of a list page;
+# past this many the page says "100000+" instead.
+COUNT_CAP = 100_000
+EXPORT_MAX_ROWS = 100_000
+EXPORT_CHUNK = 1000
+
+ORDER_SORTS = {"created_at": Order.created_at, "total_fen": Order.total_fen, "paid_at": Order.paid_at}
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    order_no: str | None = None
+    shopper: str | None = None  # receiver or shopper name, or phone
+    product: str | None = None
+    status: str | None = None
+    refund_status: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    amount_min_fen: int | None = None
+    amount_max_fen: int | None = None
+    shopper_id: int | None = None
+    sort: str = "created_at"
+    direction: str = "desc"
+
+
+def _capped_count(query) -> tuple[int, bool]:
+    limited = query.order_by(None).with_only_columns(Order.id).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(limited))
+    return min(total, COUNT_CAP), total > COUNT_CAP
+
+
+def _order_query(f: OrderFilters):
+    query = select(Order)
+    if f.order_no:
+        query = query.where(Order.order_no == f.order_no.strip())
+    if f.shopper:
+        term = f.shopper.strip()
+        shoppers = select(Shopper.id).where(or_(Shopper.nickname == term, Shopper.phone == term))
+        query = query.where(or_(Order.receiver_name == term, Order.receiver_phone == term,
+                                Order.shopper_id.in_(shoppers)))
+    if f.shopper_id:
+        query = query.where(Order.shopper_id == f.shopper_id)
+    if f.product:
+        # The catalogue is small: find the products by name there, then the orders through an index.
+        products = select(Product.id).where(Product.name.contains(f.product.strip(), autoescape=True))
+        query = query.where(exists().where(OrderLine.order_id == Order.id, OrderLine.product_id.in_(products)))
+    if f.status:
+        query = query.where(Order.status == f.status)
+    if f.refund_status:
+        query = query.where(Order.refund_status == f.refund_status)
+    if f.created_from:
+        query = query.where(Order.created_at >= f.created_from)
+    if f.created_to:
+        query = query.where(Order.created_at < f.created_to)
+    if f.amount_min_fen is not None:
+        query = query.where(Order.total_fen >= f.amount_min_fen)
+    if f.amount_max_fen is not None:
+        query = query.where(Order.total_fen <= f.amount_max_fen)
+    return query
+
+
+def _ordered(query, f: OrderFilters):
+    column = ORDER_SORTS.get(f.sort, Order.created_at)
+    if f.direction == "asc":
+        return query.order_by(column.asc().nulls_first(), Order.id.asc())
+    return query.order_by(column.desc().nulls_last(), Order.id.desc())
+
+
+def search_orders(f: OrderFilters, page: int, per_page: int) -> tuple[list[Order], int, bool]:
+    """(orders on the page, total matches capped at COUNT_CAP, whether the cap was hit)."""
+    query = _order_query(f)
+    total, capped = _capped_count(query)
+    rows = db.session.scalars(_ordered(query, f).options(selectinload(Order.lines))
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return list(rows), total, capped
+
+
+def iter_orders_for_export(f: OrderFilters) -> Iterator[Order]:
+    """Every matching order (up to EXPORT_MAX_ROWS), loaded a chunk at a time."""
+    query = _ordered(_order_query(f), f).options(selectinload(Order.lines))
+    for offset in range(0, EXPORT_MAX_ROWS, EXPORT_CHUNK):
+        chunk = db.session.scalars(query.limit(min(EXPORT_CHUNK, EXPORT_MAX_ROWS - offset)).offset(offset)).all()
+        yield from chunk
+        db.session.expunge_all()
+        if len(chunk) < EXPORT_CHUNK:
+            return
+
+
+def shopper_names(shopper_ids: set[int]) -> dict[int, Shopper]:
+    if not shopper_ids:
+        return {}
+    return {s.id: s for s in db.session.scalars(select(Shopper).where(Shopper.id.in_(shopper_ids)))}
+
+
+def get_order(order_id: int) -> Order:
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise DomainError(ErrorCode.ORDER_NOT_FOUND)
+    return order
+
+
+def order_refunds(order_id: int) -> list[Refund]:
+    return list(db.session.scalars(select(Refund).where(Refund.order_id == order_id).order_by(Refund.id)))
+
+
+def order_snapshot(order_id: int) -> dict | None:
+    """What an audit row keeps of an order before and after a staff action."""
+    order = db.session.get(Order, order_id)
+    if order is None:
+        return None
+    return {"status": order.status, "refund_status": order.refund_status, "paid_fen": order.paid_fen,
+            "refunded_fen": order.refunded_fen, "carrier": order.carrier, "tracking_no": order.tracking_no,
+            "cancel_reason_code": order.cancel_reason_code}
+
+
+# ---- refund ledger (R1) -----------------------------------------------------------------------
+
+
+def search_refunds(*, status: str | None = None, order_no: str | None = None, start: datetime | None = None,
+                   end: datetime | None = None, page: int = 1, per_page: int = 20):
+    query = select(Refund, Order.order_no).join(Order, Order.id == Refund.order_id)
+    if status:
+        query = query.where(Refund.status == status)
+    if order_no:
+        query = query.where(Order.order_no == order_no.strip())
+    if start:
+        query = query.where(Refund.created_at >= start)
+    if end:
+        query = query.where(Refund.created_at < end)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.options(selectinload(Refund.attempt_log)).order_by(Refund.id.desc())
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return [(refund, no) for refund, no in rows], total
+
+
+def get_refund(refund_id: int) -> tuple[Refund, str]:
+    row = db.session.execute(select(Refund, Order.order_no).join(Order, Order.id == Refund.order_id)
+                             .where(Refund.id == refund_id)).first()
+    if row is None:
+        raise DomainError(ErrorCode.REFUND_NOT_FOUND)
+    return row[0], row[1]
+
+
+def refund_snapshot(refund_id: int) -> dict | None:
+    refund = db.session.get(Refund, refund_id)
+    if refund is None:
+        return None
+    return {"status": refund.status, "attempts": refund.attempts, "last_error_code": refund.last_error_code}
+
+
+# ---- SKUs and stock (I1) ----------------------------------------------------------------------
+
+
+def search_skus(*, q: str | None = None, category_id: int | None = None, low_stock: int | None = None,
+                page: int = 1, per_page: int = 20):
+    query = (select(Sku, Product.name, Category.name).join(Product, Product.id == Sku.product_id)
+             .join(Category, Category.id == Product.category_id))
+    if q and q.strip():
+        term = q.strip()
+        query = query.where(or_(Product.name.contains(term, autoescape=True), Sku.code == term))
+    if category_id:
+        query = query.where(Product.category_id == category_id)
+    if low_stock is not None:
+        query = query.where(Sku.stock <= low_stock)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.order_by(Sku.id).limit(per_page).offset((page - 1) * per_page)).all()
+    return [{"id": sku.id, "code": sku.code, "name": sku.name, "product_id": sku.product_id,
+             "product_name": product, "category": category, "price_fen": sku.price_fen, "stock": sku.stock}
+            for sku, product, category in rows], total
+
+
+def get_sku(sku_id: int) -> Sku:
+    sku = db.session.get(Sku, sku_id)
+    if sku is None:
+        raise DomainError(ErrorCode.SKU_NOT_FOUND)
+    return sku

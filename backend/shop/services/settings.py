@@ -1,0 +1,111 @@
+"""Shop settings staff change in the admin, applied over the configured Policy.
+
+Every field of `domain.policy.Policy` is a setting: its default comes from the Policy (or the
+POLICY_* config), an administrator's value stored in `shop_settings` wins. Services read the
+numbers they need through `current_policy()`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import fields, replace
+
+from sqlalchemy import select
+
+from ..db import ShopSetting
+from ..domain import clock
+from ..domain.actors import Actor
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.policy import Policy
+from ..extensions import db
+from . import audit
+from .context import deps
+from .uow import transaction
+
+REASON_CODE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+LABELS = {
+    "unpaid_close_seconds": "未支付自动关闭（秒）",
+    "auto_confirm_days": "发货后自动确认收货（天）",
+    "free_cancel_minutes": "支付后免审核取消窗口（分钟）",
+    "staff_cancel_recheck_fen": "员工取消需二次验证的金额（分）",
+    "auto_refund_max_fen": "自动退款金额上限（分）",
+    "no_reason_return_days": "七天无理由退货（天）",
+    "quality_return_days": "质量问题售后期限（天）",
+    "after_sale_reply_hours": "售后申请处理时限（小时）",
+    "after_sale_timeout_auto_approve": "售后超时自动同意",
+    "free_shipping_threshold_fen": "包邮门槛（分）",
+    "shipping_fee_fen": "运费（分）",
+    "shopper_cancel_reasons": "顾客取消原因",
+    "merchant_cancel_reasons": "商家取消原因",
+}
+
+
+def _stored() -> dict:
+    return {row.key: row.value.get("value") for row in db.session.scalars(select(ShopSetting))}
+
+
+def current_policy() -> Policy:
+    """The Policy in force now: configuration defaults overlaid with the admin's settings."""
+    base = deps().policy
+    known = {f.name for f in fields(Policy)}
+    overrides = {k: v for k, v in _stored().items() if k in known}
+    return replace(base, **overrides) if overrides else base
+
+
+def describe() -> list[dict]:
+    """Every setting with its value in force, its default and its label, for the settings page."""
+    base, policy = deps().policy, current_policy()
+    return [{"key": f.name, "label": LABELS.get(f.name, f.name), "value": getattr(policy, f.name),
+             "default": getattr(base, f.name), "type": _kind(getattr(base, f.name))} for f in fields(Policy)]
+
+
+def _kind(default) -> str:
+    if isinstance(default, bool):
+        return "boolean"
+    if isinstance(default, int):
+        return "integer"
+    if isinstance(default, dict):
+        return "reasons"
+    return type(default).__name__
+
+
+def _validated(key: str, value, default):
+    kind = _kind(default)
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise DomainError(ErrorCode.VALIDATION_ERROR, f"{LABELS.get(key, key)}须为是或否", {key: "须为布尔值"})
+        return value
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise DomainError(ErrorCode.VALIDATION_ERROR, f"{LABELS.get(key, key)}须为非负整数", {key: "须为非负整数"})
+        return value
+    if kind == "reasons":
+        if not isinstance(value, dict) or not value:
+            raise DomainError(ErrorCode.VALIDATION_ERROR, "原因列表不能为空", {key: "原因列表不能为空"})
+        for code, label in value.items():
+            if not REASON_CODE.match(str(code)) or not isinstance(label, str) or not 0 < len(label.strip()) <= 20:
+                raise DomainError(ErrorCode.VALIDATION_ERROR, "原因代码须为小写字母、数字或下划线，名称 1 到 20 字",
+                                  {key: f"无效的原因：{code}"})
+        return {str(code): label.strip() for code, label in value.items()}
+    raise DomainError(ErrorCode.VALIDATION_ERROR, "该设置不可修改", {key: "不可修改"})
+
+
+def update(actor: Actor, values: dict) -> list[dict]:
+    """Change some settings; unknown keys are refused, every change is audited."""
+    base = deps().policy
+    known = {f.name for f in fields(Policy)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "存在不支持的设置项", {k: "不支持的设置项" for k in unknown})
+    clean = {key: _validated(key, value, getattr(base, key)) for key, value in values.items()}
+    with transaction():
+        before = _stored()
+        for key, value in clean.items():
+            row = db.session.get(ShopSetting, key)
+            if row is None:
+                row = ShopSetting(key=key)
+                db.session.add(row)
+            row.value, row.updated_by, row.updated_at = {"value": value}, actor.name, clock.now()
+        audit.record(actor, "settings.update", "settings", "shop",
+                     {k: before.get(k, getattr(base, k)) for k in clean}, clean, commit=False)
+    return describe()
