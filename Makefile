@@ -1,30 +1,47 @@
 # Two commands for a new user: `make run` and `make test`.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)/backend
+# pip on some machines warns about missing local indexes; keep the output readable.
+QUIET_PIP := grep -v '^WARNING: Location' || true
 
-.PHONY: run test test-py test-pg test-sqlite bench clean venv
+ADMIN_SOURCES := $(shell find admin/src admin/public admin/index.html admin/package.json admin/package-lock.json \
+                   admin/vite.config.* -type f 2>/dev/null)
+
+.PHONY: run test bench clean venv admin
 
 $(STAMP): requirements.txt
-	@command -v python3 >/dev/null || { echo "python3 (3.11) is required"; exit 1; }
+	@command -v python3 >/dev/null || { echo "python3 (3.11+) is required"; exit 1; }
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@echo "installing Python packages into $(VENV) ..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | { $(QUIET_PIP); }
 	@touch $(STAMP)
 
 venv: $(STAMP)
 
+# The admin web app is built when it is missing or older than its sources.
+admin/dist/index.html: $(ADMIN_SOURCES)
+	@if [ ! -f admin/package.json ]; then exit 0; fi; \
+	if ! command -v npm >/dev/null; then echo "npm not found: the admin web app is not built"; exit 0; fi; \
+	echo "building the admin web app ..."; \
+	cd admin && { test -d node_modules || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent
+
+admin: admin/dist/index.html
+
 ## run: the whole system (API, worker, cron, WeChat sandbox, admin, embedded SQLite + Redis, demo data)
-run: $(STAMP)
-	$(PY) -m shop.launcher
+run: $(STAMP) admin
+	@$(PY) -m shop.launcher
 
-## test: every test (Python on SQLite and PostgreSQL, jobs with real Redis and workers)
+## test: every test (front ends, then Python on SQLite and PostgreSQL with real Redis and workers)
 test: $(STAMP)
-	$(PY) tests/run_all.py
+	@$(PY) tests/run_all.py
 
+## bench: speed figures (a million orders in PostgreSQL, refunds per second)
 bench: $(STAMP)
-	$(PY) -m tests.bench
+	@$(PY) -m tests.bench
 
 clean:
-	rm -rf var .pytest_cache
+	rm -rf var .pytest_cache admin/dist
