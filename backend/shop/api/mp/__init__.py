@@ -2,5 +2,5 @@
 
 
 def blueprints():
-    from . import account, catalog, orders
-    return [account.blp, catalog.blp, orders.blp]
+    from . import account, after_sales, catalog, orders
+    return [account.blp, catalog.blp, orders.blp, after_sales.blp]

@@ -1,0 +1,127 @@
+"""Mini-program after-sales (A1–A2): reasons, apply, follow the case, send the goods back."""
+from flask import g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ...domain.after_sales import MAX_PHOTOS, TYPE_LABELS, reasons_for_picker
+from ...services import after_sales
+from ..auth import shopper_required
+from ..schemas import ShanghaiDateTime
+
+blp = Blueprint("mp_after_sales", __name__, url_prefix="/api/mp", description="小程序：售后申请与退货（A1/A2）")
+
+
+class AfterSaleLineInSchema(Schema):
+    line_id = fields.Integer(required=True)
+    quantity = fields.Integer(required=True, validate=validate.Range(min=1, error="数量至少为 1"))
+
+
+class AfterSaleApplySchema(Schema):
+    type = fields.String(required=True, validate=validate.OneOf([t.value for t in TYPE_LABELS], error="不支持的售后类型"),
+                         metadata={"description": "refund_only 仅退款 / return_refund 退货退款 / exchange 换货 / repair 维修"})
+    reason_code = fields.String(required=True, metadata={"example": "quality_issue"})
+    reason_text = fields.String(load_default="", validate=validate.Length(max=500, error="问题描述最多 500 字"))
+    lines = fields.List(fields.Nested(AfterSaleLineInSchema), required=True,
+                        validate=validate.Length(min=1, error="至少选择一件商品"))
+    photos = fields.List(fields.String(validate=validate.Length(max=500)), load_default=list,
+                         validate=validate.Length(max=MAX_PHOTOS, error=f"最多上传 {MAX_PHOTOS} 张凭证图片"))
+
+
+class ReturnShipmentSchema(Schema):
+    carrier = fields.String(required=True, metadata={"example": "顺丰速运"})
+    tracking_no = fields.String(required=True, metadata={"example": "SF1234567890"})
+
+
+class AfterSaleLineSchema(Schema):
+    line_id = fields.Integer()
+    quantity = fields.Integer()
+    product_name = fields.String()
+    sku_name = fields.String()
+    image = fields.String()
+
+
+class AfterSaleRefundSchema(Schema):
+    id = fields.Integer()
+    out_refund_no = fields.String()
+    amount_fen = fields.Integer()
+    method = fields.String()
+    method_label = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    expected_arrival = fields.String()
+    succeeded_at = ShanghaiDateTime(allow_none=True)
+
+
+class AfterSaleSchema(Schema):
+    id = fields.Integer()
+    request_id = fields.Integer()
+    order_id = fields.Integer()
+    order_no = fields.String()
+    type = fields.String()
+    type_label = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    reason_code = fields.String()
+    reason_label = fields.String()
+    reason_text = fields.String()
+    lines = fields.List(fields.Nested(AfterSaleLineSchema))
+    photos = fields.List(fields.String())
+    amount_fen = fields.Integer()
+    return_address = fields.String(allow_none=True)
+    return_carrier = fields.String(allow_none=True)
+    return_tracking_no = fields.String(allow_none=True)
+    replacement_carrier = fields.String(allow_none=True)
+    replacement_tracking_no = fields.String(allow_none=True)
+    decision = fields.String()
+    decision_reason = fields.String(allow_none=True)
+    decided_at = ShanghaiDateTime(allow_none=True)
+    due_at = ShanghaiDateTime(allow_none=True)
+    refund = fields.Nested(AfterSaleRefundSchema, allow_none=True)
+    actions = fields.List(fields.String())
+    created_at = ShanghaiDateTime()
+
+
+class ReasonSchema(Schema):
+    code = fields.String()
+    label = fields.String()
+    quality = fields.Boolean(metadata={"description": "质量类原因，适用更长的售后期限"})
+
+
+class ReasonsSchema(Schema):
+    reasons = fields.List(fields.Nested(ReasonSchema))
+    types = fields.List(fields.Dict())
+
+
+@blp.get("/after-sale-reasons")
+@blp.response(200, ReasonsSchema)
+def reasons():
+    """售后原因与类型（供选择器使用）"""
+    return {"reasons": reasons_for_picker(), "types": [{"code": t.value, "label": t.label} for t in TYPE_LABELS]}
+
+
+@blp.post("/orders/<int:order_id>/after-sales")
+@blp.arguments(AfterSaleApplySchema)
+@blp.response(201, AfterSaleSchema)
+@shopper_required
+def apply(body, order_id):
+    """申请售后：类型、原因、商品与数量、凭证图片"""
+    case = after_sales.apply(order_id, g.shopper.id, body["type"], body["reason_code"], body["reason_text"],
+                             body["lines"], body["photos"])
+    return after_sales.get_case(case.id, g.shopper.id)
+
+
+@blp.get("/after-sales/<int:case_id>")
+@blp.response(200, AfterSaleSchema)
+@shopper_required
+def get_case(case_id):
+    return after_sales.get_case(case_id, g.shopper.id)
+
+
+@blp.post("/after-sales/<int:case_id>/return-shipment")
+@blp.arguments(ReturnShipmentSchema)
+@blp.response(200, AfterSaleSchema)
+@shopper_required
+def return_shipment(body, case_id):
+    """寄回商品后填写快递公司与单号"""
+    after_sales.submit_return_shipment(case_id, g.shopper.id, body["carrier"], body["tracking_no"])
+    return after_sales.get_case(case_id, g.shopper.id)

@@ -1,0 +1,425 @@
+"""After-sales cases (A1–A3): apply, decide, return, receive, refund / exchange / repair.
+
+Each case is an OrderRequest (kind `after_sale`, the staff decision) plus an AfterSale row (the
+goods and money). Money goes back through the refund engine; stock comes back through
+`inventory.restore_once` with one guard per case and line, so retries never restore twice.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..db import AfterSale, Order, OrderLine, OrderRequest, Refund, Shopper
+from ..domain import clock
+from ..domain.actors import Actor
+from ..domain.after_sales import (ACTIVE_STATUSES, REASONS, AfterSaleType, ApprovalFacts, CaseStatus,
+                                  OrderForAfterSale, automatic_approval_blockers, ensure_can_apply, ensure_status,
+                                  is_disputed, on_reply_overdue, reply_due_at, status_after_approval,
+                                  status_after_receipt, validate_lines, validate_photos, validate_shipment)
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.orders import UNSHIPPED, OrderStatus, ensure_transition
+from ..domain.refund_amounts import LineAmounts, line_refund_fen
+from ..extensions import db
+from . import events, inventory, risk
+from .context import deps
+from .ordering import get_order
+from .uow import is_unique_violation, transaction
+
+logger = logging.getLogger("shop.after_sales")
+
+
+# ---- shopper: apply ------------------------------------------------------------------------
+
+
+def apply(order_id: int, shopper_id: int, type: str, reason_code: str, reason_text: str, lines: list[dict],
+          photos: list[str]) -> AfterSale:
+    """A shopper opens a case. Decided at once when R5 allows it, otherwise waits for staff."""
+    try:
+        case_type = AfterSaleType(type)
+    except ValueError:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "请选择售后类型", {"type": "不支持的售后类型"}) from None
+    reason_text = (reason_text or "").strip()
+    if len(reason_text) > 500:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "问题描述最多 500 字", {"reason_text": "过长"})
+    photos = validate_photos(photos)
+    actor = Actor.shopper(shopper_id)
+    policy = deps().policy
+    try:
+        with transaction() as tx:
+            order = get_order(order_id, shopper_id)
+            ensure_can_apply(OrderForAfterSale(OrderStatus(order.status), order.completed_at), case_type,
+                             reason_code, policy, clock.now())
+            if _active_case_of(order.id) is not None:
+                raise DomainError(ErrorCode.REQUEST_ALREADY_OPEN, "该订单已有进行中的售后，请处理完后再申请")
+            open_units = {line.id: line.quantity - line.refunded_quantity for line in order.lines}
+            chosen = validate_lines([(int(item["line_id"]), int(item["quantity"])) for item in lines or []],
+                                    open_units)
+            amount = _refund_amount(order, chosen) if case_type.refunds_money else 0
+            now = clock.now()
+            request = OrderRequest(order_id=order.id, shopper_id=shopper_id, kind="after_sale",
+                                   reason_code=reason_code, reason_text=reason_text, created_at=now,
+                                   due_at=reply_due_at(now, policy),
+                                   payload={"type": case_type.value, "lines": _lines_json(chosen)})
+            db.session.add(request)
+            db.session.flush()
+            case = AfterSale(request_id=request.id, order_id=order.id, shopper_id=shopper_id, type=case_type.value,
+                             status=CaseStatus.PENDING.value, reason_code=reason_code, reason_text=reason_text,
+                             lines=_lines_json(chosen), photos=photos, amount_fen=amount, created_at=now,
+                             updated_at=now)
+            db.session.add(case)
+            db.session.flush()
+            events.record(order, "after_sale_requested", actor, reason=REASONS[reason_code],
+                          data={"after_sale_id": case.id, "type": case_type.value, "amount_fen": amount})
+            if not automatic_approval_blockers(_approval_facts(case, order), policy):
+                _approve(case, request, order, Actor.system("自动审核"), "符合自动退款规则", tx)
+            _after_commit_notify(tx, case, "after_sale_submitted", "售后申请已提交",
+                                 f"您的{case_type.label}申请已提交，商家将在 {policy.after_sale_reply_hours} 小时内处理")
+    except IntegrityError as exc:
+        if is_unique_violation(exc):  # another request for this order is pending (a race with ours)
+            raise DomainError(ErrorCode.REQUEST_ALREADY_OPEN) from exc
+        raise
+    return case
+
+
+def _active_case_of(order_id: int) -> AfterSale | None:
+    return db.session.scalar(select(AfterSale).where(
+        AfterSale.order_id == order_id, AfterSale.status.in_([s.value for s in ACTIVE_STATUSES])).limit(1))
+
+
+def _lines_json(chosen: list[tuple[int, int]]) -> list[dict]:
+    return [{"line_id": line_id, "quantity": quantity} for line_id, quantity in chosen]
+
+
+def _refund_amount(order: Order, chosen: list[tuple[int, int]]) -> int:
+    by_id = {line.id: line for line in order.lines}
+    goods = sum(line_refund_fen(_amounts(by_id[line_id]), quantity) for line_id, quantity in chosen)
+    return goods + _shipping_back(order, chosen)
+
+
+def _amounts(line: OrderLine) -> LineAmounts:
+    return LineAmounts(line.payable_fen, line.quantity, line.refunded_quantity)
+
+
+def _shipping_back(order: Order, chosen: list[tuple[int, int]]) -> int:
+    """R2: the shipping fee goes back when nothing was shipped and every unit is now refunded."""
+    if OrderStatus(order.status) not in UNSHIPPED:
+        return 0
+    asked = dict(chosen)
+    if any(line.quantity - line.refunded_quantity != asked.get(line.id, 0) for line in order.lines):
+        return 0
+    already = db.session.scalar(select(func.coalesce(func.sum(Refund.shipping_fen), 0))
+                                .where(Refund.order_id == order.id))
+    return max(order.shipping_fen - already, 0)
+
+
+def _approval_facts(case: AfterSale, order: Order) -> ApprovalFacts:
+    return ApprovalFacts(AfterSaleType(case.type), case.reason_code, OrderStatus(order.status), case.amount_fen,
+                         risk.is_watchlisted(case.shopper_id))
+
+
+# ---- staff: decide -------------------------------------------------------------------------
+
+
+def _case_by_request(request_id: int) -> tuple[AfterSale, OrderRequest]:
+    case = db.session.scalar(select(AfterSale).where(AfterSale.request_id == request_id))
+    if case is None:
+        raise DomainError(ErrorCode.REQUEST_NOT_FOUND)
+    return case, case.request
+
+
+def _close_request(request: OrderRequest, status: str, actor: Actor, reason: str) -> None:
+    """Decide the request exactly once, even when two staff click at the same moment."""
+    decided = db.session.execute(
+        update(OrderRequest).where(OrderRequest.id == request.id, OrderRequest.status == "pending")
+        .values(status=status, decided_by_id=actor.id, decided_by_name=actor.name or actor.kind,
+                decision_reason=reason[:500], decided_at=clock.now())
+        .execution_options(synchronize_session=False)).rowcount
+    if decided != 1:
+        raise DomainError(ErrorCode.REQUEST_ALREADY_DECIDED)
+    db.session.refresh(request)
+
+
+def approve(request_id: int, actor: Actor, note: str = "") -> AfterSale:
+    """同意: 仅退款 refunds now; returns, exchanges and repairs wait for the goods."""
+    with transaction() as tx:
+        case, request = _case_by_request(request_id)
+        order = db.session.get(Order, case.order_id)
+        _approve(case, request, order, actor, (note or "").strip(), tx)
+    return case
+
+
+def _approve(case: AfterSale, request: OrderRequest, order: Order, actor: Actor, note: str, tx) -> None:
+    ensure_status(case.status, {CaseStatus.PENDING}, "同意")
+    _close_request(request, "approved", actor, note)
+    case_type = AfterSaleType(case.type)
+    case.status = status_after_approval(case_type).value
+    events.record(order, "after_sale_approved", actor, reason=note,
+                  data={"after_sale_id": case.id, "type": case.type})
+    if case_type.needs_goods_back:
+        case.return_address = current_app.config.get("RETURN_ADDRESS", "")[:200]
+        _after_commit_notify(tx, case, "after_sale_approved", "售后申请已同意",
+                             f"请将商品寄回：{case.return_address}，并在小程序填写快递单号")
+    else:
+        _refund_case(case, order, actor, tx)
+        events.record(order, "after_sale_completed", actor, data={"after_sale_id": case.id})
+        _after_commit_notify(tx, case, "after_sale_approved", "售后申请已同意",
+                             "退款已发起，微信支付 1-3 个工作日内原路退回")
+
+
+def reject(request_id: int, actor: Actor, reason: str) -> AfterSale:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "请填写拒绝原因", {"reason": "必填"})
+    with transaction() as tx:
+        case, request = _case_by_request(request_id)
+        ensure_status(case.status, {CaseStatus.PENDING}, "拒绝")
+        _close_request(request, "rejected", actor, reason)
+        case.status = CaseStatus.REJECTED.value
+        order = db.session.get(Order, case.order_id)
+        events.record(order, "after_sale_rejected", actor, reason=reason, data={"after_sale_id": case.id})
+        _after_commit_notify(tx, case, "after_sale_rejected", "售后申请未通过", f"原因：{reason}")
+    return case
+
+
+# ---- goods coming back --------------------------------------------------------------------
+
+
+def submit_return_shipment(case_id: int, shopper_id: int, carrier: str, tracking_no: str) -> AfterSale:
+    carrier, tracking_no = validate_shipment(carrier, tracking_no)
+    with transaction():
+        case = _get(case_id, shopper_id)
+        ensure_status(case.status, {CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING}, "填写退货物流")
+        case.status = CaseStatus.RETURNING.value
+        case.return_carrier, case.return_tracking_no, case.returned_at = carrier, tracking_no, clock.now()
+        events.record(db.session.get(Order, case.order_id), "after_sale_returned", Actor.shopper(shopper_id),
+                      data={"after_sale_id": case.id, "carrier": carrier, "tracking_no": tracking_no})
+    return case
+
+
+def confirm_receipt(case_id: int, actor: Actor, resellable: bool) -> AfterSale:
+    """The warehouse has the goods: stock back if resellable, then refund / 换货中 / 维修中."""
+    with transaction() as tx:
+        case = _get(case_id)
+        ensure_status(case.status, {CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING}, "确认收货")
+        order = db.session.get(Order, case.order_id)
+        case.received_at, case.resellable, case.received_by = clock.now(), bool(resellable), actor.name[:40]
+        case_type = AfterSaleType(case.type)
+        case.status = status_after_receipt(case_type).value
+        restored = 0
+        if resellable and case_type is AfterSaleType.RETURN_REFUND:
+            lines = {line.id: line for line in order.lines}
+            for item in case.lines:
+                if inventory.restore_once(lines[item["line_id"]], item["quantity"], "return",
+                                          f"return:{case.id}:{item['line_id']}", f"售后单 {case.id} 退货入库"):
+                    restored += item["quantity"]
+        events.record(order, "after_sale_received", actor,
+                      data={"after_sale_id": case.id, "resellable": bool(resellable), "restocked": restored})
+        if case_type is AfterSaleType.RETURN_REFUND:
+            _refund_case(case, order, actor, tx)
+            events.record(order, "after_sale_completed", actor, data={"after_sale_id": case.id})
+            _after_commit_notify(tx, case, "after_sale_received", "商家已收到退货", "退款已发起，请留意到账")
+        else:
+            _after_commit_notify(tx, case, "after_sale_received", "商家已收到商品",
+                                 "换货商品将尽快发出" if case_type is AfterSaleType.EXCHANGE else "商品已进入维修")
+    return case
+
+
+def ship_replacement(case_id: int, actor: Actor, carrier: str, tracking_no: str) -> AfterSale:
+    """换货: the replacement leaves the warehouse (its stock is taken like a sale)."""
+    return _ship_back(case_id, actor, carrier, tracking_no, AfterSaleType.EXCHANGE)
+
+
+def return_repaired(case_id: int, actor: Actor, carrier: str, tracking_no: str) -> AfterSale:
+    """维修: the repaired goods go back to the shopper; the work order is closed."""
+    return _ship_back(case_id, actor, carrier, tracking_no, AfterSaleType.REPAIR)
+
+
+def _ship_back(case_id: int, actor: Actor, carrier: str, tracking_no: str, case_type: AfterSaleType) -> AfterSale:
+    carrier, tracking_no = validate_shipment(carrier, tracking_no)
+    with transaction() as tx:
+        case = _get(case_id)
+        if case.type != case_type.value:
+            raise DomainError(ErrorCode.AFTER_SALE_WRONG_STATE, f"该售后单不是{case_type.label}")
+        expected = CaseStatus.EXCHANGING if case_type is AfterSaleType.EXCHANGE else CaseStatus.REPAIRING
+        ensure_status(case.status, {expected}, "发货")
+        order = db.session.get(Order, case.order_id)
+        if case_type is AfterSaleType.EXCHANGE:
+            lines = {line.id: line for line in order.lines}
+            for item in case.lines:
+                line = lines[item["line_id"]]
+                inventory.reserve(line.sku_id, item["quantity"], order_id=order.id, line_id=line.id)
+        case.replacement_carrier, case.replacement_tracking_no = carrier, tracking_no
+        case.status = CaseStatus.COMPLETED.value
+        kind = "after_sale_replacement_shipped" if case_type is AfterSaleType.EXCHANGE else "after_sale_repair_shipped"
+        events.record(order, kind, actor, data={"after_sale_id": case.id, "carrier": carrier,
+                                                "tracking_no": tracking_no})
+        events.record(order, "after_sale_completed", actor, data={"after_sale_id": case.id})
+        _after_commit_notify(tx, case, kind, "商品已发出", f"{carrier} {tracking_no}")
+    return case
+
+
+# ---- money --------------------------------------------------------------------------------
+
+
+def _refund_case(case: AfterSale, order: Order, actor: Actor, tx) -> None:
+    """Create the case's refund: units' shares by R2, lines marked refunded, stock released if unshipped."""
+    from . import refunds
+
+    chosen = [(item["line_id"], item["quantity"]) for item in case.lines]
+    lines = {line.id: line for line in order.lines}
+    shipping = _shipping_back(order, chosen)
+    refunded_lines, goods = [], 0
+    for line_id, quantity in chosen:
+        line = lines[line_id]
+        amount = line_refund_fen(_amounts(line), quantity)
+        marked = db.session.execute(
+            update(OrderLine).where(OrderLine.id == line.id, OrderLine.refunded_quantity == line.refunded_quantity)
+            .values(refunded_quantity=OrderLine.refunded_quantity + quantity,
+                    refunded_fen=OrderLine.refunded_fen + amount)
+            .execution_options(synchronize_session=False)).rowcount
+        if marked != 1:
+            raise DomainError(ErrorCode.CONFLICT)
+        db.session.refresh(line)
+        refunded_lines.append({"line_id": line.id, "quantity": quantity, "amount_fen": amount})
+        goods += amount
+        if OrderStatus(order.status) in UNSHIPPED:
+            inventory.restore_once(line, quantity, "release", f"after_sale:{case.id}:{line.id}",
+                                   f"售后单 {case.id} 仅退款释放库存")
+    refund = refunds.create_refund(order, goods + shipping, source="after_sale", source_id=case.id,
+                                   reason=f"售后退款：{REASONS.get(case.reason_code, case.reason_code)}",
+                                   actor=actor, tx=tx, lines=refunded_lines, shipping_fen=shipping)
+    case.refund_id, case.amount_fen = refund.id, refund.amount_fen
+    if OrderStatus(order.status) in UNSHIPPED and all(line.refunded_quantity == line.quantity for line in order.lines):
+        ensure_transition(order.status, OrderStatus.CANCELLED)
+        order.cancelled_at = clock.now()
+        events.transition(order, "cancelled", actor, OrderStatus.CANCELLED.value, reason="全部商品已退款，订单关闭")
+
+
+# ---- A3: replies overdue ------------------------------------------------------------------
+
+
+def escalate_overdue(limit: int = 200) -> dict:
+    """Cases staff left unanswered past the reply time: auto-approved by setting, otherwise escalated."""
+    policy = deps().policy
+    overdue = list(db.session.scalars(select(OrderRequest.id).where(
+        OrderRequest.kind == "after_sale", OrderRequest.status == "pending", OrderRequest.escalated_at.is_(None),
+        OrderRequest.due_at <= clock.now()).order_by(OrderRequest.id).limit(limit)))
+    counts = {"approved": 0, "escalated": 0}
+    for request_id in overdue:
+        try:
+            with transaction() as tx:
+                case, request = _case_by_request(request_id)
+                order = db.session.get(Order, case.order_id)
+                if request.status != "pending" or request.escalated_at is not None:
+                    continue
+                if on_reply_overdue(_approval_facts(case, order), policy) == "approve":
+                    _approve(case, request, order, Actor.system("超时自动同意"), "商家超时未处理，系统自动同意", tx)
+                    counts["approved"] += 1
+                else:
+                    request.escalated_at = clock.now()
+                    events.record(order, "after_sale_escalated", Actor.system(),
+                                  reason=f"超过 {policy.after_sale_reply_hours} 小时未处理",
+                                  data={"after_sale_id": case.id})
+                    counts["escalated"] += 1
+        except DomainError as exc:  # decided meanwhile by a person: nothing to do
+            logger.info("overdue case skipped", extra={"fields": {"request_id": request_id, "code": exc.code.name}})
+    return counts
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def _get(case_id: int, shopper_id: int | None = None) -> AfterSale:
+    case = db.session.get(AfterSale, case_id)
+    if case is None or (shopper_id is not None and case.shopper_id != shopper_id):
+        raise DomainError(ErrorCode.AFTER_SALE_NOT_FOUND)
+    return case
+
+
+def get_case(case_id: int, shopper_id: int | None = None) -> dict:
+    """The case as JSON; staff (no shopper_id) also get the decision summary (R5)."""
+    case = _get(case_id, shopper_id)
+    body = case_json(case)
+    if shopper_id is None:
+        body["summary"] = decision_summary(case)
+    return body
+
+
+def case_json(case: AfterSale) -> dict:
+    from ..api.presenters import refund_json
+
+    order = db.session.get(Order, case.order_id)
+    lines = {line.id: line for line in order.lines}
+    request = case.request
+    status = CaseStatus(case.status)
+    refund = db.session.get(Refund, case.refund_id) if case.refund_id else None
+    return {
+        "id": case.id, "request_id": case.request_id, "order_id": case.order_id, "order_no": order.order_no,
+        "shopper_id": case.shopper_id, "type": case.type, "type_label": AfterSaleType(case.type).label,
+        "status": case.status, "status_label": status.label, "reason_code": case.reason_code,
+        "reason_label": REASONS.get(case.reason_code, case.reason_code), "reason_text": case.reason_text,
+        "disputed": is_disputed(case.reason_code),
+        "lines": [{"line_id": item["line_id"], "quantity": item["quantity"],
+                   "product_name": lines[item["line_id"]].product_name, "sku_name": lines[item["line_id"]].sku_name,
+                   "image": lines[item["line_id"]].image} for item in case.lines],
+        "photos": case.photos, "amount_fen": case.amount_fen,
+        "return_address": case.return_address or None,
+        "return_carrier": case.return_carrier, "return_tracking_no": case.return_tracking_no,
+        "returned_at": case.returned_at, "received_at": case.received_at, "resellable": case.resellable,
+        "replacement_carrier": case.replacement_carrier, "replacement_tracking_no": case.replacement_tracking_no,
+        "decision": request.status, "decided_by": request.decided_by_name or None,
+        "decision_reason": request.decision_reason or None, "decided_at": request.decided_at,
+        "due_at": request.due_at, "escalated": request.escalated_at is not None,
+        "refund": refund_json(refund) if refund else None,
+        "actions": ["submit_return_shipment"] if status in (CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING) else [],
+        "created_at": case.created_at,
+    }
+
+
+def decision_summary(case: AfterSale) -> dict:
+    """What a person needs to decide (R5): the order's timeline, logistics, the shopper's history."""
+    order = db.session.get(Order, case.order_id)
+    who = db.session.get(Shopper, case.shopper_id)
+    previous = db.session.scalar(select(func.count()).where(AfterSale.shopper_id == case.shopper_id,
+                                                             AfterSale.id != case.id))
+    return {
+        "disputed": is_disputed(case.reason_code),
+        "automatic_approval_blockers": automatic_approval_blockers(_approval_facts(case, order), deps().policy),
+        "timeline": events.timeline(order, for_shopper=False),
+        "logistics": {"carrier": order.carrier, "tracking_no": order.tracking_no, "shipped_at": order.shipped_at,
+                      "completed_at": order.completed_at, "return_carrier": case.return_carrier,
+                      "return_tracking_no": case.return_tracking_no},
+        "shopper": {"id": who.id, "nickname": who.nickname, "watchlisted": risk.is_watchlisted(who.id),
+                    "risk_reasons": who.risk_reasons or [], "previous_after_sales": previous,
+                    "metrics": risk.metrics(who.id)},
+    }
+
+
+def list_cases(status: str | None = None, page: int = 1, per_page: int = 20) -> tuple[list[dict], int]:
+    query = select(AfterSale)
+    if status:
+        query = query.where(AfterSale.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(AfterSale.id.desc()).limit(per_page).offset((page - 1) * per_page))
+    return [case_json(c) for c in rows], total
+
+
+def cases_of_order(order_id: int) -> list[AfterSale]:
+    return list(db.session.scalars(select(AfterSale).where(AfterSale.order_id == order_id).order_by(AfterSale.id)))
+
+
+# ---- telling the shopper -------------------------------------------------------------------
+
+
+def _after_commit_notify(tx, case: AfterSale, kind: str, title: str, body: str) -> None:
+    """In-app message in the same transaction; decisions also go out as a subscribe message (N1)."""
+    try:
+        from . import notifications
+    except ImportError:
+        return  # the notifications service is not there yet
+    template = "after_sale_result" if kind in ("after_sale_approved", "after_sale_rejected") else None
+    notifications.notify_shopper(case.shopper_id, kind, title, body, order_id=case.order_id, template=template,
+                                 tx=tx)
