@@ -41,7 +41,7 @@ test: $(STAMP)
 
 ## bench: speed figures (a million orders in PostgreSQL, refunds per second)
 bench: $(STAMP)
-	@$(PY) -m tests.bench
+	@$(PY) bench/run.py
 
 clean:
 	rm -rf var .pytest_cache admin/dist
