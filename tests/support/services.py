@@ -51,7 +51,8 @@ def drop_postgres(url: str) -> None:
 
 class RedisServer:
     def __init__(self):
-        self.url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+        # A database number per test run, so parallel runs on one machine don't flush each other.
+        self.url = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}")
         self.proc = None
 
     def start(self) -> str:
