@@ -1,0 +1,82 @@
+// Add or edit an address (O2), checked here and by the API (mainland mobile, region, detail).
+const api = require('../../../config/api')
+const http = require('../../../utils/request')
+const { toast } = require('../../../utils/ui')
+const { validateReceiver } = require('../../../utils/validate')
+
+Page({
+  data: {
+    state: 'ready',
+    errorText: '',
+    id: null,
+    form: { receiver: '', phone: '', region: [], detail: '', is_default: false },
+    errors: {},
+    submitting: false
+  },
+
+  onLoad(query) {
+    if (!query.id) return
+    this.setData({ id: Number(query.id), state: 'loading' })
+    wx.setNavigationBarTitle({ title: '编辑收货地址' })
+    return this.load()
+  },
+
+  onRetry() {
+    return this.load()
+  },
+
+  load() {
+    this.setData({ state: 'loading' })
+    return http.get(api.Addresses, null, { toast: false }).then(addresses => {
+      const address = addresses.find(a => a.id === this.data.id)
+      if (!address) return this.setData({ state: 'error', errorText: '收货地址不存在' })
+      this.setData({
+        form: {
+          receiver: address.receiver, phone: address.phone, region: [address.province, address.city, address.district],
+          detail: address.detail, is_default: address.is_default
+        },
+        state: 'ready'
+      })
+    }, error => this.setData({ state: 'error', errorText: error.message }))
+  },
+
+  onInput(e) {
+    const field = e.currentTarget.dataset.field
+    this.setData({ ['form.' + field]: e.detail.value, ['errors.' + field]: '' })
+  },
+
+  onRegion(e) {
+    this.setData({ 'form.region': e.detail.value, 'errors.region': '' })
+  },
+
+  onDefault(e) {
+    this.setData({ 'form.is_default': e.detail.value })
+  },
+
+  async onSave() {
+    const form = this.data.form
+    const errors = validateReceiver(form)
+    if (Object.keys(errors).length) return this.setData({ errors })
+    const [province, city, district] = form.region
+    const body = {
+      receiver: form.receiver.trim(), phone: form.phone.trim(), province, city, district,
+      detail: form.detail.trim(), is_default: !!form.is_default
+    }
+    this.setData({ submitting: true })
+    try {
+      if (this.data.id) await http.put(api.Address(this.data.id), body, { loading: '正在保存' })
+      else await http.post(api.Addresses, body, { loading: '正在保存' })
+      toast('已保存', 'success')
+      wx.navigateBack({ delta: 1 })
+    } catch (error) {
+      const details = error.details || {}
+      const shown = {}
+      Object.keys(details).forEach(key => {
+        shown[['province', 'city', 'district'].indexOf(key) >= 0 ? 'region' : key] = [].concat(details[key]).join('；')
+      })
+      this.setData({ errors: shown })
+    } finally {
+      this.setData({ submitting: false })
+    }
+  }
+})

@@ -1,0 +1,73 @@
+// Address book (O2): list, set default, delete; with ?select=1 a tap picks the address for checkout.
+const api = require('../../../config/api')
+const http = require('../../../utils/request')
+const { confirm, toast } = require('../../../utils/ui')
+
+const SELECTED_KEY = 'checkout_address_id'
+
+Page({
+  data: { state: 'loading', errorText: '', addresses: [], selecting: false },
+
+  onLoad(query) {
+    this.setData({ selecting: query.select === '1' })
+    return this.load()
+  },
+
+  onShow() {
+    if (this.shownOnce) return this.load(true)
+    this.shownOnce = true
+  },
+
+  onRetry() {
+    return this.load()
+  },
+
+  /** @param {boolean} [quiet] */
+  load(quiet) {
+    if (!quiet) this.setData({ state: 'loading' })
+    return http.get(api.Addresses, null, { toast: !!quiet }).then(addresses => {
+      this.setData({ addresses, state: addresses.length ? 'ready' : 'empty' })
+    }, error => {
+      if (!quiet) this.setData({ state: 'error', errorText: error.message })
+    })
+  },
+
+  onPick(e) {
+    if (!this.data.selecting) return
+    wx.setStorageSync(SELECTED_KEY, e.currentTarget.dataset.id)
+    wx.navigateBack({ delta: 1 })
+  },
+
+  onAdd() {
+    wx.navigateTo({ url: '/pages/addresses/edit/edit' })
+  },
+
+  onEdit(e) {
+    wx.navigateTo({ url: '/pages/addresses/edit/edit?id=' + e.currentTarget.dataset.id })
+  },
+
+  async onSetDefault(e) {
+    const address = this.data.addresses.find(a => a.id === e.currentTarget.dataset.id)
+    if (!address || address.is_default) return
+    const body = Object.assign({}, address, { is_default: true })
+    delete body.id
+    try {
+      await http.put(api.Address(address.id), body)
+      toast('已设为默认地址', 'success')
+    } catch (error) {
+      return
+    }
+    return this.load(true)
+  },
+
+  async onDelete(e) {
+    if (!(await confirm('删除地址', '确定删除这个收货地址吗？已下单的订单不受影响。', '删除'))) return
+    try {
+      await http.del(api.Address(e.currentTarget.dataset.id))
+      toast('已删除', 'success')
+    } catch (error) {
+      return
+    }
+    return this.load(true)
+  }
+})

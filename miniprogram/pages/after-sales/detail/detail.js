@@ -1,0 +1,96 @@
+// After-sales case (A2): decision, return address, and the return shipment form when goods go back.
+const api = require('../../../config/api')
+const http = require('../../../utils/request')
+const { yuan, shanghaiTime } = require('../../../utils/format')
+const { toast } = require('../../../utils/ui')
+
+const TYPE_LABELS = { refund_only: '仅退款', return_refund: '退货退款', exchange: '换货', repair: '维修' }
+const STATUS_LABELS = {
+  pending: '等待商家处理', approved: '商家已同意', awaiting_return: '待寄回商品', returned: '商品寄回中',
+  received: '商家已收货', refunded: '已退款', exchanging: '换货中', repairing: '维修中',
+  completed: '售后完成', rejected: '商家已拒绝', escalated: '已升级处理', closed: '已关闭'
+}
+const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '极兔速递', '京东物流', '中国邮政 EMS', '其他']
+const TRACKING_NO = /^[A-Za-z0-9]{6,30}$/
+
+/** The return form shows when the server lists the action, or goods must go back and none were sent. */
+function needsReturnShipment(aCase) {
+  if (Array.isArray(aCase.actions)) return aCase.actions.indexOf('return_shipment') >= 0
+  const goodsGoBack = aCase.type !== 'refund_only'
+  return goodsGoBack && !aCase.return_tracking_no && ['approved', 'awaiting_return'].indexOf(aCase.status) >= 0
+}
+
+Page({
+  data: {
+    state: 'loading',
+    errorText: '',
+    aCase: null,
+    showReturnForm: false,
+    carriers: CARRIERS,
+    carrierIndex: -1,
+    trackingNo: '',
+    formError: '',
+    submitting: false
+  },
+
+  onLoad(query) {
+    this.caseId = query.id
+    return this.load()
+  },
+
+  onPullDownRefresh() {
+    return this.load(true).then(() => wx.stopPullDownRefresh())
+  },
+
+  onRetry() {
+    return this.load()
+  },
+
+  /** @param {boolean} [quiet] */
+  load(quiet) {
+    if (!quiet) this.setData({ state: 'loading' })
+    return http.get(api.AfterSale(this.caseId), null, { toast: !!quiet }).then(aCase => {
+      this.setData({
+        aCase: Object.assign({}, aCase, {
+          type_text: aCase.type_label || TYPE_LABELS[aCase.type] || aCase.type,
+          status_text: aCase.status_label || STATUS_LABELS[aCase.status] || aCase.status,
+          amount_text: aCase.amount_fen ? yuan(aCase.amount_fen) : '',
+          created_text: shanghaiTime(aCase.created_at)
+        }),
+        showReturnForm: needsReturnShipment(aCase),
+        state: 'ready'
+      })
+    }, error => {
+      if (!quiet) this.setData({ state: 'error', errorText: error.message })
+    })
+  },
+
+  onCarrier(e) {
+    this.setData({ carrierIndex: Number(e.detail.value), formError: '' })
+  },
+
+  onTrackingNo(e) {
+    this.setData({ trackingNo: e.detail.value.trim(), formError: '' })
+  },
+
+  async onSubmitReturn() {
+    if (this.data.carrierIndex < 0) return this.setData({ formError: '请选择快递公司' })
+    if (!TRACKING_NO.test(this.data.trackingNo)) return this.setData({ formError: '请填写正确的快递单号（6–30 位字母或数字）' })
+    this.setData({ submitting: true })
+    try {
+      await http.post(api.AfterSaleReturnShipment(this.caseId), {
+        carrier: CARRIERS[this.data.carrierIndex], tracking_no: this.data.trackingNo
+      }, { loading: '正在提交' })
+      toast('已提交寄回信息', 'success')
+      await this.load(true)
+    } catch (error) {
+      this.setData({ formError: error.message })
+    } finally {
+      this.setData({ submitting: false })
+    }
+  },
+
+  openOrder() {
+    wx.navigateTo({ url: '/pages/orders/detail/detail?id=' + this.data.aCase.order_id })
+  }
+})

@@ -1,0 +1,124 @@
+// Order detail (Q1): status, address, goods, amounts, refund progress, open request, timeline.
+// The bottom buttons are exactly the server's `actions` for this shopper (SPEC §3).
+const api = require('../../../config/api')
+const http = require('../../../utils/request')
+const { presentOrder } = require('../../../utils/orders')
+const { yuan, shanghaiTime } = require('../../../utils/format')
+const { payOrder } = require('../../../utils/payment')
+const { confirm, toast } = require('../../../utils/ui')
+
+const REQUEST_KINDS = { cancel: '取消申请', modify: '修改申请', after_sale: '售后申请' }
+const REQUEST_STATES = { pending: '待商家处理', approved: '已同意', rejected: '已拒绝', withdrawn: '已撤回' }
+
+const DELETE_WARNING = '删除后订单将从你的订单列表中移除，该订单的售后申请和评价将无法再查看或发起，且无法恢复。确定删除吗？'
+
+function presentDetail(order) {
+  const view = presentOrder(order)
+  view.timeline = (order.timeline || []).slice().reverse().map(entry => Object.assign({}, entry, {
+    at_text: shanghaiTime(entry.at),
+    amount_text: entry.data && entry.data.amount_fen ? yuan(entry.data.amount_fen) : ''
+  }))
+  view.refunds = (order.refunds || []).map(refund => Object.assign({}, refund, { amount_text: yuan(refund.amount_fen) }))
+  const request = order.open_request
+  view.request = request ? Object.assign({}, request, {
+    kind_text: request.kind_label || REQUEST_KINDS[request.kind] || '申请',
+    status_text: request.status_label || REQUEST_STATES[request.status] || request.status
+  }) : null
+  view.address_text = [order.province, order.city, order.district, order.address_detail].join(' ')
+  return view
+}
+
+Page({
+  data: {
+    state: 'loading',
+    errorText: '',
+    order: null
+  },
+
+  onLoad(query) {
+    this.orderId = query.id
+    return this.load()
+  },
+
+  onShow() {
+    // Back from cancel / modify / after-sales: the order has changed.
+    if (this.shownOnce) return this.load(true)
+    this.shownOnce = true
+  },
+
+  onPullDownRefresh() {
+    return this.load(true).then(() => wx.stopPullDownRefresh())
+  },
+
+  onRetry() {
+    return this.load()
+  },
+
+  /** @param {boolean} [quiet] */
+  load(quiet) {
+    if (!quiet) this.setData({ state: 'loading' })
+    return http.get(api.Order(this.orderId), null, { toast: !!quiet }).then(order => {
+      this.setData({ order: presentDetail(order), state: 'ready' })
+    }, error => {
+      if (!quiet) this.setData({ state: 'error', errorText: error.message })
+    })
+  },
+
+  onAction(e) {
+    const handler = {
+      pay: () => this.pay(),
+      cancel: () => wx.navigateTo({ url: '/pages/orders/cancel/cancel?id=' + this.orderId }),
+      modify: () => wx.navigateTo({ url: '/pages/orders/modify/modify?id=' + this.orderId }),
+      delete: () => this.remove(),
+      confirm_receipt: () => this.confirmReceipt(),
+      after_sale: () => wx.navigateTo({ url: '/pages/after-sales/apply/apply?order_id=' + this.orderId }),
+      feedback: () => wx.navigateTo({ url: '/pages/orders/feedback/feedback?id=' + this.orderId }),
+      view_refund: () => this.openRefunds()
+    }[e.currentTarget.dataset.action]
+    return handler ? handler() : undefined
+  },
+
+  pay() {
+    return payOrder(this.orderId).then(paid => {
+      toast(paid ? '支付成功' : '支付未完成，可稍后继续支付', paid ? 'success' : 'none')
+      return this.load(true)
+    }, () => {})
+  },
+
+  async remove() {
+    if (!(await confirm('删除订单', DELETE_WARNING, '删除'))) return
+    try {
+      await http.del(api.Order(this.orderId), { loading: '正在删除' })
+    } catch (error) {
+      return this.load(true)
+    }
+    toast('订单已删除', 'success')
+    wx.navigateBack({ delta: 1 })
+  },
+
+  async confirmReceipt() {
+    if (!(await confirm('确认收货', '请确认已收到全部商品且无问题。确认后订单完成，如有问题仍可申请售后。', '确认收货'))) return
+    try {
+      await http.post(api.OrderConfirmReceipt(this.orderId), {})
+      toast('已确认收货', 'success')
+    } catch (error) {
+      // the toast already told the shopper why
+    }
+    return this.load(true)
+  },
+
+  openRefunds() {
+    wx.navigateTo({ url: '/pages/orders/refund/refund?id=' + this.orderId })
+  },
+
+  openRequest() {
+    const request = this.data.order && this.data.order.request
+    if (request && request.kind === 'after_sale') {
+      wx.navigateTo({ url: '/pages/after-sales/detail/detail?id=' + (request.after_sale_id || request.id) })
+    }
+  },
+
+  copyTracking() {
+    wx.setClipboardData({ data: this.data.order.tracking_no })
+  }
+})

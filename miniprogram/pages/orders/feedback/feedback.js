@@ -1,0 +1,40 @@
+// Feedback after a cancel (C6): a 1–5 rating and optional text; staff read it in the admin.
+const api = require('../../../config/api')
+const http = require('../../../utils/request')
+const { toast } = require('../../../utils/ui')
+
+const RATING_LABELS = ['', '非常不满意', '不满意', '一般', '满意', '非常满意']
+
+Page({
+  data: { orderId: '', rating: 0, ratingLabel: '', stars: [1, 2, 3, 4, 5], text: '', formError: '', submitting: false },
+
+  onLoad(query) {
+    this.setData({ orderId: query.id })
+  },
+
+  onRate(e) {
+    const rating = Number(e.currentTarget.dataset.value)
+    this.setData({ rating, ratingLabel: RATING_LABELS[rating], formError: '' })
+  },
+
+  onText(e) {
+    this.setData({ text: e.detail.value })
+  },
+
+  async onSubmit() {
+    if (!this.data.rating) {
+      this.setData({ formError: '请先选择评分' })
+      return
+    }
+    this.setData({ submitting: true })
+    try {
+      await http.post(api.OrderFeedback(this.data.orderId), { rating: this.data.rating, text: this.data.text.trim() })
+      toast('感谢你的反馈', 'success')
+      wx.navigateBack({ delta: 1 })
+    } catch (error) {
+      this.setData({ formError: error.message })
+    } finally {
+      this.setData({ submitting: false })
+    }
+  }
+})

@@ -1,0 +1,144 @@
+// Modify (M1–M3): only what the server's `modifiable` allows is editable; prices and promotions never are.
+// Address and phone are checked here for quick feedback and again by the API, whose messages are shown.
+const api = require('../../../config/api')
+const http = require('../../../utils/request')
+const { yuan } = require('../../../utils/format')
+const { toast } = require('../../../utils/ui')
+const { validateReceiver } = require('../../../utils/validate')
+
+const ADDRESS_FIELDS = ['province', 'city', 'district', 'address_detail']
+
+/** `modifiable` is either {fields: [...], ...} or {field: true, ...}; quantities as `lines`/`quantities`. */
+function allowedFrom(modifiable) {
+  const m = modifiable || {}
+  const listed = Array.isArray(m.fields) ? m.fields : Object.keys(m).filter(key => m[key] === true)
+  const has = name => listed.indexOf(name) >= 0
+  return {
+    receiver_name: has('receiver_name') || has('receiver'),
+    receiver_phone: has('receiver_phone') || has('phone'),
+    address: has('address') || ADDRESS_FIELDS.some(has),
+    remark: has('remark'),
+    lines: has('lines') || has('quantities') || has('quantity'),
+    any: listed.length > 0,
+    needsReview: !!(m.requires_review || m.needs_review || m.review_required),
+    note: m.note || m.message || ''
+  }
+}
+
+Page({
+  data: {
+    state: 'loading',
+    errorText: '',
+    order: null,
+    allowed: {},
+    form: { receiver_name: '', receiver_phone: '', region: [], address_detail: '', remark: '' },
+    lines: [],
+    errors: {},
+    submitting: false
+  },
+
+  onLoad(query) {
+    this.orderId = query.id
+    return this.load()
+  },
+
+  onRetry() {
+    return this.load()
+  },
+
+  load() {
+    this.setData({ state: 'loading' })
+    return http.get(api.Order(this.orderId), null, { toast: false }).then(order => {
+      const allowed = allowedFrom(order.modifiable)
+      this.original = order
+      this.setData({
+        order,
+        allowed,
+        form: {
+          receiver_name: order.receiver_name,
+          receiver_phone: order.receiver_phone,
+          region: [order.province, order.city, order.district],
+          address_detail: order.address_detail,
+          remark: order.remark || ''
+        },
+        lines: order.items.map(line => ({
+          line_id: line.id, name: line.product_name, sku_name: line.sku_name, quantity: line.quantity,
+          original: line.quantity, price_text: yuan(line.unit_price_fen)
+        })),
+        state: allowed.any && order.actions.indexOf('modify') >= 0 ? 'ready' : 'error',
+        errorText: '该订单当前不可修改'
+      })
+    }, error => this.setData({ state: 'error', errorText: error.message }))
+  },
+
+  onInput(e) {
+    const field = e.currentTarget.dataset.field
+    this.setData({ ['form.' + field]: e.detail.value, ['errors.' + field]: '' })
+  },
+
+  onRegion(e) {
+    this.setData({ 'form.region': e.detail.value, 'errors.region': '' })
+  },
+
+  onQuantity(e) {
+    const index = Number(e.currentTarget.dataset.index)
+    const line = this.data.lines[index]
+    const quantity = line.quantity + Number(e.currentTarget.dataset.step)
+    if (quantity < 1 || quantity > 999) return
+    this.setData({ ['lines[' + index + '].quantity']: quantity, 'errors.lines': '' })
+  },
+
+  /** Only what changed and is allowed, in the PATCH /orders/<id> shape. */
+  changes() {
+    const { form, allowed, lines } = this.data
+    const o = this.original
+    const changes = {}
+    if (allowed.receiver_name && form.receiver_name.trim() !== o.receiver_name) changes.receiver_name = form.receiver_name.trim()
+    if (allowed.receiver_phone && form.receiver_phone.trim() !== o.receiver_phone) changes.receiver_phone = form.receiver_phone.trim()
+    if (allowed.address) {
+      const [province, city, district] = form.region
+      if (province !== o.province || city !== o.city || district !== o.district || form.address_detail.trim() !== o.address_detail) {
+        Object.assign(changes, { province, city, district, address_detail: form.address_detail.trim() })
+      }
+    }
+    if (allowed.remark && form.remark.trim() !== (o.remark || '')) changes.remark = form.remark.trim()
+    if (allowed.lines) {
+      const changed = lines.filter(line => line.quantity !== line.original)
+      if (changed.length) changes.lines = changed.map(line => ({ line_id: line.line_id, quantity: line.quantity }))
+    }
+    return changes
+  },
+
+  async onSubmit() {
+    const { form } = this.data
+    const errors = validateReceiver({
+      receiver: form.receiver_name, phone: form.receiver_phone, region: form.region, detail: form.address_detail
+    })
+    if (Object.keys(errors).length) {
+      this.setData({ errors: { receiver_name: errors.receiver, receiver_phone: errors.phone, region: errors.region, address_detail: errors.detail } })
+      return
+    }
+    const changes = this.changes()
+    if (!Object.keys(changes).length) {
+      toast('没有修改任何内容')
+      return
+    }
+    this.setData({ submitting: true })
+    try {
+      const order = await http.patch(api.Order(this.orderId), changes, { loading: '正在提交' })
+      const pending = order.open_request && order.open_request.kind === 'modify' && order.open_request.status === 'pending'
+      toast(pending ? '已提交修改申请，请等待商家同意' : '订单已修改', pending ? 'none' : 'success')
+      wx.navigateBack({ delta: 1 })
+    } catch (error) {
+      const details = error.details || {}
+      const errors = {}
+      Object.keys(details).forEach(key => {
+        const target = ADDRESS_FIELDS.indexOf(key) >= 0 && key !== 'address_detail' ? 'region' : key
+        errors[target] = [].concat(details[key]).join('；')
+      })
+      this.setData({ errors: Object.assign(errors, { form: error.message }) })
+    } finally {
+      this.setData({ submitting: false })
+    }
+  }
+})

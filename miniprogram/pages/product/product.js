@@ -1,0 +1,55 @@
+// Product detail: choose a SKU and a quantity, then buy (goes to checkout).
+const api = require('../../config/api')
+const http = require('../../utils/request')
+const { yuan } = require('../../utils/format')
+const { toast } = require('../../utils/ui')
+
+Page({
+  data: { state: 'loading', errorText: '', product: null, skuIndex: -1, quantity: 1, price_text: '' },
+
+  onLoad(query) {
+    this.productId = query.id
+    return this.load()
+  },
+
+  onRetry() {
+    return this.load()
+  },
+
+  load() {
+    this.setData({ state: 'loading' })
+    return http.get(api.Product(this.productId), null, { toast: false }).then(product => {
+      const skus = product.skus.map(s => Object.assign({}, s, { price_text: yuan(s.price_fen) }))
+      const first = skus.findIndex(s => s.stock > 0)
+      this.setData({ product: Object.assign({}, product, { skus }), state: 'ready' })
+      if (first >= 0) this.chooseSku(first)
+      else this.setData({ price_text: yuan(product.min_price_fen) })
+    }, error => this.setData({ state: 'error', errorText: error.message }))
+  },
+
+  chooseSku(index) {
+    const sku = this.data.product.skus[index]
+    this.setData({ skuIndex: index, quantity: Math.min(this.data.quantity, sku.stock) || 1, price_text: sku.price_text })
+  },
+
+  onSku(e) {
+    const index = Number(e.currentTarget.dataset.index)
+    if (this.data.product.skus[index].stock > 0) this.chooseSku(index)
+  },
+
+  onQuantity(e) {
+    const sku = this.data.product.skus[this.data.skuIndex]
+    const quantity = this.data.quantity + Number(e.currentTarget.dataset.step)
+    if (!sku || quantity < 1) return
+    if (quantity > sku.stock) return toast('库存仅剩 ' + sku.stock + ' 件')
+    this.setData({ quantity })
+  },
+
+  onBuy() {
+    const sku = this.data.product.skus[this.data.skuIndex]
+    if (!sku) return toast('请选择规格')
+    wx.navigateTo({
+      url: '/pages/checkout/checkout?product_id=' + this.productId + '&sku_id=' + sku.id + '&quantity=' + this.data.quantity
+    })
+  }
+})
