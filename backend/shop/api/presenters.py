@@ -1,10 +1,14 @@
 """Orders as JSON for a given viewer. Rules are not decided here: actions come from the domain."""
 from __future__ import annotations
 
-from ..db import Order, Refund
+from ..db import Order, OrderRequest, Refund
+from ..domain.clock import to_shanghai
+from ..domain.modification import what_is_modifiable
 from ..domain.orders import OrderStatus, RefundStatus
 from ..domain.refunds import METHOD_LABELS, RefundState, expected_arrival
-from ..services import events
+from ..services import cancellation, events, queries
+from ..services.deletion import DELETE_WARNING
+from ..services.reviews import KIND_LABELS, STATUS_LABELS
 
 # Extra detail fields contributed by other services: fn(order, for_shopper) -> dict.
 DETAIL_PROVIDERS: list = []
@@ -51,8 +55,34 @@ def order_detail(order: Order, actions: list[str], *, for_shopper: bool, refunds
         body[name] = getattr(order, name)
     body["timeline"] = events.timeline(order, for_shopper=for_shopper)
     body["refunds"] = [refund_json(r) for r in refunds]
-    body["open_request"] = None
-    body["modifiable"] = {}
+    pending = queries.open_request(order.id)
+    body["open_request"] = open_request_json(pending, for_shopper) if pending else None
+    body["modifiable"] = what_is_modifiable(order.facts(open_request_kind=pending.kind if pending else None))
+    feedback = cancellation.get_feedback(order.id)
+    body["feedback"] = {"rating": feedback.rating, "text": feedback.text,
+                        "created_at": _iso(feedback.created_at)} if feedback else None
+    body["delete_warning"] = DELETE_WARNING if "delete" in actions else None
     for provider in DETAIL_PROVIDERS:
         body.update(provider(order, for_shopper))
+    return body
+
+
+def _iso(moment) -> str | None:
+    return to_shanghai(moment).isoformat() if moment else None
+
+
+def open_request_json(request: OrderRequest, for_shopper: bool) -> dict:
+    """The order's pending request as the order page shows it (staff also see who offered what)."""
+    alternative = request.alternative or None
+    body = {
+        "id": request.id, "kind": request.kind, "kind_label": KIND_LABELS.get(request.kind, request.kind),
+        "status": request.status, "status_label": STATUS_LABELS.get(request.status, request.status),
+        "reason_code": request.reason_code, "reason_label": (request.payload or {}).get("reason_label", ""),
+        "reason_text": request.reason_text, "changes": (request.payload or {}).get("before_after"),
+        "alternative": {"type": alternative["type"], "text": alternative["text"]} if alternative and for_shopper
+        else alternative,
+        "created_at": _iso(request.created_at),
+    }
+    if not for_shopper:
+        body["due_at"] = _iso(request.due_at)
     return body

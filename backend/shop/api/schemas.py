@@ -202,6 +202,8 @@ class OrderSchema(OrderSummarySchema):
     refunds = fields.List(fields.Nested(RefundBriefSchema))
     open_request = fields.Dict(allow_none=True)
     modifiable = fields.Dict(metadata={"description": "what the shopper may change now (M1)"})
+    feedback = fields.Dict(allow_none=True, metadata={"description": "the shopper's cancel feedback (C6)"})
+    delete_warning = fields.String(allow_none=True, metadata={"description": "what deleting loses (D1), when delete is allowed"})
 
 
 class OrderPageSchema(Schema):

@@ -270,12 +270,15 @@ def ship_order(order_id: int, actor: Actor, carrier: str, tracking_no: str) -> O
         problems["tracking_no"] = "请填写正确的快递单号"
     if problems:
         raise DomainError(ErrorCode.VALIDATION_ERROR, details=problems)
-    with transaction():
+    from . import notifications  # notifications read orders; imported here to keep the graph one-way
+
+    with transaction() as tx:
         order = get_order(order_id)
         ensure_transition(order.status, OrderStatus.SHIPPED)
         order.shipped_at, order.carrier, order.tracking_no = clock.now(), carrier, tracking_no
         events.transition(order, "shipped", actor, OrderStatus.SHIPPED.value,
                           data={"carrier": carrier, "tracking_no": tracking_no})
+        notifications.order_shipped(order, tx)
     return order
 
 

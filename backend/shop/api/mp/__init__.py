@@ -2,5 +2,5 @@
 
 
 def blueprints():
-    from . import account, after_sales, catalog, orders
-    return [account.blp, catalog.blp, orders.blp, after_sales.blp]
+    from . import account, catalog, messages, orders, requests, after_sales
+    return [account.blp, catalog.blp, orders.blp, requests.blp, messages.blp, after_sales.blp]

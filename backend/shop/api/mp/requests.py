@@ -1,0 +1,96 @@
+"""Mini-program: cancel (C1, C6), modify (M1–M3) and delete (D1–D2) an order."""
+from flask import g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ...services import cancellation, deletion, modification
+from ...services.context import deps
+from ..auth import shopper_required
+from ..schemas import OrderSchema, ShanghaiDateTime
+from .orders import shopper_order_json
+
+blp = Blueprint("mp_requests", __name__, url_prefix="/api/mp", description="小程序：取消、修改、删除订单，取消反馈")
+
+
+class CancelInSchema(Schema):
+    reason_code = fields.String(required=True, metadata={"example": "changed_mind", "description": "见 /cancel-reasons"})
+    reason_text = fields.String(load_default="", metadata={"description": "选择“其他”时必填"})
+
+
+class CancelReasonSchema(Schema):
+    code = fields.String()
+    label = fields.String()
+    text_required = fields.Boolean()
+
+
+class LineQuantitySchema(Schema):
+    line_id = fields.Integer(required=True)
+    quantity = fields.Integer(required=True)
+
+
+class ModifyInSchema(Schema):
+    receiver_name = fields.String(load_default=None)
+    receiver_phone = fields.String(load_default=None)
+    province = fields.String(load_default=None)
+    city = fields.String(load_default=None)
+    district = fields.String(load_default=None)
+    address_detail = fields.String(load_default=None)
+    remark = fields.String(load_default=None)
+    lines = fields.List(fields.Nested(LineQuantitySchema), load_default=None,
+                        metadata={"description": "new quantities; a paid order may only decrease"})
+
+
+class FeedbackInSchema(Schema):
+    rating = fields.Integer(required=True, metadata={"description": "1-5"})
+    text = fields.String(load_default="")
+
+
+class FeedbackSchema(Schema):
+    order_id = fields.Integer()
+    rating = fields.Integer()
+    text = fields.String()
+    created_at = ShanghaiDateTime()
+
+
+@blp.get("/cancel-reasons")
+@blp.response(200, CancelReasonSchema(many=True))
+def cancel_reasons():
+    """取消原因列表（可配置）"""
+    return [{"code": code, "label": label, "text_required": code == "other"}
+            for code, label in deps().policy.shopper_cancel_reasons.items()]
+
+
+@blp.post("/orders/<int:order_id>/cancel")
+@blp.arguments(CancelInSchema)
+@blp.response(200, OrderSchema)
+@shopper_required
+def cancel(body, order_id):
+    """取消订单：未付款立即取消；免审时间内自动退款；否则提交取消申请（见 open_request）"""
+    return shopper_order_json(cancellation.cancel_by_shopper(order_id, g.actor, body["reason_code"], body["reason_text"]))
+
+
+@blp.patch("/orders/<int:order_id>")
+@blp.arguments(ModifyInSchema)
+@blp.response(200, OrderSchema)
+@shopper_required
+def modify(body, order_id):
+    """修改收货信息、备注、商品数量；商家受理后变为修改申请"""
+    changes = {k: v for k, v in body.items() if v is not None}
+    return shopper_order_json(modification.modify_order(order_id, g.actor, changes))
+
+
+@blp.delete("/orders/<int:order_id>")
+@blp.response(204)
+@shopper_required
+def delete(order_id):
+    """删除订单（仅对顾客隐藏）"""
+    deletion.delete_for_shopper(order_id, g.shopper.id)
+
+
+@blp.post("/orders/<int:order_id>/feedback")
+@blp.arguments(FeedbackInSchema)
+@blp.response(201, FeedbackSchema)
+@shopper_required
+def feedback(body, order_id):
+    """取消后评价取消体验"""
+    return cancellation.leave_feedback(order_id, g.shopper.id, body["rating"], body["text"])

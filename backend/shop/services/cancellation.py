@@ -1,0 +1,215 @@
+"""Cancelling orders (C1–C6): by the shopper, by staff, and the shared cancel itself.
+
+The cancel is claimed on the order row first (its version column): of many concurrent cancels one
+wins and does the rest (stock back once per line, coupon back, one refund, one notice); the others
+fail before any side effect and answer with the order as the winner left it.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..db import CancelFeedback, Order, OrderRequest, Refund, Shopper, Staff
+from ..domain import clock
+from ..domain.actors import Actor
+from ..domain.cancellation import (CancelDecision, CancelReason, check_feedback, check_reason, check_staff_cancel,
+                                   decide_shopper_cancel, ensure_feedback_allowed)
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.orders import OrderStatus, ensure_transition
+from ..domain.refund_amounts import LineAmounts, full_refund_fen, line_refund_fen
+from ..extensions import db
+from . import events, inventory, notifications, ordering, queries, refunds
+from .context import deps
+from .staff_accounts import verify_password
+from .uow import is_unique_violation, transaction
+
+logger = logging.getLogger("shop.cancellation")
+
+
+def cancel_by_shopper(order_id: int, actor: Actor, reason_code: str, reason_text: str = "") -> Order:
+    """C1/C2: cancel at once, approve automatically with a full refund, or open a cancel request."""
+    policy = deps().policy
+    reason = check_reason(reason_code, reason_text, policy.shopper_cancel_reasons)
+    try:
+        return _cancel_by_shopper(order_id, actor, reason)
+    except DomainError as exc:
+        if exc.code not in (ErrorCode.CONFLICT, ErrorCode.REQUEST_ALREADY_OPEN):
+            raise
+        # Another tap got there first: show the shopper what it did, if it was a cancel.
+        order = ordering.get_order(order_id, actor.id)
+        pending = queries.open_request(order.id)
+        if order.status == OrderStatus.CANCELLED.value or (pending is not None and pending.kind == "cancel"):
+            return order
+        raise
+
+
+def _cancel_by_shopper(order_id: int, actor: Actor, reason: CancelReason) -> Order:
+    policy = deps().policy
+    try:
+        with transaction() as tx:
+            order = ordering.get_order(order_id, actor.id)
+            decision = decide_shopper_cancel(queries.facts_for(order), policy, clock.now(),
+                                             is_watchlisted(order.shopper_id))
+            if decision == CancelDecision.NEEDS_REVIEW:
+                _open_cancel_request(order, actor, reason)
+            elif decision in (CancelDecision.CANCEL_NOW, CancelDecision.AUTO_APPROVE):
+                cancel_order(order, actor, reason, tx, auto_approved=decision == CancelDecision.AUTO_APPROVE)
+    except IntegrityError as exc:
+        if is_unique_violation(exc):  # a concurrent tap opened the one allowed request
+            raise DomainError(ErrorCode.REQUEST_ALREADY_OPEN) from exc
+        raise
+    return order
+
+
+def _open_cancel_request(order: Order, actor: Actor, reason: CancelReason) -> OrderRequest:
+    now = clock.now()
+    request = OrderRequest(order_id=order.id, shopper_id=order.shopper_id, kind="cancel", reason_code=reason.code,
+                           reason_text=reason.text, payload={"reason_label": reason.label}, created_at=now,
+                           due_at=now + timedelta(hours=deps().policy.after_sale_reply_hours))
+    db.session.add(request)
+    db.session.flush()
+    events.record(order, "cancel_requested", actor, reason=reason.summary, data={"request_id": request.id})
+    return request
+
+
+def cancel_by_staff(order_id: int, actor: Actor, reason_code: str, reason_text: str = "",
+                    password: str | None = None) -> Order:
+    """C3: staff cancel within their role's limits; large amounts need the password again."""
+    policy = deps().policy
+    reason = check_reason(reason_code, reason_text, policy.merchant_cancel_reasons)
+    with transaction() as tx:
+        order = ordering.get_order(order_id)
+        if check_staff_cancel(queries.facts_for(order), actor.role, policy):
+            recheck_password(actor, password)
+        before = {"status": order.status, "paid_fen": order.paid_fen}
+        pending = queries.open_request(order.id)
+        if pending is not None:
+            decide_request(pending, actor, "approved" if pending.kind == "cancel" else "rejected", "商家已取消订单")
+        cancel_order(order, actor, reason, tx, request_id=pending.id if pending else None)
+        audit_staff_action(actor, "order.cancel", order, before, {"status": order.status, "reason": reason.summary})
+    return order
+
+
+def recheck_password(actor: Actor, password: str | None) -> None:
+    """二次验证: the operator types their password again."""
+    if not password:
+        raise DomainError(ErrorCode.PASSWORD_REQUIRED)
+    staff = db.session.get(Staff, actor.id)
+    if staff is None or not verify_password(staff, password):
+        raise DomainError(ErrorCode.PASSWORD_INCORRECT)
+
+
+def decide_request(request: OrderRequest, actor: Actor, status: str, reason: str = "") -> None:
+    request.status = status
+    request.decided_by_id, request.decided_by_name = actor.id, actor.name
+    request.decision_reason, request.decided_at = reason, clock.now()
+
+
+def cancel_order(order: Order, actor: Actor, reason: CancelReason, tx, *, kind: str = "cancelled",
+                 request_id: int | None = None, auto_approved: bool = False) -> Refund | None:
+    """C5, in the caller's transaction: cancelled, stock and coupon back, full refund, shopper told.
+
+    The warehouse/ERP hears of the released stock through the stock ledger's sync outbox (I2)."""
+    order.cancel_reason_code, order.cancel_reason_text = reason.code, reason.text
+    refund = None
+    if order.status == OrderStatus.PENDING_PAYMENT.value:
+        ordering.cancel_unpaid(order, actor, kind, reason.summary, tx)  # also closes the WeChat order
+    else:
+        ensure_transition(order.status, OrderStatus.CANCELLED, ErrorCode.ORDER_NOT_CANCELLABLE)
+        order.cancelled_at = clock.now()
+        events.transition(order, kind, actor, OrderStatus.CANCELLED.value, reason=reason.summary,
+                          data={"reason_code": reason.code, "auto_approved": auto_approved})
+        db.session.flush()  # claim the order now: a concurrent cancel fails here, before any side effect
+        inventory.release_order_stock(order)
+        ordering.return_coupon(order)
+        refund = _refund_everything(order, actor, reason, tx, request_id)
+    notifications.cancel_result(order, True, "", tx)
+    return refund
+
+
+def _refund_everything(order: Order, actor: Actor, reason: CancelReason, tx, request_id: int | None) -> Refund | None:
+    """Everything not yet refunded goes back, shipping included: nothing was shipped (R2)."""
+    amounts = [LineAmounts(line.payable_fen, line.quantity, line.refunded_quantity) for line in order.lines]
+    total = full_refund_fen(amounts, order.shipping_fen, shipped=False)
+    if total <= 0:
+        return None
+    refund_lines = []
+    for line, line_amounts in zip(order.lines, amounts):
+        remaining = line.quantity - line.refunded_quantity
+        if remaining:
+            fen = line_refund_fen(line_amounts, remaining)
+            refund_lines.append({"line_id": line.id, "quantity": remaining, "amount_fen": fen})
+            line.refunded_quantity, line.refunded_fen = line.quantity, line.refunded_fen + fen
+    db.session.flush()
+    return refunds.create_refund(order, total, source="cancel", reason=f"取消订单：{reason.summary}", actor=actor,
+                                 tx=tx, source_id=request_id, lines=refund_lines, shipping_fen=order.shipping_fen)
+
+
+# ---- helpers other parts provide (risk control, audit) ------------------------------------------
+
+
+def is_watchlisted(shopper_id: int) -> bool:
+    """K1: flagged and not allow-listed. The risk service decides when it exists."""
+    try:
+        from . import risk
+    except ModuleNotFoundError:
+        risk = None
+    if risk is not None and hasattr(risk, "is_watchlisted"):
+        return risk.is_watchlisted(shopper_id)
+    shopper = db.session.get(Shopper, shopper_id)
+    return bool(shopper and shopper.risk_flagged and not shopper.risk_allow_listed)
+
+
+def audit_staff_action(actor: Actor, action: str, order: Order, before: dict | None, after: dict | None) -> None:
+    """P2 audit log, written by the audit service when it exists."""
+    if not actor.is_staff:
+        return
+    try:
+        from . import audit
+    except ModuleNotFoundError:
+        return
+    audit.record(actor, action, "order", order.id, before, after, commit=False)
+
+
+# ---- feedback (C6) ----------------------------------------------------------------------------------
+
+
+def leave_feedback(order_id: int, shopper_id: int, rating: int, text: str = "") -> CancelFeedback:
+    rating, text = check_feedback(rating, text)
+    try:
+        with transaction():
+            order = ordering.get_order(order_id, shopper_id)
+            ensure_feedback_allowed(queries.facts_for(order))
+            feedback = CancelFeedback(order_id=order.id, shopper_id=shopper_id, rating=rating, text=text,
+                                      created_at=clock.now())
+            db.session.add(feedback)
+            events.record(order, "feedback", Actor.shopper(shopper_id), reason=text, data={"rating": rating})
+            db.session.flush()
+    except IntegrityError as exc:
+        if is_unique_violation(exc):
+            raise DomainError(ErrorCode.CONFLICT, "您已提交过反馈，感谢您的评价") from exc
+        raise
+    return feedback
+
+
+def get_feedback(order_id: int) -> CancelFeedback | None:
+    return db.session.scalar(select(CancelFeedback).where(CancelFeedback.order_id == order_id))
+
+
+def list_feedback(page: int = 1, per_page: int = 20) -> tuple[list[dict], int]:
+    """Staff read how shoppers felt about cancelling, newest first."""
+    total = db.session.scalar(select(func.count()).select_from(CancelFeedback))
+    rows = db.session.execute(
+        select(CancelFeedback, Order.order_no, Order.cancel_reason_code, Order.cancel_reason_text)
+        .join(Order, Order.id == CancelFeedback.order_id)
+        .order_by(CancelFeedback.created_at.desc(), CancelFeedback.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    items = [{"id": fb.id, "order_id": fb.order_id, "order_no": order_no, "shopper_id": fb.shopper_id,
+              "rating": fb.rating, "text": fb.text, "created_at": fb.created_at,
+              "cancel_reason_code": code, "cancel_reason_label": deps().policy.shopper_cancel_reasons.get(code, code),
+              "cancel_reason_text": reason_text}
+             for fb, order_no, code, reason_text in rows]
+    return items, total

@@ -1,0 +1,145 @@
+"""Modifying orders (M1–M3): apply at once before acceptance, or open a request staff decide.
+
+Quantity changes move stock in the same transaction: an unpaid order's reservation shrinks or
+grows (and the order is re-priced, so the new amount is what `request_payment` asks for); a paid
+order's decrease releases the units and refunds exactly what they cost (R2).
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from ..db import Order, OrderRequest, ShopperCoupon
+from ..domain import clock
+from ..domain.actors import Actor
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.modification import TEXT_FIELDS, LineState, ModificationPlan, is_paid, plan_modification
+from ..domain.pricing import CouponTerms, LineInput, price_order
+from ..domain.refund_amounts import LineAmounts, line_refund_fen
+from ..extensions import db
+from . import events, inventory, ordering, queries, refunds
+from .context import deps
+from .uow import is_unique_violation, transaction
+
+
+def _current(order: Order) -> dict[str, str]:
+    return {name: getattr(order, name) for name in TEXT_FIELDS}
+
+
+def _line_states(order: Order) -> dict[int, LineState]:
+    return {line.id: LineState(line.id, line.product_name, line.quantity, line.refunded_quantity)
+            for line in order.lines}
+
+
+def plan_for(order: Order, changes: dict, *, applying_request: bool = False) -> ModificationPlan:
+    facts = queries.facts_for(order)
+    if applying_request:  # the open request is the one being applied
+        facts = replace(facts, open_request_kind=None)
+    return plan_modification(facts, _current(order), _line_states(order), changes)
+
+
+def modify_order(order_id: int, actor: Actor, changes: dict) -> Order:
+    """The shopper changes their order: applied now, or (after acceptance) sent to staff as a request."""
+    try:
+        with transaction() as tx:
+            order = ordering.get_order(order_id, actor.id if actor.is_shopper else None)
+            plan = plan_for(order, changes)
+            if plan.needs_review:
+                _open_modify_request(order, actor, plan)
+            else:
+                apply_plan(order, plan, actor, tx)
+    except IntegrityError as exc:
+        if is_unique_violation(exc):
+            raise DomainError(ErrorCode.REQUEST_ALREADY_OPEN) from exc
+        raise
+    return order
+
+
+def _open_modify_request(order: Order, actor: Actor, plan: ModificationPlan) -> OrderRequest:
+    now = clock.now()
+    request = OrderRequest(order_id=order.id, shopper_id=order.shopper_id, kind="modify",
+                           payload={"changes": plan.as_changes(), "before_after": plan.before_after()},
+                           created_at=now, due_at=now + timedelta(hours=deps().policy.after_sale_reply_hours))
+    db.session.add(request)
+    db.session.flush()
+    events.record(order, "modify_requested", actor, data={"request_id": request.id, "changes": plan.before_after()})
+    return request
+
+
+def apply_plan(order: Order, plan: ModificationPlan, actor: Actor, tx, *, kind: str = "modified",
+               request_id: int | None = None) -> None:
+    """Write the change, move stock, re-price or refund, and record before/after, in `tx`."""
+    for name, (_, after) in plan.fields.items():
+        setattr(order, name, after)
+    data: dict = {"changes": plan.before_after()}
+    if request_id is not None:
+        data["request_id"] = request_id
+    events.record(order, kind, actor, data=data)
+    order.updated_at = clock.now()
+    db.session.flush()  # claim the order (version check) before moving stock or money
+    if not plan.quantities:
+        return
+    if is_paid(queries.facts_for(order)):
+        _refund_decreases(order, plan, actor, tx)
+    else:
+        _requantify_unpaid(order, plan, tx)
+
+
+def _requantify_unpaid(order: Order, plan: ModificationPlan, tx) -> None:
+    lines = {line.id: line for line in order.lines}
+    token = secrets.token_hex(6)
+    for change in plan.quantities:
+        line = lines[change.line_id]
+        if change.delta > 0:
+            inventory.reserve(line.sku_id, change.delta, order_id=order.id, line_id=line.id)
+        else:
+            # Kind "reserve": the reservation itself shrinks, so a later cancel releases the new quantity.
+            inventory.restore_once(line, -change.delta, "reserve", f"modify:{line.id}:{token}", "修改订单减少数量")
+        line.quantity = change.after
+    _reprice(order)
+    # A prepay for the old amount must not be payable any more; the next pay creates a new one.
+    for payment in order.payments:
+        if payment.status == "created" and payment.prepay_id and payment.amount_fen != order.total_fen:
+            out_trade_no = payment.out_trade_no
+            tx.after_commit(lambda n=out_trade_no: deps().jobs.enqueue(
+                "shop.jobs.tasks.close_wechat_order", n, job_id=f"close-wx-{n}"))
+
+
+def _reprice(order: Order) -> None:
+    terms = None
+    if order.shopper_coupon_id is not None:
+        coupon = db.session.get(ShopperCoupon, order.shopper_coupon_id).coupon
+        terms = CouponTerms(coupon.threshold_fen, coupon.discount_fen, None, None)  # validity checked at order time
+    try:
+        pricing = price_order([LineInput(line.sku_id, line.unit_price_fen, line.quantity) for line in order.lines],
+                              terms, deps().policy, clock.now())
+    except DomainError as exc:
+        if exc.code == ErrorCode.COUPON_UNAVAILABLE:
+            raise DomainError(ErrorCode.ORDER_NOT_MODIFIABLE, "修改后未达到优惠券使用门槛，请保留足够的商品数量或取消订单") from exc
+        raise
+    for line, priced in zip(order.lines, pricing.lines):
+        line.goods_fen, line.discount_fen = priced.goods_fen, priced.discount_fen
+    order.goods_fen, order.discount_fen = pricing.goods_fen, pricing.discount_fen
+    order.shipping_fen, order.total_fen = pricing.shipping_fen, pricing.total_fen
+
+
+def _refund_decreases(order: Order, plan: ModificationPlan, actor: Actor, tx) -> None:
+    lines = {line.id: line for line in order.lines}
+    token = secrets.token_hex(6)
+    total, refund_lines = 0, []
+    for change in plan.quantities:
+        line = lines[change.line_id]
+        units = -change.delta
+        fen = line_refund_fen(LineAmounts(line.payable_fen, line.quantity, line.refunded_quantity), units)
+        inventory.restore_once(line, units, "release", f"modify:{line.id}:{token}", "修改订单减少数量")
+        line.refunded_quantity += units
+        line.refunded_fen += fen
+        total += fen
+        refund_lines.append({"line_id": line.id, "quantity": units, "amount_fen": fen})
+    db.session.flush()
+    if total > 0:
+        refunds.create_refund(order, total, source="modify", reason="修改订单减少商品数量，退还差价", actor=actor,
+                              tx=tx, lines=refund_lines)

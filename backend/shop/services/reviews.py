@@ -1,0 +1,154 @@
+"""Staff decide shoppers' requests (C2 review, C4, M3): cancel and modification requests here,
+after-sales cases handed to the after-sales service.
+
+Each decision first claims the request with `UPDATE ... WHERE status = 'pending'`, so two staff
+clicking at once cannot both act on it.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from ..db import Order, OrderRequest, Sku
+from ..domain import clock
+from ..domain.actors import Actor
+from ..domain.cancellation import CancelReason, check_decision_reason, describe_alternative
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.orders import OrderStatus, may_decide_request
+from ..extensions import db
+from . import events, modification, notifications
+from .cancellation import audit_staff_action, cancel_order
+from .context import deps
+from .uow import transaction
+
+KIND_LABELS = {"cancel": "取消申请", "modify": "修改申请", "after_sale": "售后申请"}
+STATUS_LABELS = {"pending": "待处理", "approved": "已同意", "rejected": "已拒绝", "withdrawn": "已撤回"}
+
+
+def request_json(request: OrderRequest, order: Order | None = None) -> dict:
+    order = order or db.session.get(Order, request.order_id)
+    reasons = deps().policy.shopper_cancel_reasons
+    return {
+        "id": request.id, "kind": request.kind, "kind_label": KIND_LABELS.get(request.kind, request.kind),
+        "status": request.status, "status_label": STATUS_LABELS.get(request.status, request.status),
+        "order_id": order.id, "order_no": order.order_no, "order_status": order.status,
+        "order_status_label": OrderStatus(order.status).label, "paid_fen": order.paid_fen,
+        "total_fen": order.total_fen, "shopper_id": request.shopper_id, "reason_code": request.reason_code,
+        "reason_label": reasons.get(request.reason_code, request.reason_code) if request.kind == "cancel" else "",
+        "reason_text": request.reason_text, "payload": request.payload or {}, "alternative": request.alternative,
+        "decided_by_name": request.decided_by_name, "decision_reason": request.decision_reason,
+        "decided_at": request.decided_at, "due_at": request.due_at, "created_at": request.created_at,
+        "overdue": bool(request.status == "pending" and request.due_at and request.due_at < clock.now()),
+    }
+
+
+def list_requests(kind: str | None = None, status: str | None = "pending", page: int = 1,
+                  per_page: int = 20) -> tuple[list[dict], int]:
+    """Waiting requests oldest first (they are the most urgent); decided ones newest first."""
+    query = select(OrderRequest, Order).join(Order, Order.id == OrderRequest.order_id)
+    if kind:
+        query = query.where(OrderRequest.kind == kind)
+    if status:
+        query = query.where(OrderRequest.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    order_by = (OrderRequest.created_at.asc(), OrderRequest.id.asc()) if status == "pending" \
+        else (OrderRequest.created_at.desc(), OrderRequest.id.desc())
+    rows = db.session.execute(query.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)).all()
+    return [request_json(request, order) for request, order in rows], total
+
+
+def get_request(request_id: int) -> OrderRequest:
+    request = db.session.get(OrderRequest, request_id)
+    if request is None:
+        raise DomainError(ErrorCode.REQUEST_NOT_FOUND)
+    return request
+
+
+def _after_sales():
+    from . import after_sales  # written alongside (issue 3B); imported when a case is decided
+    return after_sales
+
+
+def _claim(request_id: int, actor: Actor, decision: str, status: str, reason: str) -> OrderRequest:
+    """Check the role, then take the pending request for this decision; refused if already decided."""
+    request = get_request(request_id)
+    if not may_decide_request(request.kind, decision, actor.role):
+        raise DomainError(ErrorCode.FORBIDDEN, f"您的角色无权处理{KIND_LABELS.get(request.kind, '该申请')}")
+    claimed = db.session.execute(
+        update(OrderRequest).where(OrderRequest.id == request_id, OrderRequest.status == "pending")
+        .values(status=status, decided_by_id=actor.id, decided_by_name=actor.name, decision_reason=reason,
+                decided_at=clock.now()).execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        raise DomainError(ErrorCode.REQUEST_ALREADY_DECIDED)
+    return db.session.get(OrderRequest, request_id, populate_existing=True)
+
+
+def approve(request_id: int, actor: Actor, note: str = ""):
+    """同意: a cancel request cancels and refunds; a modification request is applied."""
+    if get_request(request_id).kind == "after_sale":
+        return _after_sales().approve(request_id, actor, note)
+    note = (note or "").strip()[:200]
+    with transaction() as tx:
+        request = _claim(request_id, actor, "approve", "approved", note)
+        order = db.session.get(Order, request.order_id)
+        before = {"status": order.status, "refunded_fen": order.refunded_fen}
+        if request.kind == "cancel":
+            label = deps().policy.shopper_cancel_reasons.get(request.reason_code, request.reason_code)
+            cancel_order(order, actor, CancelReason(request.reason_code, label, request.reason_text), tx,
+                         kind="cancel_approved", request_id=request.id)
+        else:
+            plan = modification.plan_for(order, (request.payload or {}).get("changes", {}), applying_request=True)
+            modification.apply_plan(order, plan, actor, tx, kind="modify_approved", request_id=request.id)
+            notifications.modify_result(order, True, note, tx)
+        audit_staff_action(actor, f"request.approve_{request.kind}", order, before,
+                           {"status": order.status, "refunded_fen": order.refunded_fen, "request_id": request.id})
+    return request
+
+
+def reject(request_id: int, actor: Actor, reason: str):
+    """拒绝: the order goes on as it was and the shopper is told why."""
+    reason = check_decision_reason(reason)
+    if get_request(request_id).kind == "after_sale":
+        return _after_sales().reject(request_id, actor, reason)
+    with transaction() as tx:
+        request = _claim(request_id, actor, "reject", "rejected", reason)
+        order = db.session.get(Order, request.order_id)
+        events.record(order, f"{request.kind}_rejected", actor, reason=reason, data={"request_id": request.id})
+        if request.kind == "cancel":
+            notifications.cancel_result(order, False, reason, tx)
+        else:
+            notifications.modify_result(order, False, reason, tx)
+        audit_staff_action(actor, f"request.reject_{request.kind}", order, None,
+                           {"request_id": request.id, "reason": reason})
+    return request
+
+
+def offer_alternative(request_id: int, actor: Actor, alternative: dict) -> OrderRequest:
+    """C4: instead of cancelling, suggest a replacement SKU or faster shipping. The request stays open."""
+    with transaction() as tx:
+        request = get_request(request_id)
+        if request.kind != "cancel":
+            raise DomainError(ErrorCode.ORDER_ACTION_NOT_ALLOWED, "只有取消申请可以提供替代方案")
+        if request.status != "pending":
+            raise DomainError(ErrorCode.REQUEST_ALREADY_DECIDED)
+        if not may_decide_request("cancel", "reject", actor.role):
+            raise DomainError(ErrorCode.FORBIDDEN, "您的角色无权处理取消申请")
+        sku = _replacement_sku(alternative.get("sku_id")) if alternative.get("type") == "replacement_sku" else None
+        sku_label = f"{sku.product.name} {sku.name}" if sku else None
+        text = describe_alternative(alternative.get("type"), alternative.get("note"), sku_label)
+        request.alternative = {"type": alternative["type"], "sku_id": sku.id if sku else None, "sku_name": sku_label,
+                               "note": (alternative.get("note") or "").strip(), "text": text,
+                               "offered_by": actor.name, "offered_at": clock.now().isoformat()}
+        order = db.session.get(Order, request.order_id)
+        events.record(order, "alternative_offered", actor, reason=text, data={"request_id": request.id})
+        notifications.cancel_alternative(order, text, tx)
+        audit_staff_action(actor, "request.offer_alternative", order, None, request.alternative)
+    return request
+
+
+def _replacement_sku(sku_id) -> Sku:
+    sku = db.session.get(Sku, sku_id) if isinstance(sku_id, int) else None
+    if sku is None:
+        raise DomainError(ErrorCode.SKU_NOT_FOUND, "替换的商品规格不存在", {"sku_id": "商品规格不存在"})
+    if not sku.product.on_sale or sku.stock <= 0:
+        raise DomainError(ErrorCode.PRODUCT_UNAVAILABLE, "替换的商品已下架或无库存")
+    return sku
