@@ -3,25 +3,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from shop.db import Message, Order, OrderRequest, Refund, Shopper, Staff, SubscribeMessage
+from shop.db import Message, OrderRequest, Shopper, SubscribeMessage
 from shop.domain import clock
 from shop.domain.actors import Actor
 from shop.extensions import db
 from shop.services import cancellation, reviews
 from support.jobs import run_jobs
+from support.orders import paid_order, refunds_of, staff
 from support.services import wait_until
 from support.shop import Shopper as ShopperDriver, first_sku_id, sku_stock
-
-
-def staff(username: str) -> Actor:
-    member = db.session.scalar(select(Staff).where(Staff.username == username))
-    return Actor.staff(member.id, member.name, member.role, "127.0.0.1")
-
-
-def paid_order(shopper, sandbox, items=None) -> dict:
-    order = shopper.order(items)
-    shopper.pay(order, sandbox)
-    return wait_until(lambda: (d := shopper.detail(order["id"]))["status"] == "paid" and d)
 
 
 def cancel(shopper, order_id, code="changed_mind", text=""):
