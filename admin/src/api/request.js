@@ -94,3 +94,32 @@ export function listOf(data) {
   const items = data.items ?? data.results ?? data.data ?? []
   return { items, total: data.total ?? data.count ?? items.length }
 }
+
+// CSV exports need the token header too, so they are fetched and handed to the browser as a file.
+export async function download(path, params, fallbackName) {
+  const token = getToken()
+  const response = await fetch(buildUrl(path, params), { headers: token ? { Authorization: `Bearer ${token}` } : {} })
+  if (!response.ok) {
+    let message = `导出失败（${response.status}）`
+    try {
+      message = (await response.json()).error?.message || message
+    } catch {
+      // not JSON
+    }
+    ElMessage.error(message)
+    if (response.status === 401) onUnauthorized()
+    throw new ApiError(response.status, 'EXPORT_FAILED', message)
+  }
+  const disposition = response.headers.get('Content-Disposition') || ''
+  const match = disposition.match(/filename\*=UTF-8''([^;]+)/i) || disposition.match(/filename="?([^";]+)"?/i)
+  const name = match ? decodeURIComponent(match[1]) : fallbackName
+  const url = URL.createObjectURL(await response.blob())
+  const link = document.createElement('a')
+  link.href = url
+  link.download = name
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10000)
+  return name
+}

@@ -1,6 +1,6 @@
-import { buildUrl, get, getToken } from './request'
+import { download, get } from './request'
 
 // Reports: cancellations | refunds, grouped by day/week/month/reason/stage/category/customer_group/member_level/operator.
 export const getReport = (report, params) => get(`/stats/${report}`, params)
 export const getSummary = (params) => get('/stats/summary', params)
-export const statsExportUrl = (params) => buildUrl('/stats/export.csv', { ...params, token: getToken() })
+export const exportStats = (params) => download('/stats/export.csv', params, '统计报表.csv')

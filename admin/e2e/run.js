@@ -1,0 +1,235 @@
+// End-to-end: the real system (launcher, sandbox, worker) driven through the admin in real Chromium.
+// Usage: npm run test:e2e   (builds admin/dist first when it is missing)
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium } from 'playwright-core'
+import { REPO, startSystem, waitFor } from './system.js'
+import { clients } from './api.js'
+
+const ADMIN = path.join(REPO, 'admin')
+const SHOTS = path.join(REPO, 'docs', 'screenshots')
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+
+if (!existsSync(path.join(ADMIN, 'dist', 'index.html')) || process.env.E2E_BUILD) {
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ADMIN, stdio: 'inherit' })
+  if (build.status !== 0) process.exit(1)
+}
+mkdirSync(SHOTS, { recursive: true })
+
+const started = Date.now()
+const system = await startSystem()
+const { shopper, staff, sandbox } = clients(system)
+const profile = mkdtempSync(path.join(os.tmpdir(), 'shop-e2e-chromium-'))
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-quic'],
+  viewport: { width: 1440, height: 900 },
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+  acceptDownloads: true,
+})
+context.setDefaultTimeout(15000)
+const admin = (p = '') => `${system.baseUrl}/admin/${p.replace(/^\//, '')}`
+
+async function loginAs(username) {
+  const page = await context.newPage()
+  await page.goto(admin('login'))
+  await page.evaluate(() => localStorage.clear())
+  await page.goto(admin('login'))
+  await page.fill('input[name="username"]', username)
+  await page.fill('input[name="password"]', 'demo1234')
+  await page.click('[data-test="login-submit"]')
+  await page.waitForURL(/\/admin\/dashboard/)
+  await page.waitForSelector('[data-test="staff-name"]')
+  return page
+}
+
+async function confirmBox(page) {
+  await page.locator('.el-message-box__btns .el-button--primary').click()
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
+
+async function paidOrder(code, quantity = 1, productIndex = 0) {
+  const buyer = await shopper(code)
+  const order = await buyer.placeOrder(quantity, productIndex)
+  return { buyer, order: await buyer.pay(order) }
+}
+
+async function refundsOf(finance, orderNo) {
+  const data = await finance.get(`/refunds?order_no=${encodeURIComponent(orderNo)}`)
+  return data.items
+}
+
+const scenarios = {
+  async 'a supervisor approves a shopper\'s cancel request and sees the refund succeeded'() {
+    const supervisor = await staff('supervisor')
+    const { buyer, order } = await paidOrder('alice')
+    await supervisor.post(`/orders/${order.id}/accept`)
+    await buyer.cancel(order, 'changed_mind')
+    const page = await loginAs('supervisor')
+    await page.goto(admin('reviews?kind=cancel'))
+    const row = page.locator('[data-test="request-table"] .el-table__row', { hasText: order.order_no })
+    await row.waitFor()
+    await shot(page, 'reviews')
+    await row.getByRole('button', { name: '同意' }).click()
+    await confirmBox(page)
+    await page.locator('.el-message--success').waitFor()
+    await page.goto(admin(`orders/${order.id}`))
+    await waitFor(async () => {
+      await page.reload()
+      await page.locator('[data-test="order-status"]').waitFor()
+      return page.locator('[data-test="order-refunds"] [data-status="succeeded"]').count()
+    }, { timeout: 30000, interval: 1000, what: 'the refund to succeed on the order page' })
+    const status = await page.locator('[data-test="order-status"]').innerText()
+    if (!status.includes('已取消')) throw new Error(`order status shows ${status}`)
+    await shot(page, 'order-detail')
+    await page.close()
+  },
+
+  async 'customer service cannot cancel a paid order'() {
+    const { order } = await paidOrder('bob')
+    const page = await loginAs('service')
+    await page.goto(admin(`orders/${order.id}`))
+    await page.locator('[data-test="order-status"]').waitFor()
+    await page.locator('[data-test="order-actions"]').waitFor({ state: 'attached' })
+    if (await page.locator('[data-test="action-cancel"]').count()) throw new Error('客服 sees a cancel button on a paid order')
+    const service = await staff('service')
+    const refused = await service.post(`/orders/${order.id}/cancel`, { reason_code: 'out_of_stock', reason_text: '' })
+      .then(() => null, (error) => error)
+    if (!refused || refused.status !== 403) throw new Error(`the API did not refuse: ${refused?.message ?? 'accepted'}`)
+    await page.close()
+  },
+
+  async 'a refund that failed three times is retried by finance and succeeds'() {
+    const finance = await staff('finance')
+    await sandbox.faults('refund', 'SYSTEMERROR', 3)
+    const { buyer, order } = await paidOrder('carol')
+    await buyer.cancel(order, 'changed_mind')
+    const [refund] = await waitFor(async () => {
+      const rows = await refundsOf(finance, order.order_no)
+      return rows.length && rows[0].status === 'abnormal' ? rows : null
+    }, { timeout: 60000, interval: 1000, what: 'the refund to become abnormal after three failures' })
+    if (refund.attempts < 3) throw new Error(`only ${refund.attempts} attempts recorded`)
+    const page = await loginAs('finance')
+    await page.goto(admin('refunds?status=abnormal'))
+    const retry = page.locator(`[data-test="retry-${refund.id}"]`)
+    await retry.waitFor()
+    await page.locator('[data-test="refund-table"] .el-table__expand-icon').first().click()
+    await shot(page, 'refunds')
+    await retry.click()
+    await confirmBox(page)
+    await page.locator('.el-message--success').waitFor()
+    await page.locator('[data-test="refund-status-filter"]').click()
+    await page.locator('.el-select-dropdown__item', { hasText: '退款成功' }).click()
+    await waitFor(async () => {
+      await page.getByRole('button', { name: '查询' }).click()
+      await page.waitForTimeout(300)
+      return (await page.locator(`[data-test="refund-status-${refund.id}"]`).getAttribute('data-status').catch(() => null)) === 'succeeded'
+    }, { timeout: 30000, interval: 1000, what: 'the retried refund to succeed' })
+    const paidOut = await sandbox.refunds()
+    const list = paidOut.items ?? paidOut.refunds ?? paidOut
+    if (list.filter((r) => r.out_refund_no === refund.out_refund_no).length !== 1) throw new Error('not exactly one payout')
+    await page.close()
+  },
+
+  async 'the warehouse confirms a return and the refund goes out'() {
+    const warehouse = await staff('warehouse')
+    const supervisor = await staff('supervisor')
+    const { buyer, order } = await paidOrder('dave', 1, 1)
+    await warehouse.post(`/orders/${order.id}/accept`)
+    await warehouse.post(`/orders/${order.id}/ship`, { carrier: '顺丰速运', tracking_no: 'SF1000000001' })
+    await buyer.call('POST', `/orders/${order.id}/confirm-receipt`)
+    const line = order.items[0]
+    const kase = await buyer.call('POST', `/orders/${order.id}/after-sales`, {
+      type: 'return_refund', reason_code: 'quality_issue', reason_text: '开机无反应', lines: [{ line_id: line.id, quantity: 1 }], photos: [],
+    })
+    await supervisor.post(`/requests/${kase.request_id}/approve`, { note: '同意退货' })
+    await buyer.call('POST', `/after-sales/${kase.id}/return-shipment`, { carrier: '中通快递', tracking_no: 'ZT2000000002' })
+    const page = await loginAs('warehouse')
+    await page.goto(admin('after-sales'))
+    const receive = page.locator(`[data-test="receive-${kase.id}"]`)
+    await receive.waitFor()
+    await shot(page, 'after-sales')
+    await receive.click()
+    await page.locator('[data-test="receive-confirm"]').click()
+    await page.locator('.el-message--success').waitFor()
+    await waitFor(async () => {
+      const detail = await buyer.order(order.id)
+      return detail.refund_status === 'refunded' || (detail.refunds || []).some((r) => r.status === 'succeeded')
+    }, { timeout: 30000, interval: 1000, what: 'the return refund to succeed' })
+    await page.close()
+  },
+
+  async 'the statistics page draws its charts'() {
+    const page = await loginAs('supervisor')
+    await page.goto(admin('stats'))
+    for (const chart of ['chart-trend', 'chart-bar', 'chart-pie']) {
+      await page.locator(`[data-test="${chart}"] canvas`).waitFor()
+    }
+    await page.waitForTimeout(800)
+    await shot(page, 'stats')
+    await page.close()
+  },
+
+  async 'every page renders for the administrator (screenshots)'() {
+    const page = await loginAs('admin')
+    await shot(page, 'dashboard')
+    const pages = ['orders', 'reviews', 'refunds', 'after-sales', 'inventory', 'stats', 'risk', 'feedback', 'audit-logs', 'staff', 'settings']
+    const taken = new Set(['reviews', 'refunds', 'after-sales', 'stats'])
+    const errors = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    for (const name of pages) {
+      await page.goto(admin(name))
+      await page.locator('.el-main .el-card').first().waitFor()
+      await page.waitForLoadState('networkidle')
+      await page.waitForTimeout(400)
+      await shot(page, taken.has(name) ? `${name}-admin` : name)
+    }
+    await page.goto(admin('orders'))
+    await page.locator('[data-test="order-table"] .el-table__row').first().locator('.el-link').click()
+    await page.locator('.el-drawer [data-test="order-timeline"]').waitFor()
+    await page.waitForTimeout(400)
+    await shot(page, 'order-drawer')
+    await page.evaluate(() => localStorage.clear())
+    await page.goto(admin('login'))
+    await page.locator('[data-test="login-submit"]').waitFor()
+    await shot(page, 'login')
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`)
+    await page.close()
+  },
+}
+
+const only = process.env.E2E_ONLY
+const results = []
+try {
+  for (const [name, run] of Object.entries(scenarios)) {
+    if (only && !name.includes(only)) continue
+    const t0 = Date.now()
+    try {
+      await run()
+      results.push({ name, ok: true, ms: Date.now() - t0 })
+      console.log(`  ✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+    } catch (error) {
+      results.push({ name, ok: false, ms: Date.now() - t0, error })
+      console.log(`  ✗ ${name}\n      ${String(error.stack || error).split('\n').slice(0, 4).join('\n      ')}`)
+      for (const page of context.pages()) {
+        await page.screenshot({ path: path.join(os.tmpdir(), `e2e-failure-${results.length}.png`) }).catch(() => {})
+        await page.close().catch(() => {})
+      }
+    }
+  }
+} finally {
+  await context.close().catch(() => {})
+  await system.stop()
+  rmSync(profile, { recursive: true, force: true })
+}
+const failed = results.filter((r) => !r.ok)
+console.log(`\n${results.length - failed.length} passed, ${failed.length} failed in ${((Date.now() - started) / 1000).toFixed(0)} s` +
+  (failed.length ? ` (system log: ${system.logFile})` : ''))
+if (!failed.length) rmSync(system.varDir, { recursive: true, force: true })
+process.exit(failed.length ? 1 : 0)
