@@ -1,0 +1,107 @@
+const { loadPage, tap, text } = require('../support/page')
+const { mockApi, apiError } = require('../support/mock-api')
+const { order } = require('../support/fixtures')
+const config = require('../../config/api')
+
+const REASONS = [{ code: 'quality', label: '质量问题' }, { code: 'not_as_described', label: '描述不符' }]
+const COMPLETED = order({ status: 'completed', status_label: '已完成', paid_fen: 6600, actions: ['after_sale', 'delete'] })
+
+describe('after-sales application page', () => {
+  test('validates type, lines and reason before sending', async () => {
+    const api = mockApi({ 'GET /orders/7': COMPLETED, 'GET /after-sale-reasons': REASONS })
+    const { comp, page } = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
+    await tap(comp, '#submit')
+    expect(text(comp)).toContain('请选择售后类型')
+    await tap(comp, '#type-return_refund')
+    await tap(comp, '#submit')
+    expect(text(comp)).toContain('请选择要售后的商品')
+    await tap(comp, '#line-0')
+    await tap(comp, '#submit')
+    expect(text(comp)).toContain('请选择售后原因')
+    expect(page.data.lines[0].max).toBe(2)
+    expect(api.find('POST /orders/7/after-sales')).toHaveLength(0)
+  })
+
+  test('asks for the after-sales templates, sends lines, reason and photos, opens the case', async () => {
+    const subscribe = jest.spyOn(wx, 'requestSubscribeMessage')
+    const redirect = jest.spyOn(wx, 'redirectTo')
+    const api = mockApi({
+      'GET /orders/7': COMPLETED, 'GET /after-sale-reasons': { items: REASONS },
+      'POST /subscriptions': { ok: true }, 'POST /orders/7/after-sales': { id: 31, status: 'pending' }
+    })
+    const { comp, page } = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
+    await tap(comp, '#type-return_refund')
+    await tap(comp, '#line-0')
+    page.onQuantity({ currentTarget: { dataset: { index: 0, step: -1 } } })
+    page.onReason({ detail: { value: '0' } })
+    await tap(comp, '#add-photo')
+    await tap(comp, '#submit')
+    expect(subscribe.mock.calls[0][0].tmplIds).toEqual(config.SUBSCRIBE_AT.afterSale.map(k => config.SUBSCRIBE_TEMPLATES[k]))
+    expect(api.find('POST /subscriptions')[0].data).toEqual({ templates: config.SUBSCRIBE_AT.afterSale })
+    expect(api.find('POST /orders/7/after-sales')[0].data).toEqual({
+      type: 'return_refund', reason_code: 'quality', reason_text: '',
+      lines: [{ line_id: 11, quantity: 1 }], photos: ['wxfile://tmp/photo1.jpg']
+    })
+    expect(redirect).toHaveBeenCalledWith({ url: '/pages/after-sales/detail/detail?id=31' })
+  })
+
+  test('shows the API refusal and the not-allowed state', async () => {
+    mockApi({
+      'GET /orders/7': COMPLETED, 'GET /after-sale-reasons': REASONS,
+      'POST /orders/7/after-sales': apiError(409, 'AFTER_SALE_NOT_ALLOWED', '已超过 7 天无理由退货期限')
+    })
+    const { comp, page } = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
+    await tap(comp, '#type-refund_only')
+    await tap(comp, '#line-0')
+    page.onReason({ detail: { value: '1' } })
+    await tap(comp, '#submit')
+    expect(text(comp)).toContain('已超过 7 天无理由退货期限')
+
+    mockApi({ 'GET /orders/7': order({ actions: [] }), 'GET /after-sale-reasons': REASONS })
+    const other = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
+    expect(text(other.comp)).toContain('该订单当前不可申请售后')
+  })
+})
+
+describe('after-sales case page', () => {
+  const CASE = {
+    id: 31, order_id: 7, type: 'return_refund', status: 'approved', reason_code: 'quality', reason_text: '有划痕',
+    amount_fen: 2900, return_address: '上海市浦东新区 退货仓 张收 021-12345678', created_at: '2026-11-21T23:00:00+00:00'
+  }
+
+  test('shows the decision and return address, and takes the return shipment', async () => {
+    const api = mockApi({
+      'GET /after-sales/31': () => (api.find('POST /after-sales/31/return-shipment').length
+        ? Object.assign({}, CASE, { status: 'returned', return_carrier: '顺丰速运', return_tracking_no: 'SF123456789' })
+        : CASE),
+      'POST /after-sales/31/return-shipment': { ok: true }
+    })
+    const { comp, page } = await loadPage('pages/after-sales/detail/detail', { id: '31' })
+    expect(text(comp)).toContain('退货退款')
+    expect(text(comp)).toContain('退货仓')
+    expect(text(comp)).toContain('¥29.00')
+    await tap(comp, '#submit-return')
+    expect(text(comp)).toContain('请选择快递公司')
+    page.onCarrier({ detail: { value: '0' } })
+    page.onTrackingNo({ detail: { value: '12' } })
+    await tap(comp, '#submit-return')
+    expect(text(comp)).toContain('请填写正确的快递单号')
+    page.onTrackingNo({ detail: { value: 'SF123456789' } })
+    await tap(comp, '#submit-return')
+    expect(api.find('POST /after-sales/31/return-shipment')[0].data).toEqual({ carrier: '顺丰速运', tracking_no: 'SF123456789' })
+    expect(page.data.showReturnForm).toBe(false)
+    expect(text(comp)).toContain('SF123456789')
+  })
+
+  test('the server\'s actions decide whether the return form shows', async () => {
+    mockApi({ 'GET /after-sales/31': Object.assign({}, CASE, { actions: [] }) })
+    const { page } = await loadPage('pages/after-sales/detail/detail', { id: '31' })
+    expect(page.data.showReturnForm).toBe(false)
+  })
+
+  test('error state', async () => {
+    mockApi({ 'GET /after-sales/31': apiError(404, 'REQUEST_NOT_FOUND', '申请不存在') })
+    const { comp } = await loadPage('pages/after-sales/detail/detail', { id: '31' })
+    expect(text(comp)).toContain('申请不存在')
+  })
+})
