@@ -15,9 +15,8 @@ export const REQUEST_STATUS = {
 }
 export const AFTER_SALE_TYPE = { refund_only: '仅退款', return_refund: '退货退款', exchange: '换货', repair: '维修' }
 export const AFTER_SALE_STATUS = {
-  pending: '待审核', approved: '已同意', rejected: '已拒绝', awaiting_return: '待买家退货', returning: '退货中',
-  received: '已收货', refunding: '退款中', exchanging: '换货中', repairing: '维修中', completed: '已完成',
-  closed: '已关闭', escalated: '已升级',
+  pending: '待商家处理', awaiting_return: '待寄回商品', returning: '商品寄回中', exchanging: '换货中', repairing: '维修中',
+  completed: '售后完成', rejected: '已拒绝',
 }
 export const MERCHANT_CANCEL_REASONS = [
   { code: 'out_of_stock', label: '缺货' },
