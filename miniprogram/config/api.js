@@ -2,26 +2,15 @@
 // Point BASE_URL at the server started by `make run` (default port 8000).
 const BASE_URL = 'http://127.0.0.1:8000/api/mp'
 
-// Subscribe-message templates (N1): our template key -> WeChat template id from the
-// mini-program admin console. The shop's server knows the keys; WeChat knows the ids.
-const SUBSCRIBE_TEMPLATES = {
-  shipped: 'sandbox-tmpl-shipped',
-  cancel_result: 'sandbox-tmpl-cancel-result',
-  refund_succeeded: 'sandbox-tmpl-refund-succeeded',
-  refund_failed: 'sandbox-tmpl-refund-failed',
-  after_sale_decision: 'sandbox-tmpl-after-sale-decision',
-  modification_decision: 'sandbox-tmpl-modification-decision'
-}
-
-// WeChat lets one wx.requestSubscribeMessage call ask for at most three templates.
+// Subscribe-message templates (N1) asked for at each moment, by the shop's template key; the WeChat
+// template ids come from GET /subscribe-templates. One wx.requestSubscribeMessage asks for at most three.
 const SUBSCRIBE_AT = {
   checkout: ['shipped', 'cancel_result', 'refund_succeeded'],
-  afterSale: ['after_sale_decision', 'refund_succeeded', 'refund_failed']
+  afterSale: ['after_sale_result', 'refund_succeeded', 'refund_failed']
 }
 
 module.exports = {
   BASE_URL,
-  SUBSCRIBE_TEMPLATES,
   SUBSCRIBE_AT,
 
   AuthLogin: '/auth/login',
@@ -48,5 +37,7 @@ module.exports = {
   AfterSaleReasons: '/after-sale-reasons',
 
   Messages: '/messages',
+  MessageRead: id => `/messages/${id}/read`,
+  SubscribeTemplates: '/subscribe-templates',
   Subscriptions: '/subscriptions'
 }

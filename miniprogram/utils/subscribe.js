@@ -3,13 +3,25 @@
 const api = require('../config/api')
 const http = require('./request')
 
+let templateIds = null // template key -> WeChat template id
+
+/** Load the template ids when the page opens: WeChat only shows the dialog straight from a tap. */
+function preloadTemplates() {
+  return http.get(api.SubscribeTemplates, null, { toast: false }).then(list => {
+    templateIds = {}
+    list.forEach(t => { templateIds[t.key] = t.template_id })
+  }, () => {})
+}
+
 /** @param {string[]} keys template keys from config SUBSCRIBE_AT @returns {Promise<string[]>} accepted keys */
 function askSubscribe(keys) {
-  const ids = keys.map(key => api.SUBSCRIBE_TEMPLATES[key])
+  const ids = templateIds || {}
+  const wanted = keys.filter(key => ids[key])
+  if (!wanted.length) return Promise.resolve([])
   return new Promise(resolve => {
     wx.requestSubscribeMessage({
-      tmplIds: ids,
-      success: res => resolve(keys.filter(key => res[api.SUBSCRIBE_TEMPLATES[key]] === 'accept')),
+      tmplIds: wanted.map(key => ids[key]),
+      success: res => resolve(wanted.filter(key => res[ids[key]] === 'accept')),
       fail: () => resolve([])
     })
   }).then(accepted => {
@@ -19,4 +31,4 @@ function askSubscribe(keys) {
   })
 }
 
-module.exports = { askSubscribe }
+module.exports = { preloadTemplates, askSubscribe }

@@ -3,7 +3,7 @@
 const api = require('../../config/api')
 const http = require('../../utils/request')
 const { yuan } = require('../../utils/format')
-const { askSubscribe } = require('../../utils/subscribe')
+const { askSubscribe, preloadTemplates } = require('../../utils/subscribe')
 const { payOrder } = require('../../utils/payment')
 const { toast } = require('../../utils/ui')
 
@@ -34,7 +34,7 @@ Page({
   onLoad(query) {
     this.query = query
     this.setData({ quantity: Number(query.quantity) || 1 })
-    return this.load()
+    return Promise.all([this.load(), preloadTemplates()])
   },
 
   onShow() {

@@ -30,7 +30,7 @@ Page({
       const items = Array.isArray(body) ? body : body.items || []
       const total = Array.isArray(body) ? items.length : body.total
       const messages = (page === 1 ? [] : this.data.messages)
-        .concat(items.map(m => Object.assign({}, m, { at_text: shanghaiTime(m.created_at), unread: !m.read_at })))
+        .concat(items.map(m => Object.assign({}, m, { at_text: shanghaiTime(m.created_at), unread: m.read === false })))
       this.setData({ messages, page, hasMore: page * PER_PAGE < total, state: messages.length ? 'ready' : 'empty' })
     }, error => {
       if (page === 1) this.setData({ state: 'error', errorText: error.message })
@@ -38,7 +38,12 @@ Page({
   },
 
   onOpen(e) {
-    const orderId = e.currentTarget.dataset.orderId
+    const { id, orderId } = e.currentTarget.dataset
+    const index = this.data.messages.findIndex(m => m.id === id)
+    if (index >= 0 && this.data.messages[index].unread) {
+      this.setData({ ['messages[' + index + '].unread']: false })
+      http.post(api.MessageRead(id), {}, { loading: false, toast: false }).catch(() => {})
+    }
     if (orderId) wx.navigateTo({ url: '/pages/orders/detail/detail?id=' + orderId })
   }
 })

@@ -36,7 +36,7 @@ describe('after-sales application page', () => {
     page.onReason({ detail: { value: '0' } })
     await tap(comp, '#add-photo')
     await tap(comp, '#submit')
-    expect(subscribe.mock.calls[0][0].tmplIds).toEqual(config.SUBSCRIBE_AT.afterSale.map(k => config.SUBSCRIBE_TEMPLATES[k]))
+    expect(subscribe.mock.calls[0][0].tmplIds).toEqual(config.SUBSCRIBE_AT.afterSale.map(k => 'tmpl-' + k))
     expect(api.find('POST /subscriptions')[0].data).toEqual({ templates: config.SUBSCRIBE_AT.afterSale })
     expect(api.find('POST /orders/7/after-sales')[0].data).toEqual({
       type: 'return_refund', reason_code: 'quality', reason_text: '',
@@ -65,14 +65,14 @@ describe('after-sales application page', () => {
 
 describe('after-sales case page', () => {
   const CASE = {
-    id: 31, order_id: 7, type: 'return_refund', status: 'approved', reason_code: 'quality', reason_text: '有划痕',
+    id: 31, order_id: 7, type: 'return_refund', type_label: '退货退款', status: 'awaiting_return', status_label: '待寄回商品', actions: ['submit_return_shipment'], reason_code: 'quality', reason_text: '有划痕',
     amount_fen: 2900, return_address: '上海市浦东新区 退货仓 张收 021-12345678', created_at: '2026-11-21T23:00:00+00:00'
   }
 
   test('shows the decision and return address, and takes the return shipment', async () => {
     const api = mockApi({
       'GET /after-sales/31': () => (api.find('POST /after-sales/31/return-shipment').length
-        ? Object.assign({}, CASE, { status: 'returned', return_carrier: '顺丰速运', return_tracking_no: 'SF123456789' })
+        ? Object.assign({}, CASE, { status: 'returning', actions: [], return_carrier: '顺丰速运', return_tracking_no: 'SF123456789' })
         : CASE),
       'POST /after-sales/31/return-shipment': { ok: true }
     })
@@ -94,7 +94,7 @@ describe('after-sales case page', () => {
   })
 
   test('the server\'s actions decide whether the return form shows', async () => {
-    mockApi({ 'GET /after-sales/31': Object.assign({}, CASE, { actions: [] }) })
+    mockApi({ 'GET /after-sales/31': Object.assign({}, CASE, { status: 'awaiting_return', actions: [] }) })
     const { page } = await loadPage('pages/after-sales/detail/detail', { id: '31' })
     expect(page.data.showReturnForm).toBe(false)
   })

@@ -7,7 +7,7 @@ const OTHER = Object.assign({}, ADDRESS, { id: 2, receiver: '李四', is_default
 describe('message centre', () => {
   test('lists messages, pages on reach-bottom and opens the order', async () => {
     const nav = jest.spyOn(wx, 'navigateTo')
-    const first = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, title: '退款成功', body: '你的退款 ¥66.00 已原路退回', order_id: 7, created_at: '2026-11-21T23:00:00+00:00', read_at: null }))
+    const first = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, title: '退款成功', body: '你的退款 ¥66.00 已原路退回', order_id: 7, created_at: '2026-11-21T23:00:00+00:00', read: false }))
     const api = mockApi({
       'GET /messages': req => (req.data.page === 1 ? { items: first, total: 21 } : { items: [Object.assign({}, first[0], { id: 21 })], total: 21 })
     })
@@ -18,6 +18,8 @@ describe('message centre', () => {
     expect(api.find('GET /messages')).toHaveLength(2)
     await tap(comp, '.message')
     expect(nav).toHaveBeenCalledWith({ url: '/pages/orders/detail/detail?id=7' })
+    expect(api.find('POST /messages/1/read')).toHaveLength(1)
+    expect(page.data.messages[0].unread).toBe(false)
   })
 
   test('empty and error states', async () => {

@@ -2,7 +2,7 @@ const { loadPage, tap, text } = require('../support/page')
 const { mockApi, apiError } = require('../support/mock-api')
 const { order } = require('../support/fixtures')
 
-const REASONS = [{ code: 'changed_mind', label: '改变主意' }, { code: 'wrong_item', label: '选错商品' }, { code: 'other', label: '其他' }]
+const REASONS = [{ code: 'changed_mind', label: '改变主意' }, { code: 'wrong_item', label: '选错商品' }, { code: 'other', label: '其他', text_required: true }]
 
 describe('cancel page', () => {
   test('offers the reasons from the server and explains the money for an unpaid order', async () => {
@@ -24,6 +24,15 @@ describe('cancel page', () => {
     const { comp } = await loadPage('pages/orders/cancel/cancel', { id: '7' })
     await tap(comp, '#submit')
     expect(text(comp)).toContain('请选择取消原因')
+    expect(api.find('POST /orders/7/cancel')).toHaveLength(0)
+  })
+
+  test('"其他" needs a few words', async () => {
+    const api = mockApi({ 'GET /orders/7': order(), 'GET /cancel-reasons': REASONS })
+    const { comp, page } = await loadPage('pages/orders/cancel/cancel', { id: '7' })
+    page.onReason({ detail: { value: '2' } })
+    await tap(comp, '#submit')
+    expect(text(comp)).toContain('请填写具体原因')
     expect(api.find('POST /orders/7/cancel')).toHaveLength(0)
   })
 

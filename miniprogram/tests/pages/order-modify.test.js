@@ -2,11 +2,12 @@ const { loadPage, tap, text } = require('../support/page')
 const { mockApi, apiError } = require('../support/mock-api')
 const { order } = require('../support/fixtures')
 
-const ALL = { fields: ['receiver_name', 'receiver_phone', 'province', 'city', 'district', 'address_detail', 'remark', 'lines'] }
+const FIELDS = ['receiver_name', 'receiver_phone', 'province', 'city', 'district', 'address_detail', 'remark']
+const ALL = { allowed: true, fields: FIELDS, quantities: true, increase_quantity: true, needs_review: false, hint: '' }
 
 describe('modify page', () => {
   test('only what `modifiable` allows is editable', async () => {
-    mockApi({ 'GET /orders/7': order({ modifiable: { remark: true } }) })
+    mockApi({ 'GET /orders/7': order({ modifiable: { allowed: true, fields: ['remark'], quantities: false } }) })
     const { page } = await loadPage('pages/orders/modify/modify', { id: '7' })
     expect(page.data.allowed).toMatchObject({ remark: true, receiver_name: false, address: false, lines: false })
   })
@@ -43,19 +44,28 @@ describe('modify page', () => {
   test('says when the change waits for the merchant', async () => {
     const toast = jest.spyOn(wx, 'showToast')
     mockApi({
-      'GET /orders/7': order({ modifiable: Object.assign({ requires_review: true }, ALL) }),
+      'GET /orders/7': order({ modifiable: Object.assign({}, ALL, { needs_review: true, hint: '商家已受理，修改需商家同意' }) }),
       'PATCH /orders/7': order({ open_request: { kind: 'modify', status: 'pending' } })
     })
     const { comp, page } = await loadPage('pages/orders/modify/modify', { id: '7' })
-    expect(text(comp)).toContain('需要商家同意')
+    expect(text(comp)).toContain('修改需商家同意')
     page.onInput({ currentTarget: { dataset: { field: 'remark' } }, detail: { value: '周末送' } })
     await tap(comp, '#submit')
     expect(toast).toHaveBeenCalledWith(expect.objectContaining({ title: '已提交修改申请，请等待商家同意' }))
   })
 
-  test('an order with nothing modifiable shows the error state', async () => {
-    mockApi({ 'GET /orders/7': order({ modifiable: {}, actions: [] }) })
+  test('a paid order cannot raise quantities', async () => {
+    const api = mockApi({ 'GET /orders/7': order({ status: 'paid', modifiable: Object.assign({}, ALL, { increase_quantity: false }) }) })
+    const { comp, page } = await loadPage('pages/orders/modify/modify', { id: '7' })
+    await tap(comp, '#plus-0')
+    expect(page.data.lines[0].quantity).toBe(2)
+    expect(text(comp)).toContain('已付款订单不能增加数量')
+    expect(api.find('PATCH /orders/7')).toHaveLength(0)
+  })
+
+  test('an order that cannot be modified shows the server\'s reason', async () => {
+    mockApi({ 'GET /orders/7': order({ modifiable: { allowed: false, fields: [], hint: '订单已发货或已结束，不能修改' }, actions: [] }) })
     const { comp } = await loadPage('pages/orders/modify/modify', { id: '7' })
-    expect(text(comp)).toContain('该订单当前不可修改')
+    expect(text(comp)).toContain('订单已发货或已结束，不能修改')
   })
 })

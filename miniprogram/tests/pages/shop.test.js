@@ -76,7 +76,7 @@ describe('checkout', () => {
     page.onCoupon({ detail: { value: '1' } })
     page.onRemark({ detail: { value: '放门口' } })
     await tap(comp, '#submit')
-    expect(subscribe.mock.calls[0][0].tmplIds).toHaveLength(3)
+    expect(subscribe.mock.calls[0][0].tmplIds).toEqual(config.SUBSCRIBE_AT.checkout.map(k => 'tmpl-' + k))
     expect(api.find('POST /subscriptions')[0].data).toEqual({ templates: config.SUBSCRIBE_AT.checkout })
     const create = api.find('POST /orders')[0]
     expect(create.data).toEqual({ items: [{ sku_id: 1, quantity: 2 }], address_id: 5, coupon_id: 9, remark: '放门口' })

@@ -1,5 +1,9 @@
 // wx.request mocked by route: { 'GET /orders': body | (req) => body | { status, body } }.
-const LOGIN = { token: 'test-token', user: { id: 1, nickname: '测试用户' } }
+const TEMPLATE_KEYS = ['cancel_result', 'refund_succeeded', 'refund_failed', 'after_sale_result', 'modify_result', 'shipped']
+const DEFAULTS = {
+  'POST /auth/login': { token: 'test-token', user: { id: 1, nickname: '测试用户' } },
+  'GET /subscribe-templates': TEMPLATE_KEYS.map(key => ({ key, title: key, template_id: 'tmpl-' + key }))
+}
 
 function mockApi(routes) {
   const calls = []
@@ -12,8 +16,8 @@ function mockApi(routes) {
     let status = 200
     let body
     const key = method + ' ' + pathOnly
-    if (key === 'POST /auth/login' && !(key in routes)) {
-      body = LOGIN
+    if (key in DEFAULTS && !(key in routes)) {
+      body = DEFAULTS[key]
     } else if (key in routes) {
       const route = routes[key]
       body = typeof route === 'function' ? route(req) : route

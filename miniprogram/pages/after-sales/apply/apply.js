@@ -3,7 +3,7 @@
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { yuan } = require('../../../utils/format')
-const { askSubscribe } = require('../../../utils/subscribe')
+const { askSubscribe, preloadTemplates } = require('../../../utils/subscribe')
 
 const TYPES = [
   { code: 'refund_only', label: '仅退款', hint: '未收到货，或与商家协商一致不用退货' },
@@ -37,7 +37,7 @@ Page({
 
   onLoad(query) {
     this.orderId = query.order_id
-    return this.load()
+    return Promise.all([this.load(), preloadTemplates()])
   },
 
   onRetry() {
@@ -57,7 +57,9 @@ Page({
           quantity: line.quantity - (line.refunded_quantity || 0), selected: false
         }))
         .filter(line => line.max > 0)
+      const serverTypes = (reasons && reasons.types) || []
       this.setData({
+        types: serverTypes.length ? serverTypes.map(t => Object.assign({}, TYPES.find(k => k.code === t.code), t)) : TYPES,
         order, lines, reasons: normaliseReasons(reasons),
         state: order.actions.indexOf('after_sale') >= 0 && lines.length ? 'ready' : 'error',
         errorText: '该订单当前不可申请售后'

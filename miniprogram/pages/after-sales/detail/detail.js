@@ -15,7 +15,7 @@ const TRACKING_NO = /^[A-Za-z0-9]{6,30}$/
 
 /** The return form shows when the server lists the action, or goods must go back and none were sent. */
 function needsReturnShipment(aCase) {
-  if (Array.isArray(aCase.actions)) return aCase.actions.indexOf('return_shipment') >= 0
+  if (Array.isArray(aCase.actions)) return aCase.actions.indexOf('submit_return_shipment') >= 0
   const goodsGoBack = aCase.type !== 'refund_only'
   return goodsGoBack && !aCase.return_tracking_no && ['approved', 'awaiting_return'].indexOf(aCase.status) >= 0
 }
@@ -55,7 +55,8 @@ Page({
           type_text: aCase.type_label || TYPE_LABELS[aCase.type] || aCase.type,
           status_text: aCase.status_label || STATUS_LABELS[aCase.status] || aCase.status,
           amount_text: aCase.amount_fen ? yuan(aCase.amount_fen) : '',
-          created_text: shanghaiTime(aCase.created_at)
+          created_text: shanghaiTime(aCase.created_at),
+          refund: aCase.refund ? Object.assign({}, aCase.refund, { amount_text: yuan(aCase.refund.amount_fen) }) : null
         }),
         showReturnForm: needsReturnShipment(aCase),
         state: 'ready'

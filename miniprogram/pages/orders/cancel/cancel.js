@@ -8,7 +8,7 @@ const { confirm, toast } = require('../../../utils/ui')
 /** The cancel-reasons endpoint may answer a list or {items}; each reason has a code and a label. */
 function normaliseReasons(body) {
   const list = Array.isArray(body) ? body : (body && (body.items || body.reasons)) || []
-  return list.map(r => ({ code: r.code, label: r.label || r.name || r.text || r.code }))
+  return list.map(r => ({ code: r.code, label: r.label || r.name || r.text || r.code, textRequired: !!r.text_required }))
 }
 
 /** What happens to the money, in the shopper's words. */
@@ -68,6 +68,10 @@ Page({
     const reason = this.data.reasons[this.data.reasonIndex]
     if (!reason) {
       this.setData({ formError: '请选择取消原因' })
+      return
+    }
+    if (reason.textRequired && !this.data.text.trim()) {
+      this.setData({ formError: '请填写具体原因' })
       return
     }
     if (!(await confirm('确定取消订单？', this.data.moneyNote, '确定取消'))) return

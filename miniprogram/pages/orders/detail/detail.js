@@ -86,7 +86,8 @@ Page({
   },
 
   async remove() {
-    if (!(await confirm('删除订单', DELETE_WARNING, '删除'))) return
+    const warning = (this.data.order && this.data.order.delete_warning) || DELETE_WARNING
+    if (!(await confirm('删除订单', warning, '删除'))) return
     try {
       await http.del(api.Order(this.orderId), { loading: '正在删除' })
     } catch (error) {
@@ -113,8 +114,8 @@ Page({
 
   openRequest() {
     const request = this.data.order && this.data.order.request
-    if (request && request.kind === 'after_sale') {
-      wx.navigateTo({ url: '/pages/after-sales/detail/detail?id=' + (request.after_sale_id || request.id) })
+    if (request && request.after_sale_id) {
+      wx.navigateTo({ url: '/pages/after-sales/detail/detail?id=' + request.after_sale_id })
     }
   },
 

@@ -8,20 +8,21 @@ const { validateReceiver } = require('../../../utils/validate')
 
 const ADDRESS_FIELDS = ['province', 'city', 'district', 'address_detail']
 
-/** `modifiable` is either {fields: [...], ...} or {field: true, ...}; quantities as `lines`/`quantities`. */
+/** The server's `modifiable`: {allowed, fields, quantities, increase_quantity, needs_review, hint} (M1). */
 function allowedFrom(modifiable) {
   const m = modifiable || {}
-  const listed = Array.isArray(m.fields) ? m.fields : Object.keys(m).filter(key => m[key] === true)
-  const has = name => listed.indexOf(name) >= 0
+  const fields = m.fields || []
+  const has = name => fields.indexOf(name) >= 0
   return {
-    receiver_name: has('receiver_name') || has('receiver'),
-    receiver_phone: has('receiver_phone') || has('phone'),
-    address: has('address') || ADDRESS_FIELDS.some(has),
+    receiver_name: has('receiver_name'),
+    receiver_phone: has('receiver_phone'),
+    address: ADDRESS_FIELDS.some(has),
     remark: has('remark'),
-    lines: has('lines') || has('quantities') || has('quantity'),
-    any: listed.length > 0,
-    needsReview: !!(m.requires_review || m.needs_review || m.review_required),
-    note: m.note || m.message || ''
+    lines: !!m.quantities,
+    increase: !!m.increase_quantity,
+    any: !!m.allowed,
+    needsReview: !!m.needs_review,
+    hint: m.hint || ''
   }
 }
 
@@ -66,7 +67,7 @@ Page({
           original: line.quantity, price_text: yuan(line.unit_price_fen)
         })),
         state: allowed.any && order.actions.indexOf('modify') >= 0 ? 'ready' : 'error',
-        errorText: '该订单当前不可修改'
+        errorText: allowed.hint || '该订单当前不可修改'
       })
     }, error => this.setData({ state: 'error', errorText: error.message }))
   },
@@ -85,6 +86,10 @@ Page({
     const line = this.data.lines[index]
     const quantity = line.quantity + Number(e.currentTarget.dataset.step)
     if (quantity < 1 || quantity > 999) return
+    if (quantity > line.original && !this.data.allowed.increase) {
+      this.setData({ 'errors.lines': '已付款订单不能增加数量，如需更多请另行下单' })
+      return
+    }
     this.setData({ ['lines[' + index + '].quantity']: quantity, 'errors.lines': '' })
   },
 
