@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from datetime import timedelta
 
 from flask import current_app
@@ -30,6 +31,7 @@ logger = logging.getLogger("shop.refunds")
 CLAIM_LEASE_SECONDS = 60   # defaults; REFUND_CLAIM_LEASE_SECONDS / REFUND_QUERY_AFTER_SECONDS override
 QUERY_AFTER_SECONDS = 30
 METHODS = ("wechat", "balance")
+EARLY_RETRY_TOLERANCE_SECONDS = 2
 
 
 def _claim_lease() -> timedelta:
@@ -127,12 +129,27 @@ def _claim(refund_id: int) -> Refund | None:
     return db.session.get(Refund, refund_id, populate_existing=True)
 
 
+def _claim_when_nearly_due(refund_id: int) -> Refund | None:
+    """RQ schedules retries to the whole second, so a retry may start a moment before the pause we
+    recorded ends. Wait that moment out instead of dropping the retry chain."""
+    current = db.session.get(Refund, refund_id, populate_existing=True)
+    if current is None or current.status not in {s.value for s in SUBMITTABLE_STATES} \
+            or current.next_attempt_at is None:
+        return None
+    wait = (current.next_attempt_at - clock.now()).total_seconds()
+    db.session.commit()
+    if not 0 < wait <= EARLY_RETRY_TOLERANCE_SECONDS:
+        return None
+    time.sleep(wait + 0.05)
+    return _claim(refund_id)
+
+
 def submit_refund(refund_id: int, operator: str = "worker") -> str:
     """Send one refund to WeChat. Returns the refund's state afterwards.
 
     Raises RefundAttemptFailed on a retryable failure so the job's Retry pauses and tries again.
     """
-    refund = _claim(refund_id)
+    refund = _claim(refund_id) or _claim_when_nearly_due(refund_id)
     if refund is None:
         current = db.session.get(Refund, refund_id, populate_existing=True)
         return current.status if current else "missing"
