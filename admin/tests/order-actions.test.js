@@ -1,13 +1,16 @@
 import { describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
+import { createPinia } from 'pinia'
 import './setup-element'
 
 vi.mock('../src/api/orders', () => ({
   acceptOrder: vi.fn().mockResolvedValue({}), shipOrder: vi.fn().mockResolvedValue({}),
   cancelOrder: vi.fn(), modifyOrder: vi.fn(),
 }))
-vi.mock('../src/api/requests', () => ({ approveRequest: vi.fn(), rejectRequest: vi.fn() }))
+vi.mock('../src/api/requests', () => ({ approveRequest: vi.fn(), rejectRequest: vi.fn(), offerAlternative: vi.fn() }))
+vi.mock('../src/api/refunds', () => ({ retryRefund: vi.fn() }))
+vi.mock('../src/api/settings', () => ({ getSettings: vi.fn().mockResolvedValue({ items: [] }) }))
 
 const ordersApi = await import('../src/api/orders')
 const { default: OrderActions } = await import('../src/components/OrderActions.vue')
@@ -17,7 +20,7 @@ const order = (actions, extra = {}) => ({
 })
 
 function mountActions(o) {
-  return mount(OrderActions, { props: { order: o }, global: { plugins: [ElementPlus] }, attachTo: document.body })
+  return mount(OrderActions, { props: { order: o }, global: { plugins: [ElementPlus, createPinia()] }, attachTo: document.body })
 }
 
 const buttonTexts = (wrapper) => wrapper.findAll('[data-test^="action-"]').map((b) => b.text())
