@@ -3,6 +3,4 @@
 
 def blueprints():
     from . import accounts, inventory, orders, refunds, requests, risk, stats, workbench
-    from .access import init_limiter
-    accounts.blp.record_once(lambda state: init_limiter(state.app))
     return [accounts.blp, orders.blp, requests.blp, refunds.blp, stats.blp, inventory.blp, risk.blp, workbench.blp]

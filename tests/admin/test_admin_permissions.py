@@ -1,0 +1,100 @@
+"""Every role against every sensitive admin endpoint (P1): allowed, or 403 — enforced on the server.
+
+The table is written out by hand on purpose: it is the specification, checked against the code.
+Ids that do not exist are used so that an allowed call changes nothing (it answers 404/409/422).
+"""
+import pytest
+
+from shop.domain.permissions import PERMISSIONS
+from support.staff import ROLES, Staff
+
+CS, SUP, FIN, WH, ADM = "customer_service", "supervisor", "finance", "warehouse", "admin"
+EVERYONE = {CS, SUP, FIN, WH, ADM}
+NO = 999999
+
+ENDPOINTS = [
+    # method, path, body, roles allowed
+    ("GET", "/orders", None, EVERYONE),
+    ("GET", f"/orders/{NO}", None, EVERYONE),
+    ("GET", "/orders/export.csv", None, {CS, SUP, FIN, ADM}),
+    ("POST", f"/orders/{NO}/accept", None, {CS, SUP, WH, ADM}),
+    ("POST", f"/orders/{NO}/ship", {"carrier": "顺丰", "tracking_no": "SF123456789"}, {WH, SUP, ADM}),
+    ("POST", f"/orders/{NO}/cancel", {"reason_code": "out_of_stock"}, {CS, SUP, ADM}),
+    ("GET", "/requests", None, {CS, SUP, ADM}),
+    ("POST", f"/requests/{NO}/approve", {}, {CS, SUP, ADM}),
+    ("POST", f"/requests/{NO}/reject", {"reason": "不符合条件"}, {CS, SUP, ADM}),
+    ("POST", f"/requests/{NO}/alternative", {"message": "可换同款其他颜色"}, {CS, SUP, ADM}),
+    ("GET", "/after-sales", None, {CS, SUP, WH, ADM}),
+    ("GET", f"/after-sales/{NO}", None, {CS, SUP, WH, ADM}),
+    ("POST", f"/after-sales/{NO}/receive", {"resellable": True}, {WH, ADM}),
+    ("POST", f"/after-sales/{NO}/ship-replacement", {"carrier": "顺丰", "tracking_no": "SF123456789"}, {WH, ADM}),
+    ("GET", "/refunds", None, {FIN, SUP, ADM}),
+    ("GET", f"/refunds/{NO}", None, {FIN, SUP, ADM}),
+    ("POST", f"/refunds/{NO}/retry", None, {FIN, ADM}),
+    ("GET", "/reconciliation/runs", None, {FIN, SUP, ADM}),
+    ("GET", "/reconciliation/mismatches", None, {FIN, SUP, ADM}),
+    ("POST", "/reconciliation/run", {"date": "not-a-date"}, {FIN, ADM}),
+    ("GET", "/stats/summary", None, {SUP, FIN, ADM}),
+    ("GET", "/stats/cancellations", None, {SUP, FIN, ADM}),
+    ("GET", "/stats/refunds", None, {SUP, FIN, ADM}),
+    ("GET", "/stats/export.csv", None, {SUP, FIN, ADM}),
+    ("GET", "/inventory", None, {WH, SUP, FIN, ADM}),
+    ("GET", f"/inventory/{NO}/ledger", None, {WH, SUP, FIN, ADM}),
+    ("GET", "/inventory/reconciliation", None, {WH, SUP, FIN, ADM}),
+    ("GET", "/inventory/purchase-advice", None, {WH, SUP, FIN, ADM}),
+    ("POST", f"/inventory/{NO}/adjust", {"change": 1, "note": "盘点"}, {WH, ADM}),
+    ("GET", "/risk/shoppers", None, {CS, SUP, ADM}),
+    ("POST", f"/risk/shoppers/{NO}/flag", {"reason": "频繁退款"}, {SUP, ADM}),
+    ("POST", f"/risk/shoppers/{NO}/unflag", None, {SUP, ADM}),
+    ("POST", f"/risk/shoppers/{NO}/allow-list", None, {SUP, ADM}),
+    ("GET", "/audit-logs", None, {SUP, ADM}),
+    ("GET", "/staff", None, {ADM}),
+    ("POST", "/staff", {"username": "", "role": "nobody", "password": "x"}, {ADM}),
+    ("PATCH", f"/staff/{NO}", {"active": True}, {ADM}),
+    ("GET", "/settings", None, EVERYONE),
+    ("PUT", "/settings", {"no_such_setting": 1}, {ADM}),
+    ("GET", "/feedback", None, {CS, SUP, ADM}),
+    ("GET", "/todo", None, EVERYONE),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_the_endpoints_of_its_permissions(client, role):
+    staff = Staff(client, role)
+    wrong = []
+    for method, path, body, allowed in ENDPOINTS:
+        reply = staff.call(method, path, json=body)
+        if role in allowed and reply.status_code in (401, 403):
+            wrong.append(f"{method} {path}: refused ({reply.status_code}) but should be allowed")
+        if role not in allowed:
+            error = (reply.get_json() or {}).get("error", {})
+            if reply.status_code != 403 or error.get("code") != "FORBIDDEN" or "权限" not in error.get("message", ""):
+                wrong.append(f"{method} {path}: answered {reply.status_code} but should be 403")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_admin_endpoint_but_login_requires_a_permission(app):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/admin") or rule.rule == "/api/admin/auth/login":
+            continue
+        view = app.view_functions[rule.endpoint]
+        assert getattr(view, "required_permission", None) in PERMISSIONS, rule.rule
+
+
+def test_the_table_above_covers_every_admin_endpoint(app):
+    import re
+    covered = {(m, re.sub(r"/\d+", "/<id>", p)) for m, p, _, _ in ENDPOINTS}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/admin") or rule.rule.startswith("/api/admin/auth/"):
+            continue
+        path = re.sub(r"<int:\w+>", "<id>", rule.rule.removeprefix("/api/admin"))
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if (method, path) not in covered:
+                raise AssertionError(f"{method} {path} is missing from the permission table")
+
+
+def test_roles_with_permissions_match_the_brief():
+    from shop.domain.permissions import permissions_of
+    assert set(permissions_of("admin")) == set(PERMISSIONS)
+    assert "order.ship" not in permissions_of("customer_service")
+    assert permissions_of("finance").count("refund.retry") == 1 and "order.cancel" not in permissions_of("finance")
