@@ -35,6 +35,8 @@ module.exports = {
   AfterSale: id => `/after-sales/${id}`,
   AfterSaleReturnShipment: id => `/after-sales/${id}/return-shipment`,
   AfterSaleReasons: '/after-sale-reasons',
+  // Photo upload (multipart field "file" -> {url}); not in the backend yet, see docs/miniprogram.md.
+  Uploads: '/uploads',
 
   Messages: '/messages',
   MessageRead: id => `/messages/${id}/read`,

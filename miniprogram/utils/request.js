@@ -78,10 +78,36 @@ async function request(options) {
   }
 }
 
+/**
+ * Upload a local file (wx.chooseMedia temp path) with the same token; resolves the stored file's URL.
+ * @param {string} url endpoint path @param {string} filePath @returns {Promise<string>}
+ */
+async function upload(url, filePath) {
+  const token = await auth.ensureLogin()
+  const res = await new Promise(resolve => {
+    wx.uploadFile({
+      url: api.BASE_URL + url,
+      filePath,
+      name: 'file',
+      header: { Authorization: 'Bearer ' + token },
+      success: r => resolve(r),
+      fail: () => resolve(null)
+    })
+  })
+  let body = {}
+  try {
+    body = res ? JSON.parse(/** @type {string} */ (res.data) || '{}') : {}
+  } catch (e) {
+    body = {}
+  }
+  if (res && res.statusCode >= 200 && res.statusCode < 300 && body.url) return body.url
+  throw toError(res && { statusCode: res.statusCode, data: body })
+}
+
 const get = (url, data, extra) => request(Object.assign({ url, data, method: 'GET' }, extra))
 const post = (url, data, extra) => request(Object.assign({ url, data, method: 'POST' }, extra))
 const put = (url, data, extra) => request(Object.assign({ url, data, method: 'PUT' }, extra))
 const patch = (url, data, extra) => request(Object.assign({ url, data, method: 'PATCH' }, extra))
 const del = (url, extra) => request(Object.assign({ url, method: 'DELETE' }, extra))
 
-module.exports = { request, get, post, put, patch, del, ApiError }
+module.exports = { request, upload, get, post, put, patch, del, ApiError }

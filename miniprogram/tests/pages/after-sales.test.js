@@ -40,9 +40,24 @@ describe('after-sales application page', () => {
     expect(api.find('POST /subscriptions')[0].data).toEqual({ templates: config.SUBSCRIBE_AT.afterSale })
     expect(api.find('POST /orders/7/after-sales')[0].data).toEqual({
       type: 'return_refund', reason_code: 'quality', reason_text: '',
-      lines: [{ line_id: 11, quantity: 1 }], photos: ['wxfile://tmp/photo1.jpg']
+      lines: [{ line_id: 11, quantity: 1 }], photos: ['https://cdn.example.com/uploads/photo1.jpg']
     })
     expect(redirect).toHaveBeenCalledWith({ url: '/pages/after-sales/detail/detail?id=31' })
+  })
+
+  test('a failed photo upload stops the application with a clear message', async () => {
+    jest.spyOn(wx, 'uploadFile').mockImplementation(opts => opts.success && opts.success(/** @type {any} */ ({
+      statusCode: 404, data: JSON.stringify({ error: { code: 'NOT_FOUND', message: '资源不存在' } })
+    })))
+    const api = mockApi({ 'GET /orders/7': COMPLETED, 'GET /after-sale-reasons': REASONS })
+    const { comp, page } = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
+    await tap(comp, '#type-refund_only')
+    await tap(comp, '#line-0')
+    page.onReason({ detail: { value: '0' } })
+    await tap(comp, '#add-photo')
+    await tap(comp, '#submit')
+    expect(text(comp)).toContain('凭证图片上传失败')
+    expect(api.find('POST /orders/7/after-sales')).toHaveLength(0)
   })
 
   test('shows the API refusal and the not-allowed state', async () => {

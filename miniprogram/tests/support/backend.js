@@ -5,6 +5,8 @@ const path = require('path')
 const { execFileSync } = require('child_process')
 
 const REPO = path.resolve(__dirname, '../../..')
+// A fresh connection per request: gunicorn may close idle keep-alive sockets under Node's default agent.
+const agent = new http.Agent({ keepAlive: false })
 const state = process.env.SHOP_BACKEND ? JSON.parse(process.env.SHOP_BACKEND) : null
 const describeBackend = state ? describe : describe.skip
 
@@ -13,6 +15,7 @@ function httpCall(method, url, body, headers) {
     const payload = body === undefined || body === null || method === 'GET' ? null : JSON.stringify(body)
     const req = http.request(url, {
       method,
+      agent,
       headers: Object.assign({ 'content-type': 'application/json' }, headers || {},
         payload ? { 'content-length': Buffer.byteLength(payload) } : {})
     }, res => {
@@ -74,7 +77,7 @@ async function shopper(code) {
       addressId = address.id
     }
     return call('POST', '/orders', Object.assign({ items: items || [{ sku_id: 1, quantity: 2 }], address_id: addressId }, extra),
-      { 'Idempotency-Key': `${code}-${Date.now()}-${Math.random()}` })
+      { 'Idempotency-Key': `t-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}` })
   }
   async function payOrder(orderId) {
     const pay = await call('POST', `/orders/${orderId}/pay`, {})
@@ -108,15 +111,16 @@ function payInSandbox(responses) {
   })
 }
 
-/** Staff steps the admin API would take (accept, ship), done through the shop's services. */
-function staff(step, orderId) {
+/** Staff steps the admin would take (accept, ship, approve a request), done through the shop's services. */
+function staff(step, id) {
   const code = {
-    accept: `ordering.accept_order(${orderId}, actor)`,
-    ship: `ordering.ship_order(${orderId}, actor, '顺丰速运', 'SF${orderId}0001')`
+    accept: `ordering.accept_order(${id}, actor)`,
+    ship: `ordering.ship_order(${id}, actor, '顺丰速运', 'SF${id}0001')`,
+    approve: `reviews.approve(${id}, actor, '同意')`
   }[step]
   const script = [
     'from shop import create_app',
-    'from shop.services import ordering',
+    'from shop.services import ordering, reviews',
     'from shop.domain.actors import Actor',
     'app = create_app()',
     'with app.app_context():',

@@ -49,3 +49,6 @@ global.Page = definition => {
 
 
 global.__clearWxStorage = () => storage.clear()
+global.wx.uploadFile = opts => setTimeout(() => opts.success && opts.success({
+  statusCode: 201, data: JSON.stringify({ url: 'https://cdn.example.com/uploads/' + opts.filePath.split('/').pop() }), errMsg: 'uploadFile:ok'
+}), 0)

@@ -113,6 +113,19 @@ Page({
     wx.previewImage({ urls: this.data.photos, current: e.currentTarget.dataset.url })
   },
 
+  /** The API takes photo URLs, so local photos are uploaded first. */
+  async uploadPhotos() {
+    if (!this.data.photos.length) return []
+    wx.showLoading({ title: '正在上传图片', mask: true })
+    try {
+      return await Promise.all(this.data.photos.map(path => http.upload(api.Uploads, path)))
+    } catch (error) {
+      throw new Error('凭证图片上传失败：' + error.message)
+    } finally {
+      wx.hideLoading()
+    }
+  },
+
   validate() {
     if (!this.data.type) return '请选择售后类型'
     if (!this.data.lines.some(line => line.selected)) return '请选择要售后的商品'
@@ -129,12 +142,13 @@ Page({
     await askSubscribe(api.SUBSCRIBE_AT.afterSale)
     this.setData({ submitting: true })
     try {
+      const photos = await this.uploadPhotos()
       const created = await http.post(api.OrderAfterSales(this.orderId), {
         type: this.data.type,
         reason_code: this.data.reasons[this.data.reasonIndex].code,
         reason_text: this.data.text.trim(),
         lines: this.data.lines.filter(line => line.selected).map(line => ({ line_id: line.line_id, quantity: line.quantity })),
-        photos: this.data.photos
+        photos
       }, { loading: '正在提交' })
       wx.redirectTo({ url: '/pages/after-sales/detail/detail?id=' + created.id })
     } catch (error) {
