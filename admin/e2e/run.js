@@ -52,7 +52,10 @@ async function confirmBox(page) {
   await page.locator('.el-message-box__btns .el-button--primary').click()
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
+async function shot(page, name) {
+  await page.waitForTimeout(500)  // let Element Plus transitions finish
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
+}
 
 async function paidOrder(code, quantity = 1, productIndex = 0) {
   const buyer = await shopper(code)
@@ -188,7 +191,7 @@ const scenarios = {
       await page.locator('.el-main .el-card').first().waitFor()
       await page.waitForLoadState('networkidle')
       await page.waitForTimeout(400)
-      await shot(page, taken.has(name) ? `${name}-admin` : name)
+      if (!taken.has(name)) await shot(page, name)  // the others were taken mid-scenario, with their data
     }
     await page.goto(admin('orders'))
     await page.locator('[data-test="order-table"] .el-table__row').first().locator('.el-link').click()
