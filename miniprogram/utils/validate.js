@@ -3,6 +3,7 @@ const MOBILE = /^1[3-9]\d{9}$/
 
 /** @param {{receiver: string, phone: string, region: string[], detail: string}} a @returns {Object<string, string>} */
 function validateReceiver(a) {
+  /** @type {Object<string, string>} */
   const errors = {}
   if (!(a.receiver || '').trim()) errors.receiver = '请填写收货人'
   else if (a.receiver.trim().length > 20) errors.receiver = '收货人不能超过 20 个字'

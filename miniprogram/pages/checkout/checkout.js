@@ -34,7 +34,7 @@ Page({
   onLoad(query) {
     this.query = query
     this.setData({ quantity: Number(query.quantity) || 1 })
-    return Promise.all([this.load(), preloadTemplates()])
+    return Promise.all([this.load(), preloadTemplates()]).then(() => {})
   },
 
   onShow() {

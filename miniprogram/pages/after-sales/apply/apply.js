@@ -25,6 +25,7 @@ Page({
     order: null,
     types: TYPES,
     type: '',
+    typeHint: '',
     lines: [],
     reasons: [],
     reasonIndex: -1,
@@ -37,7 +38,7 @@ Page({
 
   onLoad(query) {
     this.orderId = query.order_id
-    return Promise.all([this.load(), preloadTemplates()])
+    return Promise.all([this.load(), preloadTemplates()]).then(() => {})
   },
 
   onRetry() {
@@ -68,7 +69,9 @@ Page({
   },
 
   onType(e) {
-    this.setData({ type: e.currentTarget.dataset.code, formError: '' })
+    const code = e.currentTarget.dataset.code
+    const chosen = this.data.types.find(t => t.code === code)
+    this.setData({ type: code, typeHint: (chosen && chosen.hint) || '', formError: '' })
   },
 
   onToggleLine(e) {

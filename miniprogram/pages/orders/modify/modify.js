@@ -31,7 +31,7 @@ Page({
     state: 'loading',
     errorText: '',
     order: null,
-    allowed: {},
+    allowed: allowedFrom({}),
     form: { receiver_name: '', receiver_phone: '', region: [], address_detail: '', remark: '' },
     lines: [],
     errors: {},
