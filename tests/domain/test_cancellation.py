@@ -142,10 +142,10 @@ def test_abnormal_refund_shows_retry_to_finance_only():
 def test_alternative_is_described_for_the_shopper():
     assert describe_alternative("faster_shipping", "顺丰次日达") == "加急发货（顺丰次日达）"
     assert describe_alternative("replacement_sku", "", "保温杯 500ml") == "更换商品：保温杯 500ml"
-    with pytest.raises(DomainError):
-        describe_alternative("coupon", "")
-    with pytest.raises(DomainError):
-        describe_alternative("replacement_sku", "", None)
+    assert describe_alternative("other", "赠送一张 10 元券") == "赠送一张 10 元券"
+    for kind, message, replacement in (("coupon", "", None), ("replacement_sku", "", None), ("other", " ", None)):
+        with pytest.raises(DomainError):
+            describe_alternative(kind, message, replacement)
 
 
 def test_rejection_always_says_why():

@@ -79,7 +79,7 @@ def open_request_json(request: OrderRequest, for_shopper: bool) -> dict:
         "status": request.status, "status_label": STATUS_LABELS.get(request.status, request.status),
         "reason_code": request.reason_code, "reason_label": (request.payload or {}).get("reason_label", ""),
         "reason_text": request.reason_text, "changes": (request.payload or {}).get("before_after"),
-        "alternative": {"type": alternative["type"], "text": alternative["text"]} if alternative and for_shopper
+        "alternative": {"kind": alternative["kind"], "text": alternative["text"]} if alternative and for_shopper
         else alternative,
         "created_at": _iso(request.created_at),
     }

@@ -117,21 +117,26 @@ def ensure_feedback_allowed(facts: OrderFacts) -> None:
 
 
 # C4: what staff may offer instead of cancelling.
-ALTERNATIVES = {"replacement_sku": "更换商品", "faster_shipping": "加急发货"}
-ALTERNATIVE_NOTE_MAX = 200
+ALTERNATIVES = {"replacement_sku": "更换商品", "faster_shipping": "加急发货", "other": "其他方案"}
+ALTERNATIVE_MESSAGE_MAX = 500
 
 
-def describe_alternative(kind: str | None, note: str | None, replacement: str | None = None) -> str:
-    """The sentence the shopper reads. A replacement names the SKU; every offer may add a note."""
-    note = (note or "").strip()
+def describe_alternative(kind: str | None, message: str | None, replacement: str | None = None) -> str:
+    """The sentence the shopper reads. A replacement names the SKU; "other" must say what it is."""
+    message = (message or "").strip()
     if kind not in ALTERNATIVES:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, "请选择替代方案类型", {"type": "须为 replacement_sku 或 faster_shipping"})
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "请选择替代方案类型",
+                          {"kind": "须为 replacement_sku、faster_shipping 或 other"})
     if kind == "replacement_sku" and not replacement:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "请选择替换的商品规格", {"sku_id": "必填"})
-    if len(note) > ALTERNATIVE_NOTE_MAX:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, f"说明不能超过 {ALTERNATIVE_NOTE_MAX} 字", {"note": "过长"})
+    if kind == "other" and not message:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "请填写替代方案说明", {"message": "必填"})
+    if len(message) > ALTERNATIVE_MESSAGE_MAX:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, f"说明不能超过 {ALTERNATIVE_MESSAGE_MAX} 字", {"message": "过长"})
+    if kind == "other":
+        return message
     text = f"{ALTERNATIVES[kind]}：{replacement}" if kind == "replacement_sku" else ALTERNATIVES[kind]
-    return f"{text}（{note}）" if note else text
+    return f"{text}（{message}）" if message else text
 
 
 def check_decision_reason(reason: str | None) -> str:

@@ -6,7 +6,6 @@ fail before any side effect and answer with the order as the winner left it.
 """
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -25,8 +24,6 @@ from . import events, inventory, notifications, ordering, queries, refunds
 from .context import deps
 from .staff_accounts import verify_password
 from .uow import is_unique_violation, transaction
-
-logger = logging.getLogger("shop.cancellation")
 
 
 def cancel_by_shopper(order_id: int, actor: Actor, reason_code: str, reason_text: str = "") -> Order:
@@ -84,12 +81,10 @@ def cancel_by_staff(order_id: int, actor: Actor, reason_code: str, reason_text: 
         order = ordering.get_order(order_id)
         if check_staff_cancel(queries.facts_for(order), actor.role, policy):
             recheck_password(actor, password)
-        before = {"status": order.status, "paid_fen": order.paid_fen}
         pending = queries.open_request(order.id)
         if pending is not None:
             decide_request(pending, actor, "approved" if pending.kind == "cancel" else "rejected", "商家已取消订单")
         cancel_order(order, actor, reason, tx, request_id=pending.id if pending else None)
-        audit_staff_action(actor, "order.cancel", order, before, {"status": order.status, "reason": reason.summary})
     return order
 
 
@@ -148,7 +143,7 @@ def _refund_everything(order: Order, actor: Actor, reason: CancelReason, tx, req
                                  tx=tx, source_id=request_id, lines=refund_lines, shipping_fen=order.shipping_fen)
 
 
-# ---- helpers other parts provide (risk control, audit) ------------------------------------------
+# ---- risk control (K1) --------------------------------------------------------------------------
 
 
 def is_watchlisted(shopper_id: int) -> bool:
@@ -161,17 +156,6 @@ def is_watchlisted(shopper_id: int) -> bool:
         return risk.is_watchlisted(shopper_id)
     shopper = db.session.get(Shopper, shopper_id)
     return bool(shopper and shopper.risk_flagged and not shopper.risk_allow_listed)
-
-
-def audit_staff_action(actor: Actor, action: str, order: Order, before: dict | None, after: dict | None) -> None:
-    """P2 audit log, written by the audit service when it exists."""
-    if not actor.is_staff:
-        return
-    try:
-        from . import audit
-    except ModuleNotFoundError:
-        return
-    audit.record(actor, action, "order", order.id, before, after, commit=False)
 
 
 # ---- feedback (C6) ----------------------------------------------------------------------------------

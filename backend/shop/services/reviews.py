@@ -16,7 +16,7 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderStatus, may_decide_request
 from ..extensions import db
 from . import events, modification, notifications
-from .cancellation import audit_staff_action, cancel_order
+from .cancellation import cancel_order
 from .context import deps
 from .uow import transaction
 
@@ -90,7 +90,6 @@ def approve(request_id: int, actor: Actor, note: str = ""):
     with transaction() as tx:
         request = _claim(request_id, actor, "approve", "approved", note)
         order = db.session.get(Order, request.order_id)
-        before = {"status": order.status, "refunded_fen": order.refunded_fen}
         if request.kind == "cancel":
             label = deps().policy.shopper_cancel_reasons.get(request.reason_code, request.reason_code)
             cancel_order(order, actor, CancelReason(request.reason_code, label, request.reason_text), tx,
@@ -99,8 +98,6 @@ def approve(request_id: int, actor: Actor, note: str = ""):
             plan = modification.plan_for(order, (request.payload or {}).get("changes", {}), applying_request=True)
             modification.apply_plan(order, plan, actor, tx, kind="modify_approved", request_id=request.id)
             notifications.modify_result(order, True, note, tx)
-        audit_staff_action(actor, f"request.approve_{request.kind}", order, before,
-                           {"status": order.status, "refunded_fen": order.refunded_fen, "request_id": request.id})
     return request
 
 
@@ -117,13 +114,13 @@ def reject(request_id: int, actor: Actor, reason: str):
             notifications.cancel_result(order, False, reason, tx)
         else:
             notifications.modify_result(order, False, reason, tx)
-        audit_staff_action(actor, f"request.reject_{request.kind}", order, None,
-                           {"request_id": request.id, "reason": reason})
     return request
 
 
 def offer_alternative(request_id: int, actor: Actor, alternative: dict) -> OrderRequest:
-    """C4: instead of cancelling, suggest a replacement SKU or faster shipping. The request stays open."""
+    """C4: instead of cancelling, suggest a replacement SKU or faster shipping. The request stays open.
+
+    `alternative`: {"kind": replacement_sku | faster_shipping | other, "sku_id": .., "message": ..}."""
     with transaction() as tx:
         request = get_request(request_id)
         if request.kind != "cancel":
@@ -132,16 +129,16 @@ def offer_alternative(request_id: int, actor: Actor, alternative: dict) -> Order
             raise DomainError(ErrorCode.REQUEST_ALREADY_DECIDED)
         if not may_decide_request("cancel", "reject", actor.role):
             raise DomainError(ErrorCode.FORBIDDEN, "您的角色无权处理取消申请")
-        sku = _replacement_sku(alternative.get("sku_id")) if alternative.get("type") == "replacement_sku" else None
+        kind = alternative.get("kind")
+        sku = _replacement_sku(alternative.get("sku_id")) if kind == "replacement_sku" else None
         sku_label = f"{sku.product.name} {sku.name}" if sku else None
-        text = describe_alternative(alternative.get("type"), alternative.get("note"), sku_label)
-        request.alternative = {"type": alternative["type"], "sku_id": sku.id if sku else None, "sku_name": sku_label,
-                               "note": (alternative.get("note") or "").strip(), "text": text,
+        text = describe_alternative(kind, alternative.get("message"), sku_label)
+        request.alternative = {"kind": kind, "sku_id": sku.id if sku else None, "sku_name": sku_label,
+                               "message": (alternative.get("message") or "").strip(), "text": text,
                                "offered_by": actor.name, "offered_at": clock.now().isoformat()}
         order = db.session.get(Order, request.order_id)
         events.record(order, "alternative_offered", actor, reason=text, data={"request_id": request.id})
         notifications.cancel_alternative(order, text, tx)
-        audit_staff_action(actor, "request.offer_alternative", order, None, request.alternative)
     return request
 
 
