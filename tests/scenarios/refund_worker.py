@@ -15,6 +15,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _die_with_parent() -> None:
+    """Linux: the worker gets SIGKILL when the test process dies, so no orphan keeps eating jobs."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 class WorkerProcess:
     def __init__(self, app, *, retry_intervals=(1, 1, 1), lease_seconds=3, query_after_seconds=1):
         config = app.config
@@ -39,7 +48,8 @@ class WorkerProcess:
     def start(self) -> "WorkerProcess":
         flask = Path(sys.executable).with_name("flask")
         self.proc = subprocess.Popen([str(flask), "--app", "shop", "worker"], cwd=REPO, env=self.env,
-                                     stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
+                                     stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+                                     preexec_fn=_die_with_parent)
         return self
 
     def kill(self) -> None:

@@ -173,6 +173,13 @@ def submit_refund(refund_id: int, operator: str = "worker") -> str:
 def _record_failure(refund_id: int, attempt_no: int, exc: WeChatError, operator: str) -> RefundState:
     with transaction():
         refund = db.session.get(Refund, refund_id, populate_existing=True)
+        if refund.status in (RefundState.PROCESSING.value, RefundState.SUCCEEDED.value):
+            # The request got through after all (a lost reply) and WeChat told us meanwhile:
+            # keep the better-informed state, only log the attempt.
+            db.session.add(RefundAttempt(refund_id=refund.id, number=attempt_no, outcome="failed",
+                                         error_code=exc.code, error_message=(exc.message or "")[:255],
+                                         operator=operator, created_at=clock.now()))
+            return RefundState(refund.status)
         state, pause = after_failed_attempt(attempt_no, exc.retryable, deps().refund_retry_intervals)
         refund.status = state.value
         refund.last_error_code, refund.last_error_message = exc.code, (exc.message or "")[:255]
