@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,9 +16,10 @@ from sqlalchemy import func, select
 from refund_worker import WorkerProcess
 from shop.adapters.queue import JobQueue
 from shop.db import OrderEvent, Refund, StockLedger
+from shop.domain import clock
 from shop.domain.refund_amounts import LineAmounts, line_refund_fen
 from shop.extensions import db
-from shop.jobs import tasks
+from shop.jobs import notification_tasks, tasks
 from shop.services import reviews, risk
 from shop.services.context import deps
 from support.jobs import run_jobs
@@ -109,6 +111,8 @@ def test_lowering_a_paid_quantity_refunds_exactly_the_difference_through_a_worke
 def test_cancels_while_redis_is_down_succeed_and_refunds_go_out_once_it_is_back(pgapp, sandbox):
     shoppers = [Shopper(pgapp.test_client(), f"shopper{i}") for i in range(3)]
     orders = [paid_order(s, sandbox) for s in shoppers]
+    for shopper in shoppers:
+        shopper.post("/subscriptions", {"templates": ["cancel_result"]})
     real_jobs = deps().jobs
     deps().jobs = JobQueue("redis://127.0.0.1:1/0")  # nothing listens there: every enqueue fails
     try:
@@ -130,3 +134,10 @@ def test_cancels_while_redis_is_down_succeed_and_refunds_go_out_once_it_is_back(
     tasks.sweep_refunds()
     run_jobs()
     assert len(paid_out(sandbox, numbers)) == 3  # a second sweep pays nothing twice
+
+    # The subscribe messages written during the outage go out once their sweeper runs.
+    assert sandbox.listing("messages") == []
+    clock.advance(timedelta(seconds=31))
+    assert notification_tasks.sweep_subscribe_messages() == 3
+    run_jobs()
+    assert sorted(m["touser"] for m in sandbox.listing("messages")) == [f"sandbox-shopper{i}" for i in range(3)]

@@ -13,6 +13,7 @@ SCHEDULE = [
     ("shop.jobs.tasks.sweep_unpaid_orders", 60),
     ("shop.jobs.tasks.sweep_refunds", 30),
     ("shop.jobs.tasks.sweep_shipped_orders", 3600),
+    ("shop.jobs.notification_tasks.sweep_subscribe_messages", 60),
     ("shop.jobs.operations_tasks.escalate_overdue_after_sales", 600),
     ("shop.jobs.operations_tasks.sweep_risk", 600),
     ("shop.jobs.operations_tasks.reconcile_refunds_daily", 24 * 3600),

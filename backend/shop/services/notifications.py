@@ -8,6 +8,7 @@ written in the same transaction and a job sends it after commit; without a grant
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -202,6 +203,17 @@ def enqueue_send(outbox_id: int) -> None:
     deps().jobs.enqueue("shop.jobs.notification_tasks.send_subscribe_message", outbox_id,
                         job_id=f"subscribe-{outbox_id}",
                         retry=Retry(max=len(SEND_RETRY_INTERVALS), interval=SEND_RETRY_INTERVALS))
+
+
+def resend_lost_subscribe_messages(older_than_seconds: int = 30, limit: int = 200) -> int:
+    """Queue again the sends still pending a while after they were written (their job was lost,
+    e.g. Redis was down at commit). The job id is the row's, so a send still queued is not doubled."""
+    cutoff = clock.now() - timedelta(seconds=older_than_seconds)
+    ids = list(db.session.scalars(select(SubscribeMessage.id).where(
+        SubscribeMessage.status == "pending", SubscribeMessage.created_at <= cutoff).limit(limit)))
+    for outbox_id in ids:
+        enqueue_send(outbox_id)
+    return len(ids)
 
 
 class SubscribeSendFailed(Exception):
