@@ -14,9 +14,19 @@ from ..domain.policy import Policy
 class Deps:
     wechat: WeChatGateway
     jobs: JobQueue
-    policy: Policy
+    base_policy: Policy  # from configuration (POLICY_*)
     public_base_url: str
     refund_retry_intervals: list[int]
+
+    @property
+    def policy(self) -> Policy:
+        """The Policy in force: configuration overlaid with what an admin changed in the settings page."""
+        from .settings import overlay
+        return overlay(self.base_policy)
+
+    @policy.setter
+    def policy(self, value: Policy) -> None:
+        self.base_policy = value
 
     @property
     def pay_notify_url(self) -> str:
@@ -38,7 +48,7 @@ def build_deps(config: dict) -> Deps:
     return Deps(
         wechat=WeChatGateway(settings),
         jobs=JobQueue(config["REDIS_URL"]),
-        policy=Policy.from_mapping(config),
+        base_policy=Policy.from_mapping(config),
         public_base_url=config["PUBLIC_BASE_URL"],
         refund_retry_intervals=list(intervals),
     )
