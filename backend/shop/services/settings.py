@@ -1,8 +1,9 @@
 """Shop settings staff change in the admin, applied over the configured Policy.
 
 Every field of `domain.policy.Policy` is a setting: its default comes from the Policy (or the
-POLICY_* config), an administrator's value stored in `shop_settings` wins. Services read the
-numbers they need through `current_policy()`.
+POLICY_* config), an administrator's value stored in `shop_settings` wins. Services keep reading
+`deps().policy`: it applies these settings (see services/context.py), so a change in the admin
+takes effect on the next request without a restart.
 """
 from __future__ import annotations
 
@@ -41,20 +42,27 @@ LABELS = {
 
 
 def _stored() -> dict:
-    return {row.key: row.value.get("value") for row in db.session.scalars(select(ShopSetting))}
+    # Read without flushing the caller's pending changes: services ask for the policy mid-transaction.
+    with db.session.no_autoflush:
+        rows = db.session.execute(select(ShopSetting.key, ShopSetting.value)).all()
+    return {key: (value or {}).get("value") for key, value in rows}
 
 
-def current_policy() -> Policy:
-    """The Policy in force now: configuration defaults overlaid with the admin's settings."""
-    base = deps().policy
+def overlay(base: Policy) -> Policy:
+    """`base` with the admin's stored settings applied over it."""
     known = {f.name for f in fields(Policy)}
     overrides = {k: v for k, v in _stored().items() if k in known}
     return replace(base, **overrides) if overrides else base
 
 
+def current_policy() -> Policy:
+    """The Policy in force now (the same as `deps().policy`)."""
+    return deps().policy
+
+
 def describe() -> list[dict]:
     """Every setting with its value in force, its default and its label, for the settings page."""
-    base, policy = deps().policy, current_policy()
+    base, policy = deps().base_policy, current_policy()
     return [{"key": f.name, "label": LABELS.get(f.name, f.name), "value": getattr(policy, f.name),
              "default": getattr(base, f.name), "type": _kind(getattr(base, f.name))} for f in fields(Policy)]
 
@@ -92,7 +100,7 @@ def _validated(key: str, value, default):
 
 def update(actor: Actor, values: dict) -> list[dict]:
     """Change some settings; unknown keys are refused, every change is audited."""
-    base = deps().policy
+    base = deps().base_policy
     known = {f.name for f in fields(Policy)}
     unknown = sorted(set(values) - known)
     if unknown:

@@ -5,6 +5,7 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ...services import admin_queries, audit, inventory
+from ...services.stats import period, utc_bounds
 from ...services.uow import transaction
 from .access import staff_required
 from .common import page_of, plain, service
@@ -62,7 +63,6 @@ def reconciliation():
 @blp.arguments(DateRangeArgsSchema, location="query")
 def purchase_advice(args):
     """采购建议：期间内因取消、退货回到库存的数量"""
-    from ...services.stats import period
     start, end = period(args["date_from"], args["date_to"])
     return {"from": start.isoformat(), "to": end.isoformat(),
-            "items": plain(service("stock_reports").purchase_advice(start, end))}
+            "items": plain(service("stock_reports").purchase_advice(*utc_bounds(start, end)))}

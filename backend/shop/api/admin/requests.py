@@ -5,6 +5,7 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ...db import AfterSale, OrderRequest
+from ...domain.errors import DomainError, ErrorCode
 from ...extensions import db
 from ...services import audit
 from .access import staff_required
@@ -28,9 +29,17 @@ def _case_snapshot(case_id: int) -> dict | None:
 
 
 def _decide(action: str, request_id: int, run, **extra) -> dict:
+    if db.session.get(OrderRequest, request_id) is None:
+        raise DomainError(ErrorCode.REQUEST_NOT_FOUND)
     with audit.action(g.actor, action, "request", request_id, lambda: _request_snapshot(request_id), **extra):
-        result = run()
-    return plain(result if result is not None else db.session.get(OrderRequest, request_id))
+        run()
+    reviews = service("reviews")
+    return plain(reviews.request_json(reviews.get_request(request_id)))
+
+
+def _case_json(case_id: int) -> dict:
+    after_sales = service("after_sales")
+    return plain(after_sales.get_case(case_id))
 
 
 @blp.get("/requests")
@@ -88,7 +97,7 @@ def list_after_sales(args):
 @blp.get("/after-sales/<int:case_id>")
 @staff_required("after_sale.view")
 def get_after_sale(case_id):
-    return plain(service("after_sales").get_case(case_id))
+    return _case_json(case_id)
 
 
 @blp.post("/after-sales/<int:case_id>/receive")
@@ -98,8 +107,8 @@ def receive_return(body, case_id):
     """仓库确认收到退货（并标记能否二次销售），随后自动退款或进入换货/维修"""
     after_sales = service("after_sales")
     with audit.action(g.actor, "after_sale.receive", "after_sale", case_id, lambda: _case_snapshot(case_id)):
-        result = after_sales.confirm_receipt(case_id, g.actor, body["resellable"])
-    return plain(result if result is not None else db.session.get(AfterSale, case_id))
+        after_sales.confirm_receipt(case_id, g.actor, body["resellable"])
+    return _case_json(case_id)
 
 
 @blp.post("/after-sales/<int:case_id>/ship-replacement")
@@ -109,6 +118,6 @@ def ship_replacement(body, case_id):
     """换货/维修件寄出（快递公司 + 单号）"""
     ship = service_function("after_sales", "ship_replacement")
     with audit.action(g.actor, "after_sale.ship_replacement", "after_sale", case_id, lambda: _case_snapshot(case_id)):
-        result = ship(case_id, g.actor, body["carrier"], body["tracking_no"])
-    return plain(result if result is not None else db.session.get(AfterSale, case_id))
+        ship(case_id, g.actor, body["carrier"], body["tracking_no"])
+    return _case_json(case_id)
 
