@@ -5,14 +5,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from shop.db import Message, OrderRequest, Shopper, SubscribeMessage
+from shop.db import Message, OrderRequest, Shopper, ShopperCoupon, SubscribeMessage
 from shop.domain import clock
 from shop.domain.errors import DomainError
 from shop.extensions import db
 from shop.services import cancellation, reviews
 from shop.services.context import deps
 from support.jobs import run_jobs
-from support.orders import paid_order, refunds_of, staff
+from support.orders import give_coupon, paid_order, refunds_of, staff
 from support.services import wait_until
 from support.shop import Shopper as ShopperDriver, first_sku_id, sku_stock
 
@@ -207,3 +207,16 @@ def test_subscribe_message_is_sent_only_with_a_grant(client, sandbox):
     sent = sandbox.listing("messages")
     assert len(sent) == 1 and sent[0]["touser"] == "sandbox-alice"
     assert db.session.scalar(select(Message.id).where(Message.order_id == second["id"])) is not None
+
+
+def test_cancel_returns_the_coupon_and_refunds_what_was_paid_after_the_discount(client, sandbox):
+    alice = ShopperDriver(client)
+    coupon_id = give_coupon(alice)
+    order = alice.order([(first_sku_id(), 4)], coupon_id=coupon_id)  # 4 × 29.00 = 116.00, minus 10.00
+    assert order["discount_fen"] == 1000
+    alice.pay(order, sandbox)
+    wait_until(lambda: alice.detail(order["id"])["status"] == "paid")
+    cancel(alice, order["id"])
+    assert [r.amount_fen for r in refunds_of(order["id"])] == [order["total_fen"]]
+    db.session.expire_all()
+    assert db.session.get(ShopperCoupon, coupon_id).status == "available"

@@ -8,7 +8,7 @@ from shop.services import ordering, reviews
 from support.jobs import run_jobs
 from support.services import wait_until
 from support.shop import Shopper, first_sku_id, sku_stock
-from support.orders import paid_order, refunds_of, staff
+from support.orders import give_coupon, paid_order, refunds_of, staff
 
 
 def modify(shopper, order_id, **changes):
@@ -132,3 +132,13 @@ def test_paid_decrease_refund_reaches_wechat(client, sandbox):
     db.session.expire_all()
     assert db.session.scalar(select(Refund.status).where(Refund.out_refund_no == out_refund_no)) in ("processing", "succeeded")
     assert db.session.scalar(select(OrderLine.refunded_quantity).where(OrderLine.order_id == order["id"])) == 1
+
+
+def test_decrease_below_the_coupon_threshold_is_refused(client):
+    alice = Shopper(client)
+    coupon_id = give_coupon(alice)
+    order = alice.order([(first_sku_id(), 4)], coupon_id=coupon_id)
+    reply = modify(alice, order["id"], lines=[{"line_id": order["items"][0]["id"], "quantity": 1}])
+    assert reply.status_code == 409
+    assert "优惠券使用门槛" in reply.get_json()["error"]["message"]
+    assert alice.detail(order["id"])["items"][0]["quantity"] == 4

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from shop.db import Refund, Staff
+from shop.db import Coupon, Refund, ShopperCoupon, Staff
+from shop.domain import clock
 from shop.domain.actors import Actor
 from shop.extensions import db
 from support.services import wait_until
@@ -25,3 +26,12 @@ def paid_order(shopper, sandbox, items=None) -> dict:
 def refunds_of(order_id: int) -> list[Refund]:
     db.session.expire_all()
     return list(db.session.scalars(select(Refund).where(Refund.order_id == order_id).order_by(Refund.id)))
+
+
+def give_coupon(shopper, name: str = "满99减10") -> int:
+    """Grant one of the demo coupons to the shopper; returns the shopper-coupon id to order with."""
+    coupon = db.session.scalar(select(Coupon).where(Coupon.name == name))
+    mine = ShopperCoupon(shopper_id=shopper.user["id"], coupon_id=coupon.id, created_at=clock.now())
+    db.session.add(mine)
+    db.session.commit()
+    return mine.id
