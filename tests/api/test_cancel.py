@@ -21,6 +21,14 @@ def cancel(shopper, order_id, code="changed_mind", text=""):
     return shopper.post(f"/orders/{order_id}/cancel", {"reason_code": code, "reason_text": text})
 
 
+def cancel_request(shopper, sandbox, code="changed_mind", text="") -> tuple[dict, int]:
+    """A paid order cancelled after the free window: (order, the cancel request waiting for staff)."""
+    order = paid_order(shopper, sandbox)
+    clock.advance(timedelta(minutes=40))
+    cancel(shopper, order["id"], code, text)
+    return order, db.session.scalar(select(OrderRequest.id).where(OrderRequest.order_id == order["id"]))
+
+
 def test_unpaid_order_is_cancelled_at_once_and_stock_comes_back(client):
     alice = ShopperDriver(client)
     sku = first_sku_id()
@@ -78,10 +86,7 @@ def test_paid_order_cancelled_after_window_becomes_a_request_staff_approve(clien
 
 def test_rejected_cancel_request_keeps_the_order_and_tells_the_shopper_why(client, sandbox):
     alice = ShopperDriver(client)
-    order = paid_order(alice, sandbox)
-    clock.advance(timedelta(minutes=40))
-    cancel(alice, order["id"])
-    request_id = db.session.scalar(select(OrderRequest.id).where(OrderRequest.order_id == order["id"]))
+    order, request_id = cancel_request(alice, sandbox)
     with pytest.raises(DomainError) as missing_reason:
         reviews.reject(request_id, staff("service"), " ")
     assert missing_reason.value.details == {"reason": "必填"}
@@ -97,10 +102,7 @@ def test_rejected_cancel_request_keeps_the_order_and_tells_the_shopper_why(clien
 
 def test_customer_service_may_not_approve_a_cancel_request(client, sandbox):
     alice = ShopperDriver(client)
-    order = paid_order(alice, sandbox)
-    clock.advance(timedelta(minutes=40))
-    cancel(alice, order["id"])
-    request_id = db.session.scalar(select(OrderRequest.id).where(OrderRequest.order_id == order["id"]))
+    order, request_id = cancel_request(alice, sandbox)
     with pytest.raises(DomainError) as refused:
         reviews.approve(request_id, staff("service"))
     assert refused.value.code.name == "FORBIDDEN"
@@ -109,10 +111,7 @@ def test_customer_service_may_not_approve_a_cancel_request(client, sandbox):
 
 def test_staff_offer_an_alternative_instead_of_cancelling(client, sandbox):
     alice = ShopperDriver(client)
-    order = paid_order(alice, sandbox)
-    clock.advance(timedelta(minutes=40))
-    cancel(alice, order["id"], "found_better")
-    request_id = db.session.scalar(select(OrderRequest.id).where(OrderRequest.order_id == order["id"]))
+    order, request_id = cancel_request(alice, sandbox, "found_better")
     reviews.offer_alternative(request_id, staff("service"), {"kind": "faster_shipping", "message": "今天顺丰发出"})
     detail = alice.detail(order["id"])
     assert detail["open_request"]["alternative"] == {"kind": "faster_shipping", "text": "加急发货（今天顺丰发出）"}
