@@ -51,4 +51,10 @@ function presentOrder(order) {
   })
 }
 
-module.exports = { TABS, ACTION_BUTTONS, buttonsFor, presentOrder, presentLine }
+/** Cancel and after-sales reasons ({code, label, text_required}) come as a list or inside {reasons}. */
+function reasonOptions(body) {
+  const list = Array.isArray(body) ? body : (body && body.reasons) || []
+  return list.map(r => ({ code: r.code, label: r.label, textRequired: !!r.text_required }))
+}
+
+module.exports = { TABS, ACTION_BUTTONS, buttonsFor, presentOrder, presentLine, reasonOptions }

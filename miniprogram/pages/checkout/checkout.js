@@ -2,6 +2,7 @@
 // Idempotency-Key that stays the same across retries of the same submit; then wx.requestPayment.
 const api = require('../../config/api')
 const http = require('../../utils/request')
+const { single, withMixin } = require('../../utils/loadable')
 const { yuan } = require('../../utils/format')
 const { askSubscribe, preloadTemplates } = require('../../utils/subscribe')
 const { payOrder } = require('../../utils/payment')
@@ -13,7 +14,7 @@ function newIdempotencyKey() {
   return 'mp-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12)
 }
 
-Page({
+Page(withMixin(single, {
   data: {
     state: 'loading',
     errorText: '',
@@ -43,27 +44,24 @@ Page({
     this.shownOnce = true
   },
 
-  onRetry() {
-    return this.load()
-  },
-
-  load() {
-    this.setData({ state: 'loading' })
+  fetch() {
     return Promise.all([
       http.get(api.Product(this.query.product_id), null, { toast: false }),
-      this.loadAddresses(),
-      http.get(api.Coupons, null, { toast: false })
-    ]).then(([product, , coupons]) => {
-      const sku = product.skus.find(s => String(s.id) === String(this.query.sku_id))
-      if (!sku) return this.setData({ state: 'error', errorText: '商品规格不存在' })
-      const goods = sku.price_fen * this.data.quantity
-      const usable = coupons.filter(c => c.threshold_fen <= goods && ['used', 'expired'].indexOf(c.status) < 0)
-      this.setData({
-        product, sku: Object.assign({}, sku, { price_text: yuan(sku.price_fen) }), goods_text: yuan(goods), coupons: usable,
-        couponOptions: ['不使用优惠券'].concat(usable.map(c => c.name + '（减 ' + yuan(c.discount_fen) + '）')),
-        state: 'ready'
-      })
-    }, error => this.setData({ state: 'error', errorText: error.message }))
+      http.get(api.Coupons, null, { toast: false }),
+      this.loadAddresses()
+    ])
+  },
+
+  show([product, coupons]) {
+    const sku = product.skus.find(s => String(s.id) === String(this.query.sku_id))
+    if (!sku) return this.setData({ state: 'error', errorText: '商品规格不存在' })
+    const goods = sku.price_fen * this.data.quantity
+    const usable = coupons.filter(c => c.threshold_fen <= goods && ['used', 'expired'].indexOf(c.status) < 0)
+    this.setData({
+      product, sku: Object.assign({}, sku, { price_text: yuan(sku.price_fen) }), goods_text: yuan(goods), coupons: usable,
+      couponOptions: ['不使用优惠券'].concat(usable.map(c => c.name + '（减 ' + yuan(c.discount_fen) + '）')),
+      state: 'ready'
+    })
   },
 
   loadAddresses() {
@@ -124,4 +122,4 @@ Page({
     toast(paid ? '支付成功' : '订单已提交，请在 30 分钟内完成支付', paid ? 'success' : 'none')
     wx.redirectTo({ url: '/pages/orders/detail/detail?id=' + order.id })
   }
-})
+}))

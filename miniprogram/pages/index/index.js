@@ -2,46 +2,35 @@
 const api = require('../../config/api')
 const http = require('../../utils/request')
 const { yuan } = require('../../utils/format')
+const { paged, withMixin } = require('../../utils/loadable')
 
 const PER_PAGE = 10
 
-Page({
-  data: { state: 'loading', errorText: '', categories: [], categoryId: 0, q: '', products: [], page: 0, hasMore: true },
+Page(withMixin(paged, {
+  data: {
+    state: 'loading', errorText: '', categories: [], categoryId: 0, q: '', items: [], page: 0, hasMore: true, loadingMore: false
+  },
 
   onLoad() {
+    this.perPage = PER_PAGE
     http.get(api.Categories, null, { toast: false }).then(categories => this.setData({ categories }), () => {})
-    return this.fetch(1)
+    return this.reload()
   },
 
-  onPullDownRefresh() {
-    return this.fetch(1).then(() => wx.stopPullDownRefresh())
-  },
-
-  onReachBottom() {
-    if (this.data.hasMore && this.data.state === 'ready') return this.fetch(this.data.page + 1)
-  },
-
-  onRetry() {
-    this.setData({ state: 'loading' })
-    return this.fetch(1)
-  },
-
-  fetch(page) {
+  fetchPage(page, toast) {
     const params = { page, per_page: PER_PAGE }
     if (this.data.categoryId) params.category_id = this.data.categoryId
     if (this.data.q.trim()) params.q = this.data.q.trim()
-    return http.get(api.Products, params, { toast: page > 1 }).then(body => {
-      const products = (page === 1 ? [] : this.data.products)
-        .concat(body.items.map(p => Object.assign({}, p, { price_text: yuan(p.min_price_fen) })))
-      this.setData({ products, page, hasMore: page * PER_PAGE < body.total, state: products.length ? 'ready' : 'empty' })
-    }, error => {
-      if (page === 1) this.setData({ state: 'error', errorText: error.message })
-    })
+    return http.get(api.Products, params, { toast })
+  },
+
+  present(product) {
+    return Object.assign({}, product, { price_text: yuan(product.min_price_fen) })
   },
 
   onCategory(e) {
-    this.setData({ categoryId: Number(e.currentTarget.dataset.id), state: 'loading' })
-    return this.fetch(1)
+    this.setData({ categoryId: Number(e.currentTarget.dataset.id) })
+    return this.reload()
   },
 
   onSearchInput(e) {
@@ -49,11 +38,10 @@ Page({
   },
 
   onSearch() {
-    this.setData({ state: 'loading' })
-    return this.fetch(1)
+    return this.reload()
   },
 
   onOpen(e) {
     wx.navigateTo({ url: '/pages/product/product?id=' + e.currentTarget.dataset.id })
   }
-})
+}))

@@ -1,10 +1,11 @@
 // Product detail: choose a SKU and a quantity, then buy (goes to checkout).
 const api = require('../../config/api')
 const http = require('../../utils/request')
+const { single, withMixin } = require('../../utils/loadable')
 const { yuan } = require('../../utils/format')
 const { toast } = require('../../utils/ui')
 
-Page({
+Page(withMixin(single, {
   data: { state: 'loading', errorText: '', product: null, skuIndex: -1, quantity: 1, price_text: '' },
 
   onLoad(query) {
@@ -12,19 +13,16 @@ Page({
     return this.load()
   },
 
-  onRetry() {
-    return this.load()
+  fetch() {
+    return http.get(api.Product(this.productId), null, { toast: false })
   },
 
-  load() {
-    this.setData({ state: 'loading' })
-    return http.get(api.Product(this.productId), null, { toast: false }).then(product => {
-      const skus = product.skus.map(s => Object.assign({}, s, { price_text: yuan(s.price_fen) }))
-      const first = skus.findIndex(s => s.stock > 0)
-      this.setData({ product: Object.assign({}, product, { skus }), state: 'ready' })
-      if (first >= 0) this.chooseSku(first)
-      else this.setData({ price_text: yuan(product.min_price_fen) })
-    }, error => this.setData({ state: 'error', errorText: error.message }))
+  show(product) {
+    const skus = product.skus.map(s => Object.assign({}, s, { price_text: yuan(s.price_fen) }))
+    const first = skus.findIndex(s => s.stock > 0)
+    this.setData({ product: Object.assign({}, product, { skus }), state: 'ready' })
+    if (first >= 0) this.chooseSku(first)
+    else this.setData({ price_text: yuan(product.min_price_fen) })
   },
 
   chooseSku(index) {
@@ -52,4 +50,4 @@ Page({
       url: '/pages/checkout/checkout?product_id=' + this.productId + '&sku_id=' + sku.id + '&quantity=' + this.data.quantity
     })
   }
-})
+}))

@@ -13,16 +13,16 @@ describeBackend('order list and detail against the real API', () => {
     const second = await alice.placeOrder([{ sku_id: 3, quantity: 1 }])
     bridgeWx()
     const { page, comp } = await loadPage('pages/orders/list/list')
-    expect(page.data.orders.map(o => o.id)).toEqual([second.id, first.id])
+    expect(page.data.items.map(o => o.id)).toEqual([second.id, first.id])
     expect(page.data.tabs.find(t => t.key === 'pending_payment').count).toBe(2)
     expect(text(comp)).toContain('待付款')
 
     page.onSearchInput({ detail: { value: first.order_no } })
     await page.onSearch()
-    expect(page.data.orders.map(o => o.id)).toEqual([first.id])
+    expect(page.data.items.map(o => o.id)).toEqual([first.id])
     page.onSearchInput({ detail: { value: '无线充电' } })
     await page.onSearch()
-    expect(page.data.orders.map(o => o.id)).toEqual([second.id])
+    expect(page.data.items.map(o => o.id)).toEqual([second.id])
 
     await page.onClearSearch()
     await page.onTab({ currentTarget: { dataset: { key: 'cancelled' } } })
@@ -85,7 +85,7 @@ describeBackend('cancel, modify and delete against the real API', () => {
     expect(text(refund.comp)).toMatch(/1-3 个工作日|已到账/)
 
     const messages = await loadPage('pages/messages/messages')
-    expect(messages.page.data.messages.length).toBeGreaterThan(0)
+    expect(messages.page.data.items.length).toBeGreaterThan(0)
   })
 
   test('modify changes phone, remark and quantity; the API\'s validation message is shown', async () => {
@@ -122,7 +122,7 @@ describeBackend('cancel, modify and delete against the real API', () => {
     expect(modal.mock.calls[0][0].content).toMatch(/售后/)
     expect(modal.mock.calls[0][0].content).toMatch(/评价/)
     const list = await loadPage('pages/orders/list/list')
-    expect(list.page.data.orders.map(o => o.id)).not.toContain(placed.id)
+    expect(list.page.data.items.map(o => o.id)).not.toContain(placed.id)
     expect(list.page.data.tabs.find(t => t.key === 'cancelled').count).toBe(0)
   })
 })

@@ -26,7 +26,7 @@ describe('after-sales application page', () => {
     const subscribe = jest.spyOn(wx, 'requestSubscribeMessage')
     const redirect = jest.spyOn(wx, 'redirectTo')
     const api = mockApi({
-      'GET /orders/7': COMPLETED, 'GET /after-sale-reasons': { items: REASONS },
+      'GET /orders/7': COMPLETED, 'GET /after-sale-reasons': { reasons: REASONS, types: [{ code: 'return_refund', label: '退货退款' }, { code: 'refund_only', label: '仅退款' }] },
       'POST /subscriptions': { ok: true }, 'POST /orders/7/after-sales': { id: 31, status: 'pending' }
     })
     const { comp, page } = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })

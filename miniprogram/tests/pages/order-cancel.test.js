@@ -13,7 +13,7 @@ describe('cancel page', () => {
   })
 
   test('for a paid order says the money goes back in 1–3 working days', async () => {
-    mockApi({ 'GET /orders/7': order({ status: 'paid', paid_fen: 6600 }), 'GET /cancel-reasons': { items: REASONS } })
+    mockApi({ 'GET /orders/7': order({ status: 'paid', paid_fen: 6600 }), 'GET /cancel-reasons': REASONS })
     const { comp } = await loadPage('pages/orders/cancel/cancel', { id: '7' })
     expect(text(comp)).toContain('¥66.00')
     expect(text(comp)).toContain('1–3 个工作日')

@@ -36,7 +36,7 @@ describe('order list page', () => {
     })
     const { page: p } = await loadPage('pages/orders/list/list')
     await p.onReachBottom()
-    expect(p.data.orders).toHaveLength(12)
+    expect(p.data.items).toHaveLength(12)
     expect(p.data.hasMore).toBe(false)
     await p.onReachBottom()
     expect(api.find('GET /orders')).toHaveLength(2)

@@ -20,7 +20,7 @@ describe('product list', () => {
     const { comp, page } = await loadPage('pages/index/index')
     expect(text(comp)).toContain('¥29.00')
     await page.onReachBottom()
-    expect(page.data.products).toHaveLength(11)
+    expect(page.data.items).toHaveLength(11)
     await tap(comp, '#category-1')
     expect(api.find('GET /products').pop().data).toMatchObject({ category_id: 1, page: 1 })
   })

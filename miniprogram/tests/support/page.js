@@ -22,7 +22,7 @@ async function loadPage(pagePath, query) {
 
 /** Let pending promises and timers (mocked WeChat callbacks) run. */
 async function settle(ms) {
-  for (let i = 0; i < 12; i++) await simulate.sleep(ms || 0)
+  for (let i = 0; i < 30; i++) await simulate.sleep(ms || 0)
 }
 
 /** Tap the element and wait for what it started. */

@@ -1,10 +1,11 @@
 // Add or edit an address (O2), checked here and by the API (mainland mobile, region, detail).
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
+const { single, withMixin } = require('../../../utils/loadable')
 const { toast } = require('../../../utils/ui')
 const { validateReceiver } = require('../../../utils/validate')
 
-Page({
+Page(withMixin(single, {
   data: {
     state: 'ready',
     errorText: '',
@@ -21,23 +22,20 @@ Page({
     return this.load()
   },
 
-  onRetry() {
-    return this.load()
+  fetch() {
+    return http.get(api.Addresses, null, { toast: false })
   },
 
-  load() {
-    this.setData({ state: 'loading' })
-    return http.get(api.Addresses, null, { toast: false }).then(addresses => {
-      const address = addresses.find(a => a.id === this.data.id)
-      if (!address) return this.setData({ state: 'error', errorText: '收货地址不存在' })
-      this.setData({
-        form: {
-          receiver: address.receiver, phone: address.phone, region: [address.province, address.city, address.district],
-          detail: address.detail, is_default: address.is_default
-        },
-        state: 'ready'
-      })
-    }, error => this.setData({ state: 'error', errorText: error.message }))
+  show(addresses) {
+    const address = addresses.find(a => a.id === this.data.id)
+    if (!address) return this.setData({ state: 'error', errorText: '收货地址不存在' })
+    this.setData({
+      form: {
+        receiver: address.receiver, phone: address.phone, region: [address.province, address.city, address.district],
+        detail: address.detail, is_default: address.is_default
+      },
+      state: 'ready'
+    })
   },
 
   onInput(e) {
@@ -79,4 +77,4 @@ Page({
       this.setData({ submitting: false })
     }
   }
-})
+}))

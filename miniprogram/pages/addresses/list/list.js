@@ -1,11 +1,12 @@
 // Address book (O2): list, set default, delete; with ?select=1 a tap picks the address for checkout.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
+const { single, withMixin } = require('../../../utils/loadable')
 const { confirm, toast } = require('../../../utils/ui')
 
 const SELECTED_KEY = 'checkout_address_id'
 
-Page({
+Page(withMixin(single, {
   data: { state: 'loading', errorText: '', addresses: [], selecting: false },
 
   onLoad(query) {
@@ -18,18 +19,12 @@ Page({
     this.shownOnce = true
   },
 
-  onRetry() {
-    return this.load()
+  fetch(quiet) {
+    return http.get(api.Addresses, null, { toast: quiet })
   },
 
-  /** @param {boolean} [quiet] */
-  load(quiet) {
-    if (!quiet) this.setData({ state: 'loading' })
-    return http.get(api.Addresses, null, { toast: !!quiet }).then(addresses => {
-      this.setData({ addresses, state: addresses.length ? 'ready' : 'empty' })
-    }, error => {
-      if (!quiet) this.setData({ state: 'error', errorText: error.message })
-    })
+  show(addresses) {
+    this.setData({ addresses, state: addresses.length ? 'ready' : 'empty' })
   },
 
   onPick(e) {
@@ -70,4 +65,4 @@ Page({
     }
     return this.load(true)
   }
-})
+}))

@@ -2,7 +2,9 @@
 // after-sales subscribe templates first (N1), from the tap, as WeChat requires.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
+const { single, withMixin } = require('../../../utils/loadable')
 const { yuan } = require('../../../utils/format')
+const { reasonOptions } = require('../../../utils/orders')
 const { askSubscribe, preloadTemplates } = require('../../../utils/subscribe')
 
 const TYPES = [
@@ -13,12 +15,7 @@ const TYPES = [
 ]
 const MAX_PHOTOS = 6
 
-function normaliseReasons(body) {
-  const list = Array.isArray(body) ? body : (body && (body.items || body.reasons)) || []
-  return list.map(r => ({ code: r.code, label: r.label || r.name || r.text || r.code }))
-}
-
-Page({
+Page(withMixin(single, {
   data: {
     state: 'loading',
     errorText: '',
@@ -41,31 +38,28 @@ Page({
     return Promise.all([this.load(), preloadTemplates()]).then(() => {})
   },
 
-  onRetry() {
-    return this.load()
-  },
-
-  load() {
-    this.setData({ state: 'loading' })
+  fetch() {
     return Promise.all([
       http.get(api.Order(this.orderId), null, { toast: false }),
       http.get(api.AfterSaleReasons, null, { toast: false })
-    ]).then(([order, reasons]) => {
-      const lines = order.items
-        .map(line => ({
-          line_id: line.id, name: line.product_name, sku_name: line.sku_name, image: line.image,
-          price_text: yuan(line.unit_price_fen), max: line.quantity - (line.refunded_quantity || 0),
-          quantity: line.quantity - (line.refunded_quantity || 0), selected: false
-        }))
-        .filter(line => line.max > 0)
-      const serverTypes = (reasons && reasons.types) || []
-      this.setData({
-        types: serverTypes.length ? serverTypes.map(t => Object.assign({}, TYPES.find(k => k.code === t.code), t)) : TYPES,
-        order, lines, reasons: normaliseReasons(reasons),
-        state: order.actions.indexOf('after_sale') >= 0 && lines.length ? 'ready' : 'error',
-        errorText: '该订单当前不可申请售后'
-      })
-    }, error => this.setData({ state: 'error', errorText: error.message }))
+    ])
+  },
+
+  show([order, reasons]) {
+    const lines = order.items
+      .map(line => ({
+        line_id: line.id, name: line.product_name, sku_name: line.sku_name, image: line.image,
+        price_text: yuan(line.unit_price_fen), max: line.quantity - (line.refunded_quantity || 0),
+        quantity: line.quantity - (line.refunded_quantity || 0), selected: false
+      }))
+      .filter(line => line.max > 0)
+    const serverTypes = (reasons && reasons.types) || []
+    this.setData({
+      types: serverTypes.length ? serverTypes.map(t => Object.assign({}, TYPES.find(k => k.code === t.code), t)) : TYPES,
+      order, lines, reasons: reasonOptions(reasons),
+      state: order.actions.indexOf('after_sale') >= 0 && lines.length ? 'ready' : 'error',
+      errorText: '该订单当前不可申请售后'
+    })
   },
 
   onType(e) {
@@ -160,4 +154,4 @@ Page({
       this.setData({ submitting: false })
     }
   }
-})
+}))

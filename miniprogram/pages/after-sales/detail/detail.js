@@ -1,6 +1,7 @@
 // After-sales case (A2): decision, return address, and the return shipment form when goods go back.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
+const { single, withMixin } = require('../../../utils/loadable')
 const { yuan, shanghaiTime } = require('../../../utils/format')
 const { toast } = require('../../../utils/ui')
 
@@ -20,7 +21,7 @@ function needsReturnShipment(aCase) {
   return goodsGoBack && !aCase.return_tracking_no && ['approved', 'awaiting_return'].indexOf(aCase.status) >= 0
 }
 
-Page({
+Page(withMixin(single, {
   data: {
     state: 'loading',
     errorText: '',
@@ -38,31 +39,21 @@ Page({
     return this.load()
   },
 
-  onPullDownRefresh() {
-    return this.load(true).then(() => wx.stopPullDownRefresh())
+  fetch(quiet) {
+    return http.get(api.AfterSale(this.caseId), null, { toast: quiet })
   },
 
-  onRetry() {
-    return this.load()
-  },
-
-  /** @param {boolean} [quiet] */
-  load(quiet) {
-    if (!quiet) this.setData({ state: 'loading' })
-    return http.get(api.AfterSale(this.caseId), null, { toast: !!quiet }).then(aCase => {
-      this.setData({
-        aCase: Object.assign({}, aCase, {
-          type_text: aCase.type_label || TYPE_LABELS[aCase.type] || aCase.type,
-          status_text: aCase.status_label || STATUS_LABELS[aCase.status] || aCase.status,
-          amount_text: aCase.amount_fen ? yuan(aCase.amount_fen) : '',
-          created_text: shanghaiTime(aCase.created_at),
-          refund: aCase.refund ? Object.assign({}, aCase.refund, { amount_text: yuan(aCase.refund.amount_fen) }) : null
-        }),
-        showReturnForm: needsReturnShipment(aCase),
-        state: 'ready'
-      })
-    }, error => {
-      if (!quiet) this.setData({ state: 'error', errorText: error.message })
+  show(aCase) {
+    this.setData({
+      aCase: Object.assign({}, aCase, {
+        type_text: aCase.type_label || TYPE_LABELS[aCase.type] || aCase.type,
+        status_text: aCase.status_label || STATUS_LABELS[aCase.status] || aCase.status,
+        amount_text: aCase.amount_fen ? yuan(aCase.amount_fen) : '',
+        created_text: shanghaiTime(aCase.created_at),
+        refund: aCase.refund ? Object.assign({}, aCase.refund, { amount_text: yuan(aCase.refund.amount_fen) }) : null
+      }),
+      showReturnForm: needsReturnShipment(aCase),
+      state: 'ready'
     })
   },
 
@@ -94,4 +85,4 @@ Page({
   openOrder() {
     wx.navigateTo({ url: '/pages/orders/detail/detail?id=' + this.data.aCase.order_id })
   }
-})
+}))

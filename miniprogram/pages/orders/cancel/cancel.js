@@ -2,14 +2,10 @@
 // to the money. Whether it is cancelled at once or goes to staff review is the server's decision (C2).
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
+const { single, withMixin } = require('../../../utils/loadable')
 const { yuan } = require('../../../utils/format')
 const { confirm, toast } = require('../../../utils/ui')
-
-/** The cancel-reasons endpoint may answer a list or {items}; each reason has a code and a label. */
-function normaliseReasons(body) {
-  const list = Array.isArray(body) ? body : (body && (body.items || body.reasons)) || []
-  return list.map(r => ({ code: r.code, label: r.label || r.name || r.text || r.code, textRequired: !!r.text_required }))
-}
+const { reasonOptions } = require('../../../utils/orders')
 
 /** What happens to the money, in the shopper's words. */
 function moneyNote(order) {
@@ -18,7 +14,7 @@ function moneyNote(order) {
     '若付款已超过免审时间或商家已开始备货，需要商家审核，审核通过后退款。'
 }
 
-Page({
+Page(withMixin(single, {
   data: {
     state: 'loading',
     errorText: '',
@@ -36,24 +32,21 @@ Page({
     return this.load()
   },
 
-  onRetry() {
-    return this.load()
-  },
-
-  load() {
-    this.setData({ state: 'loading' })
+  fetch() {
     return Promise.all([
       http.get(api.Order(this.orderId), null, { toast: false }),
       http.get(api.CancelReasons, null, { toast: false })
-    ]).then(([order, reasons]) => {
-      this.setData({
-        order: Object.assign({}, order, { total_text: yuan(order.total_fen) }),
-        reasons: normaliseReasons(reasons),
-        moneyNote: moneyNote(order),
-        state: order.actions && order.actions.indexOf('cancel') >= 0 ? 'ready' : 'error',
-        errorText: '该订单当前不可取消'
-      })
-    }, error => this.setData({ state: 'error', errorText: error.message }))
+    ])
+  },
+
+  show([order, reasons]) {
+    this.setData({
+      order: Object.assign({}, order, { total_text: yuan(order.total_fen) }),
+      reasons: reasonOptions(reasons),
+      moneyNote: moneyNote(order),
+      state: order.actions.indexOf('cancel') >= 0 ? 'ready' : 'error',
+      errorText: '该订单当前不可取消'
+    })
   },
 
   onReason(e) {
@@ -88,4 +81,4 @@ Page({
       this.setData({ submitting: false })
     }
   }
-})
+}))

@@ -2,6 +2,7 @@
 // The bottom buttons are exactly the server's `actions` for this shopper (SPEC §3).
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
+const { single, withMixin } = require('../../../utils/loadable')
 const { presentOrder } = require('../../../utils/orders')
 const { yuan, shanghaiTime } = require('../../../utils/format')
 const { payOrder } = require('../../../utils/payment')
@@ -28,7 +29,7 @@ function presentDetail(order) {
   return view
 }
 
-Page({
+Page(withMixin(single, {
   data: {
     state: 'loading',
     errorText: '',
@@ -46,22 +47,12 @@ Page({
     this.shownOnce = true
   },
 
-  onPullDownRefresh() {
-    return this.load(true).then(() => wx.stopPullDownRefresh())
+  fetch(quiet) {
+    return http.get(api.Order(this.orderId), null, { toast: quiet })
   },
 
-  onRetry() {
-    return this.load()
-  },
-
-  /** @param {boolean} [quiet] */
-  load(quiet) {
-    if (!quiet) this.setData({ state: 'loading' })
-    return http.get(api.Order(this.orderId), null, { toast: !!quiet }).then(order => {
-      this.setData({ order: presentDetail(order), state: 'ready' })
-    }, error => {
-      if (!quiet) this.setData({ state: 'error', errorText: error.message })
-    })
+  show(order) {
+    this.setData({ order: presentDetail(order), state: 'ready' })
   },
 
   onAction(e) {
@@ -122,4 +113,4 @@ Page({
   copyTracking() {
     wx.setClipboardData({ data: this.data.order.tracking_no })
   }
-})
+}))

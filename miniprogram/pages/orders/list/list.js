@@ -3,15 +3,16 @@
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { TABS, presentOrder } = require('../../../utils/orders')
+const { paged, withMixin } = require('../../../utils/loadable')
 
 const PER_PAGE = 10
 
-Page({
+Page(withMixin(paged, {
   data: {
     tabs: TABS.map(tab => Object.assign({ count: 0 }, tab)),
     active: 'all',
     q: '',
-    orders: [],
+    items: [],
     page: 0,
     hasMore: true,
     state: 'loading', // loading | ready | empty | error
@@ -20,6 +21,7 @@ Page({
   },
 
   onLoad(query) {
+    this.perPage = PER_PAGE
     const known = TABS.some(tab => tab.key === query.status)
     this.setData({ active: known ? query.status : 'all' })
     return this.reload()
@@ -31,44 +33,18 @@ Page({
     this.shownOnce = true
   },
 
-  onPullDownRefresh() {
-    return this.reload(true).then(() => wx.stopPullDownRefresh())
-  },
-
-  onReachBottom() {
-    if (this.data.hasMore && !this.data.loadingMore && this.data.state === 'ready') return this.fetch(this.data.page + 1)
-  },
-
-  /** @param {boolean} [quiet] keep the current list on screen while refreshing */
-  reload(quiet) {
-    if (!quiet) this.setData({ state: 'loading', orders: [] })
-    return this.fetch(1)
-  },
-
-  fetch(page) {
+  fetchPage(page, toast) {
     const params = { page, per_page: PER_PAGE }
     if (this.data.active !== 'all') params.status = this.data.active
     if (this.data.q.trim()) params.q = this.data.q.trim()
-    this.setData({ loadingMore: page > 1 })
-    return http.get(api.Orders, params, { toast: page > 1 }).then(body => {
-      const orders = (page === 1 ? [] : this.data.orders).concat(body.items.map(presentOrder))
-      const counts = body.counts || {}
-      this.setData({
-        orders,
-        page,
-        hasMore: page * PER_PAGE < body.total,
-        loadingMore: false,
-        tabs: this.data.tabs.map(tab => Object.assign({}, tab, { count: counts[tab.key] || 0 })),
-        state: orders.length ? 'ready' : 'empty'
-      })
-    }, error => {
-      this.setData({ loadingMore: false })
-      if (page === 1) this.setData({ state: 'error', errorText: error.message })
-    })
+    return http.get(api.Orders, params, { toast })
   },
 
-  onRetry() {
-    return this.reload()
+  present: presentOrder,
+
+  afterPage(body) {
+    const counts = body.counts || {}
+    this.setData({ tabs: this.data.tabs.map(tab => Object.assign({}, tab, { count: counts[tab.key] || 0 })) })
   },
 
   onTab(e) {
@@ -94,4 +70,4 @@ Page({
   onOpen(e) {
     wx.navigateTo({ url: '/pages/orders/detail/detail?id=' + e.currentTarget.dataset.id })
   }
-})
+}))

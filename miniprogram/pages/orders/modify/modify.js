@@ -2,6 +2,7 @@
 // Address and phone are checked here for quick feedback and again by the API, whose messages are shown.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
+const { single, withMixin } = require('../../../utils/loadable')
 const { yuan } = require('../../../utils/format')
 const { toast } = require('../../../utils/ui')
 const { validateReceiver } = require('../../../utils/validate')
@@ -26,7 +27,7 @@ function allowedFrom(modifiable) {
   }
 }
 
-Page({
+Page(withMixin(single, {
   data: {
     state: 'loading',
     errorText: '',
@@ -43,33 +44,30 @@ Page({
     return this.load()
   },
 
-  onRetry() {
-    return this.load()
+  fetch() {
+    return http.get(api.Order(this.orderId), null, { toast: false })
   },
 
-  load() {
-    this.setData({ state: 'loading' })
-    return http.get(api.Order(this.orderId), null, { toast: false }).then(order => {
-      const allowed = allowedFrom(order.modifiable)
-      this.original = order
-      this.setData({
-        order,
-        allowed,
-        form: {
-          receiver_name: order.receiver_name,
-          receiver_phone: order.receiver_phone,
-          region: [order.province, order.city, order.district],
-          address_detail: order.address_detail,
-          remark: order.remark || ''
-        },
-        lines: order.items.map(line => ({
-          line_id: line.id, name: line.product_name, sku_name: line.sku_name, quantity: line.quantity,
-          original: line.quantity, price_text: yuan(line.unit_price_fen)
-        })),
-        state: allowed.any && order.actions.indexOf('modify') >= 0 ? 'ready' : 'error',
-        errorText: allowed.hint || '该订单当前不可修改'
-      })
-    }, error => this.setData({ state: 'error', errorText: error.message }))
+  show(order) {
+    const allowed = allowedFrom(order.modifiable)
+    this.original = order
+    this.setData({
+      order,
+      allowed,
+      form: {
+        receiver_name: order.receiver_name,
+        receiver_phone: order.receiver_phone,
+        region: [order.province, order.city, order.district],
+        address_detail: order.address_detail,
+        remark: order.remark || ''
+      },
+      lines: order.items.map(line => ({
+        line_id: line.id, name: line.product_name, sku_name: line.sku_name, quantity: line.quantity,
+        original: line.quantity, price_text: yuan(line.unit_price_fen)
+      })),
+      state: allowed.any && order.actions.indexOf('modify') >= 0 ? 'ready' : 'error',
+      errorText: allowed.hint || '该订单当前不可修改'
+    })
   },
 
   onInput(e) {
@@ -146,4 +144,4 @@ Page({
       this.setData({ submitting: false })
     }
   }
-})
+}))

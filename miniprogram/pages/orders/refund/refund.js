@@ -1,6 +1,7 @@
 // Refund progress (R7): each refund's state, amount, route and when the money is expected.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
+const { single, withMixin } = require('../../../utils/loadable')
 const { yuan, shanghaiTime } = require('../../../utils/format')
 
 const DONE = ['succeeded']
@@ -21,7 +22,7 @@ function presentRefund(refund) {
   return Object.assign({}, refund, { amount_text: yuan(refund.amount_fen), steps: stepsFor(refund) })
 }
 
-Page({
+Page(withMixin(single, {
   data: { state: 'loading', errorText: '', order: null, refunds: [], refunded_text: '' },
 
   onLoad(query) {
@@ -29,24 +30,12 @@ Page({
     return this.load()
   },
 
-  onPullDownRefresh() {
-    return this.load(true).then(() => wx.stopPullDownRefresh())
+  fetch(quiet) {
+    return http.get(api.Order(this.orderId), null, { toast: quiet })
   },
 
-  onRetry() {
-    return this.load()
-  },
-
-  /** @param {boolean} [quiet] */
-  load(quiet) {
-    if (!quiet) this.setData({ state: 'loading' })
-    return http.get(api.Order(this.orderId), null, { toast: !!quiet }).then(order => {
-      const refunds = (order.refunds || []).slice().reverse().map(presentRefund)
-      this.setData({
-        order, refunds, refunded_text: yuan(order.refunded_fen), state: refunds.length ? 'ready' : 'empty'
-      })
-    }, error => {
-      if (!quiet) this.setData({ state: 'error', errorText: error.message })
-    })
+  show(order) {
+    const refunds = (order.refunds || []).slice().reverse().map(presentRefund)
+    this.setData({ order, refunds, refunded_text: yuan(order.refunded_fen), state: refunds.length ? 'ready' : 'empty' })
   }
-})
+}))
