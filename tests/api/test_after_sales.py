@@ -65,6 +65,11 @@ def test_return_and_refund_goes_through_approval_shipment_receipt_and_refund(cli
     assert "文一西路 969 号" in case["return_address"]
     assert case["actions"] == ["submit_return_shipment"]
 
+    detail = alice.detail(order["id"])
+    assert detail["after_sales"] == [{"id": case["id"], "type": "return_refund", "type_label": "退货退款",
+                                      "status": "awaiting_return", "status_label": "待寄回商品"}]
+    assert "after_sale" not in detail["actions"]  # one case at a time
+
     reply = alice.post(f"/after-sales/{case['id']}/return-shipment", {"carrier": "中通快递", "tracking_no": "ZT1234567"})
     assert reply.status_code == 200 and reply.get_json()["status"] == "returning"
 

@@ -201,6 +201,7 @@ class OrderSchema(OrderSummarySchema):
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
     refunds = fields.List(fields.Nested(RefundBriefSchema))
     open_request = fields.Dict(allow_none=True)
+    after_sales = fields.List(fields.Dict(), metadata={"description": "售后单（A2）: id, type, status and labels"})
     modifiable = fields.Dict(metadata={"description": "what the shopper may change now (M1)"})
     feedback = fields.Dict(allow_none=True, metadata={"description": "the shopper's cancel feedback (C6)"})
     delete_warning = fields.String(allow_none=True, metadata={"description": "what deleting loses (D1), when delete is allowed"})
