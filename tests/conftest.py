@@ -66,6 +66,7 @@ def _build_app(database_url: str, redis_url: str, sandbox_url: str, tmp_factory,
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "REFUND_RETRY_INTERVALS": [1, 1, 1],
         "WECHAT_TIMEOUT": 1.0,
+        "UPLOAD_DIR": str(tmp_factory.mktemp("uploads")),
         **extra,
     }
     app = create_app(config)

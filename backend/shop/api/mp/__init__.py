@@ -2,5 +2,5 @@
 
 
 def blueprints():
-    from . import account, catalog, messages, orders, requests, after_sales
-    return [account.blp, catalog.blp, orders.blp, requests.blp, messages.blp, after_sales.blp]
+    from . import account, after_sales, catalog, messages, orders, requests, uploads
+    return [account.blp, catalog.blp, orders.blp, requests.blp, messages.blp, after_sales.blp, uploads.blp]
