@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, JSON, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, JSON, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain import clock
@@ -27,6 +27,12 @@ class Order(db.Model):
         Index("ix_orders_receiver_phone", "receiver_phone"),
         Index("ix_orders_pay_deadline", "status", "pay_deadline"),
         Index("ix_orders_shipped", "status", "shipped_at"),
+        # Admin search, sorting and statistics (migration 0004_admin).
+        Index("ix_orders_receiver_name", "receiver_name"),
+        Index("ix_orders_total", "total_fen"),
+        Index("ix_orders_paid_at", "paid_at"),
+        Index("ix_orders_paid_at_desc", text("paid_at DESC NULLS LAST")).ddl_if(dialect="postgresql"),
+        Index("ix_orders_cancelled_at", "cancelled_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +103,7 @@ class OrderLine(db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("refunded_quantity >= 0 AND refunded_quantity <= quantity", name="refunded_quantity_range"),
         Index("ix_order_lines_product_name", "product_name"),
+        Index("ix_order_lines_product_order", "product_id", "order_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)

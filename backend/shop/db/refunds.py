@@ -17,6 +17,7 @@ class Refund(db.Model):
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount_positive"),
         Index("ix_refunds_status_next", "status", "next_attempt_at"),
+        Index("ix_refunds_created", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)

@@ -14,7 +14,7 @@ class Shopper(db.Model):
     __tablename__ = "shoppers"
     id: Mapped[int] = mapped_column(primary_key=True)
     openid: Mapped[str] = mapped_column(String(64), unique=True)
-    nickname: Mapped[str] = mapped_column(String(40), default="")
+    nickname: Mapped[str] = mapped_column(String(40), default="", index=True)
     phone: Mapped[str] = mapped_column(String(20), default="", index=True)
     member_level: Mapped[int] = mapped_column(default=0)
     balance_fen: Mapped[int] = mapped_column(default=0)
