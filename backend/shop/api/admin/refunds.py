@@ -84,6 +84,6 @@ def run_reconciliation(body):
     """立即对某日账单对账"""
     reconciliation = service("reconciliation")
     with audit.action(g.actor, "reconciliation.run", "reconciliation", body["date"].isoformat()) as after:
-        result = reconciliation.reconcile_refunds(body["date"])
-        after["result"] = plain(result)
-    return plain(result)
+        run = plain(reconciliation.run_json(reconciliation.reconcile_refunds(body["date"])))
+        after.update(run)
+    return run
