@@ -98,3 +98,15 @@ def test_roles_with_permissions_match_the_brief():
     assert set(permissions_of("admin")) == set(PERMISSIONS)
     assert "order.ship" not in permissions_of("customer_service")
     assert permissions_of("finance").count("refund.retry") == 1 and "order.cancel" not in permissions_of("finance")
+
+
+def test_openapi_documents_the_token_and_the_permission_of_each_admin_operation(client):
+    spec = client.get("/api/openapi.json").get_json()
+    admin_paths = {p: ops for p, ops in spec["paths"].items() if p.startswith("/api/admin")}
+    assert len(admin_paths) >= 40
+    for path, operations in admin_paths.items():
+        for method, operation in operations.items():
+            if method == "parameters" or path == "/api/admin/auth/login":
+                continue
+            assert operation["security"] == [{"bearer": []}], (method, path)
+            assert operation["x-permission"] in PERMISSIONS, (method, path)

@@ -5,6 +5,7 @@ import functools
 
 from flask import Flask, g, request
 from flask_limiter import Limiter
+from flask_smorest import Blueprint
 
 from ...domain.actors import Actor
 from ...domain.errors import DomainError, ErrorCode
@@ -55,5 +56,6 @@ def staff_required(permission: str):
                 raise DomainError(ErrorCode.FORBIDDEN, f"您的角色没有「{PERMISSIONS[permission][1]}」权限")
             return view(*args, **kwargs)
         wrapper.required_permission = permission
-        return wrapper
+        # OpenAPI: bearer token, and which permission the endpoint needs.
+        return Blueprint.doc(security=[{"bearer": []}], **{"x-permission": permission})(wrapper)
     return decorate
