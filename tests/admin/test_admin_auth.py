@@ -38,6 +38,13 @@ def test_sixth_failed_login_within_a_minute_is_rate_limited_per_ip_and_username(
     assert login(client, "admin", "demo1234", ip="10.9.9.10").status_code == 200
 
 
+def test_one_username_has_a_ceiling_whatever_ip_the_requests_claim(client):
+    for n in range(20):
+        assert login(client, "supervisor", "bad", ip=f"10.8.0.{n}").status_code == 401
+    assert login(client, "supervisor", "demo1234", ip="10.8.1.1").status_code == 429
+    assert login(client, "finance", "demo1234", ip="10.8.1.1").status_code == 200
+
+
 def test_successful_logins_do_not_count_towards_the_limit(client):
     for _ in range(8):
         assert login(client, "admin").status_code == 200
