@@ -1,8 +1,5 @@
-"""A real `flask worker` process pointed at the test app's database, Redis, sandbox and callback URL.
-
-Used by the refund scenarios and by tests/bench_refunds.py. The worker gets short retry pauses
-and a short claim lease through the same environment variables production uses.
-"""
+"""The refund scenarios' worker: tests/support/workers.py's process, with the refund engine's short
+pauses (retry intervals, claim lease, query delay), a log file, and death with the test process."""
 from __future__ import annotations
 
 import os
@@ -12,7 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from support.workers import REPO
+from support.workers import WorkerProcess as BaseWorkerProcess
 
 
 def _die_with_parent() -> None:
@@ -24,47 +22,42 @@ def _die_with_parent() -> None:
         pass
 
 
-class WorkerProcess:
+class WorkerProcess(BaseWorkerProcess):
     def __init__(self, app, *, retry_intervals=(1, 1, 1), lease_seconds=3, query_after_seconds=1):
-        config = app.config
-        self.env = {
-            **os.environ,
-            "PYTHONPATH": str(REPO / "backend"),
-            "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
-            "REDIS_URL": config["REDIS_URL"],
-            "WECHAT_API_BASE": config["WECHAT_API_BASE"],
-            "WECHAT_PAY_API_BASE": config["WECHAT_PAY_API_BASE"],
-            "PUBLIC_BASE_URL": config["PUBLIC_BASE_URL"],
-            "WECHAT_TIMEOUT": str(config.get("WECHAT_TIMEOUT", 1.0)),
-            "REFUND_RETRY_INTERVALS": ",".join(str(i) for i in retry_intervals),
-            "REFUND_CLAIM_LEASE_SECONDS": str(lease_seconds),
-            "REFUND_QUERY_AFTER_SECONDS": str(query_after_seconds),
-            "DEMO_DATA": "0",
-            "SHOP_VAR_DIR": tempfile.mkdtemp(prefix="shop-worker-"),
-        }
-        self.log = Path(self.env["SHOP_VAR_DIR"]) / "worker.log"
-        self.proc: subprocess.Popen | None = None
+        var_dir = tempfile.mkdtemp(prefix="shop-worker-")
+        super().__init__(app, REFUND_RETRY_INTERVALS=",".join(str(i) for i in retry_intervals),
+                         REFUND_CLAIM_LEASE_SECONDS=lease_seconds, REFUND_QUERY_AFTER_SECONDS=query_after_seconds,
+                         DEMO_DATA=0, SHOP_VAR_DIR=var_dir)
+        self.log = Path(var_dir) / "worker.log"
 
     def start(self) -> "WorkerProcess":
-        flask = Path(sys.executable).with_name("flask")
-        self.proc = subprocess.Popen([str(flask), "--app", "shop", "worker"], cwd=REPO, env=self.env,
-                                     stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
-                                     preexec_fn=_die_with_parent)
+        self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "shop", "worker"], cwd=REPO,
+                                     env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+                                     preexec_fn=_die_with_parent, start_new_session=True)
         return self
 
     def kill(self) -> None:
-        """SIGKILL: no cleanup, jobs die wherever they are."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+        """SIGKILL to the worker and its scheduler child (RQ forks one), as when the machine dies."""
+        self._signal_group(signal.SIGKILL)
+        if self.proc:
             self.proc.wait(10)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
+            self._signal_group(signal.SIGTERM)
             try:
-                self.proc.wait(10)
+                self.proc.wait(15)
             except subprocess.TimeoutExpired:
-                self.kill()
+                pass
+        self.kill()  # leftovers of the group (the scheduler child) too
+
+    def _signal_group(self, sig: int) -> None:
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            pass
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]

@@ -133,7 +133,7 @@ def test_worker_killed_mid_batch_every_refund_succeeds_exactly_once_after_restar
     sandbox.fault("refund", "lost_reply", times=3)
     first = worker(lease_seconds=3)
     refund_ids = refund_in_full(order_ids)
-    wait_until(lambda: len(sandbox.listing("refunds")) >= 2, timeout=20)
+    wait_until(lambda: len(sandbox.listing("refunds")) >= 1, timeout=30)
     first.kill()
     assert set(states(refund_ids)) != {"succeeded"}, "the kill came too late to prove anything"
 
