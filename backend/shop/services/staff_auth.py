@@ -105,5 +105,6 @@ def update_staff(actor: Actor, staff_id: int, *, role: str | None = None, active
         after = snapshot(staff)
         if password is not None:
             after["password_reset"] = True
-        audit.record(actor, "staff.update", "staff", staff.id, before, after, commit=False)
+        if after != before:
+            audit.record(actor, "staff.update", "staff", staff.id, before, after, commit=False)
     return staff
