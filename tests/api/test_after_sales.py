@@ -267,3 +267,38 @@ def test_another_shoppers_case_is_not_found(client, sandbox):
     ledger_returns = db.session.scalar(select(func.count()).select_from(StockLedger).where(StockLedger.kind == "return"))
     assert ledger_returns == 0
     assert db.session.get(Order, order["id"]).status == "completed"
+
+
+@pytest.fixture
+def lenient_policy(app):
+    from shop.domain.policy import Policy
+    deps = app.extensions["shop.deps"]
+    deps.policy = Policy(after_sale_timeout_auto_approve=True)
+    yield deps.policy
+    deps.policy = Policy()
+
+
+def test_by_setting_unanswered_cases_are_approved_but_disputed_ones_still_escalated(client, sandbox, lenient_policy):
+    alice = ShopperClient(client)
+    plain = apply(alice, received_order(alice, sandbox)).get_json()
+    bob = ShopperClient(client, "bob")
+    disputed = apply(bob, received_order(bob, sandbox), reason="not_as_described").get_json()
+    clock.advance(timedelta(hours=49))
+    assert after_sales.escalate_overdue() == {"approved": 1, "escalated": 1}
+    assert alice.get(f"/after-sales/{plain['id']}").get_json()["status"] == "awaiting_return"
+    assert bob.get(f"/after-sales/{disputed['id']}").get_json()["status"] == "pending"
+
+
+def test_replacement_out_of_stock_is_refused_and_changes_nothing(client, sandbox):
+    alice = ShopperClient(client)
+    sku = first_sku_id()
+    order = received_order(alice, sandbox, [(sku, 1)])
+    case = apply(alice, order, type_="exchange", reason="wrong_size").get_json()
+    after_sales.approve(case["request_id"], STAFF)
+    after_sales.confirm_receipt(case["id"], WAREHOUSE, resellable=False)
+    db.session.execute(db.text("UPDATE skus SET stock = 0 WHERE id = :id"), {"id": sku})
+    db.session.commit()
+    with pytest.raises(Exception) as caught:
+        after_sales.ship_replacement(case["id"], WAREHOUSE, "顺丰速运", "SF999888777")
+    assert caught.value.code.name == "OUT_OF_STOCK"
+    assert alice.get(f"/after-sales/{case['id']}").get_json()["status"] == "exchanging"
