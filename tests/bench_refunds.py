@@ -35,7 +35,7 @@ def main() -> None:
     from refund_worker import WorkerProcess
     from shop import create_app
     from shop.cli.seed import seed_demo
-    from shop.db import Order, Refund
+    from shop.db import Order, Refund, Sku
     from shop.domain.actors import Actor
     from shop.extensions import db
     from shop.services import refunds
@@ -69,9 +69,10 @@ def main() -> None:
             print(f"database: {'PostgreSQL' if pg_url else 'SQLite'}; preparing {args.refunds} paid orders…",
                   flush=True)
             shopper = Shopper(app.test_client(), "bench")
+            sku_ids = list(db.session.scalars(select(Sku.id).order_by(Sku.id)))
             order_ids = []
-            for _ in range(args.refunds):
-                order = shopper.order()
+            for n in range(args.refunds):
+                order = shopper.order([(sku_ids[n % len(sku_ids)], 1)])
                 shopper.pay(order, sandbox)
                 order_ids.append(order["id"])
             deadline = time.monotonic() + 120
