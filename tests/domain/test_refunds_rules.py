@@ -1,5 +1,5 @@
 """Refund engine rules (R1, R4, R7): what follows a failure, and what the order shows."""
-from datetime import date
+from datetime import date, datetime, timezone
 
 from shop.domain.orders import RefundStatus
 from shop.domain.refunds import RefundState, add_working_days, after_failed_attempt, expected_arrival, order_refund_status
@@ -33,6 +33,8 @@ def test_order_shows_refunding_while_any_refund_is_open_and_failed_when_one_is_a
 def test_shopper_is_told_when_the_money_arrives():
     assert expected_arrival("balance", None) == "即时到账"
     assert "1-3 个工作日" in expected_arrival("wechat", None)
+    friday_evening_in_shanghai = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+    assert expected_arrival("wechat", friday_evening_in_shanghai).endswith("预计 11 月 25 日前到账")
 
 
 def test_working_days_skip_the_weekend():

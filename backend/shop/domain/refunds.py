@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import Enum
 
+from .clock import to_shanghai
 from .orders import RefundStatus
 
 
@@ -58,7 +59,10 @@ def expected_arrival(method: str, submitted: datetime | None) -> str:
     """What the shopper is told about when the money arrives (R7)."""
     if method == "balance":
         return "即时到账"
-    return "1-3 个工作日内原路退回"
+    if submitted is None:
+        return "1-3 个工作日内原路退回"
+    latest = add_working_days(to_shanghai(submitted).date(), 3)
+    return f"1-3 个工作日内原路退回，预计 {latest.month} 月 {latest.day} 日前到账"
 
 
 def add_working_days(start: date, days: int) -> date:
