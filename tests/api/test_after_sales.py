@@ -302,3 +302,35 @@ def test_replacement_out_of_stock_is_refused_and_changes_nothing(client, sandbox
         after_sales.ship_replacement(case["id"], WAREHOUSE, "顺丰速运", "SF999888777")
     assert caught.value.code.name == "OUT_OF_STOCK"
     assert alice.get(f"/after-sales/{case['id']}").get_json()["status"] == "exchanging"
+
+
+def test_concurrent_receipt_clicks_refund_and_restock_once(pgapp, sandbox):
+    import threading
+    alice = ShopperClient(pgapp.test_client())
+    sku = first_sku_id()
+    order = received_order(alice, sandbox, [(sku, 1)])
+    case = apply(alice, order).get_json()
+    after_sales.approve(case["request_id"], STAFF)
+    before = sku_stock(sku)
+    db.session.remove()
+    outcomes = []
+
+    def click():
+        with pgapp.app_context():
+            try:
+                after_sales.confirm_receipt(case["id"], WAREHOUSE, resellable=True)
+                outcomes.append("ok")
+            except Exception as exc:  # noqa: BLE001 - the losers must fail with a clear code
+                outcomes.append(exc.code.name)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("ok") == 1
+    assert set(outcomes) - {"ok"} <= {"CONFLICT", "AFTER_SALE_WRONG_STATE"}
+    assert sku_stock(sku) == before + 1
+    assert db.session.scalar(select(func.count()).select_from(Refund).where(Refund.source == "after_sale")) == 1
