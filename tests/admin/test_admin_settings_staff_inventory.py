@@ -22,7 +22,8 @@ def test_admin_changes_settings_and_services_see_them_at_once(client):
     assert deps().policy.free_cancel_minutes == 10
     assert deps().policy.merchant_cancel_reasons["price_error"] == "价格标错"
     row = db.session.scalar(select(AuditLog).where(AuditLog.action == "settings.update"))
-    assert row.before == {"free_cancel_minutes": 30, "merchant_cancel_reasons": before["merchant_cancel_reasons"]["value"]}
+    assert row.before == {"free_cancel_minutes": 30,
+                          "merchant_cancel_reasons": before["merchant_cancel_reasons"]["value"]}
     assert row.after["free_cancel_minutes"] == 10
 
 

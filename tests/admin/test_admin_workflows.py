@@ -36,7 +36,8 @@ def test_customer_service_cancels_an_unpaid_order_and_it_is_audited(client):
     alice = Shopper(client)
     order = alice.order()
     service = Staff(client, "service")
-    cancelled = service.ok("POST", f"/orders/{order['id']}/cancel", {"reason_code": "out_of_stock", "reason_text": "断货"})
+    cancelled = service.ok("POST", f"/orders/{order['id']}/cancel",
+                           {"reason_code": "out_of_stock", "reason_text": "断货"})
     assert cancelled["status"] == "cancelled" and cancelled["cancel_reason_code"] == "out_of_stock"
     [row] = audit_rows("order.cancel")
     assert row.before["status"] == "pending_payment" and row.after["status"] == "cancelled"
@@ -80,7 +81,8 @@ def test_cancel_request_waits_in_the_list_and_approval_cancels_and_refunds(clien
     assert alice.detail(order["id"])["status"] == "cancelled"
     assert service.ok("GET", "/requests")["total"] == 0
     [row] = audit_rows("request.approve")
-    assert row.before["status"] == "pending" and row.after["status"] == "approved" and row.target_id == str(request["id"])
+    assert row.before["status"] == "pending" and row.after["status"] == "approved"
+    assert row.target_id == str(request["id"])
     again = supervisor.post(f"/requests/{request['id']}/approve", {})
     assert again.status_code == 409 and len(audit_rows("request.approve")) == 1
 

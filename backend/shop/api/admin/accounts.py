@@ -9,8 +9,8 @@ from ...services import audit, settings, staff_auth
 from ...services.stats import utc_bounds
 from ..auth import client_ip
 from .access import init_limiter, login_rate_limit, staff_required
-from .schemas import (AuditArgsSchema, AuditPageSchema, SettingsInSchema, SettingsSchema, StaffCreateSchema, StaffLoginInSchema,
-                      StaffLoginOutSchema, StaffPatchSchema, StaffSchema)
+from .schemas import (AuditArgsSchema, AuditPageSchema, SettingsInSchema, SettingsSchema, StaffCreateSchema,
+                      StaffLoginInSchema, StaffLoginOutSchema, StaffPatchSchema, StaffSchema)
 
 blp = Blueprint("admin_accounts", __name__, url_prefix="/api/admin", description="后台：登录、员工、操作日志、设置")
 blp.record_once(lambda state: init_limiter(state.app))

@@ -46,9 +46,10 @@ def staff_order_json(order) -> dict:
                         refunds=admin_queries.order_refunds(order.id))
     shopper = admin_queries.shopper_names({order.shopper_id}).get(order.shopper_id)
     body["shopper_id"] = order.shopper_id
-    body["shopper"] = {"id": order.shopper_id, "nickname": shopper.nickname if shopper else "",
-                       "phone": shopper.phone if shopper else "", "member_level": shopper.member_level if shopper else 0,
-                       "risk_flagged": shopper.risk_flagged if shopper else False}
+    body["shopper"] = {"id": order.shopper_id}
+    if shopper:
+        body["shopper"].update(nickname=shopper.nickname, phone=shopper.phone, member_level=shopper.member_level,
+                               risk_flagged=shopper.risk_flagged)
     return body
 
 
@@ -98,7 +99,8 @@ def export_orders(args):
                 sum(line.quantity for line in order.lines), yuan(order.goods_fen), yuan(order.discount_fen),
                 yuan(order.shipping_fen), yuan(order.total_fen), yuan(order.paid_fen), yuan(order.refunded_fen),
                 f"{to_shanghai(order.paid_at):%Y-%m-%d %H:%M:%S}" if order.paid_at else "",
-                order.carrier or "", order.tracking_no or "", order.cancel_reason_text or order.cancel_reason_code or "",
+                order.carrier or "", order.tracking_no or "",
+                order.cancel_reason_text or order.cancel_reason_code or "",
             ]
 
     return csv_response("订单导出.csv", EXPORT_HEADER, rows())

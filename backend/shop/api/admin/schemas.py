@@ -142,7 +142,7 @@ class AdminOrderRowSchema(OrderSummarySchema):
 class AdminOrderPageSchema(Schema):
     items = fields.List(fields.Nested(AdminOrderRowSchema))
     total = fields.Integer()
-    total_capped = fields.Boolean(metadata={"description": "true when more matches exist than `total` (shown as 10000+)"})
+    total_capped = fields.Boolean(metadata={"description": "more matches exist than `total` (show 10000+)"})
     page = fields.Integer()
     per_page = fields.Integer()
 
