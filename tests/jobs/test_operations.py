@@ -245,6 +245,16 @@ def test_every_stock_change_is_pushed_signed_and_retried_until_the_wms_accepts(c
     assert ledger_rows == 2
 
 
+def test_a_backlog_larger_than_one_batch_is_drained_in_one_run(client, wms, monkeypatch):
+    monkeypatch.setattr(inventory_sync, "BATCH_SIZE", 2)
+    sku = first_sku_id()
+    for n in range(5):
+        with transaction():
+            inventory.adjust(sku, 1, f"到货 {n}", operator_id=5)
+    assert inventory_sync.push_backlog() == {"sent": 5, "failed": 0, "enabled": True}
+    assert [len(json.loads(body)["events"]) for body, _ in wms.received] == [2, 2, 1]
+
+
 # ---- K1 ----------------------------------------------------------------------------------
 
 

@@ -52,4 +52,4 @@ def check_stock_ledger() -> int:
 def push_stock_changes() -> dict:
     """I2: send pending stock changes to the WMS/ERP webhook (no-op when it is not configured)."""
     from ..services import inventory_sync
-    return inventory_sync.push_pending()
+    return inventory_sync.push_backlog()

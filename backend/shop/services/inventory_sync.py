@@ -90,3 +90,15 @@ def push_pending() -> dict:
         logger.warning("stock sync push failed", extra={"fields": {"events": len(ids), "error": error}})
         return {"sent": 0, "failed": len(ids), "enabled": True}
     return {"sent": len(ids), "failed": 0, "enabled": True}
+
+
+def push_backlog(max_batches: int = 20) -> dict:
+    """Drain the outbox batch by batch; stop at the first failure (the next run retries)."""
+    total = {"sent": 0, "failed": 0, "enabled": enabled()}
+    for _ in range(max_batches):
+        result = push_pending()
+        total["sent"] += result["sent"]
+        total["failed"] += result["failed"]
+        if result["failed"] or result["sent"] < BATCH_SIZE:
+            break
+    return total
