@@ -11,7 +11,7 @@ from shop.domain.errors import DomainError
 from shop.extensions import db
 from shop.services import cancellation, reviews
 from shop.services.context import deps
-from support.jobs import run_jobs
+from support.workers import run_jobs
 from support.orders import give_coupon, paid_order, refunds_of, staff
 from support.services import wait_until
 from support.shop import Shopper as ShopperDriver, first_sku_id, sku_stock

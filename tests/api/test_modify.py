@@ -5,7 +5,7 @@ from shop.db import OrderLine, OrderRequest, Refund
 from shop.domain.refund_amounts import LineAmounts, line_refund_fen
 from shop.extensions import db
 from shop.services import ordering, reviews
-from support.jobs import run_jobs
+from support.workers import run_jobs
 from support.services import wait_until
 from support.shop import Shopper, first_sku_id, sku_stock
 from support.orders import give_coupon, paid_order, refunds_of, staff

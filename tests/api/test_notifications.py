@@ -8,7 +8,7 @@ from shop.db import Shopper as ShopperRow, SubscribeMessage
 from shop.domain import clock
 from shop.extensions import db
 from shop.services import notifications
-from support.jobs import run_jobs
+from support.workers import run_jobs
 from support.orders import paid_order, refunds_of
 from support.services import wait_until
 from support.shop import Shopper

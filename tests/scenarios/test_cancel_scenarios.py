@@ -22,7 +22,7 @@ from shop.extensions import db
 from shop.jobs import notification_tasks, tasks
 from shop.services import reviews, risk
 from shop.services.context import deps
-from support.jobs import run_jobs
+from support.workers import run_jobs
 from support.orders import paid_order, refunds_of, staff
 from support.services import wait_until
 from support.shop import Shopper, first_sku_id, sku_stock

@@ -1,13 +1,32 @@
-"""Real RQ worker processes for tests, configured like the app under test."""
+"""Real RQ workers for tests: in-process bursts, and worker processes configured like the app."""
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+from rq import SimpleWorker
+
+from shop.adapters.queue import QUEUE_NAME
+from shop.services.context import deps
+
 REPO = Path(__file__).resolve().parents[2]
+
+
+def run_jobs(with_scheduler: bool = False) -> None:
+    """Work the queue in this process until it is empty (with the scheduler: due scheduled jobs too).
+
+    Needs an app context."""
+    SimpleWorker([QUEUE_NAME], connection=deps().jobs.connection).work(
+        burst=True, with_scheduler=with_scheduler, logging_level="WARNING")
+
+
+def run_burst(app) -> None:
+    with app.app_context():
+        run_jobs(with_scheduler=True)
 
 
 def worker_env(app, **extra) -> dict:
@@ -21,50 +40,64 @@ def worker_env(app, **extra) -> dict:
         "WECHAT_PAY_API_BASE": config["WECHAT_PAY_API_BASE"],
         "PUBLIC_BASE_URL": config["PUBLIC_BASE_URL"],
         "WECHAT_TIMEOUT": str(config["WECHAT_TIMEOUT"]),
+        "DEMO_DATA": "0",
     })
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
 
+def _die_with_parent() -> None:
+    """Linux: the worker gets SIGKILL when the test process dies, so no orphan keeps eating jobs."""
+    import ctypes
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 class WorkerProcess:
-    """`flask --app shop worker` in a subprocess (the same command `make run` uses)."""
+    """`flask --app shop worker` in its own process group (the same command `make run` uses)."""
 
     def __init__(self, app, **extra_env):
-        self.env = worker_env(app, **extra_env)
+        var_dir = tempfile.mkdtemp(prefix="shop-worker-")
+        self.env = worker_env(app, SHOP_VAR_DIR=var_dir, **extra_env)
+        self.log = Path(var_dir) / "worker.log"
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "WorkerProcess":
-        self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "shop", "worker"], env=self.env,
-                                     cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "shop", "worker"], cwd=REPO,
+                                     env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+                                     preexec_fn=_die_with_parent, start_new_session=True)
         return self
 
     def kill(self) -> None:
-        """SIGKILL: the worker dies mid-job, as in a crash."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+        """SIGKILL to the worker and its scheduler child (RQ forks one), as when the machine dies."""
+        self._signal_group(signal.SIGKILL)
+        if self.proc:
             self.proc.wait(10)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
+            self._signal_group(signal.SIGTERM)
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
-                self.kill()
+                pass
+        self.kill()  # leftovers of the group (the scheduler child) too
+
+    def _signal_group(self, sig: int) -> None:
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
 
     def __enter__(self):
         return self.start()
 
     def __exit__(self, *exc):
         self.stop()
-
-
-def run_burst(app) -> None:
-    """Run every queued (and due scheduled) job in this process, then return."""
-    from rq import SimpleWorker
-
-    from shop.adapters.queue import QUEUE_NAME
-    from shop.services.context import deps
-    with app.app_context():
-        SimpleWorker([QUEUE_NAME], connection=deps().jobs.connection).work(burst=True, with_scheduler=True,
-                                                                             logging_level="WARNING")

@@ -43,6 +43,10 @@ class JobQueue:
             if job_id is not None:
                 options["unique"] = True
             if at is not None:
+                # RQ stores scheduled times in whole seconds, dropping the fraction; round up so a job
+                # never runs before the moment it is for (e.g. closing an order at its pay deadline).
+                if at.microsecond:
+                    at = at.replace(microsecond=0) + timedelta(seconds=1)
                 job = q.enqueue_at(at, func, *args, **options)
             elif delay is not None:
                 job = q.enqueue_in(delay, func, *args, **options)
