@@ -334,3 +334,12 @@ def test_concurrent_receipt_clicks_refund_and_restock_once(pgapp, sandbox):
     assert set(outcomes) - {"ok"} <= {"CONFLICT", "AFTER_SALE_WRONG_STATE"}
     assert sku_stock(sku) == before + 1
     assert db.session.scalar(select(func.count()).select_from(Refund).where(Refund.source == "after_sale")) == 1
+
+
+def test_the_order_page_links_its_open_request_to_the_after_sales_case(client, sandbox):
+    alice = ShopperClient(client)
+    order = received_order(alice, sandbox)
+    case = apply(alice, order, reason="quality_issue").get_json()
+    detail = alice.detail(order["id"])
+    assert detail["open_request"]["kind"] == "after_sale"
+    assert detail["open_request"]["after_sale_id"] == case["id"]

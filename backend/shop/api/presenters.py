@@ -1,11 +1,14 @@
 """Orders as JSON for a given viewer. Rules are not decided here: actions come from the domain."""
 from __future__ import annotations
 
-from ..db import Order, OrderRequest, Refund
+from sqlalchemy import select
+
+from ..db import AfterSale, Order, OrderRequest, Refund
 from ..domain.clock import to_shanghai
 from ..domain.modification import what_is_modifiable
 from ..domain.orders import OrderStatus, RefundStatus
 from ..domain.refunds import METHOD_LABELS, RefundState, expected_arrival
+from ..extensions import db
 from ..services import cancellation, events, queries
 from ..services.deletion import DELETE_WARNING
 from ..services.reviews import KIND_LABELS, STATUS_LABELS
@@ -83,6 +86,8 @@ def open_request_json(request: OrderRequest, for_shopper: bool) -> dict:
         else alternative,
         "created_at": _iso(request.created_at),
     }
+    if request.kind == "after_sale":
+        body["after_sale_id"] = db.session.scalar(select(AfterSale.id).where(AfterSale.request_id == request.id))
     if not for_shopper:
         body["due_at"] = _iso(request.due_at)
     return body

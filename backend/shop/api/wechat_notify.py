@@ -43,4 +43,7 @@ def refund_notify():
     except InvalidNotification as exc:
         logger.warning("rejected refund notification", extra={"fields": {"reason": exc.reason}})
         return _xml(WeChatGateway.fail_reply(exc.reason), 400)
+    except DomainError as exc:  # e.g. a concurrent edit of the same refund: WeChat re-sends, we settle then
+        logger.warning("refund notification not applied", extra={"fields": {"code": exc.code.name}})
+        return _xml(WeChatGateway.fail_reply(exc.message), 409)
     return _xml(WeChatGateway.success_reply())
