@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 
 from ..adapters.queue import JobQueue
 from ..adapters.wechat import WeChatGateway, WeChatSettings
 from ..domain.policy import Policy
+
+POLICY_ENVIRON_KEY = "shop.policy"
 
 
 @dataclass
@@ -20,9 +22,16 @@ class Deps:
 
     @property
     def policy(self) -> Policy:
-        """The Policy in force: configuration overlaid with what an admin changed in the settings page."""
+        """The Policy in force: configuration overlaid with what an admin changed in the settings page.
+
+        Read once per HTTP request (kept in its WSGI environ); jobs and commands read it fresh."""
         from .settings import overlay
-        return overlay(self.base_policy)
+        if not has_request_context():
+            return overlay(self.base_policy)
+        cached = request.environ.get(POLICY_ENVIRON_KEY)
+        if cached is None or cached[0] is not self.base_policy:
+            cached = request.environ[POLICY_ENVIRON_KEY] = (self.base_policy, overlay(self.base_policy))
+        return cached[1]
 
     @policy.setter
     def policy(self, value: Policy) -> None:
@@ -52,6 +61,12 @@ def build_deps(config: dict) -> Deps:
         public_base_url=config["PUBLIC_BASE_URL"],
         refund_retry_intervals=list(intervals),
     )
+
+
+def forget_cached_policy() -> None:
+    """After the settings change, this request reads the policy afresh."""
+    if has_request_context():
+        request.environ.pop(POLICY_ENVIRON_KEY, None)
 
 
 def init_services(app: Flask) -> None:

@@ -31,19 +31,35 @@ def open_request(order_id: int) -> OrderRequest | None:
 
 
 def facts_for(order: Order) -> OrderFacts:
-    pending = open_request(order.id)
-    extra = {
-        "has_refunds": db.session.scalar(select(exists().where(Refund.order_id == order.id))),
-        "open_request_kind": pending.kind if pending else None,
-        "has_feedback": db.session.scalar(select(exists().where(CancelFeedback.order_id == order.id))),
-    }
-    for provider in FACT_PROVIDERS:
-        extra.update(provider(order))
-    return order.facts(**extra)
+    return facts_for_many([order])[order.id]
+
+
+def facts_for_many(orders: list[Order]) -> dict[int, OrderFacts]:
+    """Facts of several orders with one query per kind of fact (a list page), keyed by order id."""
+    ids = [o.id for o in orders]
+    if not ids:
+        return {}
+    with_refunds = set(db.session.scalars(select(Refund.order_id).where(Refund.order_id.in_(ids)).distinct()))
+    pending = dict(db.session.execute(select(OrderRequest.order_id, OrderRequest.kind).where(
+        OrderRequest.order_id.in_(ids), OrderRequest.status == "pending")).all())
+    with_feedback = set(db.session.scalars(select(CancelFeedback.order_id).where(CancelFeedback.order_id.in_(ids))))
+    facts = {}
+    for order in orders:
+        extra = {"has_refunds": order.id in with_refunds, "open_request_kind": pending.get(order.id),
+                 "has_feedback": order.id in with_feedback}
+        for provider in FACT_PROVIDERS:
+            extra.update(provider(order))
+        facts[order.id] = order.facts(**extra)
+    return facts
 
 
 def actions_for_shopper(order: Order) -> list[str]:
     return shopper_actions(facts_for(order), deps().policy, clock.now())
+
+
+def actions_for_shopper_many(orders: list[Order]) -> dict[int, list[str]]:
+    policy, now = deps().policy, clock.now()
+    return {order_id: shopper_actions(facts, policy, now) for order_id, facts in facts_for_many(orders).items()}
 
 
 def actions_for_staff(order: Order, staff_role: str) -> list[str]:

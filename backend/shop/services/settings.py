@@ -19,7 +19,7 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.policy import Policy
 from ..extensions import db
 from . import audit
-from .context import deps
+from .context import deps, forget_cached_policy
 from .uow import transaction
 
 REASON_CODE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -116,4 +116,5 @@ def update(actor: Actor, values: dict) -> list[dict]:
             row.value, row.updated_by, row.updated_at = {"value": value}, actor.name, clock.now()
         audit.record(actor, "settings.update", "settings", "shop",
                      {k: before.get(k, getattr(base, k)) for k in clean}, clean, commit=False)
+    forget_cached_policy()
     return describe()

@@ -46,7 +46,8 @@ def create_order(headers, body):
 @shopper_required
 def list_orders(args):
     rows, total = queries.list_shopper_orders(g.shopper.id, args["status"], args["q"], args["page"], args["per_page"])
-    return {"items": [order_summary(o, queries.actions_for_shopper(o)) for o in rows], "total": total,
+    actions = queries.actions_for_shopper_many(rows)
+    return {"items": [order_summary(o, actions[o.id]) for o in rows], "total": total,
             "page": args["page"], "per_page": args["per_page"], "counts": queries.shopper_tab_counts(g.shopper.id)}
 
 
