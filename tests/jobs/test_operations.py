@@ -245,6 +245,19 @@ def test_every_stock_change_is_pushed_signed_and_retried_until_the_wms_accepts(c
     assert ledger_rows == 2
 
 
+def test_the_warehouse_hears_of_every_applied_order_change(client, sandbox, wms):
+    alice = ShopperClient(client)
+    order_id = paid_order(client, sandbox)
+    reply = alice.patch(f"/orders/{order_id}", {"receiver_phone": "13900139000", "remark": "请周末送货"})
+    assert reply.status_code == 200, reply.get_json()
+    inventory_sync.push_backlog()
+    events = [e for body, _ in wms.received for e in json.loads(body)["events"]]
+    [change] = [e for e in events if e["type"] == "order_change"]
+    assert change["order_id"] == order_id
+    assert change["changes"]["receiver_phone"]["after"] == "13900139000"
+    assert change["changes"]["remark"]["after"] == "请周末送货"
+
+
 def test_a_backlog_larger_than_one_batch_is_drained_in_one_run(client, wms, monkeypatch):
     monkeypatch.setattr(inventory_sync, "BATCH_SIZE", 2)
     sku = first_sku_id()

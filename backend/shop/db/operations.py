@@ -69,12 +69,13 @@ class ReconciliationMismatch(db.Model):
 
 
 class StockSyncEvent(db.Model):
-    """I2 outbox: a stock change to push to the external WMS/ERP webhook."""
+    """I2 outbox: what the external WMS/ERP webhook must hear — stock changes and (M3) order changes."""
 
     __tablename__ = "stock_sync_events"
     __table_args__ = (Index("ix_stock_sync_status", "status", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="stock", server_default="stock")  # stock | order_change
+    sku_id: Mapped[int | None] = mapped_column(ForeignKey("skus.id"))
     ledger_id: Mapped[int | None] = mapped_column(ForeignKey("stock_ledger.id"), unique=True)
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed

@@ -41,9 +41,21 @@ def record_change(entry: StockLedger) -> StockSyncEvent | None:
                               .execution_options(populate_existing=True))
     code = db.session.scalar(select(Sku.code).where(Sku.id == entry.sku_id))
     event = StockSyncEvent(sku_id=entry.sku_id, ledger_id=entry.id, created_at=clock.now(), payload={
-        "sku_id": entry.sku_id, "sku_code": code, "change": entry.change, "kind": entry.kind,
+        "type": "stock", "sku_id": entry.sku_id, "sku_code": code, "change": entry.change, "kind": entry.kind,
         "order_id": entry.order_id, "stock": stock, "ledger_id": entry.id,
         "at": entry.created_at.isoformat() if entry.created_at else None,
+    })
+    db.session.add(event)
+    return event
+
+
+def record_order_change(order, changes: dict, actor_name: str) -> StockSyncEvent | None:
+    """M3: the warehouse hears of every applied change to an order it may be preparing."""
+    if not enabled():
+        return None
+    event = StockSyncEvent(kind="order_change", created_at=clock.now(), payload={
+        "type": "order_change", "order_id": order.id, "order_no": order.order_no, "status": order.status,
+        "changes": changes, "operator": actor_name, "at": clock.now().isoformat(),
     })
     db.session.add(event)
     return event

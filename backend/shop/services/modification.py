@@ -20,7 +20,7 @@ from ..domain.modification import TEXT_FIELDS, LineState, ModificationPlan, is_p
 from ..domain.pricing import CouponTerms, LineInput, price_order
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
 from ..extensions import db
-from . import events, inventory, ordering, queries, refunds
+from . import events, inventory, inventory_sync, ordering, queries, refunds
 from .context import deps
 from .uow import is_unique_violation, transaction
 
@@ -78,6 +78,7 @@ def apply_plan(order: Order, plan: ModificationPlan, actor: Actor, tx, *, kind: 
     if request_id is not None:
         data["request_id"] = request_id
     events.record(order, kind, actor, data=data)
+    inventory_sync.record_order_change(order, data["changes"], actor.name)
     order.updated_at = clock.now()
     db.session.flush()  # claim the order (version check) before moving stock or money
     if not plan.quantities:
