@@ -31,9 +31,10 @@ def _login_username_key() -> str:
     return f"staff-login-user:{_login_username()}"
 
 
-# Counters live in the app's Redis, so every gunicorn worker shares them.
+# Counters live in the app's Redis, so every gunicorn worker shares them. A moving window: with a
+# fixed one, a burst straddling the minute boundary would get twice the allowed attempts.
 limiter = Limiter(key_func=client_ip, default_limits=[], swallow_errors=True, in_memory_fallback_enabled=True,
-                  key_prefix="shop-limiter")
+                  key_prefix="shop-limiter", strategy="moving-window")
 
 
 def limiter_storage_uri(redis_url: str) -> str:
