@@ -122,24 +122,24 @@ def _clean(app, redis_url):
     Redis.from_url(redis_url).flushdb()
 
 
-@pytest.fixture
-def app(live_app, redis_url, sandbox):
-    _clean(live_app, redis_url)
+def _fresh(app, redis_url):
+    """The app with empty tables (plus demo data), an empty Redis, the real clock, inside its context."""
+    _clean(app, redis_url)
     clock.reset()
-    with live_app.app_context():
-        yield live_app
+    with app.app_context():
+        yield app
         db.session.remove()
     clock.reset()
+
+
+@pytest.fixture
+def app(live_app, redis_url, sandbox):
+    yield from _fresh(live_app, redis_url)
 
 
 @pytest.fixture
 def pgapp(pg_app, redis_url, sandbox):
-    _clean(pg_app, redis_url)
-    clock.reset()
-    with pg_app.app_context():
-        yield pg_app
-        db.session.remove()
-    clock.reset()
+    yield from _fresh(pg_app, redis_url)
 
 
 @pytest.fixture
