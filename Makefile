@@ -41,7 +41,7 @@ test: $(STAMP)
 
 ## bench: speed figures (a million orders in PostgreSQL, refunds per second)
 bench: $(STAMP)
-	@$(PY) bench/run.py
+	@$(PY) bench/orders.py && $(PY) bench/refunds.py
 
 clean:
 	rm -rf var .pytest_cache admin/dist

@@ -1,6 +1,6 @@
 """How many refunds per second one worker settles against the WeChat sandbox (a measurement, not a test).
 
-    .venv/bin/python -m tests.bench_refunds [--refunds 200]
+    .venv/bin/python bench/refunds.py [--refunds 200]
 
 PostgreSQL (TEST_PG_URL, else SQLite), real Redis (BENCH_REDIS_URL, default db 12 of 127.0.0.1:6379,
 else an embedded redis-server), the sandbox and the shop's callback server in threads, and ONE real
