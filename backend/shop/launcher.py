@@ -67,6 +67,9 @@ def main() -> int:
     log_dir = VAR_DIR / "log"
     log_dir.mkdir(exist_ok=True)
     env = _env()
+    # The demo shows a refund running out of retries within a minute, not after hours.
+    if env.get("SHOP_MODE", "sandbox") != "production":
+        env.setdefault("REFUND_RETRY_INTERVALS", "5,10,20")
     children: list[subprocess.Popen] = []
     redis_proc = None
     if not env.get("REDIS_URL"):
@@ -110,6 +113,9 @@ def main() -> int:
         if not _wait_healthy(f"http://127.0.0.1:{port}/api/health"):
             print("the system did not become healthy in 60 s; see var/log/*.log", flush=True)
             stop()
+        if config["SANDBOX"] and config["DEMO_DATA"]:
+            subprocess.run([python, str(REPO / "scripts" / "demo_scenarios.py"), "--api", f"http://127.0.0.1:{port}",
+                            "--sandbox", f"http://127.0.0.1:{sandbox_port}"], env=env, check=False)
         print(banner(port, sandbox_port, config, time.monotonic() - started), flush=True)
         while all(child.poll() is None for child in children):
             time.sleep(1)
