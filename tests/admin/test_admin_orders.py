@@ -162,3 +162,39 @@ def test_staff_detail_shows_the_shopper_and_the_whole_timeline(client, sandbox):
     kinds = [e["kind"] for e in detail["timeline"]]
     assert "payment_requested" in kinds  # hidden from shoppers, shown to staff
     assert detail["paid_fen"] == earbuds["total_fen"]
+
+
+def test_customer_service_modifies_an_accepted_order_at_once_and_it_is_audited(client, sandbox):
+    alice = shopper_with_address(client, "alice", "张三", "13800138000")
+    order = alice.order([(sku_of("保温杯"), 2)])
+    pay(alice, order, sandbox)
+    Staff(client, "warehouse").ok("POST", f"/orders/{order['id']}/accept")
+    service = Staff(client, "service")
+    assert "modify" in service.ok("GET", f"/orders/{order['id']}")["actions"]
+    line = order["items"][0]
+
+    modified = service.ok("POST", f"/orders/{order['id']}/modify", {
+        "receiver_phone": "13900139000", "remark": "请周末送", "lines": [{"line_id": line["id"], "quantity": 1}]})
+
+    assert modified["status"] == "accepted" and modified["open_request"] is None  # no request to themselves
+    assert modified["receiver_phone"] == "13900139000" and modified["remark"] == "请周末送"
+    [refund] = modified["refunds"]
+    assert refund["amount_fen"] == line["unit_price_fen"]  # a paid order's decrease is refunded
+    [event] = [e for e in modified["timeline"] if e["kind"] == "modified"]
+    assert (event["actor_name"], event["actor_role"]) == (service.me["name"], "customer_service")
+    [row] = db.session.scalars(select(AuditLog).where(AuditLog.action == "order.modify")).all()
+    assert row.before["receiver_phone"] == "13800138000" and row.after["receiver_phone"] == "13900139000"
+    assert row.before["lines"][0]["refunded_quantity"] == 0 and row.after["lines"][0]["refunded_quantity"] == 1
+
+
+def test_staff_may_modify_only_before_shipping_and_without_an_open_request(client, sandbox):
+    alice, bob, cable, cups, earbuds = three_orders(client, sandbox)
+    supervisor, warehouse = Staff(client, "supervisor"), Staff(client, "warehouse")
+    assert "modify" not in warehouse.ok("GET", f"/orders/{earbuds['id']}")["actions"]
+    warehouse.ok("POST", f"/orders/{earbuds['id']}/ship", {"carrier": "顺丰速运", "tracking_no": "SF1234567890"})
+    assert "modify" not in supervisor.ok("GET", f"/orders/{earbuds['id']}")["actions"]
+    reply = supervisor.post(f"/orders/{earbuds['id']}/modify", {"remark": "请周末送"})
+    assert reply.status_code == 409 and reply.get_json()["error"]["code"] == "ORDER_NOT_MODIFIABLE"
+    bad = supervisor.post(f"/orders/{cable['id']}/modify", {"receiver_phone": "12345"})
+    assert bad.status_code == 422 and "receiver_phone" in bad.get_json()["error"]["details"]
+    assert db.session.scalar(select(AuditLog.id).where(AuditLog.action == "order.modify")) is None

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from shop.db import AuditLog
 from shop.domain import clock
 from shop.extensions import db
+from shop.services import after_sales
 from support.services import wait_until
 from support.shop import Shopper
 from support.staff import Staff
@@ -103,18 +104,22 @@ def test_staff_offer_an_alternative_then_reject_with_a_reason(client, sandbox):
         "request.alternative", "request.reject"]
 
 
+def after_sale_case(client, alice, sandbox, type_="return_refund", reason="no_reason") -> dict:
+    """A received order and the shopper's after-sales application on its first line."""
+    order = paid_order(alice, sandbox)
+    Staff(client, "warehouse").ok("POST", f"/orders/{order['id']}/ship", {"carrier": "顺丰速运", "tracking_no": "SF100200300"})
+    alice.post(f"/orders/{order['id']}/confirm-receipt")
+    applied = alice.post(f"/orders/{order['id']}/after-sales", {
+        "type": type_, "reason_code": reason, "reason_text": "不合适",
+        "lines": [{"line_id": order["items"][0]["id"], "quantity": 1}], "photos": []})
+    assert applied.status_code == 201, applied.get_json()
+    return applied.get_json()
+
+
 def test_after_sales_return_is_approved_received_by_the_warehouse_and_refunded(client, sandbox):
     alice = Shopper(client)
-    order = paid_order(alice, sandbox)
+    case = after_sale_case(client, alice, sandbox)
     warehouse = Staff(client, "warehouse")
-    warehouse.ok("POST", f"/orders/{order['id']}/ship", {"carrier": "顺丰速运", "tracking_no": "SF100200300"})
-    alice.post(f"/orders/{order['id']}/confirm-receipt")
-    item = order["items"][0]
-    applied = alice.post(f"/orders/{order['id']}/after-sales", {
-        "type": "return_refund", "reason_code": "no_reason", "reason_text": "不合适",
-        "lines": [{"line_id": item["id"], "quantity": 1}], "photos": []})
-    assert applied.status_code == 201, applied.get_json()
-    case = applied.get_json()
     service = Staff(client, "service")
     assert service.ok("GET", "/requests", query={"kind": "after_sale"})["total"] == 1
     service.ok("POST", f"/requests/{case['request_id']}/approve")
@@ -128,6 +133,64 @@ def test_after_sales_return_is_approved_received_by_the_warehouse_and_refunded(c
     assert detail["id"] == case["id"] and "summary" in detail
     [row] = audit_rows("after_sale.receive")
     assert row.before["status"] == "returning" and row.after["status"] == "completed"
+
+
+def test_the_warehouse_sends_a_repaired_item_back_and_the_case_is_completed(client, sandbox):
+    alice = Shopper(client)
+    case = after_sale_case(client, alice, sandbox, type_="repair", reason="quality_issue")
+    Staff(client, "service").ok("POST", f"/requests/{case['request_id']}/approve")
+    warehouse = Staff(client, "warehouse")
+    shipment = {"carrier": "顺丰速运", "tracking_no": "SF999888777"}
+    early = warehouse.post(f"/after-sales/{case['id']}/return-repaired", shipment)
+    assert early.status_code == 409 and early.get_json()["error"]["code"] == "AFTER_SALE_WRONG_STATE"
+    assert warehouse.ok("POST", f"/after-sales/{case['id']}/receive", {"resellable": False})["status"] == "repairing"
+
+    returned = warehouse.ok("POST", f"/after-sales/{case['id']}/return-repaired", shipment)
+
+    assert returned["status"] == "completed" and returned["replacement_tracking_no"] == "SF999888777"
+    [row] = audit_rows("after_sale.return_repaired")
+    assert row.before["status"] == "repairing" and row.after["replacement_tracking_no"] == "SF999888777"
+
+
+def test_a_return_case_cannot_be_sent_back_as_repaired(client, sandbox):
+    alice = Shopper(client)
+    case = after_sale_case(client, alice, sandbox)
+    reply = Staff(client, "admin").post(f"/after-sales/{case['id']}/return-repaired",
+                                        {"carrier": "顺丰速运", "tracking_no": "SF999888777"})
+    assert reply.status_code == 409 and reply.get_json()["error"]["code"] == "AFTER_SALE_WRONG_STATE"
+    assert audit_rows("after_sale.return_repaired") == []
+
+
+def test_each_request_row_carries_the_shopper_risk_and_the_order_lines(client, sandbox):
+    alice = Shopper(client)
+    order = cancel_request(alice, sandbox)
+    Staff(client, "supervisor").ok("POST", f"/risk/shoppers/{alice.user['id']}/flag", {"reason": "一周内退款 5 次"})
+
+    [row] = Staff(client, "service").ok("GET", "/requests")["items"]
+
+    shopper = row["shopper"]
+    assert shopper["id"] == alice.user["id"] and shopper["risk_flagged"] is True and shopper["allow_listed"] is False
+    assert [r["reason"] for r in shopper["risk_reasons"]] == ["一周内退款 5 次"]
+    assert shopper["metrics"]["orders"] == 1 and shopper["metrics"]["cancels"] == 0
+    assert [i["product_name"] for i in row["order_items"]] == [i["product_name"] for i in order["items"]]
+    assert row["carrier"] is None and row["escalated"] is False
+
+
+def test_escalated_after_sales_are_counted_on_their_own_and_listed(client, sandbox):
+    alice = Shopper(client)
+    case = after_sale_case(client, alice, sandbox)
+    service = Staff(client, "service")
+    assert service.ok("GET", "/todo")["todo"]["escalated_after_sales"] == 0
+    clock.advance(timedelta(hours=49))
+    assert after_sales.escalate_overdue()["escalated"] == 1
+
+    todo = service.ok("GET", "/todo")["todo"]
+
+    assert todo["escalated_after_sales"] == 1 and todo["after_sales"] == 1
+    assert todo["total"] == 1  # an escalated case is one of the waiting after-sales, not a second to-do
+    [row] = service.ok("GET", "/requests", query={"kind": "after_sale", "escalated": "true"})["items"]
+    assert row["id"] == case["request_id"] and row["escalated"] is True
+    assert service.ok("GET", "/requests", query={"escalated": "false"})["items"] == []
 
 
 def test_supervisor_flags_unflags_and_allow_lists_a_shopper(client):

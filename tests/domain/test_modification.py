@@ -5,7 +5,8 @@ import pytest
 
 from shop.domain.errors import DomainError, ErrorCode
 from shop.domain.modification import LineState, plan_modification, what_is_modifiable
-from shop.domain.orders import OrderFacts, OrderStatus, RefundStatus
+from shop.domain.orders import OrderFacts, OrderStatus, RefundStatus, staff_actions
+from shop.domain.policy import Policy
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
 CURRENT = {"receiver_name": "张三", "receiver_phone": "13800138000", "province": "广东省", "city": "深圳市",
@@ -46,6 +47,20 @@ def test_paid_order_decrease_counts_from_units_not_yet_refunded():
 def test_change_after_acceptance_needs_staff_agreement():
     assert plan(OrderStatus.ACCEPTED, {"remark": "请周末送"}).needs_review is True
     assert plan(OrderStatus.PAID, {"remark": "请周末送"}).needs_review is False
+
+
+def test_a_change_staff_make_themselves_applies_at_once():
+    staff_plan = plan_modification(facts(OrderStatus.ACCEPTED), CURRENT, LINES, {"remark": "请周末送"}, by_staff=True)
+    assert staff_plan.needs_review is False
+
+
+@pytest.mark.parametrize("role, may", [("customer_service", True), ("supervisor", True), ("admin", True),
+                                       ("warehouse", False), ("finance", False)])
+def test_staff_modify_button_before_shipping_for_order_modifying_roles(role, may):
+    for status in (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.ACCEPTED):
+        assert ("modify" in staff_actions(facts(status), role, Policy(), NOW)) is may
+    assert "modify" not in staff_actions(facts(OrderStatus.SHIPPED), role, Policy(), NOW)
+    assert "modify" not in staff_actions(facts(OrderStatus.PAID, "cancel"), role, Policy(), NOW)
 
 
 @pytest.mark.parametrize("status,message", [(OrderStatus.SHIPPED, "订单已发货，无法修改，如有问题请申请售后"),

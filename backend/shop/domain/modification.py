@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .addresses import validate_address
 from .errors import DomainError, ErrorCode
 from .orders import OrderFacts, OrderStatus, UNSHIPPED
+from .permissions import is_allowed
 
 # Order column -> the address rule's field name.
 ADDRESS_FIELDS = {
@@ -71,9 +72,18 @@ def is_paid(facts: OrderFacts) -> bool:
     return facts.status != OrderStatus.PENDING_PAYMENT
 
 
+def is_modifiable(facts: OrderFacts) -> bool:
+    """M1: before shipping, and not while another request on the order waits for a decision."""
+    return facts.status in UNSHIPPED and facts.open_request_kind is None
+
+
+def staff_may_modify(facts: OrderFacts, role: str) -> bool:
+    return is_allowed(role, "order.modify") and is_modifiable(facts)
+
+
 def what_is_modifiable(facts: OrderFacts) -> dict:
     """M1, shown to the shopper: which parts of the order they may change now."""
-    allowed = facts.status in UNSHIPPED and facts.open_request_kind is None
+    allowed = is_modifiable(facts)
     hint = ""
     if facts.status in UNSHIPPED and facts.open_request_kind is not None:
         hint = "订单有待处理的申请，处理完成后才能修改"
@@ -103,14 +113,17 @@ def ensure_modifiable(facts: OrderFacts) -> None:
 
 
 def plan_modification(facts: OrderFacts, current: dict[str, str], lines: dict[int, LineState],
-                      changes: dict) -> ModificationPlan:
-    """Check a requested change against M1/M2 and say what actually changes. Raises on any problem."""
+                      changes: dict, *, by_staff: bool = False) -> ModificationPlan:
+    """Check a requested change against M1/M2 and say what actually changes. Raises on any problem.
+
+    M3's review is staff agreeing to a shopper's change, so a change staff make themselves applies at once.
+    """
     ensure_modifiable(facts)
     fields = _field_changes(current, changes)
     quantities = _quantity_changes(facts, lines, changes.get("lines") or [])
     if not fields and not quantities:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "没有需要修改的内容")
-    return ModificationPlan(fields, quantities, needs_review=facts.status == OrderStatus.ACCEPTED)
+    return ModificationPlan(fields, quantities, needs_review=not by_staff and facts.status == OrderStatus.ACCEPTED)
 
 
 def _field_changes(current: dict[str, str], changes: dict) -> dict[str, tuple[str, str]]:

@@ -174,7 +174,8 @@ def may_decide_request(kind: str, decision: str, role: str) -> bool:
 
 def staff_actions(facts: OrderFacts, role: str, policy: Policy, now: datetime) -> list[str]:
     """The buttons a staff member with `role` sees on this order right now."""
-    from .cancellation import staff_may_cancel  # cancellation builds on this module
+    from .cancellation import staff_may_cancel  # cancellation and modification build on this module
+    from .modification import staff_may_modify
 
     s = facts.status
     kind = facts.open_request_kind
@@ -185,6 +186,8 @@ def staff_actions(facts: OrderFacts, role: str, policy: Policy, now: datetime) -
         actions.append("ship")
     if s in UNSHIPPED and staff_may_cancel(facts, role):
         actions.append("cancel")
+    if staff_may_modify(facts, role):
+        actions.append("modify")
     if kind is not None:
         if may_decide_request(kind, "approve", role):
             actions.append(f"approve_{kind}")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import Category, Order, OrderLine, Product, Refund, Shopper, Sku
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.modification import TEXT_FIELDS
 from ..extensions import db
 
 # Counting every match of a broad filter over a million rows is the slow part of a list page;
@@ -121,6 +122,31 @@ def shopper_names(shopper_ids: set[int]) -> dict[int, Shopper]:
     return {s.id: s for s in db.session.scalars(select(Shopper).where(Shopper.id.in_(shopper_ids)))}
 
 
+def add_reviewer_context(rows: list[dict]) -> list[dict]:
+    """Beside each request row, what a reviewer weighs (R5, K1): the shopper with their risk flag and
+    30-day metrics, the order's lines and logistics. One metrics computation per distinct shopper."""
+    from . import risk  # risk reads settings through the service context; imported where used
+
+    shoppers = shopper_names({row["shopper_id"] for row in rows})
+    metrics = {shopper_id: risk.metrics(shopper_id) for shopper_id in shoppers}
+    order_ids = {row["order_id"] for row in rows}
+    lines: dict[int, list[dict]] = {}
+    for line in db.session.scalars(select(OrderLine).where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.id)):
+        lines.setdefault(line.order_id, []).append({"line_id": line.id, "product_name": line.product_name,
+                                                    "sku_name": line.sku_name, "quantity": line.quantity})
+    logistics = {order_id: (carrier, tracking_no) for order_id, carrier, tracking_no in db.session.execute(
+        select(Order.id, Order.carrier, Order.tracking_no).where(Order.id.in_(order_ids)))}
+    for row in rows:
+        shopper = shoppers.get(row["shopper_id"])
+        row["shopper"] = None if shopper is None else {
+            "id": shopper.id, "nickname": shopper.nickname, "phone": shopper.phone,
+            "risk_flagged": shopper.risk_flagged, "risk_reasons": shopper.risk_reasons or [],
+            "allow_listed": shopper.risk_allow_listed, "metrics": metrics[shopper.id]}
+        row["order_items"] = lines.get(row["order_id"], [])
+        row["carrier"], row["tracking_no"] = logistics.get(row["order_id"], (None, None))
+    return rows
+
+
 def get_order(order_id: int) -> Order:
     order = db.session.get(Order, order_id)
     if order is None:
@@ -140,6 +166,19 @@ def order_snapshot(order_id: int) -> dict | None:
     return {"status": order.status, "refund_status": order.refund_status, "paid_fen": order.paid_fen,
             "refunded_fen": order.refunded_fen, "carrier": order.carrier, "tracking_no": order.tracking_no,
             "cancel_reason_code": order.cancel_reason_code}
+
+
+def modification_snapshot(order_id: int) -> dict | None:
+    """An order's audit snapshot plus what staff may modify (M1): receiver, address, remark, quantities."""
+    snapshot = order_snapshot(order_id)
+    if snapshot is None:
+        return None
+    order = db.session.get(Order, order_id)
+    snapshot.update({name: getattr(order, name) for name in TEXT_FIELDS})
+    snapshot["total_fen"] = order.total_fen
+    snapshot["lines"] = [{"line_id": line.id, "quantity": line.quantity, "refunded_quantity": line.refunded_quantity}
+                         for line in order.lines]
+    return snapshot
 
 
 # ---- refund ledger (R1) -----------------------------------------------------------------------

@@ -34,19 +34,20 @@ def _line_states(order: Order) -> dict[int, LineState]:
             for line in order.lines}
 
 
-def plan_for(order: Order, changes: dict, *, applying_request: bool = False) -> ModificationPlan:
+def plan_for(order: Order, changes: dict, *, applying_request: bool = False, by_staff: bool = False) -> ModificationPlan:
     facts = queries.facts_for(order)
     if applying_request:  # the open request is the one being applied
         facts = replace(facts, open_request_kind=None)
-    return plan_modification(facts, _current(order), _line_states(order), changes)
+    return plan_modification(facts, _current(order), _line_states(order), changes, by_staff=by_staff)
 
 
 def modify_order(order_id: int, actor: Actor, changes: dict) -> Order:
-    """The shopper changes their order: applied now, or (after acceptance) sent to staff as a request."""
+    """The shopper changes their order: applied now, or (after acceptance) sent to staff as a request.
+    A staff member's change applies at once."""
     try:
         with transaction() as tx:
             order = ordering.get_order(order_id, actor.id if actor.is_shopper else None)
-            plan = plan_for(order, changes)
+            plan = plan_for(order, changes, by_staff=actor.is_staff)
             if plan.needs_review:
                 _open_modify_request(order, actor, plan)
             else:

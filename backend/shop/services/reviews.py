@@ -38,15 +38,18 @@ def request_json(request: OrderRequest, order: Order | None = None) -> dict:
         "decided_by_name": request.decided_by_name, "decision_reason": request.decision_reason,
         "decided_at": request.decided_at, "due_at": request.due_at, "created_at": request.created_at,
         "overdue": bool(request.status == "pending" and request.due_at and request.due_at < clock.now()),
+        "escalated": request.escalated_at is not None,
     }
 
 
 def list_requests(kind: str | None = None, status: str | None = "pending", page: int = 1,
-                  per_page: int = 20) -> tuple[list[dict], int]:
+                  per_page: int = 20, escalated: bool | None = None) -> tuple[list[dict], int]:
     """Waiting requests oldest first (they are the most urgent); decided ones newest first."""
     query = select(OrderRequest, Order).join(Order, Order.id == OrderRequest.order_id)
     if kind:
         query = query.where(OrderRequest.kind == kind)
+    if escalated is not None:
+        query = query.where(OrderRequest.escalated_at.is_not(None) if escalated else OrderRequest.escalated_at.is_(None))
     if status:
         query = query.where(OrderRequest.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))

@@ -1,4 +1,4 @@
-"""Staff order management: search (Q2), CSV export, detail, accept / ship (O6), cancel (C3)."""
+"""Staff order management: search (Q2), CSV export, detail, accept / ship (O6), modify (M1–M3), cancel (C3)."""
 from __future__ import annotations
 
 from flask import g
@@ -7,14 +7,15 @@ from flask_smorest import Blueprint
 from ...domain.clock import to_shanghai
 from ...domain.money import yuan
 from ...domain.orders import OrderStatus, RefundStatus
-from ...services import admin_queries, audit, ordering, queries
+from ...services import admin_queries, audit, modification, ordering, queries
 from ...services.stats import utc_bounds
+from ..mp.requests import ModifyInSchema
 from ..presenters import order_detail, order_summary
 from .access import staff_required
 from .common import csv_response, service
 from .schemas import AdminOrderPageSchema, AdminOrderSchema, OrderSearchArgsSchema, ShipInSchema, StaffCancelInSchema
 
-blp = Blueprint("admin_orders", __name__, url_prefix="/api/admin", description="后台：订单查询、导出、受理、发货、取消")
+blp = Blueprint("admin_orders", __name__, url_prefix="/api/admin", description="后台：订单查询、导出、受理、发货、修改、取消")
 
 EXPORT_HEADER = ["订单号", "下单时间", "订单状态", "退款状态", "顾客", "收货人", "手机号", "收货地址", "商品",
                  "件数", "商品金额（元）", "优惠（元）", "运费（元）", "应付（元）", "实付（元）", "已退款（元）",
@@ -53,9 +54,9 @@ def staff_order_json(order) -> dict:
     return body
 
 
-def order_action(name: str, order_id: int, run, **extra):
+def order_action(name: str, order_id: int, run, snapshot=admin_queries.order_snapshot, **extra):
     """Run a service on an order and audit it with the order's state before and after."""
-    with audit.action(g.actor, name, "order", order_id, lambda: admin_queries.order_snapshot(order_id), **extra):
+    with audit.action(g.actor, name, "order", order_id, lambda: snapshot(order_id), **extra):
         order = run()
     return staff_order_json(order)
 
@@ -130,6 +131,17 @@ def ship_order(body, order_id):
     """发货（快递公司 + 快递单号）"""
     return order_action("order.ship", order_id,
                         lambda: ordering.ship_order(order_id, g.actor, body["carrier"], body["tracking_no"]))
+
+
+@blp.post("/orders/<int:order_id>/modify")
+@staff_required("order.modify")
+@blp.arguments(ModifyInSchema)
+@blp.response(200, AdminOrderSchema)
+def modify_order(body, order_id):
+    """修改订单（发货前：收货人、电话、地址、备注、商品数量）；员工修改立即生效，已付款订单减少数量时退还差价"""
+    changes = {k: v for k, v in body.items() if v is not None}
+    return order_action("order.modify", order_id, lambda: modification.modify_order(order_id, g.actor, changes),
+                        snapshot=admin_queries.modification_snapshot)
 
 
 @blp.post("/orders/<int:order_id>/cancel")

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from ...db import AfterSale, OrderRequest
 from ...domain.errors import DomainError, ErrorCode
 from ...extensions import db
-from ...services import audit
+from ...services import admin_queries, audit
 from .access import staff_required
 from .common import page_of, plain, service, service_function
 from .schemas import (AfterSaleArgsSchema, AlternativeInSchema, ApproveInSchema, LoosePageSchema, ReceiveInSchema,
@@ -47,11 +47,12 @@ def _case_json(case_id: int) -> dict:
 @blp.arguments(RequestArgsSchema, location="query")
 @blp.response(200, LoosePageSchema)
 def list_requests(args):
-    """待审核的取消、修改、售后申请（kind 过滤；status 默认 pending）"""
+    """待审核的取消、修改、售后申请（kind 过滤；status 默认 pending；escalated=true 只看超时升级的售后）；
+    每行带顾客（风控标记、原因、近 30 天指标）与订单商品、物流"""
     status = None if args["status"] == "all" else args["status"]
-    result = service("reviews").list_requests(kind=args["kind"], status=status, page=args["page"],
-                                              per_page=args["per_page"])
-    return page_of(result, args["page"], args["per_page"])
+    rows, total = service("reviews").list_requests(kind=args["kind"], status=status, page=args["page"],
+                                                   per_page=args["per_page"], escalated=args["escalated"])
+    return page_of((admin_queries.add_reviewer_context(rows), total), args["page"], args["per_page"])
 
 
 @blp.post("/requests/<int:request_id>/approve")
@@ -115,9 +116,20 @@ def receive_return(body, case_id):
 @staff_required("after_sale.receive")
 @blp.arguments(ShipInSchema)
 def ship_replacement(body, case_id):
-    """换货/维修件寄出（快递公司 + 单号）"""
+    """换货商品寄出（快递公司 + 单号）"""
     ship = service_function("after_sales", "ship_replacement")
     with audit.action(g.actor, "after_sale.ship_replacement", "after_sale", case_id, lambda: _case_snapshot(case_id)):
         ship(case_id, g.actor, body["carrier"], body["tracking_no"])
     return _case_json(case_id)
 
+
+
+@blp.post("/after-sales/<int:case_id>/return-repaired")
+@staff_required("after_sale.receive")
+@blp.arguments(ShipInSchema)
+def return_repaired(body, case_id):
+    """维修完成，寄回顾客（快递公司 + 单号），维修单完成"""
+    after_sales = service("after_sales")
+    with audit.action(g.actor, "after_sale.return_repaired", "after_sale", case_id, lambda: _case_snapshot(case_id)):
+        after_sales.return_repaired(case_id, g.actor, body["carrier"], body["tracking_no"])
+    return _case_json(case_id)

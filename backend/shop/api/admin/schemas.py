@@ -171,6 +171,8 @@ class RequestArgsSchema(AdminPageArgsSchema):
     kind = fields.String(load_default=None, validate=validate.OneOf(["cancel", "modify", "after_sale"]))
     status = fields.String(load_default="pending",
                            validate=validate.OneOf(["pending", "approved", "rejected", "withdrawn", "all"]))
+    escalated = fields.Boolean(load_default=None, metadata={"description": "true: only after-sales cases escalated "
+                                                                           "for a late reply (A3)"})
 
 
 class ApproveInSchema(Schema):
