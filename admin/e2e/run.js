@@ -78,6 +78,8 @@ const scenarios = {
     await page.goto(admin('reviews?kind=cancel'))
     const row = page.locator('[data-test="request-table"] .el-table__row', { hasText: order.order_no })
     await row.waitFor()
+    await row.locator('.el-table__expand-icon').click()
+    await page.locator('[data-test="request-metrics"]').waitFor()
     await shot(page, 'reviews')
     await row.getByRole('button', { name: '同意' }).click()
     await confirmBox(page)
@@ -105,6 +107,24 @@ const scenarios = {
     const refused = await service.post(`/orders/${order.id}/cancel`, { reason_code: 'out_of_stock', reason_text: '' })
       .then(() => null, (error) => error)
     if (!refused || refused.status !== 403) throw new Error(`the API did not refuse: ${refused?.message ?? 'accepted'}`)
+    await page.close()
+  },
+
+  async 'customer service modifies an accepted order from its page and it applies at once'() {
+    const { order } = await paidOrder('erin')
+    await (await staff('warehouse')).post(`/orders/${order.id}/accept`)
+    const page = await loginAs('service')
+    await page.goto(admin(`orders/${order.id}`))
+    await page.locator('[data-test="action-modify"]').click()
+    const dialog = page.locator('.el-dialog', { hasText: '修改订单' })
+    await dialog.locator('[data-test="modify-phone"]').fill('13900139000')
+    await dialog.locator('textarea').fill('请工作日白天送达')
+    await shot(page, 'order-modify')
+    await dialog.locator('[data-test="modify-confirm"]').click()
+    await page.locator('.el-message--success', { hasText: '订单已修改' }).waitFor()
+    await page.locator('[data-test="order-detail"]', { hasText: '请工作日白天送达' }).waitFor()
+    if (!(await page.locator('[data-test="order-detail"]').innerText()).includes('13900139000')) throw new Error('the new phone is not shown')
+    if (await page.locator('[data-test="action-approve_modify"]').count()) throw new Error('a staff change became a request')
     await page.close()
   },
 
