@@ -3,10 +3,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from shop.domain.after_sales import (AfterSaleType, ApprovalFacts, CaseStatus, OrderForAfterSale,
-                                     automatic_approval_blockers, ensure_can_apply, on_reply_overdue,
+from shop.domain.after_sales import (AfterSaleType, ApprovalFacts, CaseFacts, CaseStatus, OrderForAfterSale,
+                                     automatic_approval_blockers, ensure_can_apply, ensure_staff_case_action, on_reply_overdue,
                                      reasons_for_picker, status_after_approval, status_after_receipt,
-                                     validate_lines, validate_photos, validate_shipment)
+                                     staff_case_actions, validate_lines, validate_photos, validate_shipment)
 from shop.domain.errors import DomainError
 from shop.domain.orders import OrderStatus
 from shop.domain.policy import Policy
@@ -124,3 +124,55 @@ def test_return_shipment_needs_a_carrier_and_a_plausible_tracking_number():
     with pytest.raises(DomainError) as caught:
         validate_shipment("", "12")
     assert set(caught.value.details) == {"carrier", "tracking_no"}
+
+
+# ---- what staff may do to a case (the admin's buttons) ----------------------------------------
+
+def case(case_type: AfterSaleType, status: CaseStatus) -> CaseFacts:
+    return CaseFacts(case_type, status)
+
+
+def test_a_pending_case_is_approved_or_rejected_by_reviewers_only():
+    pending = case(AfterSaleType.RETURN_REFUND, CaseStatus.PENDING)
+    for role in ("customer_service", "supervisor", "admin"):
+        assert staff_case_actions(pending, role) == ["approve", "reject"]
+    assert staff_case_actions(pending, "warehouse") == []
+    assert staff_case_actions(pending, "finance") == []
+
+
+def test_returned_goods_are_received_by_the_warehouse_or_an_administrator():
+    for status in (CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING):
+        for case_type in (AfterSaleType.RETURN_REFUND, AfterSaleType.EXCHANGE, AfterSaleType.REPAIR):
+            assert staff_case_actions(case(case_type, status), "warehouse") == ["receive"]
+            assert staff_case_actions(case(case_type, status), "admin") == ["receive"]
+            assert staff_case_actions(case(case_type, status), "customer_service") == []
+
+
+def test_a_replacement_is_shipped_only_for_an_exchange_being_exchanged():
+    assert staff_case_actions(case(AfterSaleType.EXCHANGE, CaseStatus.EXCHANGING), "warehouse") == ["ship_replacement"]
+    assert staff_case_actions(case(AfterSaleType.EXCHANGE, CaseStatus.EXCHANGING), "supervisor") == []
+
+
+def test_a_repaired_item_is_returned_only_for_a_repair_in_progress():
+    assert staff_case_actions(case(AfterSaleType.REPAIR, CaseStatus.REPAIRING), "warehouse") == ["return_repaired"]
+    assert staff_case_actions(case(AfterSaleType.REPAIR, CaseStatus.REPAIRING), "finance") == []
+
+
+def test_finished_cases_offer_staff_nothing():
+    for status in (CaseStatus.COMPLETED, CaseStatus.REJECTED):
+        for case_type in AfterSaleType:
+            assert staff_case_actions(case(case_type, status), "admin") == []
+
+
+def test_an_action_not_offered_is_refused_as_forbidden_or_wrong_state():
+    returning = case(AfterSaleType.RETURN_REFUND, CaseStatus.RETURNING)
+    ensure_staff_case_action(returning, "warehouse", "receive")
+    with pytest.raises(DomainError) as caught:
+        ensure_staff_case_action(returning, "customer_service", "receive")
+    assert caught.value.code.name == "FORBIDDEN"
+    with pytest.raises(DomainError) as caught:
+        ensure_staff_case_action(returning, "admin", "approve")
+    assert caught.value.code.name == "AFTER_SALE_WRONG_STATE" and "商品寄回中" in caught.value.message
+    with pytest.raises(DomainError) as caught:
+        ensure_staff_case_action(returning, "admin", "return_repaired")
+    assert caught.value.code.name == "AFTER_SALE_WRONG_STATE" and "退货退款" in caught.value.message

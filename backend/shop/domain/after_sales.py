@@ -11,6 +11,7 @@ from enum import Enum
 
 from .errors import DomainError, ErrorCode
 from .orders import OrderStatus, UNSHIPPED
+from .permissions import is_allowed
 from .policy import Policy
 
 
@@ -213,6 +214,44 @@ def ensure_status(current: str, allowed: set[CaseStatus], action: str) -> None:
     status = CaseStatus(current)
     if status not in allowed:
         raise DomainError(ErrorCode.AFTER_SALE_WRONG_STATE, f"售后单{status.label}，无法{action}")
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    case_type: AfterSaleType
+    status: CaseStatus
+
+
+# staff action -> (case types it applies to, statuses it is possible in, permission, what it is called)
+STAFF_CASE_ACTIONS: dict[str, tuple[frozenset[AfterSaleType], frozenset[CaseStatus], str, str]] = {
+    "approve": (frozenset(AfterSaleType), frozenset({CaseStatus.PENDING}), "request.review", "同意"),
+    "reject": (frozenset(AfterSaleType), frozenset({CaseStatus.PENDING}), "request.review", "拒绝"),
+    # The goods may arrive before the shopper typed the tracking number: receipt is possible from approval on.
+    "receive": (frozenset({AfterSaleType.RETURN_REFUND, AfterSaleType.EXCHANGE, AfterSaleType.REPAIR}),
+                frozenset({CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING}), "after_sale.receive", "确认收货"),
+    "ship_replacement": (frozenset({AfterSaleType.EXCHANGE}), frozenset({CaseStatus.EXCHANGING}),
+                         "after_sale.receive", "寄出换货"),
+    "return_repaired": (frozenset({AfterSaleType.REPAIR}), frozenset({CaseStatus.REPAIRING}),
+                        "after_sale.receive", "寄回维修件"),
+}
+
+
+def staff_case_actions(case: CaseFacts, role: str) -> list[str]:
+    """What this staff member may do to the case now; the admin draws its buttons from this list only."""
+    return [action for action, (types, statuses, permission, _) in STAFF_CASE_ACTIONS.items()
+            if case.case_type in types and case.status in statuses and is_allowed(role, permission)]
+
+
+def ensure_staff_case_action(case: CaseFacts, role: str, action: str) -> None:
+    """The same rule, enforced: no permission -> FORBIDDEN; wrong type or state -> AFTER_SALE_WRONG_STATE."""
+    if action in staff_case_actions(case, role):
+        return
+    types, _, permission, name = STAFF_CASE_ACTIONS[action]
+    if not is_allowed(role, permission):
+        raise DomainError(ErrorCode.FORBIDDEN)
+    if case.case_type not in types:
+        raise DomainError(ErrorCode.AFTER_SALE_WRONG_STATE, f"{case.case_type.label}售后单无法{name}")
+    raise DomainError(ErrorCode.AFTER_SALE_WRONG_STATE, f"售后单{case.status.label}，无法{name}")
 
 
 def validate_shipment(carrier: str, tracking_no: str) -> tuple[str, str]:
