@@ -185,6 +185,8 @@ def test_customer_service_modifies_an_accepted_order_at_once_and_it_is_audited(c
     [row] = db.session.scalars(select(AuditLog).where(AuditLog.action == "order.modify")).all()
     assert row.before["receiver_phone"] == "13800138000" and row.after["receiver_phone"] == "13900139000"
     assert row.before["lines"][0]["refunded_quantity"] == 0 and row.after["lines"][0]["refunded_quantity"] == 1
+    told = [m for m in alice.get("/messages").get_json()["items"] if m["title"] == "订单信息已由商家修改"]
+    assert len(told) == 1 and "手机号、备注、商品数量" in told[0]["body"]
 
 
 def test_staff_may_modify_only_before_shipping_and_without_an_open_request(client, sandbox):

@@ -219,3 +219,20 @@ class PayOutSchema(Schema):
     out_trade_no = fields.String()
     amount_fen = fields.Integer()
     pay_params = fields.Dict(metadata={"description": "pass to wx.requestPayment as is"})
+
+
+class LineQuantitySchema(Schema):
+    line_id = fields.Integer(required=True)
+    quantity = fields.Integer(required=True)
+
+
+class ModifyInSchema(Schema):
+    receiver_name = fields.String(load_default=None)
+    receiver_phone = fields.String(load_default=None)
+    province = fields.String(load_default=None)
+    city = fields.String(load_default=None)
+    district = fields.String(load_default=None)
+    address_detail = fields.String(load_default=None)
+    remark = fields.String(load_default=None)
+    lines = fields.List(fields.Nested(LineQuantitySchema), load_default=None,
+                        metadata={"description": "new quantities; a paid order may only decrease"})

@@ -20,7 +20,7 @@ from ..domain.modification import TEXT_FIELDS, LineState, ModificationPlan, is_p
 from ..domain.pricing import CouponTerms, LineInput, price_order
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
 from ..extensions import db
-from . import events, inventory, inventory_sync, ordering, queries, refunds
+from . import events, inventory, inventory_sync, notifications, ordering, queries, refunds
 from .context import deps
 from .uow import is_unique_violation, transaction
 
@@ -52,6 +52,8 @@ def modify_order(order_id: int, actor: Actor, changes: dict) -> Order:
                 _open_modify_request(order, actor, plan)
             else:
                 apply_plan(order, plan, actor, tx)
+                if actor.is_staff:
+                    notifications.changed_by_merchant(order, plan.before_after(), tx)
     except IntegrityError as exc:
         if is_unique_violation(exc):
             raise DomainError(ErrorCode.REQUEST_ALREADY_OPEN) from exc

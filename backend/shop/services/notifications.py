@@ -153,6 +153,15 @@ def modify_result(order: Order, approved: bool, reason: str, tx) -> None:
         notify_shopper(order.shopper_id, "modify_result", "修改申请未通过", body, order.id, "modify_result", tx=tx)
 
 
+def changed_by_merchant(order: Order, changes: dict, tx) -> None:
+    """M3: the merchant changed the shopper's order directly; say what changed."""
+    labels = {"receiver_name": "收货人", "receiver_phone": "手机号", "province": "省份", "city": "城市",
+              "district": "区县", "address_detail": "详细地址", "remark": "备注", "lines": "商品数量"}
+    what = "、".join(dict.fromkeys(labels.get(name, name) for name in changes)) or "订单信息"
+    body = f"商家修改了您的订单 {order.order_no}：{what}。如有疑问请联系客服。"
+    notify_shopper(order.shopper_id, "modify_result", "订单信息已由商家修改", body, order.id, "modify_result", tx=tx)
+
+
 def after_sale_result(order: Order, approved: bool, reason: str, tx=None) -> None:
     """For the after-sales service (3B): the decision on a case."""
     if approved:

@@ -9,7 +9,7 @@ from ...domain.money import yuan
 from ...domain.orders import OrderStatus, RefundStatus
 from ...services import admin_queries, audit, modification, ordering, queries
 from ...services.stats import utc_bounds
-from ..mp.requests import ModifyInSchema
+from ..schemas import ModifyInSchema
 from ..presenters import order_detail, order_summary
 from .access import staff_required
 from .common import csv_response, service

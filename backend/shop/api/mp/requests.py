@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 from ...services import cancellation, deletion, modification
 from ...services.context import deps
 from ..auth import shopper_required
-from ..schemas import OrderSchema, ShanghaiDateTime
+from ..schemas import ModifyInSchema, OrderSchema, ShanghaiDateTime
 from .orders import shopper_order_json
 
 blp = Blueprint("mp_requests", __name__, url_prefix="/api/mp", description="小程序：取消、修改、删除订单，取消反馈")
@@ -21,23 +21,6 @@ class CancelReasonSchema(Schema):
     code = fields.String()
     label = fields.String()
     text_required = fields.Boolean()
-
-
-class LineQuantitySchema(Schema):
-    line_id = fields.Integer(required=True)
-    quantity = fields.Integer(required=True)
-
-
-class ModifyInSchema(Schema):
-    receiver_name = fields.String(load_default=None)
-    receiver_phone = fields.String(load_default=None)
-    province = fields.String(load_default=None)
-    city = fields.String(load_default=None)
-    district = fields.String(load_default=None)
-    address_detail = fields.String(load_default=None)
-    remark = fields.String(load_default=None)
-    lines = fields.List(fields.Nested(LineQuantitySchema), load_default=None,
-                        metadata={"description": "new quantities; a paid order may only decrease"})
 
 
 class FeedbackInSchema(Schema):
