@@ -20,11 +20,13 @@ def run_node_suite(folder: Path) -> int:
     if npm is None:
         print(f"!! npm not found: {folder.name} tests cannot run", flush=True)
         return 1
-    if not (folder / "node_modules").exists():
-        subprocess.run([npm, "ci" if (folder / "package-lock.json").exists() else "install", "--no-audit",
-                        "--no-fund"], cwd=folder, check=True)
+    lock, installed = folder / "package-lock.json", folder / "node_modules" / ".package-lock.json"
+    if not installed.exists() or (lock.exists() and lock.stat().st_mtime > installed.stat().st_mtime):
+        subprocess.run([npm, "ci" if lock.exists() else "install", "--no-audit", "--no-fund"], cwd=folder,
+                       check=True)
     print(f"== {folder.name}: npm test", flush=True)
-    return subprocess.run([npm, "test"], cwd=folder).returncode
+    # E2E_BUILD: the admin's end-to-end tests build the app from the current sources first.
+    return subprocess.run([npm, "test"], cwd=folder, env=dict(os.environ, E2E_BUILD="1")).returncode
 
 
 def main() -> int:
