@@ -161,6 +161,53 @@ def test_a_return_case_cannot_be_sent_back_as_repaired(client, sandbox):
     assert audit_rows("after_sale.return_repaired") == []
 
 
+def test_each_staff_member_is_sent_the_after_sales_actions_their_role_allows_now(client, sandbox):
+    alice = Shopper(client)
+    case = after_sale_case(client, alice, sandbox, type_="exchange", reason="wrong_size")
+    service, warehouse = Staff(client, "service"), Staff(client, "warehouse")
+
+    def actions(staff):
+        [listed] = staff.ok("GET", "/after-sales")["items"]
+        detail = staff.ok("GET", f"/after-sales/{case['id']}")
+        assert listed["actions"] == detail["actions"]
+        return detail["actions"]
+
+    assert (actions(service), actions(warehouse)) == (["approve", "reject"], [])
+    service.ok("POST", f"/requests/{case['request_id']}/approve")
+    assert (actions(service), actions(warehouse)) == ([], ["receive"])
+    received = warehouse.ok("POST", f"/after-sales/{case['id']}/receive", {"resellable": False})
+    assert received["status"] == "exchanging" and received["actions"] == ["ship_replacement"]
+    shipped = warehouse.ok("POST", f"/after-sales/{case['id']}/ship-replacement",
+                           {"carrier": "顺丰速运", "tracking_no": "SF999888777"})
+    assert shipped["actions"] == [] and actions(Staff(client, "admin")) == []
+
+
+def test_the_warehouse_cannot_approve_a_case_it_is_not_offered(client, sandbox):
+    alice = Shopper(client)
+    case = after_sale_case(client, alice, sandbox)
+    reply = Staff(client, "admin").post(f"/after-sales/{case['id']}/receive", {"resellable": True})
+    assert reply.status_code == 409 and reply.get_json()["error"]["code"] == "AFTER_SALE_WRONG_STATE"
+    assert audit_rows("after_sale.receive") == []
+
+
+def test_returns_on_their_way_back_are_a_warehouse_todo_of_their_own(client, sandbox):
+    alice = Shopper(client)
+    case = after_sale_case(client, alice, sandbox)
+    service, warehouse = Staff(client, "service"), Staff(client, "warehouse")
+    assert warehouse.ok("GET", "/todo")["todo"]["returns_to_receive"] == 0
+    service.ok("POST", f"/requests/{case['request_id']}/approve")
+    alice.post(f"/after-sales/{case['id']}/return-shipment", {"carrier": "中通快递", "tracking_no": "ZT1234567"})
+
+    todo = warehouse.ok("GET", "/todo")["todo"]
+
+    assert todo["returns_to_receive"] == 1 and todo["after_sales"] == 0
+    assert todo["total"] == 1  # the approved case left the pending requests: counted once, here
+    [listed] = warehouse.ok("GET", "/after-sales", query={"status": "returning"})["items"]
+    assert listed["id"] == case["id"] and listed["actions"] == ["receive"]
+    warehouse.ok("POST", f"/after-sales/{case['id']}/receive", {"resellable": True})
+    assert warehouse.ok("GET", "/todo")["todo"]["returns_to_receive"] == 0
+
+
 def test_each_request_row_carries_the_shopper_risk_and_the_order_lines(client, sandbox):
     alice = Shopper(client)
     order = cancel_request(alice, sandbox)

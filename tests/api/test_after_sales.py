@@ -175,6 +175,24 @@ def test_rejection_needs_a_reason_and_tells_the_shopper_why(client, sandbox):
     assert twice.value.code.name == "AFTER_SALE_WRONG_STATE"
 
 
+def test_staff_take_only_the_steps_their_role_is_offered(client, sandbox):
+    alice = ShopperClient(client)
+    order = received_order(alice, sandbox)
+    case = apply(alice, order).get_json()
+    with pytest.raises(Exception) as warehouse_decides:
+        after_sales.approve(case["request_id"], WAREHOUSE)
+    assert warehouse_decides.value.code.name == "FORBIDDEN"
+    with pytest.raises(Exception) as too_early:
+        after_sales.confirm_receipt(case["id"], WAREHOUSE, resellable=True)
+    assert too_early.value.code.name == "AFTER_SALE_WRONG_STATE"
+    after_sales.approve(case["request_id"], STAFF)
+    with pytest.raises(Exception) as supervisor_receives:
+        after_sales.confirm_receipt(case["id"], STAFF, resellable=True)
+    assert supervisor_receives.value.code.name == "FORBIDDEN"
+    assert after_sales.get_case(case["id"], staff_role="warehouse")["actions"] == ["receive"]
+    assert alice.get(f"/after-sales/{case['id']}").get_json()["actions"] == ["submit_return_shipment"]
+
+
 def test_no_reason_return_window_closes_after_seven_days_but_quality_problems_get_longer(client, sandbox):
     alice = ShopperClient(client)
     order = received_order(alice, sandbox)

@@ -4,9 +4,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from shop.domain.after_sales import (AfterSaleType, ApprovalFacts, CaseFacts, CaseStatus, OrderForAfterSale,
-                                     automatic_approval_blockers, ensure_can_apply, ensure_staff_case_action, on_reply_overdue,
-                                     reasons_for_picker, status_after_approval, status_after_receipt,
-                                     staff_case_actions, validate_lines, validate_photos, validate_shipment)
+                                     automatic_approval_blockers, ensure_can_apply, ensure_staff_case_action,
+                                     on_reply_overdue, reasons_for_picker, shopper_case_actions, staff_case_actions,
+                                     status_after_approval, status_after_receipt, validate_lines, validate_photos,
+                                     validate_shipment)
 from shop.domain.errors import DomainError
 from shop.domain.orders import OrderStatus
 from shop.domain.policy import Policy
@@ -176,3 +177,9 @@ def test_an_action_not_offered_is_refused_as_forbidden_or_wrong_state():
     with pytest.raises(DomainError) as caught:
         ensure_staff_case_action(returning, "admin", "return_repaired")
     assert caught.value.code.name == "AFTER_SALE_WRONG_STATE" and "退货退款" in caught.value.message
+
+
+def test_the_shopper_enters_the_return_tracking_number_while_the_goods_are_due_or_on_their_way():
+    assert shopper_case_actions(case(AfterSaleType.EXCHANGE, CaseStatus.AWAITING_RETURN)) == ["submit_return_shipment"]
+    assert shopper_case_actions(case(AfterSaleType.EXCHANGE, CaseStatus.RETURNING)) == ["submit_return_shipment"]
+    assert shopper_case_actions(case(AfterSaleType.EXCHANGE, CaseStatus.EXCHANGING)) == []

@@ -242,6 +242,11 @@ def staff_case_actions(case: CaseFacts, role: str) -> list[str]:
             if case.case_type in types and case.status in statuses and is_allowed(role, permission)]
 
 
+def shopper_case_actions(case: CaseFacts) -> list[str]:
+    """The shopper's one step in a case: telling how the goods come back (the number may be corrected)."""
+    return ["submit_return_shipment"] if case.status in (CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING) else []
+
+
 def ensure_staff_case_action(case: CaseFacts, role: str, action: str) -> None:
     """The same rule, enforced: no permission -> FORBIDDEN; wrong type or state -> AFTER_SALE_WRONG_STATE."""
     if action in staff_case_actions(case, role):

@@ -15,9 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from ..db import AfterSale, Order, OrderLine, OrderRequest, Refund, Shopper
 from ..domain import clock
 from ..domain.actors import Actor
-from ..domain.after_sales import (ACTIVE_STATUSES, REASONS, AfterSaleType, ApprovalFacts, CaseStatus,
-                                  OrderForAfterSale, automatic_approval_blockers, ensure_can_apply, ensure_status,
-                                  is_disputed, on_reply_overdue, reply_due_at, status_after_approval,
+from ..domain.after_sales import (ACTIVE_STATUSES, REASONS, AfterSaleType, ApprovalFacts, CaseFacts, CaseStatus,
+                                  OrderForAfterSale, automatic_approval_blockers, ensure_can_apply,
+                                  ensure_staff_case_action, ensure_status, is_disputed, on_reply_overdue,
+                                  reply_due_at, shopper_case_actions, staff_case_actions, status_after_approval,
                                   status_after_receipt, validate_lines, validate_photos, validate_shipment)
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import UNSHIPPED, OrderStatus, ensure_transition
@@ -123,6 +124,15 @@ def _approval_facts(case: AfterSale, order: Order) -> ApprovalFacts:
 # ---- staff: decide -------------------------------------------------------------------------
 
 
+def _case_facts(case: AfterSale) -> CaseFacts:
+    return CaseFacts(AfterSaleType(case.type), CaseStatus(case.status))
+
+
+def _ensure_staff_may(case: AfterSale, actor: Actor, action: str) -> None:
+    """Staff act only through the actions they are shown; the system's own decisions (R5, A3) skip this."""
+    ensure_staff_case_action(_case_facts(case), actor.role, action)
+
+
 def _case_by_request(request_id: int) -> tuple[AfterSale, OrderRequest]:
     case = db.session.scalar(select(AfterSale).where(AfterSale.request_id == request_id))
     if case is None:
@@ -146,6 +156,7 @@ def approve(request_id: int, actor: Actor, note: str = "") -> AfterSale:
     """同意: 仅退款 refunds now; returns, exchanges and repairs wait for the goods."""
     with transaction() as tx:
         case, request = _case_by_request(request_id)
+        _ensure_staff_may(case, actor, "approve")
         order = db.session.get(Order, case.order_id)
         _approve(case, request, order, actor, (note or "").strip(), tx)
     return case
@@ -175,7 +186,7 @@ def reject(request_id: int, actor: Actor, reason: str) -> AfterSale:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "请填写拒绝原因", {"reason": "必填"})
     with transaction() as tx:
         case, request = _case_by_request(request_id)
-        ensure_status(case.status, {CaseStatus.PENDING}, "拒绝")
+        _ensure_staff_may(case, actor, "reject")
         _close_request(request, "rejected", actor, reason)
         case.status = CaseStatus.REJECTED.value
         order = db.session.get(Order, case.order_id)
@@ -203,7 +214,7 @@ def confirm_receipt(case_id: int, actor: Actor, resellable: bool) -> AfterSale:
     """The warehouse has the goods: stock back if resellable, then refund / 换货中 / 维修中."""
     with transaction() as tx:
         case = _get(case_id)
-        ensure_status(case.status, {CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING}, "确认收货")
+        _ensure_staff_may(case, actor, "receive")
         order = db.session.get(Order, case.order_id)
         case.received_at, case.resellable, case.received_by = clock.now(), bool(resellable), actor.name[:40]
         case_type = AfterSaleType(case.type)
@@ -229,22 +240,20 @@ def confirm_receipt(case_id: int, actor: Actor, resellable: bool) -> AfterSale:
 
 def ship_replacement(case_id: int, actor: Actor, carrier: str, tracking_no: str) -> AfterSale:
     """换货: the replacement leaves the warehouse (its stock is taken like a sale)."""
-    return _ship_back(case_id, actor, carrier, tracking_no, AfterSaleType.EXCHANGE)
+    return _ship_back(case_id, actor, carrier, tracking_no, "ship_replacement")
 
 
 def return_repaired(case_id: int, actor: Actor, carrier: str, tracking_no: str) -> AfterSale:
     """维修: the repaired goods go back to the shopper; the work order is closed."""
-    return _ship_back(case_id, actor, carrier, tracking_no, AfterSaleType.REPAIR)
+    return _ship_back(case_id, actor, carrier, tracking_no, "return_repaired")
 
 
-def _ship_back(case_id: int, actor: Actor, carrier: str, tracking_no: str, case_type: AfterSaleType) -> AfterSale:
+def _ship_back(case_id: int, actor: Actor, carrier: str, tracking_no: str, action: str) -> AfterSale:
     carrier, tracking_no = validate_shipment(carrier, tracking_no)
     with transaction() as tx:
         case = _get(case_id)
-        if case.type != case_type.value:
-            raise DomainError(ErrorCode.AFTER_SALE_WRONG_STATE, f"该售后单不是{case_type.label}")
-        expected = CaseStatus.EXCHANGING if case_type is AfterSaleType.EXCHANGE else CaseStatus.REPAIRING
-        ensure_status(case.status, {expected}, "发货")
+        _ensure_staff_may(case, actor, action)
+        case_type = AfterSaleType(case.type)
         order = db.session.get(Order, case.order_id)
         if case_type is AfterSaleType.EXCHANGE:
             lines = {line.id: line for line in order.lines}
@@ -339,16 +348,17 @@ def _get(case_id: int, shopper_id: int | None = None) -> AfterSale:
     return case
 
 
-def get_case(case_id: int, shopper_id: int | None = None) -> dict:
-    """The case as JSON; staff (no shopper_id) also get the decision summary (R5)."""
+def get_case(case_id: int, shopper_id: int | None = None, staff_role: str | None = None) -> dict:
+    """The case as JSON for its shopper, or for staff (by role) with the decision summary (R5)."""
     case = _get(case_id, shopper_id)
-    body = case_json(case)
+    body = case_json(case, staff_role)
     if shopper_id is None:
         body["summary"] = decision_summary(case)
     return body
 
 
-def case_json(case: AfterSale) -> dict:
+def case_json(case: AfterSale, staff_role: str | None = None) -> dict:
+    """`actions` are the staff member's when a role is given, otherwise the shopper's."""
     from ..api.presenters import refund_json
 
     order = db.session.get(Order, case.order_id)
@@ -374,7 +384,8 @@ def case_json(case: AfterSale) -> dict:
         "decision_reason": request.decision_reason or None, "decided_at": request.decided_at,
         "due_at": request.due_at, "escalated": request.escalated_at is not None,
         "refund": refund_json(refund) if refund else None,
-        "actions": ["submit_return_shipment"] if status in (CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING) else [],
+        "actions": staff_case_actions(_case_facts(case), staff_role) if staff_role
+        else shopper_case_actions(_case_facts(case)),
         "created_at": case.created_at,
     }
 
@@ -398,13 +409,20 @@ def decision_summary(case: AfterSale) -> dict:
     }
 
 
-def list_cases(status: str | None = None, page: int = 1, per_page: int = 20) -> tuple[list[dict], int]:
+def list_cases(status: str | None = None, page: int = 1, per_page: int = 20,
+               staff_role: str | None = None) -> tuple[list[dict], int]:
     query = select(AfterSale)
     if status:
         query = query.where(AfterSale.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.order_by(AfterSale.id.desc()).limit(per_page).offset((page - 1) * per_page))
-    return [case_json(c) for c in rows], total
+    return [case_json(c, staff_role) for c in rows], total
+
+
+def returns_awaiting_receipt_count() -> int:
+    """Warehouse to-do: goods the shopper has sent back (tracking number given) and nobody has received yet."""
+    return db.session.scalar(select(func.count()).select_from(AfterSale)
+                             .where(AfterSale.status == CaseStatus.RETURNING.value))
 
 
 def cases_of_order(order_id: int) -> list[AfterSale]:

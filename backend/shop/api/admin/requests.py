@@ -39,7 +39,7 @@ def _decide(action: str, request_id: int, run, **extra) -> dict:
 
 def _case_json(case_id: int) -> dict:
     after_sales = service("after_sales")
-    return plain(after_sales.get_case(case_id))
+    return plain(after_sales.get_case(case_id, staff_role=g.actor.role))
 
 
 @blp.get("/requests")
@@ -90,14 +90,16 @@ def offer_alternative(body, request_id):
 @blp.arguments(AfterSaleArgsSchema, location="query")
 @blp.response(200, LoosePageSchema)
 def list_after_sales(args):
-    """售后单列表"""
-    result = service("after_sales").list_cases(status=args["status"], page=args["page"], per_page=args["per_page"])
+    """售后单列表；每单带 actions（当前员工此刻可做的操作：approve/reject/receive/ship_replacement/return_repaired）"""
+    result = service("after_sales").list_cases(status=args["status"], page=args["page"], per_page=args["per_page"],
+                                               staff_role=g.actor.role)
     return page_of(result, args["page"], args["per_page"])
 
 
 @blp.get("/after-sales/<int:case_id>")
 @staff_required("after_sale.view")
 def get_after_sale(case_id):
+    """售后单详情（含审核参考信息 summary 与当前员工的 actions）"""
     return _case_json(case_id)
 
 
