@@ -14,8 +14,12 @@ blp = Blueprint("admin_workbench", __name__, url_prefix="/api/admin", descriptio
 @blp.get("/todo")
 @staff_required("order.view")
 def todo():
-    """待办数量（待审核申请、异常退款……）与今日下单/取消/退款数"""
-    return {"todo": service_function("notifications", "staff_todo_counts")(), "today": stats.today()}
+    """待办数量（待审核申请、退货待收货、异常退款……）与今日下单/取消/退款数"""
+    counts = dict(service_function("notifications", "staff_todo_counts")())
+    # Cases already approved and on their way back: not among the pending requests, so a to-do of their own.
+    counts["returns_to_receive"] = service("after_sales").returns_awaiting_receipt_count()
+    counts["total"] = counts.get("total", 0) + counts["returns_to_receive"]
+    return {"todo": counts, "today": stats.today()}
 
 
 @blp.get("/feedback")
