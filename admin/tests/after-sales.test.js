@@ -1,45 +1,68 @@
-import { describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount, RouterLinkStub } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import ElementPlus from 'element-plus'
 import './setup-element'
 
+// `actions` are the server's answer for the signed-in staff member; the page must not second-guess them.
 const CASES = [
-  { id: 1, order_id: 9, type: 'repair', status: 'repairing', replacement_tracking_no: null },
-  { id: 2, order_id: 9, type: 'exchange', status: 'exchanging', replacement_tracking_no: null },
-  { id: 3, order_id: 9, type: 'repair', status: 'awaiting_return', replacement_tracking_no: null },
+  { id: 1, request_id: 11, order_id: 9, type: 'repair', status: 'repairing', actions: ['return_repaired'] },
+  { id: 2, request_id: 12, order_id: 9, type: 'exchange', status: 'exchanging', actions: ['ship_replacement'] },
+  { id: 3, request_id: 13, order_id: 9, type: 'return_refund', status: 'returning', actions: [] },
+  { id: 4, request_id: 14, order_id: 9, type: 'return_refund', status: 'pending', actions: ['approve', 'reject'] },
+  { id: 5, request_id: 15, order_id: 9, type: 'exchange', status: 'awaiting_return', actions: ['receive'] },
 ]
+vi.mock('vue-router', () => ({ useRoute: () => ({ query: { status: 'returning' } }) }))
 vi.mock('../src/api/afterSales', () => ({
-  listAfterSales: vi.fn().mockResolvedValue({ items: CASES, total: 3 }),
+  listAfterSales: vi.fn().mockResolvedValue({ items: CASES, total: 5 }),
   receiveReturn: vi.fn(), shipReplacement: vi.fn().mockResolvedValue({}), returnRepaired: vi.fn().mockResolvedValue({}),
 }))
+vi.mock('../src/api/requests', () => ({ approveRequest: vi.fn().mockResolvedValue({}), rejectRequest: vi.fn() }))
 
 const api = await import('../src/api/afterSales')
 const { default: AfterSaleList } = await import('../src/views/after-sales/AfterSaleList.vue')
 const { useStaffStore } = await import('../src/stores/staff')
 
-async function mountAsWarehouse() {
+async function mountAs(role, permissions) {
   const pinia = createPinia()
   setActivePinia(pinia)
-  useStaffStore().staff = { id: 5, role: 'warehouse', permissions: ['after_sale.view', 'after_sale.receive'] }
+  useStaffStore().staff = { id: 5, role, permissions }
   const wrapper = mount(AfterSaleList, { global: { plugins: [pinia, ElementPlus], stubs: { RouterLink: RouterLinkStub } }, attachTo: document.body })
   await flushPromises()
   return wrapper
 }
 
-describe('售后 page, sending goods back', () => {
-  it('sends a repaired item back through return-repaired and an exchange through ship-replacement', async () => {
-    const wrapper = await mountAsWarehouse()
-    const state = wrapper.vm.$.setupState
-    expect(CASES.map(state.canShipBack)).toEqual([true, true, false])
+const buttons = (wrapper) => wrapper.findAll('[data-test="after-sale-table"] button').map((b) => b.attributes('data-test'))
+  .filter((name) => name && /-\d+$/.test(name))
 
-    state.openShip(CASES[0])
+describe('售后 page', () => {
+  beforeEach(() => vi.clearAllMocks())
+
+  it('draws exactly the buttons the server sent, whatever the status or the role', async () => {
+    // A warehouse member whose permissions would allow receipt still gets no button on case 3: the server said no.
+    const wrapper = await mountAs('warehouse', ['after_sale.view', 'after_sale.receive'])
+    expect(new Set(buttons(wrapper))).toEqual(new Set(
+      ['return_repaired-1', 'ship_replacement-2', 'approve-4', 'reject-4', 'receive-5']))
+    wrapper.unmount()
+  })
+
+  it('opens on the status asked for in the link (the 工作台 card)', async () => {
+    const wrapper = await mountAs('warehouse', ['after_sale.view', 'after_sale.receive'])
+    expect(api.listAfterSales).toHaveBeenCalledWith(expect.objectContaining({ status: 'returning' }))
+    wrapper.unmount()
+  })
+
+  it('sends a repaired item back through return-repaired and an exchange through ship-replacement', async () => {
+    const wrapper = await mountAs('warehouse', ['after_sale.view', 'after_sale.receive'])
+    const state = wrapper.vm.$.setupState
+
+    state.BUTTONS.return_repaired.run(CASES[0])
     Object.assign(state.ship, { carrier: '顺丰速运', trackingNo: ' SF999888777 ' })
     await state.submitShip()
     expect(api.returnRepaired).toHaveBeenCalledWith(1, '顺丰速运', 'SF999888777')
     expect(api.shipReplacement).not.toHaveBeenCalled()
 
-    state.openShip(CASES[1])
+    state.BUTTONS.ship_replacement.run(CASES[1])
     Object.assign(state.ship, { carrier: '中通快递', trackingNo: 'ZT1234567' })
     await state.submitShip()
     expect(api.shipReplacement).toHaveBeenCalledWith(2, '中通快递', 'ZT1234567')
