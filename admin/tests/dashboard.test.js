@@ -7,7 +7,7 @@ import './setup-element'
 vi.mock('../src/api/todo', () => ({
   getTodo: vi.fn().mockResolvedValue({
     todo: { cancel_requests: 1, modify_requests: 0, after_sales: 3, escalated_after_sales: 2, abnormal_refunds: 0,
-      reconciliation_mismatches: 0, total: 4 },
+      reconciliation_mismatches: 0, returns_to_receive: 4, total: 8 },
     today: { orders: 5, cancellations: 1, refunds: 0, refund_fen: 0 },
   }),
 }))
@@ -36,5 +36,18 @@ describe('工作台', () => {
   it('hides the card from roles that cannot review', async () => {
     const wrapper = await mountAs(['order.view', 'after_sale.view'])
     expect(wrapper.find('[data-test="todo-escalated_after_sales"]').exists()).toBe(false)
+  })
+
+  it('shows the warehouse the returns on their way back, linked to the 售后 page filtered to them', async () => {
+    const wrapper = await mountAs(['order.view', 'after_sale.view', 'after_sale.receive'])
+    const card = wrapper.findAllComponents(RouterLinkStub).find((link) => link.attributes('data-test') === 'todo-returns_to_receive')
+    expect(card.props('to')).toBe('/after-sales?status=returning')
+    expect(card.text()).toContain('退货待收货')
+    expect(card.text()).toContain('4')
+  })
+
+  it('hides the returns card from staff who cannot receive goods', async () => {
+    const wrapper = await mountAs(['order.view', 'request.review', 'after_sale.view'])
+    expect(wrapper.find('[data-test="todo-returns_to_receive"]').exists()).toBe(false)
   })
 })
