@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from shop.db import Coupon, Order, ShopperCoupon
 from shop.domain import clock
 from shop.extensions import db
-from support.shop import ADDRESS, Shopper, first_sku_id, sku_stock
+from support.shop import ADDRESS, Shopper, first_sku_id
 
 
 def test_a_retried_submit_with_the_same_idempotency_key_returns_the_same_order(client):

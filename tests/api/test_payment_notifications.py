@@ -3,7 +3,6 @@ import pytest
 
 from shop.db import Order, Refund
 from shop.extensions import db
-from support.services import wait_until
 from support.shop import Shopper
 from wechat_sandbox.signing import nonce, parse_xml, signed_xml
 

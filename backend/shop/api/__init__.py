@@ -8,6 +8,8 @@ from ..extensions import api
 
 def register_api(app: Flask) -> None:
     from . import errors, health, wechat_notify
+    from .admin import blueprints as admin_blueprints
+    from .admin_web import register_admin_web
     from .mp import blueprints as mp_blueprints
 
     app.config.setdefault("API_SPEC_OPTIONS", {
@@ -20,16 +22,6 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(wechat_notify.blp)
     for blp in mp_blueprints():
         api.register_blueprint(blp)
-    try:
-        from .admin import blueprints as admin_blueprints
-    except ImportError:
-        admin_blueprints = None
-    if admin_blueprints:
-        for blp in admin_blueprints():
-            api.register_blueprint(blp)
-    try:
-        from .admin_web import register_admin_web
-    except ImportError:
-        register_admin_web = None
-    if register_admin_web:
-        register_admin_web(app)
+    for blp in admin_blueprints():
+        api.register_blueprint(blp)
+    register_admin_web(app)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..db import CancelFeedback, Order, OrderRequest, Refund, Shopper, Staff
+from ..db import CancelFeedback, Order, OrderRequest, Refund, Staff
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.cancellation import (CancelDecision, CancelReason, check_feedback, check_reason, check_staff_cancel,
@@ -20,7 +20,7 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderStatus, ensure_transition
 from ..domain.refund_amounts import LineAmounts, full_refund_fen, line_refund_fen
 from ..extensions import db
-from . import events, inventory, notifications, ordering, queries, refunds
+from . import events, inventory, notifications, ordering, queries, refunds, risk
 from .context import deps
 from .staff_accounts import verify_password
 from .uow import is_unique_violation, transaction
@@ -49,7 +49,7 @@ def _cancel_by_shopper(order_id: int, actor: Actor, reason: CancelReason) -> Ord
         with transaction() as tx:
             order = ordering.get_order(order_id, actor.id)
             decision = decide_shopper_cancel(queries.facts_for(order), policy, clock.now(),
-                                             is_watchlisted(order.shopper_id))
+                                             risk.is_watchlisted(order.shopper_id))
             if decision == CancelDecision.NEEDS_REVIEW:
                 _open_cancel_request(order, actor, reason)
             elif decision in (CancelDecision.CANCEL_NOW, CancelDecision.AUTO_APPROVE):
@@ -141,21 +141,6 @@ def _refund_everything(order: Order, actor: Actor, reason: CancelReason, tx, req
     db.session.flush()
     return refunds.create_refund(order, total, source="cancel", reason=f"取消订单：{reason.summary}", actor=actor,
                                  tx=tx, source_id=request_id, lines=refund_lines, shipping_fen=order.shipping_fen)
-
-
-# ---- risk control (K1) --------------------------------------------------------------------------
-
-
-def is_watchlisted(shopper_id: int) -> bool:
-    """K1: flagged and not allow-listed. The risk service decides when it exists."""
-    try:
-        from . import risk
-    except ModuleNotFoundError:
-        risk = None
-    if risk is not None and hasattr(risk, "is_watchlisted"):
-        return risk.is_watchlisted(shopper_id)
-    shopper = db.session.get(Shopper, shopper_id)
-    return bool(shopper and shopper.risk_flagged and not shopper.risk_allow_listed)
 
 
 # ---- feedback (C6) ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..db import Address, Coupon, Order, OrderLine, Payment, Product, ShopperCoupon, Sku
+from ..db import Address, Coupon, Order, OrderLine, Payment, ShopperCoupon, Sku
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode

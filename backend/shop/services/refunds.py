@@ -22,7 +22,7 @@ from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.refunds import SUBMITTABLE_STATES, RefundState, after_failed_attempt, order_refund_status
 from ..extensions import db
-from . import events
+from . import events, notifications
 from .context import deps
 from .uow import transaction
 
@@ -195,7 +195,7 @@ def _record_failure(refund_id: int, attempt_no: int, exc: WeChatError, operator:
     logger.warning("refund attempt failed", extra={"fields": {"refund_id": refund_id, "attempt": attempt_no,
                                                               "code": exc.code, "state": state.value}})
     if state == RefundState.ABNORMAL:
-        _notify_refund_result(refund_id, succeeded=False)
+        notifications.refund_result(refund_id, False)
     return state
 
 
@@ -242,17 +242,10 @@ def settle_refund(out_refund_no: str, result: dict) -> Refund | None:
             events.record(order, "refund_abnormal", Actor.wechat(), reason=status, data={"refund_id": refund.id})
         refresh_order_refund_status(order)
         refund_id = refund.id
-    _notify_refund_result(refund_id, succeeded=succeeded)
+    notifications.refund_result(refund_id, succeeded)
     return refund
 
 
-def _notify_refund_result(refund_id: int, succeeded: bool) -> None:
-    """Tell the shopper (N1). Provided by the notifications service once it exists."""
-    try:
-        from . import notifications
-    except ImportError:
-        return
-    notifications.refund_result(refund_id, succeeded)
 
 
 def query_refund(refund_id: int) -> str:

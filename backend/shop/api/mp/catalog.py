@@ -1,5 +1,5 @@
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from ...services import catalog
 from ..schemas import CategorySchema, PageArgsSchema, ProductPageSchema, ProductSchema

@@ -1,4 +1,4 @@
-from flask import g, request
+from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
