@@ -174,7 +174,9 @@ const scenarios = {
     await supervisor.post(`/requests/${kase.request_id}/approve`, { note: '同意退货' })
     await buyer.call('POST', `/after-sales/${kase.id}/return-shipment`, { carrier: '中通快递', tracking_no: 'ZT2000000002' })
     const page = await loginAs('warehouse')
-    await page.goto(admin('after-sales'))
+    // The 工作台 card 退货待收货 leads to the 售后 page filtered to returns on their way back.
+    await page.locator('[data-test="todo-returns_to_receive"]').click()
+    await page.waitForURL(/\/admin\/after-sales\?status=returning/)
     const receive = page.locator(`[data-test="receive-${kase.id}"]`)
     await receive.waitFor()
     await shot(page, 'after-sales')
