@@ -24,7 +24,7 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import UNSHIPPED, OrderStatus, ensure_transition
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
 from ..extensions import db
-from . import events, inventory, queries, risk
+from . import events, inventory, notifications, queries, risk
 from .context import deps
 from .ordering import get_order
 from .uow import is_unique_violation, transaction
@@ -443,10 +443,6 @@ queries.FACT_PROVIDERS.append(_open_case_fact)
 
 def _after_commit_notify(tx, case: AfterSale, kind: str, title: str, body: str) -> None:
     """In-app message in the same transaction; decisions also go out as a subscribe message (N1)."""
-    try:
-        from . import notifications
-    except ImportError:
-        return  # the notifications service is not there yet
     template = "after_sale_result" if kind in ("after_sale_approved", "after_sale_rejected") else None
     notifications.notify_shopper(case.shopper_id, kind, title, body, order_id=case.order_id, template=template,
                                  tx=tx)

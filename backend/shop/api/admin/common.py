@@ -1,8 +1,7 @@
-"""Small helpers shared by the admin routes: colleague services, JSON of rows, paging, CSV."""
+"""Small helpers shared by the admin routes: JSON of rows, paging, CSV."""
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -12,24 +11,6 @@ from flask import Response, stream_with_context
 from sqlalchemy import inspect as sa_inspect
 
 from ...domain.clock import to_shanghai
-from ...domain.errors import DomainError, ErrorCode
-
-
-def service(name: str):
-    """Import shop.services.<name> when the route runs (some are written alongside this API)."""
-    try:
-        return importlib.import_module(f"shop.services.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"shop.services.{name}":
-            raise
-        raise DomainError(ErrorCode.SERVICE_UNAVAILABLE, "该功能暂未开放") from exc
-
-
-def service_function(module: str, name: str):
-    function = getattr(service(module), name, None)
-    if function is None:
-        raise DomainError(ErrorCode.SERVICE_UNAVAILABLE, "该功能暂未开放")
-    return function
 
 
 def plain(value):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import g
 from flask_smorest import Blueprint
 
-from ...services import admin_queries, audit, inventory
+from ...services import admin_queries, audit, inventory, stock_reports
 from ...services.stats import period, utc_bounds
 from ...services.uow import transaction
 from .access import staff_required
-from .common import page_of, plain, service
+from .common import page_of, plain
 from .schemas import AdjustInSchema, AdminPageArgsSchema, DateRangeArgsSchema, InventoryArgsSchema, LoosePageSchema
 
 blp = Blueprint("admin_inventory", __name__, url_prefix="/api/admin", description="后台：库存")
@@ -32,7 +32,7 @@ def list_skus(args):
 def ledger(args, sku_id):
     """库存流水（预占、释放、销售、退货、手工调整）"""
     admin_queries.get_sku(sku_id)
-    result = service("stock_reports").ledger(sku_id, page=args["page"], per_page=args["per_page"])
+    result = stock_reports.ledger(sku_id, page=args["page"], per_page=args["per_page"])
     return page_of(result, args["page"], args["per_page"])
 
 
@@ -55,7 +55,7 @@ def adjust(body, sku_id):
 @staff_required("inventory.view")
 def reconciliation():
     """库存对账：SKU 库存与流水合计不一致的列表"""
-    return {"items": plain(service("stock_reports").reconcile_stock())}
+    return {"items": plain(stock_reports.reconcile_stock())}
 
 
 @blp.get("/inventory/purchase-advice")
@@ -65,4 +65,4 @@ def purchase_advice(args):
     """采购建议：期间内因取消、退货回到库存的数量"""
     start, end = period(args["date_from"], args["date_to"])
     return {"from": start.isoformat(), "to": end.isoformat(),
-            "items": plain(service("stock_reports").purchase_advice(*utc_bounds(start, end)))}
+            "items": plain(stock_reports.purchase_advice(*utc_bounds(start, end)))}

@@ -5,10 +5,10 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ...domain.refunds import METHOD_LABELS, RefundState
-from ...services import admin_queries, audit, refunds
+from ...services import admin_queries, audit, reconciliation, refunds
 from ...services.stats import utc_bounds
 from .access import staff_required
-from .common import page_of, plain, service
+from .common import page_of, plain
 from .schemas import (AdminPageArgsSchema, LoosePageSchema, MismatchArgsSchema, ReconciliationRunInSchema,
                       RefundArgsSchema, RefundLedgerSchema, RefundPageSchema)
 
@@ -64,7 +64,7 @@ def retry_refund(refund_id):
 @blp.response(200, LoosePageSchema)
 def reconciliation_runs(args):
     """每日微信退款账单对账记录"""
-    result = service("reconciliation").list_runs(page=args["page"], per_page=args["per_page"])
+    result = reconciliation.list_runs(page=args["page"], per_page=args["per_page"])
     return page_of(result, args["page"], args["per_page"])
 
 
@@ -73,7 +73,7 @@ def reconciliation_runs(args):
 @blp.arguments(MismatchArgsSchema, location="query")
 def reconciliation_mismatches(args):
     """对账差异（默认只看未处理的）"""
-    rows = service("reconciliation").list_mismatches(run_id=args["run_id"], unresolved_only=args["unresolved_only"])
+    rows = reconciliation.list_mismatches(run_id=args["run_id"], unresolved_only=args["unresolved_only"])
     return {"items": plain(list(rows))}
 
 
@@ -82,7 +82,6 @@ def reconciliation_mismatches(args):
 @blp.arguments(ReconciliationRunInSchema)
 def run_reconciliation(body):
     """立即对某日账单对账"""
-    reconciliation = service("reconciliation")
     with audit.action(g.actor, "reconciliation.run", "reconciliation", body["date"].isoformat()) as after:
         run = plain(reconciliation.run_json(reconciliation.reconcile_refunds(body["date"])))
         after.update(run)

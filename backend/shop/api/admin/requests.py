@@ -7,9 +7,9 @@ from flask_smorest import Blueprint
 from ...db import AfterSale, OrderRequest
 from ...domain.errors import DomainError, ErrorCode
 from ...extensions import db
-from ...services import admin_queries, audit
+from ...services import admin_queries, after_sales, audit, reviews
 from .access import staff_required
-from .common import page_of, plain, service, service_function
+from .common import page_of, plain
 from .schemas import (AfterSaleArgsSchema, AlternativeInSchema, ApproveInSchema, LoosePageSchema, ReceiveInSchema,
                       RejectInSchema, RequestArgsSchema, ShipInSchema)
 
@@ -33,12 +33,10 @@ def _decide(action: str, request_id: int, run, **extra) -> dict:
         raise DomainError(ErrorCode.REQUEST_NOT_FOUND)
     with audit.action(g.actor, action, "request", request_id, lambda: _request_snapshot(request_id), **extra):
         run()
-    reviews = service("reviews")
     return plain(reviews.request_json(reviews.get_request(request_id)))
 
 
 def _case_json(case_id: int) -> dict:
-    after_sales = service("after_sales")
     return plain(after_sales.get_case(case_id, staff_role=g.actor.role))
 
 
@@ -50,8 +48,8 @@ def list_requests(args):
     """待审核的取消、修改、售后申请（kind 过滤；status 默认 pending；escalated=true 只看超时升级的售后）；
     每行带顾客（风控标记、原因、近 30 天指标）与订单商品、物流"""
     status = None if args["status"] == "all" else args["status"]
-    rows, total = service("reviews").list_requests(kind=args["kind"], status=status, page=args["page"],
-                                                   per_page=args["per_page"], escalated=args["escalated"])
+    rows, total = reviews.list_requests(kind=args["kind"], status=status, page=args["page"],
+                                        per_page=args["per_page"], escalated=args["escalated"])
     return page_of((admin_queries.add_reviewer_context(rows), total), args["page"], args["per_page"])
 
 
@@ -60,7 +58,6 @@ def list_requests(args):
 @blp.arguments(ApproveInSchema)
 def approve_request(body, request_id):
     """同意申请（取消 = 取消并退款；修改 = 应用修改；售后 = 进入售后流程）"""
-    reviews = service("reviews")
     return _decide("request.approve", request_id, lambda: reviews.approve(request_id, g.actor, note=body["note"]),
                    note=body["note"])
 
@@ -70,7 +67,6 @@ def approve_request(body, request_id):
 @blp.arguments(RejectInSchema)
 def reject_request(body, request_id):
     """拒绝申请（须填写原因，会告知顾客）"""
-    reviews = service("reviews")
     return _decide("request.reject", request_id, lambda: reviews.reject(request_id, g.actor, body["reason"]),
                    reason=body["reason"])
 
@@ -80,7 +76,6 @@ def reject_request(body, request_id):
 @blp.arguments(AlternativeInSchema)
 def offer_alternative(body, request_id):
     """提供替代方案（替换商品、加急发货等），记录在申请上并通知顾客"""
-    reviews = service("reviews")
     return _decide("request.alternative", request_id,
                    lambda: reviews.offer_alternative(request_id, g.actor, body), alternative=body)
 
@@ -91,8 +86,8 @@ def offer_alternative(body, request_id):
 @blp.response(200, LoosePageSchema)
 def list_after_sales(args):
     """售后单列表；每单带 actions（当前员工此刻可做的操作：approve/reject/receive/ship_replacement/return_repaired）"""
-    result = service("after_sales").list_cases(status=args["status"], page=args["page"], per_page=args["per_page"],
-                                               staff_role=g.actor.role)
+    result = after_sales.list_cases(status=args["status"], page=args["page"], per_page=args["per_page"],
+                                    staff_role=g.actor.role)
     return page_of(result, args["page"], args["per_page"])
 
 
@@ -108,7 +103,6 @@ def get_after_sale(case_id):
 @blp.arguments(ReceiveInSchema)
 def receive_return(body, case_id):
     """仓库确认收到退货（并标记能否二次销售），随后自动退款或进入换货/维修"""
-    after_sales = service("after_sales")
     with audit.action(g.actor, "after_sale.receive", "after_sale", case_id, lambda: _case_snapshot(case_id)):
         after_sales.confirm_receipt(case_id, g.actor, body["resellable"])
     return _case_json(case_id)
@@ -119,9 +113,8 @@ def receive_return(body, case_id):
 @blp.arguments(ShipInSchema)
 def ship_replacement(body, case_id):
     """换货商品寄出（快递公司 + 单号）"""
-    ship = service_function("after_sales", "ship_replacement")
     with audit.action(g.actor, "after_sale.ship_replacement", "after_sale", case_id, lambda: _case_snapshot(case_id)):
-        ship(case_id, g.actor, body["carrier"], body["tracking_no"])
+        after_sales.ship_replacement(case_id, g.actor, body["carrier"], body["tracking_no"])
     return _case_json(case_id)
 
 
@@ -131,7 +124,6 @@ def ship_replacement(body, case_id):
 @blp.arguments(ShipInSchema)
 def return_repaired(body, case_id):
     """维修完成，寄回顾客（快递公司 + 单号），维修单完成"""
-    after_sales = service("after_sales")
     with audit.action(g.actor, "after_sale.return_repaired", "after_sale", case_id, lambda: _case_snapshot(case_id)):
         after_sales.return_repaired(case_id, g.actor, body["carrier"], body["tracking_no"])
     return _case_json(case_id)

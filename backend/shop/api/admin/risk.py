@@ -7,9 +7,9 @@ from flask_smorest import Blueprint
 from ...db import Shopper
 from ...domain.errors import DomainError, ErrorCode
 from ...extensions import db
-from ...services import audit
+from ...services import audit, risk
 from .access import staff_required
-from .common import page_of, plain, service
+from .common import page_of, plain
 from .schemas import FlagInSchema, LoosePageSchema, RiskArgsSchema
 
 blp = Blueprint("admin_risk", __name__, url_prefix="/api/admin", description="后台：风控（重点监控名单）")
@@ -35,7 +35,7 @@ def _act(action: str, shopper_id: int, run, **extra) -> dict:
 @blp.response(200, LoosePageSchema)
 def list_shoppers(args):
     """重点监控名单（flagged=false 看全部顾客的风险指标）"""
-    result = service("risk").list_shoppers(flagged_only=args["flagged"], page=args["page"], per_page=args["per_page"])
+    result = risk.list_shoppers(flagged_only=args["flagged"], page=args["page"], per_page=args["per_page"])
     return page_of(result, args["page"], args["per_page"])
 
 
@@ -43,14 +43,12 @@ def list_shoppers(args):
 @staff_required("risk.manage")
 @blp.arguments(FlagInSchema)
 def flag(body, shopper_id):
-    risk = service("risk")
     return _act("risk.flag", shopper_id, lambda: risk.flag(shopper_id, g.actor, body["reason"]), reason=body["reason"])
 
 
 @blp.post("/risk/shoppers/<int:shopper_id>/unflag")
 @staff_required("risk.manage")
 def unflag(shopper_id):
-    risk = service("risk")
     return _act("risk.unflag", shopper_id, lambda: risk.unflag(shopper_id, g.actor))
 
 
@@ -58,5 +56,4 @@ def unflag(shopper_id):
 @staff_required("risk.manage")
 def allow_list(shopper_id):
     """加入白名单（不再自动标记）"""
-    risk = service("risk")
     return _act("risk.allow_list", shopper_id, lambda: risk.allow_list(shopper_id, g.actor))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from ...services import stats
+from ...services import after_sales, cancellation, notifications, stats
 from .access import staff_required
-from .common import page_of, service, service_function
+from .common import page_of
 from .schemas import AdminPageArgsSchema, LoosePageSchema
 
 blp = Blueprint("admin_workbench", __name__, url_prefix="/api/admin", description="后台：工作台与取消反馈")
@@ -15,9 +15,9 @@ blp = Blueprint("admin_workbench", __name__, url_prefix="/api/admin", descriptio
 @staff_required("order.view")
 def todo():
     """待办数量（待审核申请、退货待收货、异常退款……）与今日下单/取消/退款数"""
-    counts = dict(service_function("notifications", "staff_todo_counts")())
+    counts = dict(notifications.staff_todo_counts())
     # Cases already approved and on their way back: not among the pending requests, so a to-do of their own.
-    counts["returns_to_receive"] = service("after_sales").returns_awaiting_receipt_count()
+    counts["returns_to_receive"] = after_sales.returns_awaiting_receipt_count()
     counts["total"] = counts.get("total", 0) + counts["returns_to_receive"]
     return {"todo": counts, "today": stats.today()}
 
@@ -28,5 +28,5 @@ def todo():
 @blp.response(200, LoosePageSchema)
 def feedback(args):
     """顾客取消订单后的反馈（评分 + 文字）"""
-    result = service("cancellation").list_feedback(page=args["page"], per_page=args["per_page"])
+    result = cancellation.list_feedback(page=args["page"], per_page=args["per_page"])
     return page_of(result, args["page"], args["per_page"])
