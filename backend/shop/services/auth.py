@@ -1,6 +1,8 @@
 """Logins and API tokens (O1 for shoppers; staff tokens share the same signer)."""
 from __future__ import annotations
 
+import zlib
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -38,7 +40,7 @@ def login_shopper(code: str) -> tuple[str, Shopper]:
     openid = session["openid"]
     shopper = db.session.scalar(select(Shopper).where(Shopper.openid == openid))
     if shopper is None:
-        shopper = Shopper(openid=openid, nickname=f"微信用户{openid[-4:]}", created_at=clock.now())
+        shopper = Shopper(openid=openid, nickname=default_nickname(openid), created_at=clock.now())
         db.session.add(shopper)
         try:
             db.session.commit()
@@ -46,6 +48,11 @@ def login_shopper(code: str) -> tuple[str, Shopper]:
             db.session.rollback()
             shopper = db.session.scalar(select(Shopper).where(Shopper.openid == openid))
     return issue_token("shopper", shopper.id), shopper
+
+
+def default_nickname(openid: str) -> str:
+    """WeChat no longer hands out nicknames: 微信用户 plus four stable digits, until the shopper sets one."""
+    return f"微信用户{zlib.crc32(openid.encode()) % 10000:04d}"
 
 
 def shopper_from_token(token: str) -> Shopper:
