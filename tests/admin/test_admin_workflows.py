@@ -1,4 +1,4 @@
-"""Admin endpoints over the colleagues' services: staff cancel (C3), requests (C2/C4), after-sales (A2),
+"""Admin endpoints over the order services: staff cancel (C3), requests (C2/C4), after-sales (A2),
 risk (K1), feedback (C6), to-do counts (N2) and reconciliation (R6) — each action audited once."""
 from datetime import date, timedelta
 

@@ -1,6 +1,6 @@
 """Cancel and modify end to end: PostgreSQL, real Redis, the WeChat sandbox, workers.
 
-These are the reliability promises of SPEC §7 for issue 3A: concurrent taps never cancel twice,
+These are the reliability promises of SPEC §7 for cancel and modify: concurrent taps never cancel twice,
 refund twice or restore stock twice; a watchlisted shopper is never approved automatically; a
 quantity decrease pays back exactly the difference; a Redis outage delays refunds, never loses them.
 """

@@ -1,4 +1,4 @@
-"""Periodic and follow-up jobs for after-sales, risk, reconciliation and inventory (3B)."""
+"""Periodic and follow-up jobs for after-sales, risk, reconciliation and inventory."""
 from __future__ import annotations
 
 from .tasks import job

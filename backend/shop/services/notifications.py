@@ -163,7 +163,7 @@ def changed_by_merchant(order: Order, changes: dict, tx) -> None:
 
 
 def after_sale_result(order: Order, approved: bool, reason: str, tx=None) -> None:
-    """For the after-sales service (3B): the decision on a case."""
+    """The decision on an after-sales case."""
     if approved:
         title, body = "售后申请已通过", f"您的订单 {order.order_no} 售后申请已通过，请按页面提示操作。"
     else:

@@ -15,7 +15,7 @@ from ..domain.cancellation import CancelReason, check_decision_reason, describe_
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderStatus, may_decide_request
 from ..extensions import db
-from . import events, modification, notifications
+from . import after_sales, events, modification, notifications
 from .cancellation import cancel_order
 from .context import deps
 from .uow import transaction
@@ -66,11 +66,6 @@ def get_request(request_id: int) -> OrderRequest:
     return request
 
 
-def _after_sales():
-    from . import after_sales  # written alongside (issue 3B); imported when a case is decided
-    return after_sales
-
-
 def _claim(request_id: int, actor: Actor, decision: str, status: str, reason: str) -> OrderRequest:
     """Check the role, then take the pending request for this decision; refused if already decided."""
     request = get_request(request_id)
@@ -88,7 +83,7 @@ def _claim(request_id: int, actor: Actor, decision: str, status: str, reason: st
 def approve(request_id: int, actor: Actor, note: str = ""):
     """同意: a cancel request cancels and refunds; a modification request is applied."""
     if get_request(request_id).kind == "after_sale":
-        return _after_sales().approve(request_id, actor, note)
+        return after_sales.approve(request_id, actor, note)
     note = (note or "").strip()[:200]
     with transaction() as tx:
         request = _claim(request_id, actor, "approve", "approved", note)
@@ -108,7 +103,7 @@ def reject(request_id: int, actor: Actor, reason: str):
     """拒绝: the order goes on as it was and the shopper is told why."""
     reason = check_decision_reason(reason)
     if get_request(request_id).kind == "after_sale":
-        return _after_sales().reject(request_id, actor, reason)
+        return after_sales.reject(request_id, actor, reason)
     with transaction() as tx:
         request = _claim(request_id, actor, "reject", "rejected", reason)
         order = db.session.get(Order, request.order_id)
