@@ -24,7 +24,7 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import UNSHIPPED, OrderStatus, ensure_transition
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
 from ..extensions import db
-from . import events, inventory, notifications, queries, risk
+from . import events, inventory, notifications, risk
 from .context import deps
 from .ordering import get_order
 from .uow import is_unique_violation, transaction
@@ -429,13 +429,6 @@ def cases_of_order(order_id: int) -> list[AfterSale]:
     return list(db.session.scalars(select(AfterSale).where(AfterSale.order_id == order_id).order_by(AfterSale.id)))
 
 
-def _open_case_fact(order: Order) -> dict:
-    """An approved case still waiting for goods counts as an open request: no second case, no cancel."""
-    case = _active_case_of(order.id)
-    return {"open_request_kind": "after_sale"} if case is not None else {}
-
-
-queries.FACT_PROVIDERS.append(_open_case_fact)
 
 
 # ---- telling the shopper -------------------------------------------------------------------

@@ -4,8 +4,9 @@ from __future__ import annotations
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..db import CancelFeedback, Order, OrderLine, OrderRequest, Refund
+from ..db import AfterSale, CancelFeedback, Order, OrderLine, OrderRequest, Refund
 from ..domain import clock
+from ..domain.after_sales import ACTIVE_STATUSES
 from ..domain.orders import OrderFacts, OrderStatus, shopper_actions, staff_actions
 from ..extensions import db
 from .context import deps
@@ -20,8 +21,6 @@ SHOPPER_TABS = {
     "refund": lambda: Order.refund_status != "none",
 }
 
-# Extra facts contributed by other services (open requests, feedback): name -> fn(order) -> dict.
-FACT_PROVIDERS: list = []
 
 
 def open_request(order_id: int) -> OrderRequest | None:
@@ -43,14 +42,13 @@ def facts_for_many(orders: list[Order]) -> dict[int, OrderFacts]:
     pending = dict(db.session.execute(select(OrderRequest.order_id, OrderRequest.kind).where(
         OrderRequest.order_id.in_(ids), OrderRequest.status == "pending")).all())
     with_feedback = set(db.session.scalars(select(CancelFeedback.order_id).where(CancelFeedback.order_id.in_(ids))))
-    facts = {}
-    for order in orders:
-        extra = {"has_refunds": order.id in with_refunds, "open_request_kind": pending.get(order.id),
-                 "has_feedback": order.id in with_feedback}
-        for provider in FACT_PROVIDERS:
-            extra.update(provider(order))
-        facts[order.id] = order.facts(**extra)
-    return facts
+    # An approved after-sales case still under way counts as an open request: no second case, no cancel.
+    with_active_case = set(db.session.scalars(select(AfterSale.order_id).where(
+        AfterSale.order_id.in_(ids), AfterSale.status.in_([s.value for s in ACTIVE_STATUSES]))))
+    return {order.id: order.facts(
+        has_refunds=order.id in with_refunds, has_feedback=order.id in with_feedback,
+        open_request_kind="after_sale" if order.id in with_active_case else pending.get(order.id))
+        for order in orders}
 
 
 def actions_for_shopper(order: Order) -> list[str]:
