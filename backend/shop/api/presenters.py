@@ -4,17 +4,16 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..db import AfterSale, Order, OrderRequest, Refund
+from ..domain.after_sales import AfterSaleType, CaseStatus
 from ..domain.clock import to_shanghai
 from ..domain.modification import what_is_modifiable
 from ..domain.orders import OrderStatus, RefundStatus
 from ..domain.refunds import METHOD_LABELS, RefundState, expected_arrival
 from ..extensions import db
-from ..services import cancellation, events, queries
+from ..services import after_sales, cancellation, events, queries
 from ..services.deletion import DELETE_WARNING
 from ..services.reviews import KIND_LABELS, STATUS_LABELS
 
-# Extra detail fields contributed by other services: fn(order, for_shopper) -> dict.
-DETAIL_PROVIDERS: list = []
 
 
 def line_json(line) -> dict:
@@ -65,8 +64,9 @@ def order_detail(order: Order, actions: list[str], *, for_shopper: bool, refunds
     body["feedback"] = {"rating": feedback.rating, "text": feedback.text,
                         "created_at": _iso(feedback.created_at)} if feedback else None
     body["delete_warning"] = DELETE_WARNING if "delete" in actions else None
-    for provider in DETAIL_PROVIDERS:
-        body.update(provider(order, for_shopper))
+    body["after_sales"] = [{"id": c.id, "type": c.type, "type_label": AfterSaleType(c.type).label,
+                            "status": c.status, "status_label": CaseStatus(c.status).label}
+                           for c in after_sales.cases_of_order(order.id)]
     return body
 
 

@@ -3,20 +3,10 @@ from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ...domain.after_sales import MAX_PHOTOS, TYPE_LABELS, AfterSaleType, CaseStatus, reasons_for_picker
+from ...domain.after_sales import MAX_PHOTOS, TYPE_LABELS, reasons_for_picker
 from ...services import after_sales
 from ..auth import shopper_required
-from ..presenters import DETAIL_PROVIDERS
 from ..schemas import ShanghaiDateTime
-
-def _after_sales_of_order(order, for_shopper: bool) -> dict:
-    """Order detail shows its after-sales cases (the shopper follows them from there)."""
-    return {"after_sales": [{"id": c.id, "type": c.type, "type_label": AfterSaleType(c.type).label,
-                             "status": c.status, "status_label": CaseStatus(c.status).label}
-                            for c in after_sales.cases_of_order(order.id)]}
-
-
-DETAIL_PROVIDERS.append(_after_sales_of_order)
 
 blp = Blueprint("mp_after_sales", __name__, url_prefix="/api/mp", description="小程序：售后申请与退货（A1/A2）")
 
