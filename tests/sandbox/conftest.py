@@ -7,6 +7,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
+from shop.adapters.miniprogram import MiniProgramClient
 from shop.adapters.wechat import WeChatGateway, WeChatSettings
 from wechat_sandbox import create_app
 
@@ -142,6 +143,11 @@ def settings(sandbox):
 @pytest.fixture
 def gateway(settings):
     return WeChatGateway(settings)
+
+
+@pytest.fixture
+def miniprogram(settings):
+    return MiniProgramClient(settings)
 
 
 @pytest.fixture

@@ -90,10 +90,10 @@ def test_unknown_fault_endpoint_is_refused(sandbox):
     assert reply.status_code == 400
 
 
-def test_login_fault_gives_retryable_system_busy(sandbox, gateway):
+def test_login_fault_gives_retryable_system_busy(sandbox, miniprogram):
     sandbox.fault("jscode2session", "SYSTEMERROR")
 
     with pytest.raises(WeChatError) as caught:
-        gateway.code_to_session("alice")
+        miniprogram.code_to_session("alice")
     assert (caught.value.code, caught.value.retryable) == ("-1", True)
-    assert gateway.code_to_session("alice")["openid"] == "sandbox-alice"
+    assert miniprogram.code_to_session("alice")["openid"] == "sandbox-alice"

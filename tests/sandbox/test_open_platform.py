@@ -3,12 +3,13 @@ from dataclasses import replace
 import pytest
 import requests
 
-from shop.adapters.wechat import WeChatError, WeChatGateway
+from shop.adapters.miniprogram import MiniProgramClient
+from shop.adapters.wechat_errors import WeChatError
 
 
-def test_login_code_alice_is_always_shopper_sandbox_alice(gateway):
-    first = gateway.code_to_session("alice")
-    second = gateway.code_to_session("alice")
+def test_login_code_alice_is_always_shopper_sandbox_alice(miniprogram):
+    first = miniprogram.code_to_session("alice")
+    second = miniprogram.code_to_session("alice")
 
     assert first["openid"] == second["openid"] == "sandbox-alice"
     assert first["session_key"]
@@ -29,8 +30,8 @@ def test_token_needs_our_appid_and_secret(sandbox, settings, wrong, errcode):
     assert reply.json()["errcode"] == errcode
 
 
-def test_subscribe_messages_are_recorded(sandbox, gateway):
-    gateway.send_subscribe_message(openid="sandbox-alice", template_id="TPL_REFUND",
+def test_subscribe_messages_are_recorded(sandbox, miniprogram):
+    miniprogram.send_subscribe_message(openid="sandbox-alice", template_id="TPL_REFUND",
                                    data={"thing1": "退款成功", "amount2": {"value": "10.00元"}}, page="pages/order")
 
     [message] = sandbox.listing("messages")
@@ -49,9 +50,9 @@ def test_subscribe_message_with_invalid_token_is_refused(sandbox):
 
 
 def test_wrong_secret_fails_login_with_a_final_error(settings):
-    gateway = WeChatGateway(replace(settings, secret="wrong"))
+    client = MiniProgramClient(replace(settings, secret="wrong"))
 
     with pytest.raises(WeChatError) as caught:
-        gateway.code_to_session("alice")
+        client.code_to_session("alice")
     assert caught.value.code == "40125"
     assert not caught.value.retryable

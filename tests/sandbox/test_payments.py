@@ -3,6 +3,7 @@ from dataclasses import replace
 import pytest
 import requests
 
+from shop.adapters.miniprogram import MiniProgramClient
 from shop.adapters.wechat import InvalidNotification, WeChatError, WeChatGateway, WeChatUnavailable
 from wechat_sandbox import signing
 
@@ -146,9 +147,10 @@ def test_reply_with_a_wrong_signature_is_not_believed(settings, gateway, receive
 
 
 def test_unreachable_wechat_is_reported_as_unavailable(settings):
-    gateway = WeChatGateway(replace(settings, api_base="http://127.0.0.1:9/", pay_api_base="http://127.0.0.1:9/"))
+    unreachable = replace(settings, api_base="http://127.0.0.1:9/", pay_api_base="http://127.0.0.1:9/")
+    gateway, client = WeChatGateway(unreachable), MiniProgramClient(unreachable)
 
-    for call in (lambda: gateway.query_order("T1"), lambda: gateway.code_to_session("alice")):
+    for call in (lambda: gateway.query_order("T1"), lambda: client.code_to_session("alice")):
         with pytest.raises(WeChatUnavailable) as caught:
             call()
         assert caught.value.code == "NETWORK_ERROR"

@@ -1,6 +1,6 @@
-"""WeChat adapter: mini-program login, subscribe messages and WeChat Pay v2, over wechatpy 1.8.
+"""WeChat Pay v2 adapter over wechatpy 1.8 (the mini-program side is in miniprogram.py).
 
-The rest of the shop sees only WeChatGateway and three exceptions. Everything wechatpy gets
+The rest of the shop sees only WeChatGateway and the exceptions of wechat_errors.py. Everything wechatpy gets
 wrong or leaves to its caller is handled here:
 
 - base URLs: the real hosts by default, the local sandbox when `api_base` / `pay_api_base`
@@ -12,7 +12,6 @@ wrong or leaves to its caller is handled here:
 """
 import hmac
 import logging
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -20,86 +19,15 @@ from zoneinfo import ZoneInfo
 
 import requests
 import xmltodict
-from wechatpy.client import WeChatClient
-from wechatpy.exceptions import WeChatClientException, WeChatPayException
+from wechatpy.exceptions import WeChatPayException
 from wechatpy.pay import WeChatPay
 from wechatpy.pay.utils import calculate_signature
+
+from .wechat_errors import ERROR_CODES, InvalidNotification, WeChatError, WeChatUnavailable, is_retryable  # noqa: F401
 
 log = logging.getLogger(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-REAL_API_BASE = "https://api.weixin.qq.com/"
-
-# Every WeChat error code the shop may meet: is calling again (with the same parameters,
-# e.g. the same out_refund_no) worth it, and what it means. Codes not listed are final, so
-# that an unknown failure reaches a person instead of looping.
-ERROR_CODES: dict[str, tuple[bool, str]] = {
-    # retryable: WeChat's side is temporarily unable; the same request may succeed later
-    "SYSTEMERROR": (True, "WeChat system error; retry with the same parameters"),
-    "BIZERR_NEED_RETRY": (True, "refund flow interrupted; retry with the same out_refund_no"),
-    "FREQUENCY_LIMITED": (True, "too many requests; retry later"),
-    "-1": (True, "system busy (api.weixin.qq.com)"),
-    "45009": (True, "daily API quota reached (api.weixin.qq.com)"),
-    "45011": (True, "API minute quota reached (api.weixin.qq.com)"),
-    # final: retrying the same request cannot succeed; a person or another route is needed
-    "NOTENOUGH": (False, "merchant balance too low to refund; finance must top up, then retry by hand"),
-    "INVALID_REQUEST": (False, "request breaks a business rule, e.g. refund_fee above the refundable amount"),
-    "REFUND_FEE_MISMATCH": (False, "out_refund_no reused with other amounts"),
-    "ERROR": (False, "refund refused, e.g. order already fully refunded"),
-    "TRADE_OVERDUE": (False, "order too old to refund through WeChat"),
-    "USER_ACCOUNT_ABNORMAL": (False, "shopper's account closed or frozen; refund another way"),
-    "INVALID_REQ_TOO_MUCH": (False, "too many partial refunds on this order"),
-    "INVALID_TRANSACTIONID": (False, "unknown transaction_id"),
-    "ORDERPAID": (False, "order already paid"),
-    "ORDERCLOSED": (False, "order already closed"),
-    "ORDERNOTEXIST": (False, "no such order (or not paid, for a refund)"),
-    "REFUNDNOTEXIST": (False, "no such refund"),
-    "OUT_TRADE_NO_USED": (False, "out_trade_no already used with other parameters"),
-    "NOAUTH": (False, "merchant lacks the permission"),
-    "PARAM_ERROR": (False, "malformed parameter"),
-    "LACK_PARAMS": (False, "missing parameter"),
-    "APPID_NOT_EXIST": (False, "configuration: wrong appid"),
-    "MCHID_NOT_EXIST": (False, "configuration: wrong mch_id"),
-    "APPID_MCHID_NOT_MATCH": (False, "configuration: appid and mch_id do not belong together"),
-    "SIGNERROR": (False, "configuration: wrong API key"),
-    "RETURN_FAIL": (False, "WeChat refused the request itself (return_code FAIL), see message"),
-    "CERT_REQUIRED": (False, "configuration: refunds on the real WeChat need mch_cert and mch_key"),
-    "40029": (False, "invalid login code"),
-    "40003": (False, "invalid openid"),
-    "40037": (False, "invalid template_id"),
-    "43101": (False, "shopper has not accepted this subscribe message"),
-    "47003": (False, "template data does not match the template"),
-}
-
-
-def is_retryable(code: str) -> bool:
-    return ERROR_CODES.get(code, (False, ""))[0]
-
-
-class WeChatError(Exception):
-    """WeChat answered with an error."""
-
-    def __init__(self, code: str, message: str = "", retryable: bool | None = None):
-        super().__init__(f"{code}: {message}" if message else code)
-        self.code = code
-        self.message = message
-        self.retryable = is_retryable(code) if retryable is None else retryable
-
-
-class WeChatUnavailable(WeChatError):
-    """No trustworthy answer: NETWORK_ERROR, TIMEOUT or BAD_SIGNATURE. Always retryable."""
-
-    def __init__(self, code: str, message: str = ""):
-        super().__init__(code, message, retryable=True)
-
-
-class InvalidNotification(Exception):
-    """A notification that must change nothing: forged, tampered with, or for another merchant."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
 
 @dataclass(frozen=True)
 class WeChatSettings:
@@ -113,35 +41,6 @@ class WeChatSettings:
     pay_api_base: str | None = None  # same for WeChat Pay
     timeout: float = 5.0
     client_ip: str = "127.0.0.1"
-
-
-class _Client(WeChatClient):
-    """WeChatClient whose every URL, the token URL included, starts at `api_base`."""
-
-    def __init__(self, settings: WeChatSettings, http: requests.Session | None, token_storage=None):
-        super().__init__(settings.appid, settings.secret, session=token_storage, timeout=settings.timeout)
-        self._api_base = settings.api_base or REAL_API_BASE
-        self.API_BASE_URL = self._api_base + "cgi-bin/"
-        self.wxa.API_BASE_URL = self._api_base
-        if http is not None:
-            self._http = http
-
-    def fetch_access_token(self):
-        # wechatpy hard-codes https://api.weixin.qq.com/cgi-bin/token and sends no timeout.
-        response = self._http.get(
-            self._api_base + "cgi-bin/token",
-            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
-            timeout=self.timeout,
-        )
-        response.raise_for_status()
-        result = response.json()
-        if result.get("errcode"):
-            raise WeChatClientException(result["errcode"], result.get("errmsg"), client=self,
-                                        request=response.request, response=response)
-        expires_in = int(result.get("expires_in", 7200))
-        self.session.set(self.access_token_key, result["access_token"], expires_in)
-        self.expires_at = int(time.time()) + expires_in
-        return result
 
 
 class _Pay(WeChatPay):
@@ -173,29 +72,11 @@ def _int(value) -> int | None:
 
 
 class WeChatGateway:
-    def __init__(self, settings: WeChatSettings, session: requests.Session | None = None, *, token_storage=None):
-        """`token_storage`: a wechatpy session storage (e.g. RedisStorage) so that several
-        processes share one access token; default: this object's memory."""
+    def __init__(self, settings: WeChatSettings, session: requests.Session | None = None):
         self.settings = settings
-        self._client = _Client(settings, session, token_storage)
         self._pay = _Pay(settings, session)
 
     # -- calls -------------------------------------------------------------------------------
-
-    def _call_open(self, call, *args, **kwargs) -> dict:
-        try:
-            result = call(*args, **kwargs)
-        except WeChatClientException as exc:
-            if exc.errcode is None:  # HTTP error status
-                raise WeChatUnavailable("NETWORK_ERROR", f"HTTP error from WeChat: {exc.response}") from exc
-            raise WeChatError(str(exc.errcode), str(exc.errmsg)) from exc
-        except requests.Timeout as exc:
-            raise WeChatUnavailable("TIMEOUT", str(exc)) from exc
-        except (requests.RequestException, ValueError) as exc:
-            raise WeChatUnavailable("NETWORK_ERROR", str(exc)) from exc
-        if not isinstance(result, dict):
-            raise WeChatUnavailable("NETWORK_ERROR", "WeChat reply is not JSON")
-        return result
 
     def _send_pay(self, call, *args, **kwargs):
         """wechatpy's answer to a WeChat Pay call, its exceptions turned into ours."""
@@ -230,20 +111,6 @@ class WeChatGateway:
         reply = _parse_xml(exc.response.content) if exc.response is not None else None
         self._check_reply_signature(reply or {})
         return WeChatError(exc.errcode or "RETURN_FAIL", exc.errmsg or "")
-
-    # -- mini-program login and messages -----------------------------------------------------
-
-    def code_to_session(self, code: str) -> dict:
-        result = self._call_open(self._client.wxa.code_to_session, code)
-        session = {"openid": result["openid"], "session_key": result.get("session_key")}
-        if result.get("unionid"):
-            session["unionid"] = result["unionid"]
-        return session
-
-    def send_subscribe_message(self, *, openid: str, template_id: str, data: dict, page: str | None = None) -> None:
-        """`data` values may be plain ({"thing1": "退款成功"}) or WeChat's {"value": ...} form."""
-        payload = {k: v if isinstance(v, dict) else {"value": str(v)} for k, v in data.items()}
-        self._call_open(self._client.wxa.send_subscribe_message, openid, template_id, payload, page)
 
     # -- payments ----------------------------------------------------------------------------
 

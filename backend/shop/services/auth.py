@@ -36,7 +36,7 @@ def login_shopper(code: str) -> tuple[str, Shopper]:
     """wx.login code -> code2session -> shopper keyed by openid -> API token."""
     if not code or not code.strip():
         raise DomainError(ErrorCode.VALIDATION_ERROR, "缺少登录凭证 code", {"code": "必填"})
-    session = deps().wechat.code_to_session(code.strip())
+    session = deps().miniprogram.code_to_session(code.strip())
     openid = session["openid"]
     shopper = db.session.scalar(select(Shopper).where(Shopper.openid == openid))
     if shopper is None:

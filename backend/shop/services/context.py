@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, has_request_context, request
 
+from ..adapters.miniprogram import MiniProgramClient
 from ..adapters.queue import JobQueue
 from ..adapters.wechat import WeChatGateway, WeChatSettings
 from ..domain.policy import Policy
@@ -14,7 +15,8 @@ POLICY_ENVIRON_KEY = "shop.policy"
 
 @dataclass
 class Deps:
-    wechat: WeChatGateway
+    wechat: WeChatGateway  # WeChat Pay
+    miniprogram: MiniProgramClient  # login, subscribe messages
     jobs: JobQueue
     base_policy: Policy  # from configuration (POLICY_*)
     public_base_url: str
@@ -56,6 +58,7 @@ def build_deps(config: dict) -> Deps:
     intervals = config.get("REFUND_RETRY_INTERVALS") or [10, 60, 300, 1800, 7200]
     return Deps(
         wechat=WeChatGateway(settings),
+        miniprogram=MiniProgramClient(settings),
         jobs=JobQueue(config["REDIS_URL"]),
         base_policy=Policy.from_mapping(config),
         public_base_url=config["PUBLIC_BASE_URL"],

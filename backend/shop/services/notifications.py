@@ -242,7 +242,7 @@ def send_subscribe_message(outbox_id: int) -> str:
         openid = db.session.get(Shopper, outbox.shopper_id).openid
         args = dict(openid=openid, template_id=template_id(outbox.template), data=dict(outbox.data), page=outbox.page)
     try:
-        deps().wechat.send_subscribe_message(**args)
+        deps().miniprogram.send_subscribe_message(**args)
     except WeChatError as exc:
         with transaction():
             db.session.execute(update(SubscribeMessage).where(SubscribeMessage.id == outbox_id)
