@@ -46,6 +46,7 @@ class ErrorCode(Enum):
     AFTER_SALE_WINDOW_CLOSED = (409, "已超过售后期限")
     AFTER_SALE_WRONG_STATE = (409, "售后单当前状态不允许此操作")
     COUPON_NOT_GRANTABLE = (409, "该优惠券不可发放")
+    REFUND_OVER_ROLE_LIMIT = (403, "退款金额超出您的权限，请交由主管处理")
 
     @property
     def http_status(self) -> int:

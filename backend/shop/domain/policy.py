@@ -26,9 +26,14 @@ class Policy:
     unpaid_close_seconds: int = 30 * 60
     auto_confirm_days: int = 10
     free_cancel_minutes: int = 30
-    # Orders at or above this paid amount need the staff member's password again (二次验证).
+    # R12 (domain/refund_policy.py), always on an order's cumulative refunds: staff type their password
+    # again (二次验证) at or above this; a shopper's refund above auto_refund_max_fen goes to review; each
+    # staff role refunds at most its limit (administrators: no limit; roles not listed: nothing).
     staff_cancel_recheck_fen: int = 50000
     auto_refund_max_fen: int = 50000
+    refund_limit_customer_service_fen: int = 20000
+    refund_limit_supervisor_fen: int = 2000000
+    refund_limit_finance_fen: int = 2000000
     no_reason_return_days: int = 7
     quality_return_days: int = 15
     after_sale_reply_hours: int = 48
