@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask import Flask, render_template_string
 
-from . import control_routes, open_routes, pay_routes
+from . import control_routes, open_routes, pay_routes, platform_routes
 from .config import load_config
 from .faults import Faults
 from .notifier import Notifier
@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(open_routes.bp)
     app.register_blueprint(pay_routes.bp)
     app.register_blueprint(control_routes.bp)
+    app.register_blueprint(platform_routes.bp)
 
     @app.get("/")
     def index():

@@ -94,6 +94,7 @@ def reset():
     sandbox = _sandbox()
     sandbox.faults.clear()
     sandbox.state.reset()
+    current_app.extensions["wechat_platform"].reset()
     return jsonify(status="reset")
 
 

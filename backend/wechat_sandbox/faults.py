@@ -5,6 +5,8 @@ ENDPOINTS = {
     "token", "jscode2session", "subscribe_send",
     "unifiedorder", "orderquery", "closeorder", "refund", "refundquery", "downloadbill",
     "pay_notify", "refund_notify",
+    "stable_token", "upload_shipping_info", "get_order", "notify_confirm_receive", "set_msg_jump_path",
+    "is_trade_managed", "get_delivery_list",
 }
 NOTIFY_ENDPOINTS = {"pay_notify", "refund_notify"}
 # "timeout": nothing is done, the caller waits timeout_sleep seconds for an empty answer.

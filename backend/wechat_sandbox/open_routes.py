@@ -55,7 +55,7 @@ def access_token():
         return failure
     if request.args.get("grant_type") != "client_credential":
         return _error(40002, "invalid grant_type")
-    token, expires_in = _sandbox().state.issue_access_token()
+    token, expires_in = current_app.extensions["wechat_platform"].issue_classic_token()
     return jsonify(access_token=token, expires_in=expires_in)
 
 
@@ -76,7 +76,7 @@ def code_to_session():
 @bp.post("/cgi-bin/message/subscribe/send")
 def send_subscribe_message():
     sandbox = _sandbox()
-    if not sandbox.state.is_valid_access_token(request.args.get("access_token")):
+    if not current_app.extensions["wechat_platform"].is_valid_token(request.args.get("access_token")):
         return _error(INVALID_CREDENTIAL, "invalid credential, access_token is invalid or not latest")
     failure = _fault_reply("subscribe_send")
     if failure:

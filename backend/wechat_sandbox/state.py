@@ -95,7 +95,6 @@ class SandboxState:
     def _clear(self):
         self.payments: dict[str, Payment] = {}
         self.refunds: dict[str, Refund] = {}
-        self.access_tokens: dict[str, datetime] = {}
         self.messages: list[dict] = []
 
     def reset(self):
@@ -103,21 +102,7 @@ class SandboxState:
             self._clear()
         self.notifier.reset()
 
-    # -- api.weixin.qq.com ---------------------------------------------------------------
-
-    def issue_access_token(self) -> tuple[str, int]:
-        token = secrets.token_urlsafe(48)
-        expires_in = int(self.config["access_token_expires_in"])
-        with self.lock:
-            self.access_tokens[token] = utcnow()
-        return token, expires_in
-
-    def is_valid_access_token(self, token: str | None) -> bool:
-        with self.lock:
-            issued = self.access_tokens.get(token or "")
-        if issued is None:
-            return False
-        return (utcnow() - issued).total_seconds() < int(self.config["access_token_expires_in"])
+    # -- api.weixin.qq.com (access tokens: platform.py) ------------------------------------
 
     def record_message(self, message: dict) -> dict:
         with self.lock:
