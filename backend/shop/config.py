@@ -1,8 +1,11 @@
 """Configuration from environment variables, with safe defaults for a laptop (SPEC §7)."""
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("SHOP_VAR_DIR") or REPO_ROOT / "var")
@@ -16,8 +19,17 @@ SANDBOX_WECHAT = {
 }
 
 
-class ConfigError(RuntimeError):
-    pass
+MODES = ("sandbox", "production")
+MIN_SECRET_KEY_BYTES = 32
+# A key of one repeated word is not random; a real 32-byte key in hex or base64 has far more.
+MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
+
+
+class ConfigError(SystemExit):
+    """Refusing to start: a SystemExit, so `make run`, gunicorn and flask print the message, not a traceback."""
+
+    def __str__(self) -> str:
+        return str(self.code)
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -28,7 +40,10 @@ def _bool(value: str | None, default: bool) -> bool:
 
 def load_config(env: dict[str, str] | None = None) -> dict:
     env = dict(os.environ if env is None else env)
-    mode = env.get("SHOP_MODE", "sandbox")  # sandbox | production
+    mode = (env.get("SHOP_MODE") or "sandbox").strip()
+    if mode not in MODES:
+        # Fail closed: a typo such as "prod" must not quietly run as a sandbox with demo accounts.
+        raise ConfigError(f"refusing to start: SHOP_MODE must be 'sandbox' or 'production', not {mode!r}")
     port = int(env.get("PORT", "8000"))
     sandbox_port = int(env.get("SANDBOX_PORT", "8001"))
     sandbox = mode != "production"
@@ -38,6 +53,10 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "SANDBOX": sandbox,
         "PORT": port,
         "SANDBOX_PORT": sandbox_port,
+        "HOST": env.get("HOST") or "127.0.0.1",  # where `make run` binds the API
+        "PROXY_COUNT": int(env.get("PROXY_COUNT") or "0"),  # trusted reverse proxies in front (X-Forwarded-*)
+        "API_DOCS": _bool(env.get("API_DOCS"), sandbox),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH") or str(6 * 1024 * 1024)),
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'shop.sqlite'}",
         "REDIS_URL": env.get("REDIS_URL") or f"unix://{VAR_DIR / 'redis.sock'}",
@@ -56,16 +75,17 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_REDOC_PATH": "/docs",
-        "OPENAPI_REDOC_URL": "https://cdn.jsdelivr.net/npm/redoc/bundles/redoc.standalone.js",
-        "OPENAPI_SWAGGER_UI_PATH": "/swagger",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # The browsable docs are served by api/docs.py from a pinned package, never from a CDN.
         "JSON_AS_ASCII": False,
         # Refund engine (R4): pauses between automatic retries, claim lease, when to query WeChat.
         "REFUND_RETRY_INTERVALS": [int(x) for x in env.get("REFUND_RETRY_INTERVALS", "10,60,300,1800,7200").split(",")
                                    if x.strip()],
         "REFUND_CLAIM_LEASE_SECONDS": int(env.get("REFUND_CLAIM_LEASE_SECONDS", "60")),
-        "REFUND_QUERY_AFTER_SECONDS": int(env.get("REFUND_QUERY_AFTER_SECONDS", "30")),
+        "REFUND_QUERY_AFTER_SECONDS": int(env.get("REFUND_QUERY_AFTER_SECONDS", "60")),
+        # WeChat's rate rules (W3): submissions a second across the cluster, while failing, per-order gap.
+        "REFUND_RATE_PER_S": int(env.get("REFUND_RATE_PER_S", "100")),
+        "REFUND_FAILING_RATE_PER_S": int(env.get("REFUND_FAILING_RATE_PER_S", "5")),
+        "REFUND_ORDER_GAP_SECONDS": int(env.get("REFUND_ORDER_GAP_SECONDS", "60")),
         # Inventory sync to a WMS/ERP (I2): off when the URL is empty.
         "WMS_WEBHOOK_URL": env.get("WMS_WEBHOOK_URL", ""),
         "WMS_WEBHOOK_SECRET": env.get("WMS_WEBHOOK_SECRET", ""),
@@ -95,18 +115,50 @@ def finalize_database(config: dict) -> None:
 def check_production(config: dict) -> None:
     """Production refuses sandbox hosts, demo data and default secrets."""
     problems = []
-    if config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        problems.append("SECRET_KEY is the default")
     for key, default in SANDBOX_WECHAT.items():
         if not config[key] or config[key] == default:
             problems.append(f"{key} is missing or the sandbox default")
-    for key in ("WECHAT_API_BASE", "WECHAT_PAY_API_BASE"):
-        base = config[key]
-        if base and ("127.0.0.1" in base or "localhost" in base or "sandbox" in base):
-            problems.append(f"{key} points at a sandbox ({base})")
+    problems += secret_key_problems(config["SECRET_KEY"])
+    for key in sorted(config):
+        if key.startswith("WECHAT") and key.endswith(("_BASE", "_URL")) and config[key] \
+                and not is_public_host(config[key]):
+            problems.append(f"{key} points at a sandbox, loopback or private host ({config[key]})")
+    if config["WMS_WEBHOOK_URL"] and len(config["WMS_WEBHOOK_SECRET"]) < 16:
+        problems.append("WMS_WEBHOOK_URL is set without a WMS_WEBHOOK_SECRET of at least 16 characters")
     if config["DEMO_DATA"]:
         problems.append("DEMO_DATA is on")
     if not config["WECHAT_MCH_CERT"] or not config["WECHAT_MCH_KEY"]:
         problems.append("WECHAT_MCH_CERT / WECHAT_MCH_KEY are required for refunds")
     if problems:
         raise ConfigError("refusing to start in production: " + "; ".join(problems))
+
+
+def secret_key_problems(key: str) -> list[str]:
+    """Anyone who knows or guesses the key can forge every token: it must be long and random-looking."""
+    if key == DEFAULT_SECRET_KEY:
+        return ["SECRET_KEY is the public default"]
+    if len(key.encode()) < MIN_SECRET_KEY_BYTES or len(set(key)) < MIN_SECRET_KEY_DISTINCT_CHARACTERS:
+        return [f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} random bytes "
+                "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"]
+    return []
+
+
+def is_public_host(url: str) -> bool:
+    """False for loopback, private, link-local and sandbox hosts, however they are spelled
+    (`127.1`, `0x7f.1`, `[::1]`, `localhost.`, `wechat-sandbox.internal`)."""
+    try:
+        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    if not host or host == "localhost" or host.endswith(".localhost") or "sandbox" in host:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        try:  # the short and hex forms of IPv4 that resolvers accept (127.1, 0x7f000001)
+            address = ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            return True  # a DNS name
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global

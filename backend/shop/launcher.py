@@ -107,7 +107,8 @@ def main() -> int:
             children.append(_start("sandbox", [python, "-m", "wechat_sandbox", "--port", str(sandbox_port)], env,
                                    log_dir))
         children.append(_start("api", [python, "-m", "gunicorn", "--workers", "2", "--threads", "8", "--bind",
-                                       f"0.0.0.0:{port}", "--access-logfile", "-", "shop:create_app()"], env, log_dir))
+                                       f"{config['HOST']}:{port}", "--access-logfile", "-", "shop:create_app()"],
+                               env, log_dir))
         children.append(_start("worker", flask + ["worker"], env, log_dir))
         children.append(_start("cron", flask + ["cron"], env, log_dir))
         if not _wait_healthy(f"http://127.0.0.1:{port}/api/health"):
