@@ -13,6 +13,7 @@ from .errors import DomainError, ErrorCode
 from .orders import OrderStatus, UNSHIPPED
 from .permissions import is_allowed
 from .policy import Policy
+from .refund_policy import RefundAction, RefundCase, decide_refund
 
 
 class AfterSaleType(str, Enum):
@@ -159,26 +160,26 @@ class ApprovalFacts:
     order_status: OrderStatus
     amount_fen: int
     watchlisted: bool
+    refunded_before_fen: int = 0  # the order's refunds so far: R12 judges the cumulative amount
+
+    def refund(self, role: str = "system", goods_back: bool = False) -> RefundCase:
+        return RefundCase(RefundAction.AFTER_SALE, role, self.order_status, self.refunded_before_fen,
+                          self.amount_fen, self.watchlisted, goods_back)
 
 
 def automatic_approval_blockers(facts: ApprovalFacts, policy: Policy) -> list[str]:
     """R5: why this case needs a person. Empty list = approve automatically.
 
-    Only 仅退款 on an order not yet shipped, under the amount threshold, for an undisputed reason,
-    from a shopper not on the watchlist. (The window was checked when the case was opened.)
+    Only 仅退款 on an order not yet shipped, for an undisputed reason, and a refund the refund policy
+    (R12: the order's cumulative amount, the watchlist) lets through. (The window was checked when the
+    case was opened.)
     """
     blockers = []
     if facts.case_type is not AfterSaleType.REFUND_ONLY:
         blockers.append("需要寄回商品")
-    if facts.order_status not in UNSHIPPED:
-        blockers.append("订单已发货")
-    if facts.amount_fen > policy.auto_refund_max_fen:
-        blockers.append("退款金额超过自动审核上限")
     if is_disputed(facts.reason_code):
         blockers.append("争议原因需人工审核")
-    if facts.watchlisted:
-        blockers.append("顾客在重点监控名单")
-    return blockers
+    return blockers + list(decide_refund(facts.refund(), policy).reasons)
 
 
 def reply_due_at(created_at: datetime, policy: Policy) -> datetime:
@@ -191,8 +192,8 @@ def on_reply_overdue(facts: ApprovalFacts, policy: Policy) -> str:
     Disputed reasons and watchlisted shoppers are always escalated: a timeout never approves
     what a person must judge.
     """
-    if policy.after_sale_timeout_auto_approve and not is_disputed(facts.reason_code) and not facts.watchlisted \
-            and facts.amount_fen <= policy.auto_refund_max_fen:
+    if policy.after_sale_timeout_auto_approve and not is_disputed(facts.reason_code) \
+            and decide_refund(facts.refund(goods_back=facts.case_type.needs_goods_back), policy).automatic:
         return "approve"
     return "escalate"
 

@@ -11,6 +11,7 @@ from enum import Enum
 from .errors import DomainError, ErrorCode
 from .orders import OrderFacts, OrderStatus, UNSHIPPED, is_within_free_cancel_window
 from .policy import Policy
+from .refund_policy import RefundAction, RefundCase, check_staff_refund, decide_refund
 
 REASON_TEXT_MAX = 200
 FEEDBACK_TEXT_MAX = 500
@@ -63,16 +64,24 @@ def _refuse_shipped_or_open(facts: OrderFacts) -> None:
 
 
 def decide_shopper_cancel(facts: OrderFacts, policy: Policy, now: datetime, watchlisted: bool) -> CancelDecision:
-    """C2: unpaid → at once; paid, not accepted, inside the free window, not watchlisted → automatic
-    approval with a full refund; otherwise a request for staff; shipped or later → after-sales instead."""
+    """C2: unpaid → at once; paid, not accepted, inside the free window and a refund the refund policy lets
+    through on its own (amount, watchlist: R12) → automatic approval with a full refund; otherwise a request
+    for staff; shipped or later → after-sales instead."""
     if facts.status == OrderStatus.CANCELLED:
         return CancelDecision.ALREADY_CANCELLED
     _refuse_shipped_or_open(facts)
     if facts.status == OrderStatus.PENDING_PAYMENT:
         return CancelDecision.CANCEL_NOW
-    if facts.status == OrderStatus.PAID and not watchlisted and is_within_free_cancel_window(facts, policy, now):
+    if facts.status == OrderStatus.PAID and is_within_free_cancel_window(facts, policy, now) \
+            and decide_refund(cancel_refund(facts, "shopper", watchlisted), policy).automatic:
         return CancelDecision.AUTO_APPROVE
     return CancelDecision.NEEDS_REVIEW
+
+
+def cancel_refund(facts: OrderFacts, role: str, watchlisted: bool = False) -> RefundCase:
+    """A cancel gives back everything not yet refunded (R12 judges it like any other refund)."""
+    return RefundCase(RefundAction.CANCEL, role, facts.status, facts.refunded_fen, facts.paid_fen - facts.refunded_fen,
+                      watchlisted)
 
 
 def staff_may_cancel(facts: OrderFacts, role: str) -> bool:
@@ -80,7 +89,8 @@ def staff_may_cancel(facts: OrderFacts, role: str) -> bool:
 
 
 def check_staff_cancel(facts: OrderFacts, role: str, policy: Policy) -> bool:
-    """C3: may this role cancel this order? Returns True when the operator must re-enter the password."""
+    """C3: may this role cancel this order? Returns True when the operator must re-enter the password
+    (the refund policy, R12, which also refuses a refund over the role's limit)."""
     if facts.status == OrderStatus.CANCELLED:
         raise DomainError(ErrorCode.ORDER_NOT_CANCELLABLE, "订单已取消")
     if facts.status in (OrderStatus.SHIPPED, OrderStatus.COMPLETED):
@@ -89,12 +99,7 @@ def check_staff_cancel(facts: OrderFacts, role: str, policy: Policy) -> bool:
         if role == "customer_service":
             raise DomainError(ErrorCode.FORBIDDEN, "客服只能取消未付款订单，已付款订单请联系主管处理")
         raise DomainError(ErrorCode.FORBIDDEN, "您的角色无权取消订单")
-    return needs_password_recheck(facts.paid_fen, policy)
-
-
-def needs_password_recheck(paid_fen: int, policy: Policy) -> bool:
-    """二次验证: large paid amounts need the operator's password again."""
-    return paid_fen > 0 and paid_fen >= policy.staff_cancel_recheck_fen
+    return check_staff_refund(cancel_refund(facts, role), policy)
 
 
 def check_feedback(rating, text: str | None) -> tuple[int, str]:

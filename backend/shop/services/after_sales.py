@@ -23,10 +23,13 @@ from ..domain.after_sales import (ACTIVE_STATUSES, REASONS, AfterSaleType, Appro
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import UNSHIPPED, OrderStatus, ensure_transition
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
+from ..domain.shipping import ShipmentKind
+from ..domain.refund_policy import check_staff_refund
 from ..extensions import db
-from . import events, inventory, notifications, risk
+from . import events, inventory, notifications, risk, shipping
 from .context import deps
 from .ordering import get_order
+from .staff_auth import recheck_password
 from .uow import is_unique_violation, transaction
 
 logger = logging.getLogger("shop.after_sales")
@@ -118,7 +121,7 @@ def _shipping_back(order: Order, chosen: list[tuple[int, int]]) -> int:
 
 def _approval_facts(case: AfterSale, order: Order) -> ApprovalFacts:
     return ApprovalFacts(AfterSaleType(case.type), case.reason_code, OrderStatus(order.status), case.amount_fen,
-                         risk.is_watchlisted(case.shopper_id))
+                         risk.is_watchlisted(case.shopper_id), order.refunded_fen)
 
 
 # ---- staff: decide -------------------------------------------------------------------------
@@ -152,12 +155,15 @@ def _close_request(request: OrderRequest, status: str, actor: Actor, reason: str
     db.session.refresh(request)
 
 
-def approve(request_id: int, actor: Actor, note: str = "") -> AfterSale:
-    """同意: 仅退款 refunds now; returns, exchanges and repairs wait for the goods."""
+def approve(request_id: int, actor: Actor, note: str = "", password: str | None = None) -> AfterSale:
+    """同意: 仅退款 refunds now; returns, exchanges and repairs wait for the goods. Agreeing commits to the
+    case's refund, so the refund policy (R12) judges it now: the role's limit, the password over the threshold."""
     with transaction() as tx:
         case, request = _case_by_request(request_id)
         _ensure_staff_may(case, actor, "approve")
         order = db.session.get(Order, case.order_id)
+        if check_staff_refund(_approval_facts(case, order).refund(actor.role), deps().policy):
+            recheck_password(actor, password)
         _approve(case, request, order, actor, (note or "").strip(), tx)
     return case
 
@@ -267,6 +273,8 @@ def _ship_back(case_id: int, actor: Actor, carrier: str, tracking_no: str, actio
                                                 "tracking_no": tracking_no})
         events.record(order, "after_sale_completed", actor, data={"after_sale_id": case.id})
         _after_commit_notify(tx, case, kind, "商品已发出", f"{carrier} {tracking_no}")
+        shipping.record_shipment(order, ShipmentKind.EXCHANGE if case_type is AfterSaleType.EXCHANGE
+                                 else ShipmentKind.REPAIR, carrier, tracking_no, tx, after_sale_id=case.id)
     return case
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..db import CancelFeedback, Order, OrderRequest, Refund, Staff
+from ..db import CancelFeedback, Order, OrderRequest, Refund
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.cancellation import (CancelDecision, CancelReason, check_feedback, check_reason, check_staff_cancel,
@@ -22,7 +22,7 @@ from ..domain.refund_amounts import LineAmounts, full_refund_fen, line_refund_fe
 from ..extensions import db
 from . import events, inventory, notifications, ordering, queries, refunds, risk
 from .context import deps
-from .staff_accounts import verify_password
+from .staff_auth import recheck_password
 from .uow import is_unique_violation, transaction
 
 
@@ -86,15 +86,6 @@ def cancel_by_staff(order_id: int, actor: Actor, reason_code: str, reason_text: 
             decide_request(pending, actor, "approved" if pending.kind == "cancel" else "rejected", "商家已取消订单")
         cancel_order(order, actor, reason, tx, request_id=pending.id if pending else None)
     return order
-
-
-def recheck_password(actor: Actor, password: str | None) -> None:
-    """二次验证: the operator types their password again."""
-    if not password:
-        raise DomainError(ErrorCode.PASSWORD_REQUIRED)
-    staff = db.session.get(Staff, actor.id)
-    if staff is None or not verify_password(staff, password):
-        raise DomainError(ErrorCode.PASSWORD_INCORRECT)
 
 
 def decide_request(request: OrderRequest, actor: Actor, status: str, reason: str = "") -> None:

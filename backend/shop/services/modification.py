@@ -12,16 +12,19 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from ..db import Order, OrderRequest, ShopperCoupon
+from ..db import Order, OrderLine, OrderRequest, ShopperCoupon
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.modification import TEXT_FIELDS, LineState, ModificationPlan, is_paid, plan_modification
+from ..domain.orders import OrderStatus
 from ..domain.pricing import CouponTerms, LineInput, price_order
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
+from ..domain.refund_policy import RefundAction, RefundCase, check_staff_refund, decide_refund
 from ..extensions import db
-from . import events, inventory, inventory_sync, notifications, ordering, queries, refunds
+from . import events, inventory, inventory_sync, notifications, ordering, queries, refunds, risk
 from .context import deps
+from .staff_auth import recheck_password
 from .uow import is_unique_violation, transaction
 
 
@@ -41,13 +44,21 @@ def plan_for(order: Order, changes: dict, *, applying_request: bool = False, by_
     return plan_modification(facts, _current(order), _line_states(order), changes, by_staff=by_staff)
 
 
-def modify_order(order_id: int, actor: Actor, changes: dict) -> Order:
-    """The shopper changes their order: applied now, or (after acceptance) sent to staff as a request.
-    A staff member's change applies at once."""
+def modify_order(order_id: int, actor: Actor, changes: dict, password: str | None = None) -> Order:
+    """The shopper changes their order: applied now, or sent to staff as a request (after acceptance, or
+    when the refund of a decrease is one the refund policy does not let through on its own, R12).
+    A staff member's change applies at once, within their refund limit and with the password over the threshold."""
     try:
         with transaction() as tx:
             order = ordering.get_order(order_id, actor.id if actor.is_shopper else None)
             plan = plan_for(order, changes, by_staff=actor.is_staff)
+            refund_fen = refund_fen_of(order, plan)
+            if actor.is_staff:
+                if check_staff_refund(modification_refund(order, refund_fen, actor.role), deps().policy):
+                    recheck_password(actor, password)
+            elif refund_fen and not plan.needs_review and not decide_refund(modification_refund(
+                    order, refund_fen, "shopper", risk.is_watchlisted(order.shopper_id)), deps().policy).automatic:
+                plan = replace(plan, needs_review=True)
             if plan.needs_review:
                 _open_modify_request(order, actor, plan)
             else:
@@ -130,14 +141,33 @@ def _reprice(order: Order) -> None:
     order.shipping_fen, order.total_fen = pricing.shipping_fen, pricing.total_fen
 
 
-def _refund_decreases(order: Order, plan: ModificationPlan, actor: Actor, tx) -> None:
+def _decreases(order: Order, plan: ModificationPlan) -> list[tuple[OrderLine, int, int]]:
+    """(line, units taken off, what they cost) for each decrease of a paid order (R2)."""
     lines = {line.id: line for line in order.lines}
+    result = []
+    for change in plan.quantities:
+        line, units = lines[change.line_id], -change.delta
+        result.append((line, units,
+                       line_refund_fen(LineAmounts(line.payable_fen, line.quantity, line.refunded_quantity), units)))
+    return result
+
+
+def refund_fen_of(order: Order, plan: ModificationPlan) -> int:
+    """What applying the plan gives back: a paid order's decreases; nothing on an unpaid order."""
+    if not plan.quantities or not is_paid(order.facts()):
+        return 0
+    return sum(fen for _, _, fen in _decreases(order, plan))
+
+
+def modification_refund(order: Order, refund_fen: int, role: str, watchlisted: bool = False) -> RefundCase:
+    return RefundCase(RefundAction.MODIFY, role, OrderStatus(order.status), order.refunded_fen, refund_fen,
+                      watchlisted)
+
+
+def _refund_decreases(order: Order, plan: ModificationPlan, actor: Actor, tx) -> None:
     token = secrets.token_hex(6)
     total, refund_lines = 0, []
-    for change in plan.quantities:
-        line = lines[change.line_id]
-        units = -change.delta
-        fen = line_refund_fen(LineAmounts(line.payable_fen, line.quantity, line.refunded_quantity), units)
+    for line, units, fen in _decreases(order, plan):
         inventory.restore_once(line, units, "release", f"modify:{line.id}:{token}", "修改订单减少数量")
         line.refunded_quantity += units
         line.refunded_fen += fen

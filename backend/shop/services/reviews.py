@@ -11,13 +11,15 @@ from sqlalchemy import func, select, update
 from ..db import Order, OrderRequest, Sku
 from ..domain import clock
 from ..domain.actors import Actor
-from ..domain.cancellation import CancelReason, check_decision_reason, describe_alternative
+from ..domain.cancellation import CancelReason, cancel_refund, check_decision_reason, describe_alternative
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderStatus, may_decide_request
+from ..domain.refund_policy import check_staff_refund
 from ..extensions import db
 from . import after_sales, events, modification, notifications
 from .cancellation import cancel_order
 from .context import deps
+from .staff_auth import recheck_password
 from .uow import transaction
 
 KIND_LABELS = {"cancel": "取消申请", "modify": "修改申请", "after_sale": "售后申请"}
@@ -80,20 +82,27 @@ def _claim(request_id: int, actor: Actor, decision: str, status: str, reason: st
     return db.session.get(OrderRequest, request_id, populate_existing=True)
 
 
-def approve(request_id: int, actor: Actor, note: str = ""):
-    """同意: a cancel request cancels and refunds; a modification request is applied."""
+def approve(request_id: int, actor: Actor, note: str = "", password: str | None = None):
+    """同意: a cancel request cancels and refunds; a modification request is applied. The refund it makes is
+    judged by the refund policy (R12): within the role's limit, the password again over the threshold."""
     if get_request(request_id).kind == "after_sale":
-        return after_sales.approve(request_id, actor, note)
+        return after_sales.approve(request_id, actor, note, password)
     note = (note or "").strip()[:200]
+    policy = deps().policy
     with transaction() as tx:
         request = _claim(request_id, actor, "approve", "approved", note)
         order = db.session.get(Order, request.order_id)
         if request.kind == "cancel":
-            label = deps().policy.shopper_cancel_reasons.get(request.reason_code, request.reason_code)
+            if check_staff_refund(cancel_refund(order.facts(), actor.role), policy):
+                recheck_password(actor, password)
+            label = policy.shopper_cancel_reasons.get(request.reason_code, request.reason_code)
             cancel_order(order, actor, CancelReason(request.reason_code, label, request.reason_text), tx,
                          kind="cancel_approved", request_id=request.id)
         else:
             plan = modification.plan_for(order, (request.payload or {}).get("changes", {}), applying_request=True)
+            refund = modification.modification_refund(order, modification.refund_fen_of(order, plan), actor.role)
+            if check_staff_refund(refund, policy):
+                recheck_password(actor, password)
             modification.apply_plan(order, plan, actor, tx, kind="modify_approved", request_id=request.id)
             notifications.modify_result(order, True, note, tx)
     return request

@@ -50,6 +50,14 @@ def verify_own_password(staff_id: int, password: str) -> bool:
     return staff is not None and verify_password(staff, password)
 
 
+def recheck_password(actor: Actor, password: str | None) -> None:
+    """二次验证 where a rule asks for it (R12, C3): missing or wrong, the action is refused."""
+    if not password:
+        raise DomainError(ErrorCode.PASSWORD_REQUIRED)
+    if not verify_own_password(actor.id, password):
+        raise DomainError(ErrorCode.PASSWORD_INCORRECT)
+
+
 # ---- account management (admins) ------------------------------------------------------------
 
 

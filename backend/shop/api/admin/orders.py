@@ -7,23 +7,19 @@ from flask_smorest import Blueprint
 from ...domain.clock import to_shanghai
 from ...domain.money import yuan
 from ...domain.orders import OrderStatus, RefundStatus
-from ...services import admin_queries, audit, cancellation, modification, ordering, queries
+from ...services import admin_queries, audit, cancellation, modification, ordering, queries, shipping
 from ...services.stats import utc_bounds
-from ..schemas import ModifyInSchema
 from ..presenters import order_detail, order_summary
 from .access import staff_required
 from .common import csv_response
-from .schemas import AdminOrderPageSchema, AdminOrderSchema, OrderSearchArgsSchema, ShipInSchema, StaffCancelInSchema
+from .schemas import (AdminOrderPageSchema, AdminOrderSchema, CarrierSchema, OrderSearchArgsSchema, ShipInSchema,
+                      StaffCancelInSchema, StaffModifyInSchema)
 
 blp = Blueprint("admin_orders", __name__, url_prefix="/api/admin", description="后台：订单查询、导出、受理、发货、修改、取消")
 
 EXPORT_HEADER = ["订单号", "下单时间", "订单状态", "退款状态", "顾客", "收货人", "手机号", "收货地址", "商品",
                  "件数", "商品金额（元）", "优惠（元）", "运费（元）", "应付（元）", "实付（元）", "已退款（元）",
                  "支付时间", "快递公司", "快递单号", "取消原因"]
-
-
-def staff_actions(order) -> list[str]:
-    return queries.actions_for_staff(order, g.staff.role)
 
 
 def filters_from(args) -> admin_queries.OrderFilters:
@@ -40,14 +36,17 @@ def filters_from(args) -> admin_queries.OrderFilters:
 
 
 def staff_order_json(order) -> dict:
-    body = order_detail(order, staff_actions(order), for_shopper=False,
-                        refunds=admin_queries.order_refunds(order.id))
+    """The staff's order page after any read or write (re-read in two statements after a commit)."""
+    order = queries.viewable(order)
+    body = order_detail(order, queries.staff_actions_of(queries.viewed_facts(order), g.staff.role),
+                        for_shopper=False)
     shopper = admin_queries.shopper_names({order.shopper_id}).get(order.shopper_id)
     body["shopper_id"] = order.shopper_id
     body["shopper"] = {"id": order.shopper_id}
     if shopper:
         body["shopper"].update(nickname=shopper.nickname, phone=shopper.phone, member_level=shopper.member_level,
                                risk_flagged=shopper.risk_flagged)
+    body["shipping_uploads"] = shipping.uploads_json(order.id)
     return body
 
 
@@ -65,10 +64,10 @@ def order_action(name: str, order_id: int, run, snapshot=admin_queries.order_sna
 def list_orders(args):
     """订单列表：订单号、顾客姓名/手机号、商品、状态、退款状态、下单日期、金额筛选；排序；分页"""
     rows, total, capped = admin_queries.search_orders(filters_from(args), args["page"], args["per_page"])
-    shoppers = admin_queries.shopper_names({o.shopper_id for o in rows})
+    shoppers = admin_queries.shopper_names({order.shopper_id for order, _ in rows})
     items = []
-    for order in rows:
-        row = order_summary(order, staff_actions(order))
+    for order, facts in rows:
+        row = order_summary(order, queries.staff_actions_of(facts, g.staff.role))
         shopper = shoppers.get(order.shopper_id)
         row.update(shopper_id=order.shopper_id, shopper_nickname=shopper.nickname if shopper else "",
                    receiver_name=order.receiver_name, receiver_phone=order.receiver_phone, paid_at=order.paid_at)
@@ -109,7 +108,7 @@ def export_orders(args):
 @blp.response(200, AdminOrderSchema)
 def get_order(order_id):
     """订单详情（员工视角：完整时间线、退款、可执行操作 actions）"""
-    return staff_order_json(admin_queries.get_order(order_id))
+    return staff_order_json(admin_queries.get_order(order_id, for_view=True))
 
 
 @blp.post("/orders/<int:order_id>/accept")
@@ -130,14 +129,43 @@ def ship_order(body, order_id):
                         lambda: ordering.ship_order(order_id, g.actor, body["carrier"], body["tracking_no"]))
 
 
+@blp.post("/orders/<int:order_id>/shipment")
+@staff_required("order.ship")
+@blp.arguments(ShipInSchema)
+@blp.response(200, AdminOrderSchema)
+def correct_shipment(body, order_id):
+    """修改发货信息（签收前；微信只允许修改一次，修改后重新上传微信）"""
+    return order_action("order.correct_shipment", order_id, lambda: shipping.correct_shipment(
+        order_id, g.actor, body["carrier"], body["tracking_no"]))
+
+
+@blp.post("/orders/<int:order_id>/delivered")
+@staff_required("order.ship")
+@blp.response(200, AdminOrderSchema)
+def mark_delivered(order_id):
+    """已签收：快递已送达，请微信提醒顾客确认收货（notify_confirm_receive）"""
+    return order_action("order.mark_delivered", order_id, lambda: shipping.mark_delivered(order_id, g.actor))
+
+
+@blp.get("/carriers")
+@staff_required("order.ship")
+@blp.response(200, CarrierSchema(many=True))
+def carriers():
+    """发货可选的快递公司（微信 get_delivery_list，缓存一天）"""
+    return shipping.carrier_choices()
+
+
 @blp.post("/orders/<int:order_id>/modify")
 @staff_required("order.modify")
-@blp.arguments(ModifyInSchema)
+@blp.arguments(StaffModifyInSchema)
 @blp.response(200, AdminOrderSchema)
 def modify_order(body, order_id):
-    """修改订单（发货前：收货人、电话、地址、备注、商品数量）；员工修改立即生效，已付款订单减少数量时退还差价"""
+    """修改订单（发货前：收货人、电话、地址、备注、商品数量）；员工修改立即生效，已付款订单减少数量时退还差价
+    （按退款规则：超出角色退款权限则拒绝，本单累计退款达到阈值需再次输入密码）"""
+    password = body.pop("password")
     changes = {k: v for k, v in body.items() if v is not None}
-    return order_action("order.modify", order_id, lambda: modification.modify_order(order_id, g.actor, changes),
+    return order_action("order.modify", order_id,
+                        lambda: modification.modify_order(order_id, g.actor, changes, password=password),
                         snapshot=admin_queries.modification_snapshot)
 
 

@@ -57,8 +57,10 @@ def list_requests(args):
 @staff_required("request.review")
 @blp.arguments(ApproveInSchema)
 def approve_request(body, request_id):
-    """同意申请（取消 = 取消并退款；修改 = 应用修改；售后 = 进入售后流程）"""
-    return _decide("request.approve", request_id, lambda: reviews.approve(request_id, g.actor, note=body["note"]),
+    """同意申请（取消 = 取消并退款；修改 = 应用修改；售后 = 进入售后流程）。涉及退款时按退款规则：
+    超出角色退款权限则拒绝（REFUND_OVER_ROLE_LIMIT），本单累计退款达到阈值需再次输入密码（password）"""
+    return _decide("request.approve", request_id,
+                   lambda: reviews.approve(request_id, g.actor, note=body["note"], password=body["password"]),
                    note=body["note"])
 
 

@@ -7,7 +7,7 @@ from ...domain.actors import STAFF_ROLES
 from ...domain.orders import OrderStatus, RefundStatus
 from ...domain.refunds import RefundState
 from ...services.stats import GROUPS
-from ..schemas import OrderSchema, OrderSummarySchema, ShanghaiDateTime
+from ..schemas import ModifyInSchema, OrderSchema, OrderSummarySchema, ShanghaiDateTime
 from .common import plain
 
 ORDER_SORTS = ["created_at", "total_fen", "paid_at"]
@@ -157,6 +157,16 @@ class ShipInSchema(Schema):
     tracking_no = fields.String(required=True, validate=validate.Length(min=1, max=40))
 
 
+class StaffModifyInSchema(ModifyInSchema):
+    password = fields.String(load_default=None, load_only=True,
+                             metadata={"description": "二次验证：减少数量的退款使本单累计退款达到阈值时重新输入登录密码（R12）"})
+
+
+class CarrierSchema(Schema):
+    code = fields.String(metadata={"description": "WeChat's carrier code (delivery_id)"})
+    name = fields.String()
+
+
 class StaffCancelInSchema(Schema):
     reason_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
     reason_text = fields.String(load_default="", validate=validate.Length(max=200))
@@ -177,6 +187,8 @@ class RequestArgsSchema(AdminPageArgsSchema):
 
 class ApproveInSchema(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=500))
+    password = fields.String(load_default=None, load_only=True,
+                             metadata={"description": "二次验证：本单累计退款达到阈值时重新输入登录密码（R12）"})
 
 
 class RejectInSchema(Schema):
@@ -322,3 +334,6 @@ class SettingSchema(Schema):
 
 class SettingsSchema(Schema):
     items = fields.List(fields.Nested(SettingSchema))
+    wechat_platform = fields.Dict(metadata={
+        "description": "WeChat's answer at the last check (read only): trade_managed (发货信息管理服务), "
+                       "checked_at, msg_jump_path, label"})
