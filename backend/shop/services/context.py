@@ -7,8 +7,10 @@ from flask import Flask, current_app, has_request_context, request
 
 from ..adapters.miniprogram import MiniProgramClient
 from ..adapters.queue import JobQueue
+from ..adapters.refund_pacer import RefundPacer
 from ..adapters.wechat import WeChatGateway, WeChatSettings
 from ..domain.policy import Policy
+from ..domain.refund_pacing import RefundPace
 
 POLICY_ENVIRON_KEY = "shop.policy"
 
@@ -21,6 +23,7 @@ class Deps:
     base_policy: Policy  # from configuration (POLICY_*)
     public_base_url: str
     refund_retry_intervals: list[int]
+    refund_pacer: RefundPacer  # WeChat's refund rate rules (W3), shared through Redis
 
     @property
     def policy(self) -> Policy:
@@ -56,13 +59,15 @@ def build_deps(config: dict) -> Deps:
         timeout=config["WECHAT_TIMEOUT"],
     )
     intervals = config.get("REFUND_RETRY_INTERVALS") or [10, 60, 300, 1800, 7200]
+    jobs = JobQueue(config["REDIS_URL"])
     return Deps(
         wechat=WeChatGateway(settings),
         miniprogram=MiniProgramClient(settings),
-        jobs=JobQueue(config["REDIS_URL"]),
+        jobs=jobs,
         base_policy=Policy.from_mapping(config),
         public_base_url=config["PUBLIC_BASE_URL"],
         refund_retry_intervals=list(intervals),
+        refund_pacer=RefundPacer(lambda: jobs.connection, RefundPace.from_config(config)),
     )
 
 

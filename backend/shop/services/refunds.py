@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -20,6 +20,7 @@ from ..db import Coupon, Order, Refund, RefundAttempt, Shopper, ShopperCoupon
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.refund_pacing import RATE_LIMITED_PAUSE, is_rate_limited, next_query_at
 from ..domain.refunds import SUBMITTABLE_STATES, RefundState, after_failed_attempt, order_refund_status
 from ..extensions import db
 from . import events, notifications
@@ -29,7 +30,7 @@ from .uow import transaction
 logger = logging.getLogger("shop.refunds")
 
 CLAIM_LEASE_SECONDS = 60   # defaults; REFUND_CLAIM_LEASE_SECONDS / REFUND_QUERY_AFTER_SECONDS override
-QUERY_AFTER_SECONDS = 30
+QUERY_AFTER_SECONDS = 60
 METHODS = ("wechat", "balance")
 EARLY_RETRY_TOLERANCE_SECONDS = 2
 
@@ -98,12 +99,22 @@ def _pay_to_balance(order: Order, refund: Refund) -> None:
                                                                   "refund_id": refund.id, "method": "balance"})
 
 
-def enqueue_submit(refund_id: int, attempt_key: str = "0") -> None:
+def enqueue_submit(refund_id: int, attempt_key: str = "0", *, at: datetime | None = None,
+                   attempts_used: int = 0) -> None:
+    """Queue the job that submits the refund; its RQ retries are what is left of the refund's attempt budget."""
     from rq import Retry
 
-    intervals = deps().refund_retry_intervals
+    intervals = deps().refund_retry_intervals[attempts_used:]
     deps().jobs.enqueue("shop.jobs.tasks.submit_refund", refund_id, job_id=f"refund-{refund_id}-{attempt_key}",
-                        retry=Retry(max=len(intervals), interval=intervals), timeout=60)
+                        retry=Retry(max=len(intervals), interval=intervals) if intervals else None, at=at,
+                        timeout=60)
+
+
+def _resubmit_later(refund_id: int, at: datetime, attempts_used: int) -> None:
+    # One job per refund and second: two chains waiting for the same moment become one.
+    enqueue_submit(refund_id, f"at{int(at.timestamp())}", at=at, attempts_used=attempts_used)
+
+
 
 
 def refresh_order_refund_status(order: Order) -> None:
@@ -149,6 +160,9 @@ def submit_refund(refund_id: int, operator: str = "worker") -> str:
 
     Raises RefundAttemptFailed on a retryable failure so the job's Retry pauses and tries again.
     """
+    waiting = _wait_for_turn(refund_id)
+    if waiting is not None:
+        return waiting
     refund = _claim(refund_id) or _claim_when_nearly_due(refund_id)
     if refund is None:
         current = db.session.get(Refund, refund_id, populate_existing=True)
@@ -163,11 +177,52 @@ def submit_refund(refund_id: int, operator: str = "worker") -> str:
     try:
         reply = deps().wechat.refund(**args)
     except WeChatError as exc:
+        deps().refund_pacer.record_failure()
+        if is_rate_limited(exc.code):
+            return _record_rate_limited(refund_id, attempt_no, exc, operator).value
         state = _record_failure(refund_id, attempt_no, exc, operator)
         if state == RefundState.FAILED:
             raise RefundAttemptFailed(f"refund {refund_id} attempt {attempt_no}: {exc.code}") from exc
         return state.value
     return _record_accepted(refund_id, attempt_no, reply, operator).value
+
+
+def _wait_for_turn(refund_id: int) -> str | None:
+    """W3: a refund goes to WeChat only with a token from the cluster-wide bucket and once its order's gap
+    since the previous refund is over. Without them the job is put back for when the wait ends (a worker
+    never sleeps on the bucket). Returns the refund's state when the job was put back, else None."""
+    refund = db.session.get(Refund, refund_id, populate_existing=True)
+    due = refund is not None and refund.status in {s.value for s in SUBMITTABLE_STATES} and (
+        refund.next_attempt_at is None
+        or refund.next_attempt_at <= clock.now() + timedelta(seconds=EARLY_RETRY_TOLERANCE_SECONDS))
+    if due:
+        order_id, out_refund_no, status, attempts = refund.order_id, refund.out_refund_no, refund.status, refund.attempts
+    db.session.commit()
+    if not due:
+        return None  # the claim decides: someone else has it, or it is not time yet
+    come_back = deps().refund_pacer.acquire(order_id, out_refund_no)
+    if come_back is None:
+        return None
+    _resubmit_later(refund_id, come_back, attempts)
+    return status
+
+
+def _record_rate_limited(refund_id: int, attempt_no: int, exc: WeChatError, operator: str) -> RefundState:
+    """W3: WeChat answered FREQUENCY_LIMITED. The attempt is logged but given back to the refund's budget,
+    and the same refund goes out again after a pause."""
+    with transaction():
+        refund = db.session.get(Refund, refund_id, populate_existing=True)
+        db.session.add(RefundAttempt(refund_id=refund.id, number=attempt_no, outcome="rate_limited",
+                                     error_code=exc.code, error_message=(exc.message or "")[:255],
+                                     operator=operator, created_at=clock.now()))
+        state = RefundState(refund.status)
+        if state in SUBMITTABLE_STATES:
+            refund.attempts = attempt_no - 1
+            refund.next_attempt_at = clock.now() + RATE_LIMITED_PAUSE
+        attempts, at = refund.attempts, refund.next_attempt_at
+    if state in SUBMITTABLE_STATES:
+        _resubmit_later(refund_id, at, attempts)
+    return state
 
 
 def _record_failure(refund_id: int, attempt_no: int, exc: WeChatError, operator: str) -> RefundState:
@@ -253,7 +308,7 @@ def query_refund(refund_id: int) -> str:
     refund = db.session.get(Refund, refund_id, populate_existing=True)
     if refund is None or refund.status != RefundState.PROCESSING.value:
         return refund.status if refund else "missing"
-    out_refund_no = refund.out_refund_no
+    out_refund_no, submitted_at = refund.out_refund_no, refund.submitted_at or clock.now()
     db.session.commit()
     try:
         result = deps().wechat.query_refund(out_refund_no)
@@ -270,7 +325,7 @@ def query_refund(refund_id: int) -> str:
     if settled is None:
         with transaction():
             db.session.execute(update(Refund).where(Refund.id == refund_id, Refund.status == "processing")
-                               .values(next_attempt_at=clock.now() + _query_after()))
+                               .values(next_attempt_at=next_query_at(submitted_at, clock.now(), _query_after())))
     return db.session.get(Refund, refund_id, populate_existing=True).status
 
 
