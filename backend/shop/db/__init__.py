@@ -10,3 +10,4 @@ from .requests import OrderRequest, AfterSale, CancelFeedback  # noqa: F401
 from .messages import Message, SubscribeMessage  # noqa: F401
 from .operations import (AuditLog, ShopSetting, ReconciliationRun, ReconciliationMismatch,  # noqa: F401
                          StockSyncEvent)
+from .shipping import ShippingUpload  # noqa: F401
