@@ -10,7 +10,6 @@ from pathlib import Path
 
 from rq import SimpleWorker
 
-from shop.adapters.queue import QUEUE_NAME
 from shop.services.context import deps
 
 REPO = Path(__file__).resolve().parents[2]
@@ -20,7 +19,8 @@ def run_jobs(with_scheduler: bool = False) -> None:
     """Work the queue in this process until it is empty (with the scheduler: due scheduled jobs too).
 
     Needs an app context."""
-    SimpleWorker([QUEUE_NAME], connection=deps().jobs.connection).work(
+    jobs = deps().jobs
+    SimpleWorker(jobs.queues(), connection=jobs.connection).work(
         burst=True, with_scheduler=with_scheduler, logging_level="WARNING")
 
 
@@ -42,6 +42,7 @@ def worker_env(app, **extra) -> dict:
         "WECHAT_TIMEOUT": str(config["WECHAT_TIMEOUT"]),
         "DEMO_DATA": "0",
     })
+    env.update({key: str(config[key]) for key in config if key.startswith("WECHATPAY_")})
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -58,14 +59,16 @@ def _die_with_parent() -> None:
 class WorkerProcess:
     """`flask --app shop worker` in its own process group (the same command `make run` uses)."""
 
-    def __init__(self, app, **extra_env):
+    def __init__(self, app, queues: str = "", **extra_env):
         var_dir = tempfile.mkdtemp(prefix="shop-worker-")
         self.env = worker_env(app, SHOP_VAR_DIR=var_dir, **extra_env)
         self.log = Path(var_dir) / "worker.log"
+        self.queues = ["--queues", queues] if queues else []
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "WorkerProcess":
-        self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "shop", "worker"], cwd=REPO,
+        self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "shop", "worker", *self.queues],
+                                     cwd=REPO,
                                      env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
                                      preexec_fn=_die_with_parent, start_new_session=True)
         return self

@@ -3,10 +3,15 @@
 If Redis is down, the enqueue is logged and dropped: the database row (an unpaid order, a
 pending refund) is the real record of work to do, and the periodic sweepers pick it up once
 Redis is back.
+
+Jobs go to one of three queues, so that a slow WeChat Pay call never holds up closing unpaid
+orders or sending messages: `refunds` (every job that calls WeChat Pay), `notifications`
+(subscribe messages) and `default` (the rest).
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from redis import Redis
@@ -16,12 +21,42 @@ from rq.exceptions import DuplicateJobError
 
 logger = logging.getLogger("shop.queue")
 
-QUEUE_NAME = "shop"
+DEFAULT_QUEUE, REFUNDS_QUEUE, NOTIFICATIONS_QUEUE = "default", "refunds", "notifications"
+# A worker listening to several queues takes work from the first non-empty one in this order.
+QUEUE_NAMES = (DEFAULT_QUEUE, REFUNDS_QUEUE, NOTIFICATIONS_QUEUE)
+WECHAT_PAY_JOBS = frozenset({
+    "shop.jobs.tasks.submit_refund",
+    "shop.jobs.tasks.query_refund",
+    "shop.jobs.tasks.close_wechat_order",
+})
+NOTIFICATION_JOB_MODULES = ("shop.jobs.notification_tasks.",)
+
+
+def queue_for(func: str) -> str:
+    """The queue a job (by dotted path) runs on."""
+    if func in WECHAT_PAY_JOBS:
+        return REFUNDS_QUEUE
+    if func.startswith(NOTIFICATION_JOB_MODULES):
+        return NOTIFICATIONS_QUEUE
+    return DEFAULT_QUEUE
+
+
+def parse_queue_names(text: str | None) -> list[str]:
+    """`refunds,default` → ["refunds", "default"]; empty → every queue in priority order."""
+    names = [name.strip() for name in (text or "").split(",") if name.strip()]
+    unknown = [name for name in names if name not in QUEUE_NAMES]
+    if unknown:
+        raise ValueError(f"unknown queue(s) {', '.join(unknown)}; the queues are {', '.join(QUEUE_NAMES)}")
+    return names or list(QUEUE_NAMES)
 
 
 class JobQueue:
-    def __init__(self, redis_url: str):
+    """`namespace` returns this database's instance id: job ids built from database ids are prefixed
+    with it, so a fresh database never collides with the jobs a previous one left in Redis."""
+
+    def __init__(self, redis_url: str, namespace: Callable[[], str] | None = None):
         self.redis_url = redis_url
+        self.namespace = namespace
         self._connection: Redis | None = None
 
     @property
@@ -30,16 +65,24 @@ class JobQueue:
             self._connection = Redis.from_url(self.redis_url, socket_connect_timeout=1, socket_timeout=3)
         return self._connection
 
-    def queue(self) -> Queue:
-        return Queue(QUEUE_NAME, connection=self.connection)
+    def queue(self, name: str = DEFAULT_QUEUE) -> Queue:
+        return Queue(name, connection=self.connection)
+
+    def queues(self, names: list[str] | None = None) -> list[Queue]:
+        return [self.queue(name) for name in (names or QUEUE_NAMES)]
+
+    def full_job_id(self, job_id: str) -> str:
+        return f"{self.namespace()}-{job_id}" if self.namespace else job_id
 
     def enqueue(self, func: str, *args, job_id: str | None = None, retry: Retry | None = None,
                 at: datetime | None = None, delay: timedelta | None = None, timeout: int = 60) -> str | None:
         """Enqueue `func` (dotted path). Returns the job id, or None when Redis is unreachable."""
+        if job_id is not None:
+            job_id = self.full_job_id(job_id)
         options = {"job_id": job_id, "retry": retry, "job_timeout": timeout, "result_ttl": 3600,
                    "failure_ttl": 7 * 24 * 3600}
         try:
-            q = self.queue()
+            q = self.queue(queue_for(func))
             if job_id is not None:
                 options["unique"] = True
             if at is not None:
@@ -58,3 +101,7 @@ class JobQueue:
             logger.warning("enqueue failed, the sweeper will retry", extra={"fields": {"func": func, "args": args, "error": str(exc)}})
             return None
         return job.id if job is not None else job_id
+
+    def claim_period(self, name: str, seconds: int, owner: str) -> bool:
+        """True for exactly one caller per `seconds` across the cluster (a Redis key with that TTL)."""
+        return bool(self.connection.set(f"shop:cron:{name}", owner, nx=True, ex=max(1, int(seconds))))

@@ -27,14 +27,21 @@ def register_cli(app: Flask) -> None:
         click.echo(f"created staff {staff.username} ({staff.role})")
 
     @app.cli.command("worker")
-    @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-    def worker_command(burst):
+    @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+    @click.option("--queues", default="", envvar="WORKER_QUEUES",
+                  help="Comma-separated queues in priority order (default: default,refunds,notifications).")
+    def worker_command(burst, queues):
         """RQ worker with its scheduler (retries, delayed jobs)."""
+        from ..adapters.queue import parse_queue_names
         from ..jobs.worker import run_worker
-        run_worker(current_app._get_current_object(), burst=burst)
+        try:
+            names = parse_queue_names(queues)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--queues") from exc
+        run_worker(current_app._get_current_object(), names, burst=burst)
 
     @app.cli.command("cron")
     def cron_command():
-        """Periodic sweepers (lost jobs, overdue orders, refunds to query)."""
+        """Delayed jobs onto their queues, and the periodic sweepers (once per cluster)."""
         from ..jobs.worker import run_cron
         run_cron(current_app._get_current_object())

@@ -9,5 +9,5 @@ from .staff import Staff  # noqa: F401
 from .requests import OrderRequest, AfterSale, CancelFeedback  # noqa: F401
 from .messages import Message, SubscribeMessage  # noqa: F401
 from .operations import (AuditLog, ShopSetting, ReconciliationRun, ReconciliationMismatch,  # noqa: F401
-                         StockSyncEvent)
+                         StockSyncEvent, ShopInstance)
 from .shipping import ShippingUpload  # noqa: F401

@@ -83,3 +83,13 @@ class StockSyncEvent(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ShopInstance(db.Model):
+    """One row: this database's id, made at its first migration. Job ids built from database ids carry it,
+    so a fresh (or restored) database never meets the jobs an older one left in Redis."""
+
+    __tablename__ = "shop_instance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -1,14 +1,23 @@
-"""Run the RQ worker (with its scheduler) and the periodic schedule for the shop."""
+"""Run the RQ workers and the cron process (RQ's scheduler for delayed jobs, plus the periodic sweepers)."""
 from __future__ import annotations
 
-from flask import Flask
-from rq import SimpleWorker
-from rq.cron import CronScheduler
+import logging
+import signal
+import socket
+import time
 
-from ..adapters.queue import QUEUE_NAME
+from flask import Flask
+from redis.exceptions import RedisError
+from rq import SimpleWorker
+from rq.scheduler import RQScheduler
+
+from ..adapters.queue import QUEUE_NAMES
 from ..services.context import deps
 
-# Periodic safety nets: (task, every N seconds).
+logger = logging.getLogger("shop.cron")
+
+# Periodic safety nets: (task, every N seconds). Each runs once per period across the cluster,
+# however many cron processes are up.
 SCHEDULE = [
     ("shop.jobs.tasks.sweep_unpaid_orders", 60),
     ("shop.jobs.tasks.sweep_refunds", 30),
@@ -22,28 +31,87 @@ SCHEDULE = [
     ("shop.jobs.shipping_tasks.sweep_shipping_uploads", 60),
     ("shop.jobs.shipping_tasks.check_wechat_platform", 3600),
 ]
+# A worker's heartbeat is renewed at least every WORKER_TTL - 15 s; /api/health drops a worker whose
+# heartbeat is older than 30 s, so a dead one leaves the count quickly.
+WORKER_TTL = 20
+CRON_TICK_SECONDS = 1.0
+CRON_MAX_BACKOFF_SECONDS = 10.0
 
 
 class ShopWorker(SimpleWorker):
-    """Runs jobs in-process (no fork per job): fast, and the app context is already pushed."""
+    """Runs jobs in-process (no fork per job): fast, and the app context is already pushed.
+
+    RQ restarts a dead scheduler (it dies with its Redis connection) only at the next maintenance, ten
+    minutes later; this worker brings it back at its next heartbeat, a few seconds after Redis returns.
+    """
+
+    @property
+    def should_run_maintenance_tasks(self) -> bool:
+        scheduler = self.scheduler
+        if scheduler is not None and scheduler._process is not None and not scheduler._process.is_alive():
+            return True
+        return super().should_run_maintenance_tasks
 
 
-def run_worker(app: Flask, burst: bool = False) -> None:
+def run_worker(app: Flask, queues: list[str] | None = None, burst: bool = False, with_scheduler: bool = True) -> None:
     with app.app_context():
-        connection = deps().jobs.connection
-        worker = ShopWorker([QUEUE_NAME], connection=connection)
-        worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
+        jobs = deps().jobs
+        worker = ShopWorker(jobs.queues(queues), connection=jobs.connection, worker_ttl=WORKER_TTL)
+        worker.work(burst=burst, with_scheduler=with_scheduler, logging_level="WARNING")
+
+
+class CronProcess:
+    """One loop: move due delayed jobs onto their queues (RQ's scheduler) and enqueue the periodic sweepers.
+
+    Redis going away is waited out (with back-off), never fatal. The scheduler's name is stable per host,
+    so a restarted cron process takes its own scheduler locks back at once instead of after their TTL.
+    """
+
+    def __init__(self, name: str | None = None):
+        self.name = name or f"shop-cron@{socket.gethostname()}"
+        self.jobs = deps().jobs
+        self.scheduler = RQScheduler(list(QUEUE_NAMES), connection=self.jobs.connection, name=self.name,
+                                     logging_level="WARNING")
+        self.stopping = False
+        self.redis_ok = False
+
+    def tick(self) -> list[str]:
+        """One round; returns the periodic tasks enqueued in it."""
+        if not self.redis_ok:
+            self.scheduler.register_birth()
+        self.scheduler.acquire_locks()
+        self.scheduler.heartbeat()
+        self.scheduler.enqueue_scheduled_jobs()
+        due = [task for task, seconds in SCHEDULE if self.jobs.claim_period(task, seconds, self.name)]
+        for task in due:
+            self.jobs.enqueue(task)
+        return due
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        self.loop()
+
+    def loop(self) -> None:
+        backoff = CRON_TICK_SECONDS
+        while not self.stopping:
+            try:
+                self.tick()
+                self.redis_ok, backoff = True, CRON_TICK_SECONDS
+            except RedisError as exc:
+                logger.warning("redis unreachable; cron waits and retries", extra={"fields": {"error": str(exc)}})
+                self.redis_ok, backoff = False, min(backoff * 2, CRON_MAX_BACKOFF_SECONDS)
+            time.sleep(backoff)
+        try:
+            self.scheduler.release_locks()
+            self.scheduler.register_death()
+        except RedisError:
+            pass
+
+    def stop(self, *_):
+        self.stopping = True
 
 
 def run_cron(app: Flask) -> None:
     with app.app_context():
-        cron = CronScheduler(connection=deps().jobs.connection, name="shop-cron")
-        for func_name, seconds in SCHEDULE:
-            cron.register(_resolve(func_name), QUEUE_NAME, interval=seconds)
-        cron.start()
-
-
-def _resolve(dotted: str):
-    module_name, _, attr = dotted.rpartition(".")
-    module = __import__(module_name, fromlist=[attr])
-    return getattr(module, attr)
+        CronProcess().run()

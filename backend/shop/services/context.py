@@ -11,6 +11,7 @@ from ..adapters.refund_pacer import RefundPacer
 from ..adapters.wechat import WeChatGateway, WeChatSettings
 from ..domain.policy import Policy
 from ..domain.refund_pacing import RefundPace
+from .instance import instance_id
 
 POLICY_ENVIRON_KEY = "shop.policy"
 
@@ -59,7 +60,7 @@ def build_deps(config: dict) -> Deps:
         timeout=config["WECHAT_TIMEOUT"],
     )
     intervals = config.get("REFUND_RETRY_INTERVALS") or [10, 60, 300, 1800, 7200]
-    jobs = JobQueue(config["REDIS_URL"])
+    jobs = JobQueue(config["REDIS_URL"], namespace=instance_id)
     return Deps(
         wechat=WeChatGateway(settings),
         miniprogram=MiniProgramClient(settings),

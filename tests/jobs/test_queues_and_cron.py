@@ -1,0 +1,119 @@
+"""Job queues, job ids across database resets, and the cron process (issue 15), with real Redis."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+from rq import Queue
+from sqlalchemy import select, text
+
+from shop.adapters.queue import JobQueue, queue_for
+from shop.db import Order
+from shop.extensions import db
+from shop.jobs.worker import SCHEDULE, CronProcess
+from shop.services import instance
+from shop.services.context import deps
+from support.services import EmbeddedRedis, wait_until
+from support.shop import Shopper
+from support.workers import run_burst
+
+
+def order_status(order_id):
+    return db.session.scalar(select(Order.status).where(Order.id == order_id).execution_options(populate_existing=True))
+
+
+def closed_by_its_job(app, order_id):
+    """Work the queues (due scheduled jobs included) until the order's close job has closed it."""
+    def closed():
+        run_burst(app)
+        return order_status(order_id) == "cancelled"
+    wait_until(closed, timeout=10, interval=0.5)
+
+
+@pytest.fixture
+def short_payment_window(pgapp):
+    d = deps()
+    original = d.policy
+    d.policy = replace(original, unpaid_close_seconds=1)
+    yield
+    d.policy = original
+
+
+def test_wechat_pay_calls_messages_and_everything_else_wait_in_separate_queues():
+    assert queue_for("shop.jobs.tasks.submit_refund") == "refunds"
+    assert queue_for("shop.jobs.tasks.query_refund") == "refunds"
+    assert queue_for("shop.jobs.tasks.close_wechat_order") == "refunds"
+    assert queue_for("shop.jobs.notification_tasks.send_subscribe_message") == "notifications"
+    assert queue_for("shop.jobs.tasks.close_unpaid_order") == "default"
+    assert queue_for("shop.jobs.tasks.sweep_unpaid_orders") == "default"
+
+
+def test_an_enqueued_refund_waits_in_the_refunds_queue_not_behind_order_closing(pgapp):
+    jobs = deps().jobs
+    jobs.enqueue("shop.jobs.tasks.submit_refund", 1, job_id="refund-1-0")
+    jobs.enqueue("shop.jobs.tasks.close_unpaid_order", 2, job_id="close-order-2")
+    assert jobs.queue("refunds").count == 1
+    assert jobs.queue("default").count == 1
+    assert jobs.queue("refunds").jobs[0].id == f"{instance.instance_id()}-refund-1-0"
+
+
+def _reset_database_keep_redis():
+    """What `rm var/shop.sqlite` (or a new PostgreSQL database) does, with the old var/redis.rdb kept."""
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+    instance.forget()  # a restarted process reads the database afresh
+    from shop.cli.seed import seed_demo
+    seed_demo()
+
+
+def test_a_fresh_database_with_the_old_redis_still_closes_its_new_unpaid_order_on_time(pgapp, short_payment_window):
+    old_instance = instance.instance_id()
+    first = Shopper(pgapp.test_client()).order()
+    closed_by_its_job(pgapp, first["id"])  # the job ran, and stays in Redis as finished
+
+    _reset_database_keep_redis()
+    second = Shopper(pgapp.test_client()).order()
+    assert second["id"] == first["id"]  # the new database hands out the same ids again
+    assert instance.instance_id() != old_instance
+    closed_by_its_job(pgapp, second["id"])
+
+
+def test_each_periodic_job_is_enqueued_once_per_period_however_many_cron_processes_run(pgapp):
+    first, second = CronProcess(name="cron@host-a"), CronProcess(name="cron@host-b")
+    enqueued = first.tick() + second.tick() + first.tick() + second.tick()
+    assert sorted(enqueued) == sorted(task for task, _ in SCHEDULE)
+    jobs = deps().jobs
+    assert sum(jobs.queue(name).count for name in ("default", "refunds", "notifications")) == len(SCHEDULE)
+
+
+def test_cron_waits_out_a_redis_outage_and_moves_delayed_jobs_again_within_seconds(pgapp):
+    from datetime import timedelta
+
+    redis = EmbeddedRedis().start()
+    real_jobs = deps().jobs
+    deps().jobs = JobQueue(redis.url)
+    cron = CronProcess(name="cron@outage")
+    runner = threading.Thread(target=cron.loop, daemon=True)
+    try:
+        runner.start()
+        wait_until(lambda: cron.redis_ok, timeout=10)
+        redis.stop()
+        wait_until(lambda: not cron.redis_ok, timeout=10)
+        time.sleep(2)
+        assert runner.is_alive()
+        redis.start()
+        wait_until(lambda: cron.redis_ok, timeout=15)
+        deps().jobs.enqueue("shop.jobs.tasks.close_unpaid_order", 999, job_id="close-order-999",
+                            delay=timedelta(seconds=1))
+        # Due one second from now: on its queue within a few seconds, not after RQ's ten-minute lock retry.
+        wait_until(lambda: "close-order-999" in Queue("default", connection=deps().jobs.connection).job_ids,
+                   timeout=8)
+    finally:
+        cron.stop()
+        runner.join(15)
+        deps().jobs = real_jobs
+        redis.stop()
+    assert not runner.is_alive()
