@@ -246,11 +246,26 @@ def test_exchange_ships_a_replacement_and_takes_its_stock(client, sandbox):
     before = sku_stock(sku)
     after_sales.confirm_receipt(case["id"], WAREHOUSE, resellable=True)
     assert alice.get(f"/after-sales/{case['id']}").get_json()["status_label"] == "换货中"
+    assert sku_stock(sku) == before + 1  # the returned resaleable unit is back on the shelf
     after_sales.ship_replacement(case["id"], WAREHOUSE, "顺丰速运", "SF999888777")
     case = alice.get(f"/after-sales/{case['id']}").get_json()
     assert (case["status"], case["replacement_tracking_no"]) == ("completed", "SF999888777")
     assert case["refund"] is None
-    assert sku_stock(sku) == before - 1
+    assert sku_stock(sku) == before  # one unit in, one unit out: an exchange loses no stock
+
+
+def test_an_exchanged_resaleable_unit_is_put_back_exactly_once_with_a_ledger_row(client, sandbox):
+    alice = ShopperClient(client)
+    sku = first_sku_id()
+    order = received_order(alice, sandbox, [(sku, 1)])
+    case = apply(alice, order, type_="exchange", reason="wrong_size").get_json()
+    after_sales.approve(case["request_id"], STAFF)
+    before = sku_stock(sku)
+    after_sales.confirm_receipt(case["id"], WAREHOUSE, resellable=True)
+    with pytest.raises(Exception):
+        after_sales.confirm_receipt(case["id"], WAREHOUSE, resellable=True)
+    rows = db.session.scalars(select(StockLedger).where(StockLedger.sku_id == sku, StockLedger.kind == "return")).all()
+    assert [row.change for row in rows] == [1] and sku_stock(sku) == before + 1
 
 
 def test_repair_opens_a_work_order_and_sends_the_goods_back(client, sandbox):

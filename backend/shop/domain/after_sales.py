@@ -34,6 +34,12 @@ class AfterSaleType(str, Enum):
     def refunds_money(self) -> bool:
         return self in (AfterSaleType.REFUND_ONLY, AfterSaleType.RETURN_REFUND)
 
+    @property
+    def keeps_returned_goods(self) -> bool:
+        """The returned unit stays with the shop (a replacement or the money goes out instead): when it can be
+        resold it goes back into stock. A repaired unit goes back to the shopper."""
+        return self in (AfterSaleType.RETURN_REFUND, AfterSaleType.EXCHANGE)
+
 
 TYPE_LABELS = {
     AfterSaleType.REFUND_ONLY: "仅退款",

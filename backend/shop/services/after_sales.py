@@ -226,7 +226,7 @@ def confirm_receipt(case_id: int, actor: Actor, resellable: bool) -> AfterSale:
         case_type = AfterSaleType(case.type)
         case.status = status_after_receipt(case_type).value
         restored = 0
-        if resellable and case_type is AfterSaleType.RETURN_REFUND:
+        if resellable and case_type.keeps_returned_goods:
             lines = {line.id: line for line in order.lines}
             for item in case.lines:
                 if inventory.restore_once(lines[item["line_id"]], item["quantity"], "return",
