@@ -8,6 +8,7 @@ from rq import Worker
 from sqlalchemy import text
 
 from ..extensions import db
+from ..services import shipping
 from ..services.context import deps
 
 blp = Blueprint("health", __name__, url_prefix="/api", description="运行状态")
@@ -38,4 +39,7 @@ def health():
         checks["redis"] = {"ok": False, "error": str(exc)[:200]}
         checks["worker"] = {"ok": False, "error": "redis unreachable"}
     healthy = all(c["ok"] for c in checks.values())
-    return {"status": "ok" if healthy else "degraded", "checks": checks}, 200 if healthy else 503
+    # Informational: whether WeChat manages our trades (shipping uploads and receipt in WeChat, W4/W5).
+    wechat = shipping.platform_status() if checks["redis"]["ok"] else None
+    return {"status": "ok" if healthy else "degraded", "checks": checks, "wechat_platform": wechat}, \
+        200 if healthy else 503

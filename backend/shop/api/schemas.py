@@ -205,6 +205,10 @@ class OrderSchema(OrderSummarySchema):
     modifiable = fields.Dict(metadata={"description": "what the shopper may change now (M1)"})
     feedback = fields.Dict(allow_none=True, metadata={"description": "the shopper's cancel feedback (C6)"})
     delete_warning = fields.String(allow_none=True, metadata={"description": "what deleting loses (D1), when delete is allowed"})
+    wechat_confirm = fields.Dict(allow_none=True, metadata={
+        "description": "with the action confirm_receipt_in_wechat (W5): the extraData for "
+                       "wx.openBusinessView({businessType: 'weappOrderConfirm'}): transaction_id, merchant_id, "
+                       "merchant_trade_no"})
 
 
 class OrderPageSchema(Schema):

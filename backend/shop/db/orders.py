@@ -67,6 +67,8 @@ class Order(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Staff marked the parcel delivered (已签收), until a carrier feed tells us.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_by_shopper_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
@@ -93,6 +95,7 @@ class Order(db.Model):
             shipped_at=self.shipped_at,
             completed_at=self.completed_at,
             deleted_by_shopper=self.deleted_by_shopper_at is not None,
+            delivered=self.delivered_at is not None,
             **extra,
         )
 

@@ -47,6 +47,8 @@ class ErrorCode(Enum):
     AFTER_SALE_WRONG_STATE = (409, "售后单当前状态不允许此操作")
     COUPON_NOT_GRANTABLE = (409, "该优惠券不可发放")
     REFUND_OVER_ROLE_LIMIT = (403, "退款金额超出您的权限，请交由主管处理")
+    SHIPMENT_CORRECTION_USED = (409, "微信只允许修改一次发货信息，该订单已修改过，请联系顾客说明")
+    RECEIPT_NOT_CONFIRMED_IN_WECHAT = (409, "微信尚未确认收货，请在微信确认收货页面完成确认")
 
     @property
     def http_status(self) -> int:

@@ -91,6 +91,10 @@ class OrderFacts:
     has_feedback: bool = False
     deleted_by_shopper: bool = False
     has_refunds: bool = False
+    delivered: bool = False  # staff marked the parcel delivered (已签收)
+    # WeChat manages this shop's trades and the order was paid through WeChat Pay: the shopper
+    # confirms receipt in WeChat's own confirmation page (W5).
+    confirm_in_wechat: bool = False
 
 
 def refund_in_progress(facts: OrderFacts) -> bool:
@@ -119,7 +123,7 @@ def shopper_actions(facts: OrderFacts, policy: Policy, now: datetime) -> list[st
     if s in UNSHIPPED and facts.open_request_kind is None:
         actions += ["cancel", "modify"]
     if s == OrderStatus.SHIPPED:
-        actions.append("confirm_receipt")
+        actions.append("confirm_receipt_in_wechat" if facts.confirm_in_wechat else "confirm_receipt")
     if s in (OrderStatus.SHIPPED, OrderStatus.COMPLETED) and facts.open_request_kind is None \
             and facts.refund_status != RefundStatus.REFUNDED \
             and is_within_after_sale_window(facts, policy, now, quality_issue=True):
@@ -184,6 +188,8 @@ def staff_actions(facts: OrderFacts, role: str, policy: Policy, now: datetime) -
         actions.append("accept")
     if s in (OrderStatus.PAID, OrderStatus.ACCEPTED) and kind is None and role in FULFILMENT_ROLES:
         actions.append("ship")
+    if s == OrderStatus.SHIPPED and not facts.delivered and role in FULFILMENT_ROLES:
+        actions += ["correct_shipment", "mark_delivered"]
     if s in UNSHIPPED and staff_may_cancel(facts, role):
         actions.append("cancel")
     if staff_may_modify(facts, role):

@@ -44,6 +44,8 @@ EVENT_KINDS = {
     "after_sale_repair_shipped": ("维修完成，商品已寄回", True),
     "compensation_coupon": ("商家发放了补偿优惠券", True),
     "note": ("备注", False),
+    "shipment_corrected": ("商家修改了发货信息", True),
+    "delivered": ("快递已签收", True),
 }
 
 

@@ -13,13 +13,14 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from ..adapters.wechat import WeChatError
+from ..adapters.wechat_errors import WeChatError
 from ..db import Message, Order, OrderRequest, ReconciliationMismatch, Refund, Shopper, SubscribeMessage
 from ..domain import clock
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.money import yuan
 from ..domain.refunds import RefundState, expected_arrival
 from ..extensions import db
+from . import shipping
 from .context import deps
 from .uow import transaction
 
@@ -274,6 +275,7 @@ def staff_todo_counts() -> dict:
                                               .where(Refund.status == RefundState.ABNORMAL.value)),
         "reconciliation_mismatches": db.session.scalar(select(func.count()).select_from(ReconciliationMismatch)
                                                        .where(ReconciliationMismatch.resolved.is_(False))),
+        "shipping_upload_failures": shipping.failed_upload_count(),
     }
     counts["total"] = sum(n for key, n in counts.items() if key != "escalated_after_sales")
     return counts

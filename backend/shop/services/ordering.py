@@ -14,6 +14,7 @@ from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderStatus, ensure_shopper_action, ensure_transition
 from ..domain.pricing import CouponTerms, LineInput, price_order
+from ..domain.shipping import ShipmentKind
 from ..extensions import db
 from . import events, inventory
 from .context import deps
@@ -270,7 +271,7 @@ def ship_order(order_id: int, actor: Actor, carrier: str, tracking_no: str) -> O
         problems["tracking_no"] = "请填写正确的快递单号"
     if problems:
         raise DomainError(ErrorCode.VALIDATION_ERROR, details=problems)
-    from . import notifications  # notifications read orders; imported here to keep the graph one-way
+    from . import notifications, shipping  # they read orders; imported here to keep the graph one-way
 
     with transaction() as tx:
         order = get_order(order_id)
@@ -279,6 +280,7 @@ def ship_order(order_id: int, actor: Actor, carrier: str, tracking_no: str) -> O
         events.transition(order, "shipped", actor, OrderStatus.SHIPPED.value,
                           data={"carrier": carrier, "tracking_no": tracking_no})
         notifications.order_shipped(order, tx)
+        shipping.record_shipment(order, ShipmentKind.ORDER, carrier, tracking_no, tx)
     return order
 
 

@@ -1,6 +1,8 @@
 """Read side: order lists, counts and the facts the rules need for each order."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -9,6 +11,7 @@ from ..domain import clock
 from ..domain.after_sales import ACTIVE_STATUSES
 from ..domain.orders import OrderFacts, OrderStatus, shopper_actions, staff_actions
 from ..extensions import db
+from . import shipping
 from .context import deps
 
 # Shopper tabs (Q1): tab -> filter. 待发货 covers both paid and accepted (备货中).
@@ -51,13 +54,18 @@ def facts_for_many(orders: list[Order]) -> dict[int, OrderFacts]:
         for order in orders}
 
 
+def shopper_actions_of(facts: OrderFacts) -> list[str]:
+    if facts.status == OrderStatus.SHIPPED and shipping.trade_managed():
+        facts = replace(facts, confirm_in_wechat=True)
+    return shopper_actions(facts, deps().policy, clock.now())
+
+
 def actions_for_shopper(order: Order) -> list[str]:
-    return shopper_actions(facts_for(order), deps().policy, clock.now())
+    return shopper_actions_of(facts_for(order))
 
 
 def actions_for_shopper_many(orders: list[Order]) -> dict[int, list[str]]:
-    policy, now = deps().policy, clock.now()
-    return {order_id: shopper_actions(facts, policy, now) for order_id, facts in facts_for_many(orders).items()}
+    return {order_id: shopper_actions_of(facts) for order_id, facts in facts_for_many(orders).items()}
 
 
 def actions_for_staff(order: Order, staff_role: str) -> list[str]:

@@ -5,7 +5,7 @@ from flask import current_app, g
 from flask_smorest import Blueprint
 
 from ...domain.permissions import permissions_of, role_label
-from ...services import audit, settings, staff_auth
+from ...services import audit, settings, shipping, staff_auth
 from ...services.stats import utc_bounds
 from ..auth import client_ip
 from .access import init_limiter, login_rate_limit, staff_required
@@ -86,7 +86,7 @@ def audit_logs(args):
 @blp.response(200, SettingsSchema)
 def get_settings():
     """店铺设置：取消原因、免审核取消窗口、各类阈值（value 为当前生效值）"""
-    return {"items": settings.describe()}
+    return {"items": settings.describe(), "wechat_platform": shipping.platform_status()}
 
 
 @blp.put("/settings")
@@ -94,4 +94,4 @@ def get_settings():
 @blp.arguments(SettingsInSchema)
 @blp.response(200, SettingsSchema)
 def put_settings(body):
-    return {"items": settings.update(g.actor, body)}
+    return {"items": settings.update(g.actor, body), "wechat_platform": shipping.platform_status()}

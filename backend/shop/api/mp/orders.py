@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from ...db import Refund
 from ...extensions import db
-from ...services import ordering, queries
+from ...services import ordering, queries, shipping
 from ...services.ordering import ItemRequest
 from ..auth import shopper_required
 from ..presenters import order_detail, order_summary
@@ -24,7 +24,10 @@ class IdempotencyHeaderSchema(Schema):
 
 def shopper_order_json(order):
     refunds = db.session.query(Refund).filter_by(order_id=order.id).order_by(Refund.id).all()
-    return order_detail(order, queries.actions_for_shopper(order), for_shopper=True, refunds=refunds)
+    body = order_detail(order, queries.actions_for_shopper(order), for_shopper=True, refunds=refunds)
+    body["wechat_confirm"] = shipping.wechat_confirm_data(order) if "confirm_receipt_in_wechat" in body["actions"] \
+        else None
+    return body
 
 
 @blp.post("/orders")
@@ -70,4 +73,5 @@ def pay(order_id):
 @blp.response(200, OrderSchema)
 @shopper_required
 def confirm_receipt(order_id):
-    return shopper_order_json(ordering.confirm_receipt(order_id, g.shopper.id))
+    """确认收货。订单带 confirm_receipt_in_wechat 时，先在微信确认收货组件中确认，再调用本接口：服务器向微信核实后完成订单"""
+    return shopper_order_json(shipping.confirm_receipt(order_id, g.shopper.id))
