@@ -16,6 +16,7 @@ from shop.extensions import db
 from support.services import (RedisServer, SandboxControl, ServerThread, drop_postgres, free_port,
                               postgres_available)
 from wechat_sandbox import create_app as create_sandbox
+from wechat_sandbox.keys import ensure_demo_keys
 
 SANDBOX_SETTINGS = {"refund_settle_delay": 0.05, "notify_retry_intervals": [0.3, 0.5, 1, 2], "timeout_sleep": 1.5}
 
@@ -30,6 +31,30 @@ def redis_url():
     url = server.start()
     yield url
     server.stop()
+
+
+# The WeChat Pay protocol the apps speak unless a test module parametrizes `wechatpay_api` (session scope):
+# the payment and refund scenarios and the notification tests run in both.
+DEFAULT_WECHATPAY_API = "v2"
+
+
+@pytest.fixture(scope="session")
+def wechatpay_api(request) -> str:
+    return getattr(request, "param", DEFAULT_WECHATPAY_API)
+
+
+@pytest.fixture(scope="session")
+def wechatpay_keys(tmp_path_factory):
+    """The merchant's and WeChat Pay's key pairs and the APIv3 key, shared by the sandbox and the apps."""
+    return ensure_demo_keys(tmp_path_factory.mktemp("wechatpay"))
+
+
+def wechatpay_config(api: str, keys) -> dict:
+    return {"WECHATPAY_API": api, "WECHATPAY_MCH_PRIVATE_KEY": str(keys.merchant_private_key_path),
+            "WECHATPAY_MCH_SERIAL": keys.merchant_serial_no,
+            "WECHATPAY_PUBLIC_KEY": str(keys.wechatpay_public_key_path),
+            "WECHATPAY_PUBLIC_KEY_ID": keys.wechatpay_public_key_id, "WECHATPAY_APIV3_KEY": keys.apiv3_key,
+            "WECHATPAY_DEMO_KEYS_DIR": ""}
 
 
 @pytest.fixture(scope="session")
@@ -85,10 +110,11 @@ def _database_url(backend: str, pg_url: str | None, tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def live_app(request, pg_url, redis_url, sandbox_server, tmp_path_factory):
-    """One migrated app per database backend, served on a real port for WeChat's callbacks."""
+def live_app(request, pg_url, redis_url, sandbox_server, tmp_path_factory, wechatpay_api, wechatpay_keys):
+    """One migrated app per database backend (and WeChat Pay protocol), served on a real port for WeChat's callbacks."""
     url = _database_url(request.param, pg_url, tmp_path_factory)
-    app, server = _build_app(url, redis_url, sandbox_server.url, tmp_path_factory)
+    app, server = _build_app(url, redis_url, sandbox_server.url, tmp_path_factory,
+                             **wechatpay_config(wechatpay_api, wechatpay_keys))
     app.config["DB_BACKEND"] = request.param
     yield app
     server.stop()
@@ -97,10 +123,11 @@ def live_app(request, pg_url, redis_url, sandbox_server, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def pg_app(pg_url, redis_url, sandbox_server, tmp_path_factory):
+def pg_app(pg_url, redis_url, sandbox_server, tmp_path_factory, wechatpay_api, wechatpay_keys):
     """The PostgreSQL app only (concurrency, workers)."""
     url = _database_url("postgresql", pg_url, tmp_path_factory)
-    app, server = _build_app(url, redis_url, sandbox_server.url, tmp_path_factory)
+    app, server = _build_app(url, redis_url, sandbox_server.url, tmp_path_factory,
+                             **wechatpay_config(wechatpay_api, wechatpay_keys))
     app.config["DB_BACKEND"] = "postgresql"
     yield app
     server.stop()

@@ -16,6 +16,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from . import db as _models  # noqa: F401  (registers the tables)
     from .api import register_api
+    from .api.ids import install as install_id_converter
     from .cli import register_cli
     from .extensions import db, migrate
     from .logging import configure_logging
@@ -26,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(__import__("pathlib").Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     init_services(app)
+    install_id_converter(app)
     register_api(app)
     register_cli(app)
     return app

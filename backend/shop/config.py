@@ -20,6 +20,9 @@ SANDBOX_WECHAT = {
 
 
 MODES = ("sandbox", "production")
+WECHATPAY_APIS = ("v3", "v2")
+WECHATPAY_V3_KEYS = ("WECHATPAY_MCH_PRIVATE_KEY", "WECHATPAY_MCH_SERIAL", "WECHATPAY_PUBLIC_KEY",
+                     "WECHATPAY_PUBLIC_KEY_ID", "WECHATPAY_APIV3_KEY")
 MIN_SECRET_KEY_BYTES = 32
 # A key of one repeated word is not random; a real 32-byte key in hex or base64 has far more.
 MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
@@ -54,6 +57,13 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "PORT": port,
         "SANDBOX_PORT": sandbox_port,
         "HOST": env.get("HOST") or "127.0.0.1",  # where `make run` binds the API
+        # Processes (docs/operations.md): gunicorn processes x threads, RQ worker processes; each process's
+        # database pool follows its threads (DB_POOL_SIZE / DB_MAX_OVERFLOW override).
+        "WEB_CONCURRENCY": int(env.get("WEB_CONCURRENCY") or "2"),
+        "WEB_THREADS": int(env.get("WEB_THREADS") or "8"),
+        "WORKER_PROCESSES": int(env.get("WORKER_PROCESSES") or "2"),
+        "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE") or "0") or None,
+        "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW") or "2"),
         "PROXY_COUNT": int(env.get("PROXY_COUNT") or "0"),  # trusted reverse proxies in front (X-Forwarded-*)
         "API_DOCS": _bool(env.get("API_DOCS"), sandbox),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH") or str(6 * 1024 * 1024)),
@@ -68,6 +78,15 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "WECHAT_MCH_CERT": env.get("WECHAT_MCH_CERT") or None,
         "WECHAT_MCH_KEY": env.get("WECHAT_MCH_KEY") or None,
         "WECHAT_TIMEOUT": float(env.get("WECHAT_TIMEOUT", "5")),
+        # WeChat Pay: APIv3 in public-key mode (default) or APIv2; v3 keys below (files are PEM paths).
+        "WECHATPAY_API": env.get("WECHATPAY_API", "v3").strip().lower(),
+        "WECHATPAY_MCH_PRIVATE_KEY": env.get("WECHATPAY_MCH_PRIVATE_KEY", ""),
+        "WECHATPAY_MCH_SERIAL": env.get("WECHATPAY_MCH_SERIAL", ""),
+        "WECHATPAY_PUBLIC_KEY": env.get("WECHATPAY_PUBLIC_KEY", ""),
+        "WECHATPAY_PUBLIC_KEY_ID": env.get("WECHATPAY_PUBLIC_KEY_ID", ""),
+        "WECHATPAY_APIV3_KEY": env.get("WECHATPAY_APIV3_KEY", ""),
+        # Sandbox mode: whatever of the v3 keys is not set comes from the demo keys kept here.
+        "WECHATPAY_DEMO_KEYS_DIR": str(VAR_DIR / "wechatpay") if sandbox else "",
         "JOBS_ASYNC": _bool(env.get("JOBS_ASYNC"), True),
         "DEMO_DATA": _bool(env.get("DEMO_DATA"), sandbox),
         "API_TITLE": "订单售后系统 API",
@@ -93,6 +112,8 @@ def load_config(env: dict[str, str] | None = None) -> dict:
     }
     for key, default in SANDBOX_WECHAT.items():
         config[key] = env.get(key, default if sandbox else "")
+    if config["WECHATPAY_API"] not in WECHATPAY_APIS:
+        raise ConfigError(f"refusing to start: WECHATPAY_API must be 'v3' or 'v2', not {config['WECHATPAY_API']!r}")
     for key, value in env.items():
         if key.startswith("POLICY_"):
             config[key] = int(value) if value.lstrip("-").isdigit() else _bool(value, False)
@@ -109,7 +130,11 @@ def finalize_database(config: dict) -> None:
     if uri.startswith("sqlite"):
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
     else:
-        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20})
+        # One connection per serving thread is all a process uses; the overflow covers health checks and
+        # the instance-id read. Two hosts with the defaults need 2 x 2 x (8 + 2) connections for the API.
+        pool_size = config.get("DB_POOL_SIZE") or config.get("WEB_THREADS") or 8
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True, "pool_size": pool_size,
+                                                        "max_overflow": config.get("DB_MAX_OVERFLOW", 2)})
 
 
 def check_production(config: dict) -> None:
@@ -127,10 +152,45 @@ def check_production(config: dict) -> None:
         problems.append("WMS_WEBHOOK_URL is set without a WMS_WEBHOOK_SECRET of at least 16 characters")
     if config["DEMO_DATA"]:
         problems.append("DEMO_DATA is on")
-    if not config["WECHAT_MCH_CERT"] or not config["WECHAT_MCH_KEY"]:
+    if config["WECHATPAY_API"] == "v2" and (not config["WECHAT_MCH_CERT"] or not config["WECHAT_MCH_KEY"]):
         problems.append("WECHAT_MCH_CERT / WECHAT_MCH_KEY are required for refunds")
+    problems += wechatpay_v3_problems(config)
     if problems:
         raise ConfigError("refusing to start in production: " + "; ".join(problems))
+
+
+def wechatpay_v3_problems(config: dict) -> list[str]:
+    """APIv3 in public-key mode needs the merchant's private key and serial, the APIv3 key, and the
+    WeChat Pay public key with its id."""
+    if config["WECHATPAY_API"] != "v3":
+        return []
+    problems = [f"{key} is required for WeChat Pay APIv3" for key in WECHATPAY_V3_KEYS if not config[key]]
+    if config["WECHATPAY_APIV3_KEY"] and len(config["WECHATPAY_APIV3_KEY"].encode()) != 32:
+        problems.append("WECHATPAY_APIV3_KEY must be 32 characters")
+    if config["WECHATPAY_PUBLIC_KEY_ID"] and not config["WECHATPAY_PUBLIC_KEY_ID"].startswith("PUB_KEY_ID_"):
+        problems.append("WECHATPAY_PUBLIC_KEY_ID must be the WeChat Pay public key id (PUB_KEY_ID_…)")
+    return problems
+
+
+def wechatpay_v3_keys(config: dict) -> dict:
+    """The v3 key material as text: PEM files read, and in sandbox mode whatever is not set taken
+    from the demo keys (created on first use, shared with the sandbox)."""
+    values = {key: config.get(key) or "" for key in WECHATPAY_V3_KEYS}
+    if config.get("WECHATPAY_DEMO_KEYS_DIR") and not all(values.values()):
+        from wechat_sandbox.keys import ensure_demo_keys
+        demo = ensure_demo_keys(config["WECHATPAY_DEMO_KEYS_DIR"])
+        defaults = {"WECHATPAY_MCH_PRIVATE_KEY": str(demo.merchant_private_key_path),
+                    "WECHATPAY_MCH_SERIAL": demo.merchant_serial_no,
+                    "WECHATPAY_PUBLIC_KEY": str(demo.wechatpay_public_key_path),
+                    "WECHATPAY_PUBLIC_KEY_ID": demo.wechatpay_public_key_id,
+                    "WECHATPAY_APIV3_KEY": demo.apiv3_key}
+        values = {key: value or defaults[key] for key, value in values.items()}
+    for key in ("WECHATPAY_MCH_PRIVATE_KEY", "WECHATPAY_PUBLIC_KEY"):
+        try:
+            values[key] = Path(values[key]).read_text()
+        except OSError as exc:
+            raise ConfigError(f"refusing to start: {key} ({values[key]!r}) cannot be read: {exc}") from exc
+    return values
 
 
 def secret_key_problems(key: str) -> list[str]:

@@ -1,7 +1,7 @@
 """/__control__: what a test (or a person) does to WeChat that the shop cannot do itself."""
 from flask import Blueprint, current_app, jsonify, request
 
-from .config import RUNTIME_KEYS
+from .config import RUNTIME_KEYS, SECRET_KEYS
 from .faults import FaultError
 from .state import Conflict, NotFound
 
@@ -38,7 +38,7 @@ def pay():
 
 @bp.post("/refunds/<out_refund_no>/settle")
 def settle_refund(out_refund_no):
-    status = _body().get("status", "SUCCESS")
+    status = _body().get("status")
     try:
         refund = _sandbox().state.settle_refund(out_refund_no, status)
     except NotFound as exc:
@@ -94,6 +94,8 @@ def reset():
     sandbox = _sandbox()
     sandbox.faults.clear()
     sandbox.state.reset()
+    sandbox.stats.reset()
+    sandbox.refund_limiter.reset()
     current_app.extensions["wechat_platform"].reset()
     return jsonify(status="reset")
 
@@ -101,7 +103,7 @@ def reset():
 @bp.get("/config")
 def get_config():
     config = _sandbox().config
-    return jsonify({k: v for k, v in config.items() if k != "api_key"})
+    return jsonify({k: v for k, v in config.items() if k not in SECRET_KEYS})
 
 
 @bp.post("/config")
@@ -112,6 +114,12 @@ def update_config():
         return _problem(400, f"cannot change {sorted(unknown)}; changeable: {sorted(RUNTIME_KEYS)}")
     _sandbox().config.update(changes)
     return get_config()
+
+
+@bp.get("/stats")
+def stats():
+    """Calls per WeChat Pay endpoint (v2 and v3), succeeded, and refusals by error code."""
+    return jsonify(endpoints=_sandbox().stats.snapshot())
 
 
 @bp.get("/health")

@@ -7,12 +7,16 @@ ENDPOINTS = {
     "pay_notify", "refund_notify",
     "stable_token", "upload_shipping_info", "get_order", "notify_confirm_receive", "set_msg_jump_path",
     "is_trade_managed", "get_delivery_list",
+    "v3_jsapi", "v3_query", "v3_close", "v3_refund", "v3_refund_query", "v3_abnormal_refund", "v3_tradebill",
+    "v3_bill_download",
 }
 NOTIFY_ENDPOINTS = {"pay_notify", "refund_notify"}
 # "timeout": nothing is done, the caller waits timeout_sleep seconds for an empty answer.
 # "lost_reply": the call takes effect, then the caller gets the same useless answer.
 TRANSPORT_ERRORS = {"timeout", "lost_reply"}
 NOTIFY_ERRORS = {"drop", "duplicate"}
+# A v3 refund accepted as usual (PROCESSING) that later ends ABNORMAL or CLOSED.
+REFUND_OUTCOME_ERRORS = {"ABNORMAL", "CLOSED"}
 
 
 class FaultError(ValueError):
@@ -33,6 +37,8 @@ class Faults:
             raise FaultError(f"{endpoint} takes 'drop' or 'duplicate'")
         if endpoint not in NOTIFY_ENDPOINTS and error in NOTIFY_ERRORS:
             raise FaultError(f"'{error}' only applies to pay_notify and refund_notify")
+        if error in REFUND_OUTCOME_ERRORS and endpoint != "v3_refund":
+            raise FaultError(f"'{error}' only applies to v3_refund")
         if not isinstance(times, int) or times < 1:
             raise FaultError("times must be a positive integer")
         with self._lock:

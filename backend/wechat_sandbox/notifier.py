@@ -1,5 +1,8 @@
 """Payment and refund notifications: built as WeChat builds them, delivered in the background,
-re-sent on the retry schedule until the merchant acknowledges with return_code SUCCESS."""
+re-sent on the retry schedule until the merchant acknowledges them: v2 with HTTP 200 and
+return_code SUCCESS, v3 with any 2xx (WeChat: 200 or 204, no body needed). v2 notifications
+are XML; v3 ones (v3_resources.py) are JSON whose Wechatpay-* headers are signed afresh on every
+attempt, as WeChat does, so a re-send is never refused as stale."""
 import itertools
 import logging
 import threading
@@ -72,13 +75,14 @@ class Notifier:
         self._ids = itertools.count(1)
         self._stop = threading.Event()
 
-    def deliver(self, kind: str, url: str, body: bytes, meta: dict):
-        delivery = {"delivery_id": next(self._ids), "kind": kind, "url": url, **meta}
-        thread = threading.Thread(target=self._run, args=(delivery, body, self._stop),
+    def deliver(self, kind: str, url: str, body: bytes, meta: dict, sign=None):
+        """`sign(body) -> headers` makes it a v3 notification; None a v2 one."""
+        delivery = {"delivery_id": next(self._ids), "kind": kind, "url": url, "api": "v3" if sign else "v2", **meta}
+        thread = threading.Thread(target=self._run, args=(delivery, body, sign, self._stop),
                                   name=f"notify-{delivery['delivery_id']}", daemon=True)
         thread.start()
 
-    def _run(self, delivery: dict, body: bytes, stop: threading.Event):
+    def _run(self, delivery: dict, body: bytes, sign, stop: threading.Event):
         delays = [0.0] + [float(d) for d in self.config["notify_retry_intervals"]]
         for attempt, delay in enumerate(delays, start=1):
             if stop.wait(delay):
@@ -89,19 +93,26 @@ class Notifier:
                 continue
             acknowledged = False
             for _ in range(2 if fault == "duplicate" else 1):
-                acknowledged = self._post(delivery, body, attempt) or acknowledged
+                acknowledged = self._post(delivery, body, sign, attempt) or acknowledged
             if acknowledged:
                 return
 
-    def _post(self, delivery: dict, body: bytes, attempt: int) -> bool:
+    def _post(self, delivery: dict, body: bytes, sign, attempt: int) -> bool:
+        if sign:
+            headers = {"Content-Type": "application/json", **sign(body)}
+        else:
+            headers = {"Content-Type": "text/xml"}
         try:
-            response = requests.post(delivery["url"], data=body, headers={"Content-Type": "text/xml"},
+            response = requests.post(delivery["url"], data=body, headers=headers,
                                      timeout=float(self.config["notify_timeout"]))
         except requests.RequestException as exc:
             self._record(delivery, attempt, status="error", error=str(exc))
             return False
-        reply = signing.parse_xml(response.content) or {}
-        acknowledged = response.status_code == 200 and reply.get("return_code") == "SUCCESS"
+        if sign:
+            acknowledged = 200 <= response.status_code < 300
+        else:
+            reply = signing.parse_xml(response.content) or {}
+            acknowledged = response.status_code == 200 and reply.get("return_code") == "SUCCESS"
         self._record(delivery, attempt, status="acknowledged" if acknowledged else "rejected",
                      http_status=response.status_code, reply=response.text[:500])
         return acknowledged

@@ -7,10 +7,9 @@ from flask import Blueprint, Response, current_app, request
 from . import bill, signing
 from .clock import wechat_datetime, wechat_time
 from .state import PayError
+from .v3_resources import TRADE_STATE_DESC
 
 bp = Blueprint("pay", __name__)
-
-TRADE_STATE_DESC = {"NOTPAY": "订单未支付", "SUCCESS": "支付成功", "CLOSED": "订单已关闭", "REFUND": "转入退款"}
 
 
 def _sandbox():
@@ -38,35 +37,47 @@ def _result(params: dict, error: PayError | None = None) -> Response:
     return _xml(body)
 
 
-def _no_answer() -> Response:
+def no_answer() -> Response:
     time.sleep(float(_sandbox().config["timeout_sleep"]))
     return Response(b"", status=504)
 
 
 def _pay_call(endpoint: str, handler):
-    """Checks that every WeChat Pay request passes, then the injected fault, then the handler."""
+    """Checks that every WeChat Pay request passes, then WeChat's refund rate limits and the
+    injected fault, then the handler; counts the call and its outcome in the stats."""
     sandbox = _sandbox()
+    reply, error = _serve(sandbox, endpoint, handler)
+    sandbox.stats.record(endpoint, error)
+    if error and endpoint == "refund" and error != "FREQUENCY_LIMITED":
+        sandbox.refund_limiter.record_failure()
+    return reply
+
+
+def _serve(sandbox, endpoint: str, handler) -> tuple[Response, str | None]:
+    """The reply and, when the call failed, its error code."""
     params = signing.parse_xml(request.get_data())
     if params is None:
-        return _return_fail("XML格式错误")
+        return _return_fail("XML格式错误"), "XML_FORMAT_ERROR"
     if not signing.is_signed(params, sandbox.config["api_key"]):
-        return _return_fail("签名错误")
+        return _return_fail("签名错误"), "SIGNERROR"
     if params.get("mch_id") != sandbox.config["mch_id"]:
-        return _result({}, PayError("MCHID_NOT_EXIST", "MCHID不存在"))
+        return _result({}, PayError("MCHID_NOT_EXIST", "MCHID不存在")), "MCHID_NOT_EXIST"
     if params.get("appid") != sandbox.config["appid"]:
-        return _result({}, PayError("APPID_NOT_EXIST", "APPID不存在"))
+        return _result({}, PayError("APPID_NOT_EXIST", "APPID不存在")), "APPID_NOT_EXIST"
+    if endpoint == "refund" and not sandbox.refund_limiter.admit():
+        return _result({}, PayError("FREQUENCY_LIMITED", "频率限制，请降低频率后重试")), "FREQUENCY_LIMITED"
     fault = sandbox.faults.take(endpoint)
     if fault == "timeout":
-        return _no_answer()
+        return no_answer(), "timeout"
     if fault and fault != "lost_reply":
-        return _result({}, PayError(fault, f"沙箱注入的故障：{fault}"))
+        return _result({}, PayError(fault, f"沙箱注入的故障：{fault}")), fault
     try:
-        reply = handler(params)
-    except PayError as error:
-        reply = _result({}, error)
+        reply, error = handler(params), None
+    except PayError as exc:
+        reply, error = _result({}, exc), exc.code
     if fault == "lost_reply":
-        return _no_answer()
-    return reply if isinstance(reply, Response) else _result(reply)
+        return no_answer(), "lost_reply"
+    return (reply if isinstance(reply, Response) else _result(reply)), error
 
 
 @bp.post("/pay/unifiedorder")

@@ -1,8 +1,11 @@
-"""In-memory WeChat state (one process) and the rules WeChat Pay applies to it.
+"""WeChat's state (one process) and the rules WeChat Pay applies to it, for v2 and v3 alike.
 
-Every method that reads or changes state holds `self.lock`; notifications are handed to the
-notifier after the lock is released, so a slow receiver never blocks the API.
+Every method that reads or changes state holds `self.lock` and writes the changed records
+through to the store (a SQLite file, see store.py), so a restart forgets nothing; the
+dictionaries in memory are the working copy. Notifications are handed to the notifier after
+the lock is released, so a slow receiver never blocks the API.
 """
+import json
 import secrets
 import threading
 from dataclasses import asdict, dataclass, field
@@ -10,6 +13,14 @@ from datetime import date, datetime
 
 from .clock import SHANGHAI, utcnow
 from .notifier import payment_notification, refund_notification
+from .signing_v3 import signed_headers
+from .store import Store, load
+from .v3_resources import payment_notification_v3, refund_notification_v3
+
+# How a refund may end, in the vocabulary of the API that created it.
+REFUND_OUTCOMES = {"v2": ("SUCCESS", "CHANGE", "REFUNDCLOSE"), "v3": ("SUCCESS", "ABNORMAL", "CLOSED")}
+CLOSED_REFUND_STATUSES = ("REFUNDCLOSE", "CLOSED")
+ABNORMAL_REFUND_TYPES = {"USER_BANK_CARD": "用户银行卡", "MERCHANT_BANK_CARD": "商户银行账户"}
 
 
 class PayError(Exception):
@@ -42,6 +53,8 @@ def _int_param(params: dict, name: str) -> int:
 
 @dataclass
 class Payment:
+    DATETIMES = ("time_expire", "created_at", "paid_at")
+
     out_trade_no: str
     openid: str
     body: str
@@ -55,16 +68,19 @@ class Payment:
     trade_state: str = "NOTPAY"
     transaction_id: str | None = None
     paid_at: datetime | None = None
+    api: str = "v2"  # the API the order was placed with: its notification speaks the same
 
     def as_json(self) -> dict:
         data = asdict(self)
-        for key in ("time_expire", "created_at", "paid_at"):
+        for key in self.DATETIMES:
             data[key] = data[key].isoformat() if data[key] else None
         return data
 
 
 @dataclass
 class Refund:
+    DATETIMES = ("created_at", "succeeded_at")
+
     out_refund_no: str
     out_trade_no: str
     transaction_id: str
@@ -76,30 +92,59 @@ class Refund:
     status: str = "PROCESSING"
     created_at: datetime = field(default_factory=utcnow)
     succeeded_at: datetime | None = None
+    api: str = "v2"
+    # How it ends when it settles (a fault may have chosen ABNORMAL or CLOSED); None = SUCCESS.
+    outcome: str | None = None
+    channel: str = "ORIGINAL"
+    user_received_account: str = "支付用户零钱"
 
     def as_json(self) -> dict:
         data = asdict(self)
         data["amount"] = self.refund_fee
-        for key in ("created_at", "succeeded_at"):
+        for key in self.DATETIMES:
             data[key] = data[key].isoformat() if data[key] else None
         return data
 
 
 class SandboxState:
-    def __init__(self, config: dict, notifier):
+    def __init__(self, config: dict, notifier, store: Store | None = None, v3_keys=None):
         self.config = config
         self.notifier = notifier
+        self.store = store or Store(None)
+        self.v3_keys = v3_keys
         self.lock = threading.RLock()
         self._clear()
+        self._restore()
 
     def _clear(self):
         self.payments: dict[str, Payment] = {}
         self.refunds: dict[str, Refund] = {}
         self.messages: list[dict] = []
 
+    def _restore(self):
+        """Everything the store remembers; refunds still PROCESSING settle after the usual delay."""
+        with self.lock:
+            for text in self.store.rows("payment"):
+                payment = load(Payment, text)
+                self.payments[payment.out_trade_no] = payment
+            for text in self.store.rows("refund"):
+                refund = load(Refund, text)
+                self.refunds[refund.out_refund_no] = refund
+            self.messages = [json.loads(text) for text in self.store.rows("message")]
+            pending = [r for r in self.refunds.values() if r.status == "PROCESSING"]
+        for refund in pending:
+            self._schedule_settlement(refund)
+
+    def _save_payment(self, payment: Payment):
+        self.store.save("payment", payment.out_trade_no, payment)
+
+    def _save_refund(self, refund: Refund):
+        self.store.save("refund", refund.out_refund_no, refund)
+
     def reset(self):
         with self.lock:
             self._clear()
+            self.store.clear()
         self.notifier.reset()
 
     # -- api.weixin.qq.com (access tokens: platform.py) ------------------------------------
@@ -108,11 +153,13 @@ class SandboxState:
         with self.lock:
             entry = dict(message, msgid=int(_digits(12)), sent_at=utcnow().isoformat())
             self.messages.append(entry)
+            self.store.save("message", str(entry["msgid"]), json.dumps(entry, ensure_ascii=False))
             return entry
 
     # -- WeChat Pay ------------------------------------------------------------------------
 
-    def unified_order(self, params: dict) -> Payment:
+    def unified_order(self, params: dict, api: str = "v2") -> Payment:
+        """v2 parameter names; the v3 route translates its JSON into them."""
         for name in ("body", "out_trade_no", "total_fee", "notify_url", "trade_type", "spbill_create_ip"):
             if not params.get(name):
                 raise PayError("LACK_PARAMS", f"缺少参数{name}")
@@ -147,8 +194,10 @@ class SandboxState:
                 prepay_id="wx" + utcnow().strftime("%d%H%M%S") + secrets.token_hex(13),
                 attach=params.get("attach"),
                 time_expire=time_expire,
+                api=api,
             )
             self.payments[payment.out_trade_no] = payment
+            self._save_payment(payment)
             return payment
 
     def find_payment(self, out_trade_no: str | None = None, transaction_id: str | None = None) -> Payment:
@@ -176,9 +225,18 @@ class SandboxState:
             payment.trade_state = "SUCCESS"
             payment.transaction_id = "4200" + _digits(24)
             payment.paid_at = utcnow()
-        self.notifier.deliver("pay_notify", payment.notify_url, payment_notification(payment, self.config),
-                              {"out_trade_no": payment.out_trade_no})
+            self._save_payment(payment)
+        if payment.api == "v3":
+            body = payment_notification_v3(payment, self.config, self.v3_keys)
+            self.notifier.deliver("pay_notify", payment.notify_url, body, {"out_trade_no": payment.out_trade_no},
+                                  sign=self._sign_v3)
+        else:
+            self.notifier.deliver("pay_notify", payment.notify_url, payment_notification(payment, self.config),
+                                  {"out_trade_no": payment.out_trade_no})
         return payment
+
+    def _sign_v3(self, body: bytes) -> dict:
+        return signed_headers(self.v3_keys, body.decode("utf-8"))
 
     def close_order(self, out_trade_no: str) -> Payment:
         with self.lock:
@@ -188,9 +246,11 @@ class SandboxState:
             if payment.trade_state == "CLOSED":
                 raise PayError("ORDERCLOSED", "订单已关闭，无法重复关闭")
             payment.trade_state = "CLOSED"
+            self._save_payment(payment)
             return payment
 
-    def apply_refund(self, params: dict) -> Refund:
+    def apply_refund(self, params: dict, api: str = "v2", outcome: str | None = None) -> Refund:
+        """v2 parameter names; `outcome` is how the refund will end (a fault's ABNORMAL / CLOSED)."""
         out_refund_no = params.get("out_refund_no")
         if not out_refund_no:
             raise PayError("PARAM_ERROR", "缺少参数out_refund_no")
@@ -209,7 +269,7 @@ class SandboxState:
                     raise PayError("REFUND_FEE_MISMATCH", "订单金额或退款金额与之前请求不一致，请核实后再试")
                 return existing
             refunded = sum(r.refund_fee for r in self.refunds.values()
-                           if r.out_trade_no == payment.out_trade_no and r.status != "REFUNDCLOSE")
+                           if r.out_trade_no == payment.out_trade_no and r.status not in CLOSED_REFUND_STATUSES)
             if refunded >= payment.total_fee:
                 raise PayError("ERROR", "订单已全额退款")
             if refunded + refund_fee > payment.total_fee:
@@ -223,40 +283,76 @@ class SandboxState:
                 refund_fee=refund_fee,
                 notify_url=params.get("notify_url") or self.config.get("refund_notify_url"),
                 reason=params.get("refund_desc"),
+                api=api,
+                outcome=outcome,
             )
             self.refunds[out_refund_no] = refund
             payment.trade_state = "REFUND"
-            delay = self.config.get("refund_settle_delay")
+            self._save_refund(refund)
+            self._save_payment(payment)
+        self._schedule_settlement(refund)
+        return refund
+
+    def _schedule_settlement(self, refund: Refund):
+        delay = self.config.get("refund_settle_delay")
         if delay is not None:
             timer = threading.Timer(float(delay), self._settle_if_current, args=(refund,))
             timer.daemon = True
             timer.start()
-        return refund
 
     def _settle_if_current(self, refund: Refund):
         with self.lock:
             if self.refunds.get(refund.out_refund_no) is not refund:
                 return  # reset since
-        self.settle_refund(refund.out_refund_no, "SUCCESS")
+        self.settle_refund(refund.out_refund_no)
 
-    def settle_refund(self, out_refund_no: str, status: str = "SUCCESS") -> Refund:
-        """PROCESSING -> SUCCESS / CHANGE / REFUNDCLOSE, then the refund notification."""
-        if status not in ("SUCCESS", "CHANGE", "REFUNDCLOSE"):
-            raise ValueError("status must be SUCCESS, CHANGE or REFUNDCLOSE")
+    def settle_refund(self, out_refund_no: str, status: str | None = None) -> Refund:
+        """PROCESSING -> how it ends (by default its injected outcome, else SUCCESS), then the
+        refund notification. v2 refunds end SUCCESS / CHANGE / REFUNDCLOSE, v3 ones SUCCESS /
+        ABNORMAL / CLOSED."""
         with self.lock:
             refund = self.refunds.get(out_refund_no)
             if refund is None:
                 raise NotFound(f"no refund {out_refund_no!r}")
+            status = status or refund.outcome or "SUCCESS"
+            allowed = REFUND_OUTCOMES[refund.api]
+            if status not in allowed:
+                raise ValueError(f"a {refund.api} refund ends {', '.join(allowed)}")
             if refund.status != "PROCESSING":
                 return refund
             refund.status = status
             if status == "SUCCESS":
                 refund.succeeded_at = utcnow()
+            self._save_refund(refund)
             payment = self.payments[refund.out_trade_no]
         if refund.notify_url:
-            self.notifier.deliver("refund_notify", refund.notify_url,
-                                  refund_notification(refund, payment, self.config),
-                                  {"out_trade_no": refund.out_trade_no, "out_refund_no": out_refund_no})
+            meta = {"out_trade_no": refund.out_trade_no, "out_refund_no": out_refund_no}
+            if refund.api == "v3":
+                self.notifier.deliver("refund_notify", refund.notify_url,
+                                      refund_notification_v3(refund, payment, self.config, self.v3_keys), meta,
+                                      sign=self._sign_v3)
+            else:
+                self.notifier.deliver("refund_notify", refund.notify_url,
+                                      refund_notification(refund, payment, self.config), meta)
+        return refund
+
+    def apply_abnormal_refund(self, refund_id: str, out_refund_no: str, kind: str, account: str | None) -> Refund:
+        """Re-route a v3 refund that ended ABNORMAL (e.g. the shopper's card is closed) to a bank
+        card: PROCESSING again, then SUCCESS after the usual delay."""
+        if kind not in ABNORMAL_REFUND_TYPES:
+            raise PayError("PARAM_ERROR", "type 须为 USER_BANK_CARD 或 MERCHANT_BANK_CARD")
+        with self.lock:
+            refund = self.refunds.get(out_refund_no)
+            if refund is None or refund.refund_id != refund_id:
+                raise PayError("REFUNDNOTEXIST", "退款单不存在")
+            if refund.status != "ABNORMAL":
+                raise PayError("INVALID_REQUEST", "退款单状态不是退款异常，不能发起异常退款")
+            refund.status = "PROCESSING"
+            refund.outcome = None
+            refund.channel = "OTHER_BANKCARD"
+            refund.user_received_account = ABNORMAL_REFUND_TYPES[kind] + (account[-4:] if account else "")
+            self._save_refund(refund)
+        self._schedule_settlement(refund)
         return refund
 
     def find_refunds(self, params: dict) -> tuple[Payment, list[Refund]]:

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import func, select
 
+from shop.adapters.payments import BillRefund, RefundStatus
 from shop.db import Coupon, Order, Refund, RefundAttempt, Shopper, ShopperCoupon, StockLedger, StockSyncEvent
 from shop.domain import clock
 from shop.domain.actors import Actor
@@ -138,9 +139,11 @@ def test_comparison_flags_unknown_refunds_and_amount_differences():
     class Row:
         def __init__(self, amount, status):
             self.amount_fen, self.status = amount, status
-    bill = [{"out_refund_no": "R1", "refund_fee": 100, "refund_status": "SUCCESS"},
-            {"out_refund_no": "R2", "refund_fee": 250, "refund_status": "SUCCESS"},
-            {"out_refund_no": "R3", "refund_fee": 300, "refund_status": "PROCESSING"}]
+    def line(out_refund_no, amount, status):
+        return BillRefund(out_refund_no=out_refund_no, out_trade_no="T1", refund_id="50" + out_refund_no,
+                          refund_fen=amount, status=status, bill_status=status.name)
+    bill = [line("R1", 100, RefundStatus.SUCCEEDED), line("R2", 250, RefundStatus.SUCCEEDED),
+            line("R3", 300, RefundStatus.PROCESSING)]
     ledger = {"R2": Row(200, "succeeded"), "R3": Row(300, "succeeded")}
     kinds = {m["out_refund_no"]: m["kind"] for m in compare(bill, ledger, {})}
     assert kinds == {"R1": "missing_in_ledger", "R2": "amount"}

@@ -8,7 +8,8 @@ import requests
 from werkzeug.serving import make_server
 
 from shop.adapters.miniprogram import MiniProgramClient
-from shop.adapters.wechat import WeChatGateway, WeChatSettings
+from shop.adapters.payments.v2 import WeChatPayV2
+from shop.adapters.wechat_settings import WeChatSettings
 from wechat_sandbox import create_app
 
 APPID = "wxsandboxappid0001"
@@ -103,7 +104,7 @@ def receiver_server():
                 receiver.received.append((self.path, body))
                 refuse = receiver.refusals_left > 0
                 receiver.refusals_left -= 1 if refuse else 0
-            reply = WeChatGateway.fail_reply("busy") if refuse else WeChatGateway.success_reply()
+            reply = WeChatPayV2.reply(not refuse, "busy").body
             self.send_response(200)
             self.send_header("Content-Type", "text/xml")
             self.send_header("Content-Length", str(len(reply)))
@@ -142,7 +143,7 @@ def settings(sandbox):
 
 @pytest.fixture
 def gateway(settings):
-    return WeChatGateway(settings)
+    return WeChatPayV2(settings)
 
 
 @pytest.fixture
@@ -153,8 +154,8 @@ def miniprogram(settings):
 @pytest.fixture
 def paid_order(sandbox, gateway, receiver):
     """An order of 1000 fen, paid, whose payment notification has arrived."""
-    gateway.unified_order(out_trade_no="T1000", total_fee=1000, body="测试商品", openid="sandbox-alice",
-                          notify_url=receiver.url("/pay-notify"))
+    gateway.create_payment(out_trade_no="T1000", amount_fen=1000, description="测试商品", openid="sandbox-alice",
+                           notify_url=receiver.url("/pay-notify"))
     transaction_id = sandbox.pay("T1000")
     _wait_for(lambda: receiver.bodies("/pay-notify"))
     return {"out_trade_no": "T1000", "transaction_id": transaction_id, "total_fee": 1000}

@@ -2,11 +2,12 @@ import time
 
 import pytest
 
-from shop.adapters.wechat import WeChatError, WeChatUnavailable
+from shop.adapters.payments import RefundStatus
+from shop.adapters.wechat_errors import WeChatError, WeChatUnavailable
 
 
 def _refund(gateway, receiver, out_refund_no="R1"):
-    return gateway.refund(out_trade_no="T1000", out_refund_no=out_refund_no, total_fee=1000, refund_fee=300,
+    return gateway.refund(out_trade_no="T1000", out_refund_no=out_refund_no, total_fen=1000, refund_fen=300,
                           notify_url=receiver.url("/refund-notify"))
 
 
@@ -14,13 +15,11 @@ def test_refund_fails_three_times_with_systemerror_then_succeeds(paid_order, san
     sandbox.fault("refund", "SYSTEMERROR", times=3)
 
     for _ in range(3):
-        with pytest.raises(WeChatError) as caught:
-            _refund(gateway, receiver)
-        assert caught.value.code == "SYSTEMERROR"
-        assert caught.value.retryable
+        failed = _refund(gateway, receiver)
+        assert (failed.status, failed.code) == (RefundStatus.RETRYABLE_FAILURE, "SYSTEMERROR")
     refund = _refund(gateway, receiver)
 
-    assert refund["status"] == "PROCESSING"
+    assert refund.status == RefundStatus.ACCEPTED
     assert len(sandbox.listing("refunds")) == 1
     assert sandbox.listing("faults") == []
 
@@ -30,7 +29,7 @@ def test_timeout_fault_makes_wechat_unavailable(sandbox, gateway):
     started = time.monotonic()
 
     with pytest.raises(WeChatUnavailable) as caught:
-        gateway.query_order("T1")
+        gateway.query_payment("T1")
 
     assert caught.value.code == "TIMEOUT"
     assert caught.value.retryable
@@ -40,23 +39,23 @@ def test_timeout_fault_makes_wechat_unavailable(sandbox, gateway):
 def test_refund_whose_reply_was_lost_is_not_paid_twice_on_retry(paid_order, sandbox, gateway, receiver):
     sandbox.fault("refund", "lost_reply")
 
-    with pytest.raises(WeChatUnavailable):
-        _refund(gateway, receiver)
+    lost = _refund(gateway, receiver)
+    assert lost.status == RefundStatus.RETRYABLE_FAILURE
     retried = _refund(gateway, receiver)
 
     [paid_out] = sandbox.listing("refunds")
-    assert paid_out["refund_id"] == retried["refund_id"]
+    assert paid_out["refund_id"] == retried.wechat_refund_id
 
 
 def test_dropped_payment_notification_is_sent_again(sandbox, gateway, receiver, wait_for):
     sandbox.fault("pay_notify", "drop")
-    gateway.unified_order(out_trade_no="T1", total_fee=1, body="b", openid="sandbox-alice",
-                          notify_url=receiver.url("/pay-notify"))
+    gateway.create_payment(out_trade_no="T1", amount_fen=1, description="b", openid="sandbox-alice",
+                           notify_url=receiver.url("/pay-notify"))
 
     sandbox.pay("T1")
 
     [body] = wait_for(lambda: receiver.bodies("/pay-notify"))
-    assert gateway.parse_pay_notify(body)["out_trade_no"] == "T1"
+    assert gateway.parse_payment_notification(body, {}).out_trade_no == "T1"
     log = wait_for(lambda: [e for e in sandbox.listing("notifications") if e["acknowledged"]] and
                    sandbox.listing("notifications"))
     assert [(e["attempt"], e["status"]) for e in log] == [(1, "dropped"), (2, "acknowledged")]
@@ -68,13 +67,13 @@ def test_duplicated_refund_notification_arrives_twice(paid_order, sandbox, gatew
     _refund(gateway, receiver)
 
     first, second = wait_for(lambda: len(receiver.bodies("/refund-notify")) == 2 and receiver.bodies("/refund-notify"))
-    assert gateway.parse_refund_notify(first)["out_refund_no"] == gateway.parse_refund_notify(second)["out_refund_no"]
+    assert gateway.parse_refund_notification(first, {}) == gateway.parse_refund_notification(second, {})
 
 
 def test_unacknowledged_notification_is_resent_until_acknowledged(sandbox, gateway, receiver, wait_for):
     receiver.refusals_left = 2
-    gateway.unified_order(out_trade_no="T1", total_fee=1, body="b", openid="sandbox-alice",
-                          notify_url=receiver.url("/pay-notify"))
+    gateway.create_payment(out_trade_no="T1", amount_fen=1, description="b", openid="sandbox-alice",
+                           notify_url=receiver.url("/pay-notify"))
 
     sandbox.pay("T1")
 

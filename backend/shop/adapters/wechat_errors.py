@@ -39,6 +39,19 @@ ERROR_CODES: dict[str, tuple[bool, str]] = {
     "40037": (False, "invalid template_id"),
     "43101": (False, "shopper has not accepted this subscribe message"),
     "47003": (False, "template data does not match the template"),
+    # WeChat Pay APIv3 (JSON `{"code", "message"}` with an HTTP status); FREQUENCY_LIMITED and
+    # USER_ACCOUNT_ABNORMAL are spelled as in v2, above
+    "SYSTEM_ERROR": (True, "v3: WeChat system error; retry with the same parameters"),
+    "BIZ_ERR_NEED_RETRY": (True, "v3: refund flow interrupted; retry with the same out_refund_no"),
+    "NOT_ENOUGH": (False, "v3: merchant balance too low to refund; finance must top up, then retry by hand"),
+    "RESOURCE_NOT_EXISTS": (False, "v3: no such order or refund"),
+    "ORDER_NOT_EXIST": (False, "v3: no such order"),
+    "ORDER_CLOSED": (False, "v3: order already closed"),
+    "ORDER_PAID": (False, "v3: order already paid"),
+    "MCH_NOT_EXISTS": (False, "v3 configuration: wrong mchid"),
+    "NO_AUTH": (False, "v3: merchant lacks the permission"),
+    "SIGN_ERROR": (False, "v3 configuration: our request signature was refused (key or serial)"),
+    "NO_STATEMENT_EXIST": (False, "v3: no bill for that day"),
 }
 
 

@@ -6,7 +6,7 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from ..adapters.wechat import WeChatError
+from ..adapters.wechat_errors import WeChatError
 from ..domain.errors import DomainError, ErrorCode
 
 logger = logging.getLogger("shop.api")

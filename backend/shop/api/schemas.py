@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..domain.clock import to_shanghai
+from .ids import id_field, quantity_field
 
 
 class ShanghaiDateTime(fields.DateTime):
@@ -98,15 +99,15 @@ class LoginOutSchema(Schema):
 
 
 class OrderItemInSchema(Schema):
-    sku_id = fields.Integer(required=True)
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=999, error="购买数量须在 1 到 999 之间"))
+    sku_id = id_field(required=True)
+    quantity = quantity_field(required=True, error="购买数量须在 1 到 999 之间")
 
 
 class OrderCreateSchema(Schema):
     items = fields.List(fields.Nested(OrderItemInSchema), required=True,
                         validate=validate.Length(min=1, max=50, error="商品数量须在 1 到 50 种之间"))
-    address_id = fields.Integer(required=True)
-    coupon_id = fields.Integer(load_default=None, allow_none=True)
+    address_id = id_field(required=True)
+    coupon_id = id_field(load_default=None, allow_none=True)
     remark = fields.String(load_default="", validate=validate.Length(max=200, error="备注不能超过 200 字"))
 
 
@@ -226,8 +227,8 @@ class PayOutSchema(Schema):
 
 
 class LineQuantitySchema(Schema):
-    line_id = fields.Integer(required=True)
-    quantity = fields.Integer(required=True)
+    line_id = id_field(required=True)
+    quantity = quantity_field(required=True)
 
 
 class ModifyInSchema(Schema):

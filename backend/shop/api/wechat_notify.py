@@ -1,49 +1,42 @@
-"""WeChat Pay callbacks. Verified by the adapter; forged or tampered ones change nothing."""
-from __future__ import annotations
+"""WeChat Pay callbacks: the raw request goes to the gateway through a service; WeChat gets the gateway's reply.
 
-import logging
+v2 (XML + MD5) at /api/wechat/pay-notify and /refund-notify; v3 (JSON, WeChat Pay public-key signature,
+AES-256-GCM resource) at /api/wechat/v3/pay-notify and /v3/refund-notify. Only the routes of the
+protocol in use (WECHATPAY_API) accept notifications."""
+from __future__ import annotations
 
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from ..adapters.wechat import InvalidNotification, WeChatGateway
-from ..domain.errors import DomainError
-from ..services import ordering, refunds
-from ..services.context import deps
+from ..adapters.payments import NotificationReply
+from ..services import payment_notifications
 
-logger = logging.getLogger("shop.wechat")
-blp = Blueprint("wechat", __name__, url_prefix="/api/wechat", description="微信支付回调（XML）")
+blp = Blueprint("wechat", __name__, url_prefix="/api/wechat", description="微信支付回调（v2 XML / v3 JSON）")
 
 
-def _xml(body: bytes, status: int = 200) -> Response:
-    return Response(body, status=status, mimetype="application/xml")
+def _send(reply: NotificationReply) -> Response:
+    return Response(reply.body, status=reply.status, mimetype=reply.content_type)
 
 
 @blp.post("/pay-notify")
 def pay_notify():
-    """支付结果通知：验签、校验 appid / mch_id / 金额，幂等处理"""
-    try:
-        data = deps().wechat.parse_pay_notify(request.get_data())
-        ordering.record_payment(data["out_trade_no"], data["transaction_id"], int(data["total_fee"]))
-    except InvalidNotification as exc:
-        logger.warning("rejected pay notification", extra={"fields": {"reason": exc.reason}})
-        return _xml(WeChatGateway.fail_reply(exc.reason), 400)
-    except DomainError as exc:
-        logger.warning("pay notification refused", extra={"fields": {"code": exc.code.name, "message": exc.message}})
-        return _xml(WeChatGateway.fail_reply(exc.message), 400)
-    return _xml(WeChatGateway.success_reply())
+    """支付结果通知（APIv2）：验签、校验 appid / mch_id / 金额，幂等处理"""
+    return _send(payment_notifications.payment_notified("v2", request.get_data(), request.headers))
 
 
 @blp.post("/refund-notify")
 def refund_notify():
-    """退款结果通知：解密 req_info，按 out_refund_no 幂等结算"""
-    try:
-        data = deps().wechat.parse_refund_notify(request.get_data())
-        refunds.settle_refund(data["out_refund_no"], data)
-    except InvalidNotification as exc:
-        logger.warning("rejected refund notification", extra={"fields": {"reason": exc.reason}})
-        return _xml(WeChatGateway.fail_reply(exc.reason), 400)
-    except DomainError as exc:  # e.g. a concurrent edit of the same refund: WeChat re-sends, we settle then
-        logger.warning("refund notification not applied", extra={"fields": {"code": exc.code.name}})
-        return _xml(WeChatGateway.fail_reply(exc.message), 409)
-    return _xml(WeChatGateway.success_reply())
+    """退款结果通知（APIv2）：解密 req_info，按 out_refund_no 幂等结算"""
+    return _send(payment_notifications.refund_notified("v2", request.get_data(), request.headers))
+
+
+@blp.post("/v3/pay-notify")
+def pay_notify_v3():
+    """支付结果通知（APIv3）：微信支付公钥验签、5 分钟时效、AES-256-GCM 解密，校验 appid / mchid / 金额，幂等处理"""
+    return _send(payment_notifications.payment_notified("v3", request.get_data(), request.headers))
+
+
+@blp.post("/v3/refund-notify")
+def refund_notify_v3():
+    """退款结果通知（APIv3）：验签并解密，按 out_refund_no 幂等结算（SUCCESS / CLOSED / ABNORMAL）"""
+    return _send(payment_notifications.refund_notified("v3", request.get_data(), request.headers))

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..adapters.payments import CloseResult
 from ..db import Address, Coupon, Order, OrderLine, Payment, ShopperCoupon, Sku
 from ..domain import clock
 from ..domain.actors import Actor
@@ -165,12 +166,14 @@ def request_payment(order_id: int, shopper_id: int, openid: str) -> dict:
         out_trade_no, amount, order_no, deadline = payment.out_trade_no, payment.amount_fen, order.order_no, order.pay_deadline
     if prepay_id is None:
         # WeChat is called outside any transaction.
-        prepay_id = d.wechat.unified_order(out_trade_no=out_trade_no, total_fee=amount, body=f"订单{order_no}",
-                                           openid=openid, notify_url=d.pay_notify_url, time_expire=deadline)
+        created = d.payments.create_payment(out_trade_no=out_trade_no, amount_fen=amount, description=f"订单{order_no}",
+                                            openid=openid, notify_url=d.pay_notify_url, expires_at=deadline)
         with transaction():
             db.session.execute(update(Payment).where(Payment.id == payment_id, Payment.prepay_id.is_(None))
-                               .values(prepay_id=prepay_id))
-    params = d.wechat.jsapi_params(prepay_id)
+                               .values(prepay_id=created.prepay_id))
+        params = created.pay_params
+    else:
+        params = d.payments.pay_params(prepay_id)
     return {"out_trade_no": out_trade_no, "amount_fen": amount, "pay_params": params}
 
 
@@ -237,14 +240,8 @@ def close_unpaid_order(order_id: int) -> bool:
 
 def close_wechat_order(out_trade_no: str) -> None:
     """Make an abandoned WeChat order unpayable. Already paid: the notification will refund it."""
-    from ..adapters.wechat import WeChatError
-
-    try:
-        deps().wechat.close_order(out_trade_no)
-    except WeChatError as exc:
-        if exc.code in ("ORDERPAID", "ORDERCLOSED", "ORDERNOTEXIST"):
-            return
-        raise
+    if deps().payments.close_payment(out_trade_no) != CloseResult.CLOSED:
+        return
     with transaction():
         db.session.execute(update(Payment).where(Payment.out_trade_no == out_trade_no, Payment.status == "created")
                            .values(status="closed"))

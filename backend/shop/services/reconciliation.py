@@ -11,7 +11,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from ..adapters.wechat import WeChatError
+from ..adapters.payments import BillRefund, RefundStatus
+from ..adapters.wechat_errors import WeChatError
 from ..db import ReconciliationMismatch, ReconciliationRun, Refund
 from ..domain import clock
 from ..domain.actors import Actor
@@ -24,8 +25,10 @@ from .uow import transaction
 logger = logging.getLogger("shop.reconciliation")
 
 # WeChat's refund status in the bill -> the ledger state it must match.
-BILL_TO_LEDGER = {"SUCCESS": RefundState.SUCCEEDED.value, "PROCESSING": RefundState.PROCESSING.value,
-                  "CHANGE": RefundState.ABNORMAL.value, "REFUNDCLOSE": RefundState.ABNORMAL.value}
+BILL_TO_LEDGER = {RefundStatus.SUCCEEDED: RefundState.SUCCEEDED.value,
+                  RefundStatus.PROCESSING: RefundState.PROCESSING.value,
+                  RefundStatus.WECHAT_ABNORMAL: RefundState.ABNORMAL.value,
+                  RefundStatus.CLOSED: RefundState.ABNORMAL.value}
 MISMATCH_LABELS = {"missing_in_ledger": "微信有、系统无", "missing_in_bill": "系统有、微信无",
                    "amount": "金额不一致", "status": "状态不一致"}
 
@@ -35,25 +38,24 @@ def _day_bounds(bill_date: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def compare(bill_rows: list[dict], ledger: dict[str, Refund], known: dict[str, Refund]) -> list[dict]:
+def compare(bill_rows: list[BillRefund], ledger: dict[str, Refund], known: dict[str, Refund]) -> list[dict]:
     """Mismatches between the bill and the ledger. `ledger`: our refunds of that day by out_refund_no;
     `known`: any refund of ours the bill names (it may have been submitted another day)."""
     found, seen = [], set()
     for row in bill_rows:
-        no = row.get("out_refund_no")
+        no = row.out_refund_no
         seen.add(no)
         ours = ledger.get(no) or known.get(no)
-        bill_status = (row.get("refund_status") or "").upper()
         if ours is None:
-            found.append({"out_refund_no": no, "kind": "missing_in_ledger", "bill_amount_fen": row["refund_fee"],
-                          "bill_status": bill_status})
+            found.append({"out_refund_no": no, "kind": "missing_in_ledger", "bill_amount_fen": row.refund_fen,
+                          "bill_status": row.bill_status})
             continue
-        base = {"out_refund_no": no, "ledger_amount_fen": ours.amount_fen, "bill_amount_fen": row["refund_fee"],
-                "ledger_status": ours.status, "bill_status": bill_status}
-        if ours.amount_fen != row["refund_fee"]:
+        base = {"out_refund_no": no, "ledger_amount_fen": ours.amount_fen, "bill_amount_fen": row.refund_fen,
+                "ledger_status": ours.status, "bill_status": row.bill_status}
+        if ours.amount_fen != row.refund_fen:
             found.append({**base, "kind": "amount"})
-        elif bill_status in BILL_TO_LEDGER and BILL_TO_LEDGER[bill_status] != ours.status \
-                and not (bill_status == "PROCESSING" and ours.status == RefundState.SUCCEEDED.value):
+        elif BILL_TO_LEDGER[row.status] != ours.status \
+                and not (row.status == RefundStatus.PROCESSING and ours.status == RefundState.SUCCEEDED.value):
             found.append({**base, "kind": "status"})
     for no, ours in ledger.items():
         if no not in seen:
@@ -69,7 +71,7 @@ def reconcile_refunds(bill_date: date) -> ReconciliationRun:
         db.session.add(run)
     run_id = run.id
     try:
-        bill_rows = deps().wechat.download_refund_bill(bill_date)
+        bill_rows = deps().payments.download_refund_bill(bill_date)
     except WeChatError as exc:
         with transaction():
             run = db.session.get(ReconciliationRun, run_id)
@@ -80,7 +82,7 @@ def reconcile_refunds(bill_date: date) -> ReconciliationRun:
     with transaction():
         ledger = {r.out_refund_no: r for r in db.session.scalars(select(Refund).where(
             Refund.method == "wechat", Refund.submitted_at >= start, Refund.submitted_at < end))}
-        named = [row.get("out_refund_no") for row in bill_rows if row.get("out_refund_no") not in ledger]
+        named = [row.out_refund_no for row in bill_rows if row.out_refund_no not in ledger]
         known = {r.out_refund_no: r for r in db.session.scalars(
             select(Refund).where(Refund.out_refund_no.in_(named)))} if named else {}
         mismatches = compare(bill_rows, ledger, known)

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 
-from ..adapters.wechat import WeChatError
+from ..adapters.payments import RefundOutcome, RefundStatus
+from ..adapters.wechat_errors import WeChatError
 from ..db import Coupon, Order, Refund, RefundAttempt, Shopper, ShopperCoupon
 from ..domain import clock
 from ..domain.actors import Actor
@@ -115,9 +116,11 @@ def _resubmit_later(refund_id: int, at: datetime, attempts_used: int) -> None:
     enqueue_submit(refund_id, f"at{int(at.timestamp())}", at=at, attempts_used=attempts_used)
 
 
-
-
 def refresh_order_refund_status(order: Order) -> None:
+    """Recompute the order's refund_status from its refunds. The order row is locked first (FOR UPDATE on
+    PostgreSQL; SQLite serialises writers anyway): two refunds of one order settling at the same moment
+    then read each other's outcome instead of both reading the other one as still open."""
+    db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
     rows = db.session.execute(select(Refund.status, Refund.amount_fen).where(Refund.order_id == order.id)).all()
     succeeded = sum(amount for status, amount in rows if status == RefundState.SUCCEEDED.value)
     order.refund_status = order_refund_status([s for s, _ in rows], succeeded, order.paid_fen).value
@@ -170,21 +173,20 @@ def submit_refund(refund_id: int, operator: str = "worker") -> str:
     order = db.session.get(Order, refund.order_id)
     payment = next((p for p in order.payments if p.status == "paid"), None)
     args = dict(out_trade_no=payment.out_trade_no if payment else order.order_no, out_refund_no=refund.out_refund_no,
-                total_fee=payment.amount_fen if payment else order.paid_fen, refund_fee=refund.amount_fen,
+                total_fen=payment.amount_fen if payment else order.paid_fen, refund_fen=refund.amount_fen,
                 notify_url=deps().refund_notify_url, reason=refund.reason or None)
     attempt_no = refund.attempts
     db.session.commit()  # end the read transaction: WeChat is never called inside one
-    try:
-        reply = deps().wechat.refund(**args)
-    except WeChatError as exc:
+    outcome = deps().payments.refund(**args)
+    if outcome.failed:
         deps().refund_pacer.record_failure()
-        if is_rate_limited(exc.code):
-            return _record_rate_limited(refund_id, attempt_no, exc, operator).value
-        state = _record_failure(refund_id, attempt_no, exc, operator)
+        if is_rate_limited(outcome.code):
+            return _record_rate_limited(refund_id, attempt_no, outcome, operator).value
+        state = _record_failure(refund_id, attempt_no, outcome, operator)
         if state == RefundState.FAILED:
-            raise RefundAttemptFailed(f"refund {refund_id} attempt {attempt_no}: {exc.code}") from exc
+            raise RefundAttemptFailed(f"refund {refund_id} attempt {attempt_no}: {outcome.code}")
         return state.value
-    return _record_accepted(refund_id, attempt_no, reply, operator).value
+    return _record_accepted(refund_id, attempt_no, outcome, operator).value
 
 
 def _wait_for_turn(refund_id: int) -> str | None:
@@ -207,7 +209,7 @@ def _wait_for_turn(refund_id: int) -> str | None:
     return status
 
 
-def _record_rate_limited(refund_id: int, attempt_no: int, exc: WeChatError, operator: str) -> RefundState:
+def _record_rate_limited(refund_id: int, attempt_no: int, exc: RefundOutcome, operator: str) -> RefundState:
     """W3: WeChat answered FREQUENCY_LIMITED. The attempt is logged but given back to the refund's budget,
     and the same refund goes out again after a pause."""
     with transaction():
@@ -225,7 +227,7 @@ def _record_rate_limited(refund_id: int, attempt_no: int, exc: WeChatError, oper
     return state
 
 
-def _record_failure(refund_id: int, attempt_no: int, exc: WeChatError, operator: str) -> RefundState:
+def _record_failure(refund_id: int, attempt_no: int, exc: RefundOutcome, operator: str) -> RefundState:
     with transaction():
         refund = db.session.get(Refund, refund_id, populate_existing=True)
         if refund.status in (RefundState.PROCESSING.value, RefundState.SUCCEEDED.value):
@@ -254,7 +256,7 @@ def _record_failure(refund_id: int, attempt_no: int, exc: WeChatError, operator:
     return state
 
 
-def _record_accepted(refund_id: int, attempt_no: int, reply: dict, operator: str) -> RefundState:
+def _record_accepted(refund_id: int, attempt_no: int, outcome: RefundOutcome, operator: str) -> RefundState:
     with transaction():
         refund = db.session.get(Refund, refund_id, populate_existing=True)
         db.session.add(RefundAttempt(refund_id=refund.id, number=attempt_no, outcome="accepted",
@@ -262,25 +264,27 @@ def _record_accepted(refund_id: int, attempt_no: int, reply: dict, operator: str
         if refund.status in (RefundState.SUCCEEDED.value, RefundState.PROCESSING.value):
             return RefundState(refund.status)  # the notification got here first
         refund.status = RefundState.PROCESSING.value
-        refund.wechat_refund_id = reply.get("refund_id")
+        refund.wechat_refund_id = outcome.wechat_refund_id
         refund.submitted_at = clock.now()
         refund.last_error_code = refund.last_error_message = None
         refund.next_attempt_at = clock.now() + _query_after()
         refresh_order_refund_status(db.session.get(Order, refund.order_id))
-        out_refund_no = refund.out_refund_no
-    if reply.get("status") == "SUCCESS":
-        return RefundState(settle_refund(out_refund_no, reply).status)
+    if outcome.settled:  # v3 may answer the submission with the outcome itself
+        return RefundState(settle_refund(outcome).status)
     return RefundState.PROCESSING
 
 
-def settle_refund(out_refund_no: str, result: dict) -> Refund | None:
-    """Apply a final WeChat result (notification or query). Idempotent."""
-    status = (result.get("status") or result.get("refund_status") or "").upper()
-    if status not in ("SUCCESS", "CHANGE", "REFUNDCLOSE"):
+def settle_refund(outcome: RefundOutcome) -> Refund | None:
+    """Apply WeChat's final word on a refund (reply, notification or query). Idempotent.
+
+    SUCCEEDED pays it; CLOSED and WECHAT_ABNORMAL make it `abnormal` for finance, with the outcome kept in
+    last_error_code."""
+    if not outcome.settled:
         return None
-    succeeded = status == "SUCCESS"
+    succeeded = outcome.status == RefundStatus.SUCCEEDED
+    status = outcome.status.name
     with transaction():
-        refund = db.session.scalar(select(Refund).where(Refund.out_refund_no == out_refund_no))
+        refund = db.session.scalar(select(Refund).where(Refund.out_refund_no == outcome.out_refund_no))
         if refund is None:
             return None
         if refund.status in (RefundState.SUCCEEDED.value, RefundState.ABNORMAL.value):
@@ -288,7 +292,7 @@ def settle_refund(out_refund_no: str, result: dict) -> Refund | None:
         order = db.session.get(Order, refund.order_id)
         if succeeded:
             refund.status, refund.succeeded_at = RefundState.SUCCEEDED.value, clock.now()
-            refund.wechat_refund_id = result.get("refund_id") or refund.wechat_refund_id
+            refund.wechat_refund_id = outcome.wechat_refund_id or refund.wechat_refund_id
             refund.next_attempt_at = None
             events.record(order, "refund_succeeded", Actor.wechat(),
                           data={"amount_fen": refund.amount_fen, "refund_id": refund.id})
@@ -310,18 +314,17 @@ def query_refund(refund_id: int) -> str:
         return refund.status if refund else "missing"
     out_refund_no, submitted_at = refund.out_refund_no, refund.submitted_at or clock.now()
     db.session.commit()
-    try:
-        result = deps().wechat.query_refund(out_refund_no)
-    except WeChatError as exc:
-        if exc.code != "REFUNDNOTEXIST":
-            raise  # WeChat unavailable: the sweeper asks again later
+    result = deps().payments.query_refund(out_refund_no)
+    if result.failed:
+        raise WeChatError(result.code, result.message, result.retryable)  # the sweeper asks again later
+    if result.status == RefundStatus.NOT_FOUND:
         # WeChat never booked it: submitting again with the same out_refund_no is safe.
         with transaction():
             db.session.execute(update(Refund).where(Refund.id == refund_id, Refund.status == "processing")
                                .values(status=RefundState.PENDING.value, next_attempt_at=None))
         enqueue_submit(refund_id, f"requery{refund.attempts}")
         return RefundState.PENDING.value
-    settled = settle_refund(out_refund_no, result)
+    settled = settle_refund(result)
     if settled is None:
         with transaction():
             db.session.execute(update(Refund).where(Refund.id == refund_id, Refund.status == "processing")

@@ -8,6 +8,7 @@ from ...domain.orders import OrderStatus, RefundStatus
 from ...domain.refunds import RefundState
 from ...services.stats import GROUPS
 from ..schemas import ModifyInSchema, OrderSchema, OrderSummarySchema, ShanghaiDateTime
+from ..ids import DB_ID_MAX, id_field
 from .common import plain
 
 ORDER_SORTS = ["created_at", "total_fen", "paid_at"]
@@ -83,7 +84,7 @@ class StaffPatchSchema(Schema):
 
 
 class AuditArgsSchema(AdminPageArgsSchema, DateRangeArgsSchema):
-    staff_id = fields.Integer(load_default=None)
+    staff_id = id_field(query=True, load_default=None)
     staff_name = fields.String(load_default=None)
     action = fields.String(load_default=None, metadata={"description": "exact action, or a prefix like order"})
     target_type = fields.String(load_default=None)
@@ -124,9 +125,9 @@ class OrderSearchArgsSchema(AdminPageArgsSchema):
     refund_status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in RefundStatus]))
     created_from = fields.Date(load_default=None, metadata={"description": "下单日期起（含），上海时间"})
     created_to = fields.Date(load_default=None, metadata={"description": "下单日期止（含），上海时间"})
-    amount_min_fen = fields.Integer(load_default=None, validate=validate.Range(min=0))
-    amount_max_fen = fields.Integer(load_default=None, validate=validate.Range(min=0))
-    shopper_id = fields.Integer(load_default=None)
+    amount_min_fen = fields.Integer(load_default=None, validate=validate.Range(min=0, max=DB_ID_MAX))
+    amount_max_fen = fields.Integer(load_default=None, validate=validate.Range(min=0, max=DB_ID_MAX))
+    shopper_id = id_field(query=True, load_default=None)
     sort = fields.String(load_default="created_at", validate=validate.OneOf(ORDER_SORTS))
     direction = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
 
@@ -200,7 +201,7 @@ class AlternativeInSchema(Schema):
         unknown = INCLUDE
 
     kind = fields.String(load_default="other", validate=validate.OneOf(["replacement_sku", "faster_shipping", "other"]))
-    sku_id = fields.Integer(load_default=None, metadata={"description": "建议替换的商品规格"})
+    sku_id = id_field(load_default=None, metadata={"description": "建议替换的商品规格"})
     message = fields.String(required=True, validate=validate.Length(min=1, max=500, error="请填写替代方案说明"))
 
 
@@ -267,7 +268,7 @@ class ReconciliationRunInSchema(Schema):
 
 
 class MismatchArgsSchema(Schema):
-    run_id = fields.Integer(load_default=None)
+    run_id = id_field(query=True, load_default=None)
     unresolved_only = fields.Boolean(load_default=True)
 
 
@@ -296,7 +297,7 @@ class StatsReportSchema(Schema):
 
 class InventoryArgsSchema(AdminPageArgsSchema):
     q = fields.String(load_default=None, validate=validate.Length(max=40), metadata={"description": "商品名称或 SKU 编码"})
-    category_id = fields.Integer(load_default=None)
+    category_id = id_field(query=True, load_default=None)
     low_stock = fields.Integer(load_default=None, validate=validate.Range(min=0),
                                metadata={"description": "只看库存不高于此数的 SKU"})
 

@@ -6,14 +6,15 @@ from marshmallow import Schema, fields, validate
 from ...domain.after_sales import MAX_PHOTOS, TYPE_LABELS, reasons_for_picker
 from ...services import after_sales
 from ..auth import shopper_required
+from ..ids import id_field, quantity_field
 from ..schemas import ShanghaiDateTime
 
 blp = Blueprint("mp_after_sales", __name__, url_prefix="/api/mp", description="小程序：售后申请与退货（A1/A2）")
 
 
 class AfterSaleLineInSchema(Schema):
-    line_id = fields.Integer(required=True)
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, error="数量至少为 1"))
+    line_id = id_field(required=True)
+    quantity = quantity_field(required=True)
 
 
 class AfterSaleApplySchema(Schema):

@@ -2,13 +2,14 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from ...services import catalog
+from ..ids import id_field
 from ..schemas import CategorySchema, PageArgsSchema, ProductPageSchema, ProductSchema
 
 blp = Blueprint("mp_catalog", __name__, url_prefix="/api/mp", description="小程序：商品目录（O2）")
 
 
 class ProductArgsSchema(PageArgsSchema):
-    category_id = fields.Integer(load_default=None)
+    category_id = id_field(query=True, load_default=None)
     q = fields.String(load_default=None)
 
 
