@@ -14,7 +14,7 @@ import requests
 from wechatpy.client import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
-from .wechat import WeChatSettings
+from .wechat_settings import WeChatSettings
 from .wechat_errors import WeChatError, WeChatUnavailable
 
 REAL_API_BASE = "https://api.weixin.qq.com/"

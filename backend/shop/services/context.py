@@ -8,17 +8,22 @@ from flask import Flask, current_app, has_request_context, request
 from ..adapters.miniprogram import MiniProgramClient
 from ..adapters.queue import JobQueue
 from ..adapters.refund_pacer import RefundPacer
-from ..adapters.wechat import WeChatGateway, WeChatSettings
+from ..adapters.payments import PaymentGateway
+from ..adapters.payments.v2 import WeChatPayV2
+from ..adapters.payments.v3 import WeChatPayV3, WeChatPayV3Settings
+from ..adapters.wechat_settings import WeChatSettings
+from ..config import wechatpay_v3_keys
 from ..domain.policy import Policy
 from ..domain.refund_pacing import RefundPace
 from .instance import instance_id
 
 POLICY_ENVIRON_KEY = "shop.policy"
+NOTIFY_PATHS = {"v3": "/api/wechat/v3/", "v2": "/api/wechat/"}  # where WeChat sends each protocol's notifications
 
 
 @dataclass
 class Deps:
-    wechat: WeChatGateway  # WeChat Pay
+    payments: PaymentGateway  # WeChat Pay, v3 or v2 (adapters/payments/gateway.py)
     miniprogram: MiniProgramClient  # login, subscribe messages
     jobs: JobQueue
     base_policy: Policy  # from configuration (POLICY_*)
@@ -45,11 +50,11 @@ class Deps:
 
     @property
     def pay_notify_url(self) -> str:
-        return f"{self.public_base_url}/api/wechat/pay-notify"
+        return f"{self.public_base_url}{NOTIFY_PATHS[self.payments.api]}pay-notify"
 
     @property
     def refund_notify_url(self) -> str:
-        return f"{self.public_base_url}/api/wechat/refund-notify"
+        return f"{self.public_base_url}{NOTIFY_PATHS[self.payments.api]}refund-notify"
 
 
 def build_deps(config: dict) -> Deps:
@@ -60,9 +65,10 @@ def build_deps(config: dict) -> Deps:
         timeout=config["WECHAT_TIMEOUT"],
     )
     intervals = config.get("REFUND_RETRY_INTERVALS") or [10, 60, 300, 1800, 7200]
+    payments = build_payment_gateway(config, settings)
     jobs = JobQueue(config["REDIS_URL"], namespace=instance_id)
     return Deps(
-        wechat=WeChatGateway(settings),
+        payments=payments,
         miniprogram=MiniProgramClient(settings),
         jobs=jobs,
         base_policy=Policy.from_mapping(config),
@@ -70,6 +76,18 @@ def build_deps(config: dict) -> Deps:
         refund_retry_intervals=list(intervals),
         refund_pacer=RefundPacer(lambda: jobs.connection, RefundPace.from_config(config)),
     )
+
+
+def build_payment_gateway(config: dict, settings: WeChatSettings) -> PaymentGateway:
+    """WECHATPAY_API=v3 (default): APIv3 in public-key mode; v2: APIv2 with the settings' MD5 key."""
+    if config.get("WECHATPAY_API", "v3") == "v2":
+        return WeChatPayV2(settings)
+    keys = wechatpay_v3_keys(config)
+    return WeChatPayV3(WeChatPayV3Settings(
+        appid=settings.appid, mch_id=settings.mch_id, mch_private_key=keys["WECHATPAY_MCH_PRIVATE_KEY"],
+        mch_serial=keys["WECHATPAY_MCH_SERIAL"], wechatpay_public_key=keys["WECHATPAY_PUBLIC_KEY"],
+        wechatpay_public_key_id=keys["WECHATPAY_PUBLIC_KEY_ID"], apiv3_key=keys["WECHATPAY_APIV3_KEY"],
+        api_base=settings.pay_api_base, timeout=settings.timeout))
 
 
 def forget_cached_policy() -> None:
