@@ -72,6 +72,22 @@ def test_failed_subscribe_send_is_retried_and_then_sent(client, sandbox):
     assert sent[0]["data"]["character_string1"]["value"] == order["order_no"]
 
 
+def test_wechat_saying_the_grant_is_spent_ends_the_send_and_zeroes_the_count(client, sandbox):
+    alice = Shopper(client)
+    alice.post("/subscriptions", {"templates": ["cancel_result", "cancel_result"]})
+    order = alice.order()
+    sandbox.fault("subscribe_send", "43101", times=1)
+    alice.post(f"/orders/{order['id']}/cancel", {"reason_code": "changed_mind"})
+    outbox_id = db.session.scalar(select(SubscribeMessage.id))
+    assert notifications.send_subscribe_message(outbox_id) == "skipped"  # no exception: no retry
+    assert notifications.send_subscribe_message(outbox_id) == "skipped"
+    db.session.expire_all()
+    assert "43101" in db.session.get(SubscribeMessage, outbox_id).last_error
+    assert db.session.get(ShopperRow, alice.user["id"]).subscriptions == {"cancel_result": 0}
+    assert sandbox.listing("messages") == []
+    assert alice.get("/messages").get_json()["total"] == 1  # the in-app message stays
+
+
 def test_staff_todo_counts_pending_requests(client, sandbox):
     alice = Shopper(client)
     order = paid_order(alice, sandbox)

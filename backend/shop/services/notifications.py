@@ -36,6 +36,7 @@ TEMPLATES = {
     "shipped": "订单发货通知",
 }
 SEND_RETRY_INTERVALS = [10, 60, 300]
+GRANT_SPENT = "43101"  # WeChat: the shopper has no (more) grant for this template
 THING_MAX = 20  # WeChat's limit for "thing" values
 
 
@@ -226,6 +227,18 @@ def resend_lost_subscribe_messages(older_than_seconds: int = 30, limit: int = 20
     return len(ids)
 
 
+def _grant_spent(outbox_id: int) -> str:
+    """WeChat says the shopper holds no grant for this template (43101): our count was ahead of
+    WeChat's, so it is set to none; the message is not sent again (the in-app message was written)."""
+    with transaction():
+        outbox = db.session.get(SubscribeMessage, outbox_id)
+        outbox.status, outbox.last_error = "skipped", "顾客的订阅授权已用完（微信 43101），未发送"
+        shopper = db.session.get(Shopper, outbox.shopper_id)
+        shopper.subscriptions = {**(shopper.subscriptions or {}), outbox.template: 0}
+    logger.info("subscribe grant spent", extra={"fields": {"id": outbox_id}})
+    return "skipped"
+
+
 class SubscribeSendFailed(Exception):
     """Raised by the job on a retryable WeChat failure so RQ's Retry tries again."""
 
@@ -245,6 +258,8 @@ def send_subscribe_message(outbox_id: int) -> str:
     try:
         deps().miniprogram.send_subscribe_message(**args)
     except WeChatError as exc:
+        if exc.code == GRANT_SPENT:
+            return _grant_spent(outbox_id)
         with transaction():
             db.session.execute(update(SubscribeMessage).where(SubscribeMessage.id == outbox_id)
                                .values(status="failed", last_error=f"{exc.code} {exc.message}"[:255]))
