@@ -20,6 +20,7 @@ const ACTION_BUTTONS = [
   { action: 'cancel', label: '取消订单' },
   { action: 'after_sale', label: '申请售后' },
   { action: 'confirm_receipt', label: '确认收货', primary: true },
+  { action: 'confirm_receipt_in_wechat', label: '确认收货', primary: true },
   { action: 'pay', label: '去支付', primary: true }
 ]
 

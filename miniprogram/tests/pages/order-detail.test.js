@@ -84,6 +84,29 @@ describe('order detail page', () => {
     expect(toast).toHaveBeenCalledWith(expect.objectContaining({ title: '订单当前状态不允许此操作' }))
   })
 
+  test('when WeChat manages trades, 确认收货 opens WeChat\'s confirmation page, then asks the server', async () => {
+    const view = jest.spyOn(wx, 'openBusinessView')
+    const extraData = { transaction_id: '4200000001', merchant_id: '1900000109', merchant_trade_no: 'T7' }
+    const api = mockApi({
+      'GET /orders/7': order({ status: 'shipped', actions: ['confirm_receipt_in_wechat'], wechat_confirm: extraData }),
+      'POST /orders/7/confirm-receipt': order({ status: 'completed', actions: [] })
+    })
+    const { comp } = await loadPage('pages/orders/detail/detail', { id: '7' })
+    expect(text(comp)).toContain('确认收货')
+    await tap(comp, '#action-confirm_receipt_in_wechat')
+    expect(view).toHaveBeenCalledWith(expect.objectContaining({ businessType: 'weappOrderConfirm', extraData }))
+    expect(api.find('POST /orders/7/confirm-receipt')).toHaveLength(1)
+    expect(api.find('GET /orders/7')).toHaveLength(2)
+  })
+
+  test('leaving WeChat\'s confirmation page without confirming changes nothing', async () => {
+    jest.spyOn(wx, 'openBusinessView').mockImplementation(opts => opts.fail({ errMsg: 'openBusinessView:fail cancel' }))
+    const api = mockApi({ 'GET /orders/7': order({ status: 'shipped', actions: ['confirm_receipt_in_wechat'], wechat_confirm: {} }) })
+    const { comp } = await loadPage('pages/orders/detail/detail', { id: '7' })
+    await tap(comp, '#action-confirm_receipt_in_wechat')
+    expect(api.find('POST /orders/7/confirm-receipt')).toHaveLength(0)
+  })
+
   test('shows refunds and the open request', async () => {
     mockApi({
       'GET /orders/7': order({

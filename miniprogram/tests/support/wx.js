@@ -25,6 +25,7 @@ global.wx = Object.assign(global.wx || {}, {
   stopPullDownRefresh: () => {},
   setNavigationBarTitle: () => {},
   requestPayment: opts => later(opts.success, { errMsg: 'requestPayment:ok' }),
+  openBusinessView: opts => later(opts.success, { errMsg: 'openBusinessView:ok' }),
   requestSubscribeMessage: opts => {
     const res = { errMsg: 'requestSubscribeMessage:ok' }
     opts.tmplIds.forEach(id => { res[id] = 'accept' })

@@ -62,6 +62,7 @@ Page(withMixin(single, {
       modify: () => wx.navigateTo({ url: '/pages/orders/modify/modify?id=' + this.orderId }),
       delete: () => this.remove(),
       confirm_receipt: () => this.confirmReceipt(),
+      confirm_receipt_in_wechat: () => this.confirmReceiptInWechat(),
       after_sale: () => wx.navigateTo({ url: '/pages/after-sales/apply/apply?order_id=' + this.orderId }),
       feedback: () => wx.navigateTo({ url: '/pages/orders/feedback/feedback?id=' + this.orderId }),
       view_refund: () => this.openRefunds()
@@ -95,6 +96,25 @@ Page(withMixin(single, {
       toast('已确认收货', 'success')
     } catch (error) {
       // the toast already told the shopper why
+    }
+    return this.load(true)
+  },
+
+  // WeChat manages the shop's trades (W5): the shopper confirms in WeChat's own page, then the server
+  // asks WeChat whether they did before it completes the order.
+  async confirmReceiptInWechat() {
+    const opened = await new Promise(resolve => wx.openBusinessView({
+      businessType: 'weappOrderConfirm',
+      extraData: this.data.order.wechat_confirm,
+      success: () => resolve(true),
+      fail: () => resolve(false)
+    }))
+    if (!opened) return
+    try {
+      await http.post(api.OrderConfirmReceipt(this.orderId), {})
+      toast('已确认收货', 'success')
+    } catch (error) {
+      // the toast already told the shopper why (e.g. 微信尚未确认收货)
     }
     return this.load(true)
   },
