@@ -11,8 +11,13 @@ vi.mock('../src/api/orders', () => ({
 vi.mock('../src/api/requests', () => ({ approveRequest: vi.fn(), rejectRequest: vi.fn(), offerAlternative: vi.fn() }))
 vi.mock('../src/api/refunds', () => ({ retryRefund: vi.fn() }))
 vi.mock('../src/api/settings', () => ({ getSettings: vi.fn().mockResolvedValue({ items: [] }) }))
+vi.mock('../src/api/shipping', () => ({
+  listCarriers: vi.fn().mockResolvedValue([{ code: 'SF', name: '顺丰速运' }, { code: 'ZTO', name: '中通快递' }]),
+  correctShipment: vi.fn().mockResolvedValue({}), markDelivered: vi.fn().mockResolvedValue({}),
+}))
 
 const ordersApi = await import('../src/api/orders')
+const shippingApi = await import('../src/api/shipping')
 const { default: OrderActions } = await import('../src/components/OrderActions.vue')
 
 const order = (actions, extra = {}) => ({
@@ -54,5 +59,26 @@ describe('order detail buttons', () => {
     expect(ordersApi.cancelOrder).toHaveBeenLastCalledWith(42, { reason_code: 'out_of_stock', reason_text: '', password: 'demo1234' })
     expect(wrapper.emitted('changed')).toHaveLength(1)
     wrapper.unmount()
+  })
+
+  it('ships with a carrier from WeChat\'s list and corrects a shipment through the same dialog', async () => {
+    const wrapper = mountActions(order(['ship']))
+    await wrapper.find('[data-test="action-ship"]').trigger('click')
+    const vm = wrapper.vm.$
+    await vi.waitFor(() => expect(vm.setupState.ship.carriers).toHaveLength(2))
+    Object.assign(vm.setupState.ship, { carrier: '顺丰速运', trackingNo: 'SF1234567890' })
+    await vm.setupState.submitShip()
+    expect(ordersApi.shipOrder).toHaveBeenLastCalledWith(42, '顺丰速运', 'SF1234567890')
+    wrapper.unmount()
+
+    const shipped = mountActions(order(['correct_shipment', 'mark_delivered'], { status: 'shipped', carrier: '顺丰速运', tracking_no: 'SF1234567890' }))
+    expect(buttonTexts(shipped)).toEqual(['修改发货信息', '已签收'])
+    await shipped.find('[data-test="action-correct_shipment"]').trigger('click')
+    const state = shipped.vm.$.setupState
+    expect([state.ship.correcting, state.ship.carrier, state.ship.trackingNo]).toEqual([true, '顺丰速运', 'SF1234567890'])
+    state.ship.trackingNo = 'SF999999999'
+    await state.submitShip()
+    expect(shippingApi.correctShipment).toHaveBeenLastCalledWith(42, '顺丰速运', 'SF999999999')
+    shipped.unmount()
   })
 })
