@@ -11,6 +11,11 @@ import time
 from collections import Counter, deque
 
 
+REFUND_ENDPOINTS = {"refund", "v3_refund"}
+# Not a failing call WeChat would count: its own refusal, or a call that never got an answer.
+_NOT_FAILURES = {"FREQUENCY_LIMITED", "timeout", "lost_reply"}
+
+
 class RefundRateLimiter:
     def __init__(self, config: dict, clock=time.monotonic):
         self.config = config
@@ -36,9 +41,10 @@ class RefundRateLimiter:
             self._calls.append(now)
             return True
 
-    def record_failure(self):
-        with self._lock:
-            self._failures.append(self.clock())
+    def record_outcome(self, endpoint: str, error: str | None):
+        if error and endpoint in REFUND_ENDPOINTS and error not in _NOT_FAILURES:
+            with self._lock:
+                self._failures.append(self.clock())
 
     def reset(self):
         with self._lock:

@@ -48,8 +48,7 @@ def _pay_call(endpoint: str, handler):
     sandbox = _sandbox()
     reply, error = _serve(sandbox, endpoint, handler)
     sandbox.stats.record(endpoint, error)
-    if error and endpoint == "refund" and error != "FREQUENCY_LIMITED":
-        sandbox.refund_limiter.record_failure()
+    sandbox.refund_limiter.record_outcome(endpoint, error)
     return reply
 
 

@@ -85,8 +85,7 @@ def _v3_call(endpoint: str, handler, **kwargs) -> Response:
     sandbox = _sandbox()
     response, error = _serve(sandbox, endpoint, handler, kwargs)
     sandbox.stats.record(endpoint, error)
-    if error and endpoint == "v3_refund" and error != "FREQUENCY_LIMITED":
-        sandbox.refund_limiter.record_failure()
+    sandbox.refund_limiter.record_outcome(endpoint, error)
     return response
 
 

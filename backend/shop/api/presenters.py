@@ -6,6 +6,7 @@ from sqlalchemy import select
 from ..db import AfterSale, Order, OrderRequest, Refund
 from ..domain.after_sales import AfterSaleType, CaseStatus
 from ..domain.clock import to_shanghai
+from ..domain.notices import refund_notice
 from ..domain.modification import what_is_modifiable
 from ..domain.orders import OrderStatus, RefundStatus
 from ..domain.refunds import METHOD_LABELS, RefundState, expected_arrival
@@ -34,6 +35,8 @@ def refund_json(refund: Refund) -> dict:
         "status_label": RefundState(refund.status).label, "reason": refund.reason, "source": refund.source,
         "created_at": refund.created_at, "succeeded_at": refund.succeeded_at,
         "expected_arrival": expected_arrival(refund.method, refund.submitted_at),
+        "notice": refund_notice(refund.amount_fen, refund.method, expected_arrival(refund.method, refund.submitted_at),
+                                refund.reason),
     }
 
 
@@ -64,10 +67,19 @@ def order_detail(order: Order, actions: list[str], *, for_shopper: bool, refunds
     body["feedback"] = {"rating": feedback.rating, "text": feedback.text,
                         "created_at": _iso(feedback.created_at)} if feedback else None
     body["delete_warning"] = DELETE_WARNING if "delete" in actions else None
+    body["decision"] = latest_decision(body["timeline"])
     body["after_sales"] = [{"id": c.id, "type": c.type, "type_label": AfterSaleType(c.type).label,
                             "status": c.status, "status_label": CaseStatus(c.status).label}
                            for c in after_sales.cases_of_order(order.id)]
     return body
+
+
+def latest_decision(timeline: list[dict]) -> dict | None:
+    """The merchant's last decision explained (a cancel, a rejection: why, what comes back, when), from the
+    timeline entries that carry a notice."""
+    entry = next((e for e in reversed(timeline) if e["data"].get("notice")), None)
+    return {"kind": entry["kind"], "label": entry["label"], "text": entry["data"]["notice"], "at": _iso(entry["at"])} \
+        if entry else None
 
 
 def _iso(moment) -> str | None:

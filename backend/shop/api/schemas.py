@@ -160,6 +160,7 @@ class RefundBriefSchema(Schema):
     created_at = ShanghaiDateTime()
     succeeded_at = ShanghaiDateTime(allow_none=True)
     expected_arrival = fields.String()
+    notice = fields.String(metadata={"description": "退款说明：金额、退回方式、到账时间与原因（中文）"})
 
 
 class OrderSummarySchema(Schema):
@@ -206,6 +207,9 @@ class OrderSchema(OrderSummarySchema):
     modifiable = fields.Dict(metadata={"description": "what the shopper may change now (M1)"})
     feedback = fields.Dict(allow_none=True, metadata={"description": "the shopper's cancel feedback (C6)"})
     delete_warning = fields.String(allow_none=True, metadata={"description": "what deleting loses (D1), when delete is allowed"})
+    decision = fields.Dict(allow_none=True, metadata={
+        "description": "the merchant's last decision explained: kind, label, text (why, what comes back: amount, "
+                       "route, coupon; when it arrives), at"})
     wechat_confirm = fields.Dict(allow_none=True, metadata={
         "description": "with the action confirm_receipt_in_wechat (W5): the extraData for "
                        "wx.openBusinessView({businessType: 'weappOrderConfirm'}): transaction_id, merchant_id, "

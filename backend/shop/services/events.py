@@ -21,6 +21,7 @@ EVENT_KINDS = {
     "cancel_approved": ("取消申请已同意", True),
     "cancel_rejected": ("取消申请被拒绝", True),
     "alternative_offered": ("商家提供了替代方案", True),
+    "decision_notice": ("处理结果说明", True),
     "modified": ("订单信息已修改", True),
     "modify_requested": ("申请修改订单", True),
     "modify_approved": ("修改申请已同意", True),
@@ -95,4 +96,4 @@ def timeline(order: Order, for_shopper: bool) -> list[dict]:
     ]
 
 
-SHOPPER_VISIBLE_DATA = {"carrier", "tracking_no", "amount_fen", "refund_id", "expected_arrival", "changes"}
+SHOPPER_VISIBLE_DATA = {"carrier", "tracking_no", "amount_fen", "refund_id", "expected_arrival", "changes", "notice"}
