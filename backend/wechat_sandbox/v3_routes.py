@@ -190,12 +190,19 @@ def jsapi_prepay():
 
 @bp.get("/pay/transactions/out-trade-no/<out_trade_no>")
 def query_order(out_trade_no):
-    def handle(_data):
-        _check_merchant({"mchid": request.args.get("mchid")})
-        sandbox = _sandbox()
-        return _reply(200, transaction_json(sandbox.state.find_payment(out_trade_no), sandbox.config))
+    return _v3_call("v3_query", _query, out_trade_no=out_trade_no)
 
-    return _v3_call("v3_query", handle)
+
+@bp.get("/pay/transactions/id/<transaction_id>")
+def query_order_by_transaction_id(transaction_id):
+    return _v3_call("v3_query", _query, transaction_id=transaction_id)
+
+
+def _query(_data, out_trade_no=None, transaction_id=None):
+    _check_merchant({"mchid": request.args.get("mchid")})
+    sandbox = _sandbox()
+    payment = sandbox.state.find_payment(out_trade_no=out_trade_no, transaction_id=transaction_id)
+    return _reply(200, transaction_json(payment, sandbox.config))
 
 
 @bp.post("/pay/transactions/out-trade-no/<out_trade_no>/close")

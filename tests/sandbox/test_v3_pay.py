@@ -99,6 +99,7 @@ def test_jsapi_prepay_query_and_payment_notification_with_the_real_client(pay, s
     code, body = pay.query(out_trade_no="V1000")
     queried = json.loads(body)
     assert (queried["trade_state"], queried["transaction_id"], queried["mchid"]) == ("SUCCESS", transaction_id, MCH_ID)
+    assert json.loads(pay.query(transaction_id=transaction_id)[1])["out_trade_no"] == "V1000"
 
 
 def test_same_prepay_again_returns_the_same_prepay_id_and_other_amount_is_refused(pay, sandbox):
