@@ -33,6 +33,9 @@ class Order(db.Model):
         Index("ix_orders_paid_at", "paid_at"),
         Index("ix_orders_paid_at_desc", text("paid_at DESC NULLS LAST")).ddl_if(dialect="postgresql"),
         Index("ix_orders_cancelled_at", "cancelled_at"),
+        # Sorted status filters (migration 0010_performance).
+        Index("ix_orders_status_total", "status", "total_fen"),
+        Index("ix_orders_status_paid_at", "status", "paid_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +82,13 @@ class Order(db.Model):
                                                     cascade="all, delete-orphan")
     events: Mapped[list["OrderEvent"]] = relationship(back_populates="order", order_by="OrderEvent.id")
     payments: Mapped[list["Payment"]] = relationship(back_populates="order", order_by="Payment.id")
+    # Read-only views for building an order's JSON in one query (services.queries.order_view); written
+    # through their own tables, never through these.
+    refunds: Mapped[list["Refund"]] = relationship(viewonly=True, order_by="Refund.id")
+    pending_request: Mapped["OrderRequest | None"] = relationship(
+        viewonly=True, primaryjoin="and_(OrderRequest.order_id == Order.id, OrderRequest.status == 'pending')")
+    feedback: Mapped["CancelFeedback | None"] = relationship(viewonly=True)
+    after_sales: Mapped[list["AfterSale"]] = relationship(viewonly=True, order_by="AfterSale.id")
 
     @property
     def status_enum(self) -> OrderStatus:

@@ -1,7 +1,7 @@
 """The adapters a service needs (WeChat, the queue, the policy), built once per app."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app, has_request_context, request
 
@@ -16,6 +16,7 @@ from ..config import wechatpay_v3_keys
 from ..domain.policy import Policy
 from ..domain.refund_pacing import RefundPace
 from .instance import instance_id
+from .policy_cache import PolicyCache
 
 POLICY_ENVIRON_KEY = "shop.policy"
 NOTIFY_PATHS = {"v3": "/api/wechat/v3/", "v2": "/api/wechat/"}  # where WeChat sends each protocol's notifications
@@ -30,18 +31,21 @@ class Deps:
     public_base_url: str
     refund_retry_intervals: list[int]
     refund_pacer: RefundPacer  # WeChat's refund rate rules (W3), shared through Redis
+    policy_cache: PolicyCache = field(default_factory=PolicyCache)
 
     @property
     def policy(self) -> Policy:
         """The Policy in force: configuration overlaid with what an admin changed in the settings page.
 
-        Read once per HTTP request (kept in its WSGI environ); jobs and commands read it fresh."""
+        Once per HTTP request (kept in its WSGI environ) from the in-process cache, which checks the
+        settings version in Redis (services/settings.py); jobs and commands read it fresh."""
         from .settings import overlay
         if not has_request_context():
             return overlay(self.base_policy)
         cached = request.environ.get(POLICY_ENVIRON_KEY)
         if cached is None or cached[0] is not self.base_policy:
-            cached = request.environ[POLICY_ENVIRON_KEY] = (self.base_policy, overlay(self.base_policy))
+            policy = self.policy_cache.get(self.base_policy, self.jobs.connection, overlay)
+            cached = request.environ[POLICY_ENVIRON_KEY] = (self.base_policy, policy)
         return cached[1]
 
     @policy.setter
@@ -91,7 +95,10 @@ def build_payment_gateway(config: dict, settings: WeChatSettings) -> PaymentGate
 
 
 def forget_cached_policy() -> None:
-    """After the settings change, this request reads the policy afresh."""
+    """After the settings change, this request and this process read the policy afresh; other
+    processes see the new settings version in Redis."""
+    d = deps()
+    d.policy_cache.settings_changed(d.jobs.connection)
     if has_request_context():
         request.environ.pop(POLICY_ENVIRON_KEY, None)
 

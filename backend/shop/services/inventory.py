@@ -7,7 +7,7 @@ unique `guard`, so a line's stock comes back at most once however often a cancel
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import OrderLine, Sku, StockLedger
 from ..domain import clock
@@ -39,18 +39,24 @@ def restore_once(line: OrderLine, quantity: int, kind: str, guard: str, note: st
     """Give `quantity` of the line's SKU back, unless `guard` was already used. True if restored."""
     if quantity <= 0:
         return False
-    try:
-        with db.session.begin_nested():
-            entry = StockLedger(sku_id=line.sku_id, change=quantity, kind=kind, order_id=line.order_id,
-                                order_line_id=line.id, guard=guard, note=note, created_at=clock.now())
-            db.session.add(entry)
-            db.session.flush()
-    except IntegrityError:
+    # One statement, no savepoint: the unique guard makes a second restore insert nothing.
+    insert = _insert_ignoring_conflicts(StockLedger).values(
+        sku_id=line.sku_id, change=quantity, kind=kind, order_id=line.order_id, order_line_id=line.id,
+        guard=guard, note=note, created_at=clock.now())
+    entry_id = db.session.scalar(insert.on_conflict_do_nothing(index_elements=[StockLedger.guard])
+                                 .returning(StockLedger.id))
+    if entry_id is None:
         return False
     db.session.execute(update(Sku).where(Sku.id == line.sku_id).values(stock=Sku.stock + quantity)
                        .execution_options(synchronize_session=False))
-    inventory_sync.record_change(entry)
+    if inventory_sync.enabled():
+        inventory_sync.record_change(db.session.get(StockLedger, entry_id))
     return True
+
+
+def _insert_ignoring_conflicts(table):
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def released_quantity(line: OrderLine) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..adapters.payments import CloseResult
 from ..db import Address, Coupon, Order, OrderLine, Payment, ShopperCoupon, Sku
@@ -15,9 +15,10 @@ from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderStatus, ensure_shopper_action, ensure_transition
 from ..domain.pricing import CouponTerms, LineInput, price_order
+from ..domain.purchase_limits import UnpaidHoldings, check_unpaid_limits
 from ..domain.shipping import ShipmentKind
 from ..extensions import db
-from . import events, inventory
+from . import events, inventory, queries
 from .context import deps
 from .uow import transaction
 
@@ -32,9 +33,16 @@ def new_order_no() -> str:
     return f"{clock.to_shanghai(clock.now()):%Y%m%d%H%M%S}{secrets.randbelow(10**6):06d}"
 
 
-def get_order(order_id: int, shopper_id: int | None = None, *, include_deleted: bool = False) -> Order:
-    """Load an order; a shopper gets 404 for anything not theirs or deleted by them."""
-    order = db.session.get(Order, order_id)
+# What the services that change an order go on to read (stock per line, the WeChat payments), in one query.
+WRITE_OPTIONS = (joinedload(Order.lines), joinedload(Order.payments))
+
+
+def get_order(order_id: int, shopper_id: int | None = None, *, include_deleted: bool = False,
+              for_view: bool = False) -> Order:
+    """Load an order; a shopper gets 404 for anything not theirs or deleted by them.
+
+    `for_view`: with everything its JSON shows, fresh (queries.order_view)."""
+    order = queries.order_view(order_id) if for_view else db.session.get(Order, order_id, options=WRITE_OPTIONS)
     if order is None or (shopper_id is not None and (
             order.shopper_id != shopper_id or (order.deleted_by_shopper_at and not include_deleted))):
         raise DomainError(ErrorCode.ORDER_NOT_FOUND)
@@ -58,18 +66,21 @@ def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, s
     for item in items:
         merged[item.sku_id] = merged.get(item.sku_id, 0) + item.quantity
     try:
-        with transaction() as tx:
+        # The order is answered from what this transaction wrote: nothing is read back after commit.
+        with transaction(expire_on_commit=False) as tx:
             address = db.session.get(Address, address_id)
             if address is None or address.shopper_id != shopper_id:
                 raise DomainError(ErrorCode.ADDRESS_NOT_FOUND)
             skus = {s.id: s for s in db.session.scalars(
-                select(Sku).options(selectinload(Sku.product)).where(Sku.id.in_(merged)))}
+                select(Sku).options(joinedload(Sku.product)).where(Sku.id.in_(merged)))}
             for sku_id in merged:
                 sku = skus.get(sku_id)
                 if sku is None:
                     raise DomainError(ErrorCode.SKU_NOT_FOUND, details={"sku_id": sku_id})
                 if not sku.product.on_sale:
                     raise DomainError(ErrorCode.PRODUCT_UNAVAILABLE, f"「{sku.product.name}」已下架")
+            check_unpaid_limits(unpaid_holdings(shopper_id), merged,
+                                {i: f"{s.product.name} {s.name}" for i, s in skus.items()}, policy)
             shopper_coupon, terms = _usable_coupon(shopper_id, shopper_coupon_id)
             pricing = price_order([LineInput(sku_id, skus[sku_id].price_fen, qty) for sku_id, qty in merged.items()],
                                   terms, policy, now)
@@ -81,22 +92,22 @@ def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, s
                 city=address.city, district=address.district, address_detail=address.detail,
                 remark=(remark or "").strip(), idempotency_key=idempotency_key, created_at=now,
                 pay_deadline=now + policy.unpaid_close_after,
+                # Built with its lines: a new order's collection is never lazy-loaded from the database.
+                lines=[OrderLine(sku_id=priced.sku_id, product_id=skus[priced.sku_id].product_id,
+                                 product_name=skus[priced.sku_id].product.name, sku_name=skus[priced.sku_id].name,
+                                 image=skus[priced.sku_id].product.image, unit_price_fen=priced.unit_price_fen,
+                                 quantity=priced.quantity, goods_fen=priced.goods_fen,
+                                 discount_fen=priced.discount_fen) for priced in pricing.lines],
             )
             db.session.add(order)
             db.session.flush()
-            for priced in pricing.lines:
-                sku = skus[priced.sku_id]
-                line = OrderLine(order_id=order.id, sku_id=sku.id, product_id=sku.product_id,
-                                 product_name=sku.product.name, sku_name=sku.name, image=sku.product.image,
-                                 unit_price_fen=priced.unit_price_fen, quantity=priced.quantity,
-                                 goods_fen=priced.goods_fen, discount_fen=priced.discount_fen)
-                order.lines.append(line)
-                db.session.flush()
-                inventory.reserve(sku.id, priced.quantity, order_id=order.id, line_id=line.id)
+            for line in order.lines:
+                inventory.reserve(line.sku_id, line.quantity, order_id=order.id, line_id=line.id)
             if shopper_coupon is not None:
                 _use_coupon(shopper_coupon.id, order.id)
-            events.record(order, "placed", actor, to_status=order.status,
-                          data={"total_fen": order.total_fen, "lines": len(order.lines)})
+            placed = events.record(order, "placed", actor, to_status=order.status,
+                                   data={"total_fen": order.total_fen, "lines": len(order.lines)})
+            queries.new_order_viewed(order, placed)
             order_id, deadline = order.id, order.pay_deadline
             tx.after_commit(lambda: deps().jobs.enqueue("shop.jobs.tasks.close_unpaid_order", order_id,
                                                         job_id=f"close-order-{order_id}", at=deadline))
@@ -212,6 +223,17 @@ def record_payment(out_trade_no: str, transaction_id: str, amount_fen: int, paid
 
 
 # ---- closing unpaid orders (O5) ----------------------------------------------------------
+
+
+def unpaid_holdings(shopper_id: int) -> UnpaidHoldings:
+    """The shopper's unpaid orders and the units per SKU they hold, in one statement."""
+    rows = db.session.execute(
+        select(Order.id, OrderLine.sku_id, OrderLine.quantity).join(OrderLine, OrderLine.order_id == Order.id)
+        .where(Order.shopper_id == shopper_id, Order.status == OrderStatus.PENDING_PAYMENT.value)).all()
+    units: dict[int, int] = {}
+    for _, sku_id, quantity in rows:
+        units[sku_id] = units.get(sku_id, 0) + quantity
+    return UnpaidHoldings(orders=len({order_id for order_id, _, _ in rows}), units_by_sku=units)
 
 
 def cancel_unpaid(order: Order, actor: Actor, kind: str, reason: str, tx) -> None:

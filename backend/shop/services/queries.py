@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, func, inspect, or_, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import AfterSale, CancelFeedback, Order, OrderLine, OrderRequest, Refund
 from ..domain import clock
@@ -26,10 +27,78 @@ SHOPPER_TABS = {
 
 
 
+# An order as its JSON shows it, read in one statement: the order with its lines, events, refunds, open
+# request, cancel feedback and after-sales cases joined in. The collections multiply (lines x events x
+# refunds x cases rows), which for one order's handful of each costs less than a round trip per collection.
+VIEW_OPTIONS = (joinedload(Order.lines), joinedload(Order.events), joinedload(Order.refunds),
+                joinedload(Order.pending_request), joinedload(Order.feedback), joinedload(Order.after_sales))
+
+
 def open_request(order_id: int) -> OrderRequest | None:
     """The order's pending cancel, modification or after-sales request (at most one, by index)."""
     return db.session.scalar(select(OrderRequest).where(OrderRequest.order_id == order_id,
                                                         OrderRequest.status == "pending"))
+
+
+VIEW_KEYS = frozenset({"status", "lines", "refunds", "pending_request", "feedback", "after_sales", "events"})
+
+
+def order_view(order_id: int) -> Order | None:
+    """The order with everything its JSON shows loaded at once, fresh from the database."""
+    return db.session.get(Order, order_id, options=VIEW_OPTIONS, populate_existing=True)
+
+
+def viewable(order: Order) -> Order:
+    """The order ready for its JSON: as it is when loaded by order_view and not expired since (by a
+    commit), else read again in one statement."""
+    state = inspect(order)
+    if state.unloaded.isdisjoint(VIEW_KEYS):
+        return order
+    return order_view(state.identity[0])  # not order.id: that would refresh the expired row first
+
+
+def new_order_viewed(order: Order, placed) -> None:
+    """A just-placed order holds everything its JSON shows: no refunds, requests, feedback or cases yet,
+    and its first event. Its page is then built from memory, without reading it back after commit."""
+    for key, value in (("refunds", []), ("pending_request", None), ("feedback", None), ("after_sales", []),
+                       ("events", [placed])):
+        set_committed_value(order, key, value)
+
+
+def _facts(order: Order, *, has_refunds: bool, pending_kind: str | None, has_feedback: bool,
+           has_active_case: bool) -> OrderFacts:
+    # An approved after-sales case still under way counts as an open request: no second case, no cancel.
+    return order.facts(has_refunds=has_refunds, has_feedback=has_feedback,
+                       open_request_kind="after_sale" if has_active_case else pending_kind)
+
+
+def viewed_facts(order: Order) -> OrderFacts:
+    """The facts of an order loaded with VIEW_OPTIONS, from what is loaded (no statement)."""
+    active = {s.value for s in ACTIVE_STATUSES}
+    return _facts(order, has_refunds=bool(order.refunds),
+                  pending_kind=order.pending_request.kind if order.pending_request else None,
+                  has_feedback=order.feedback is not None,
+                  has_active_case=any(case.status in active for case in order.after_sales))
+
+
+def _fact_columns() -> tuple:
+    """The facts beyond the order's own columns, as correlated subqueries beside each order row."""
+    return (
+        exists().where(Refund.order_id == Order.id).label("has_refunds"),
+        select(OrderRequest.kind).where(OrderRequest.order_id == Order.id, OrderRequest.status == "pending")
+        .limit(1).scalar_subquery().label("pending_kind"),
+        exists().where(CancelFeedback.order_id == Order.id).label("has_feedback"),
+        exists().where(AfterSale.order_id == Order.id,
+                       AfterSale.status.in_([s.value for s in ACTIVE_STATUSES])).label("has_active_case"),
+    )
+
+
+def with_facts(query) -> list[tuple[Order, OrderFacts]]:
+    """Run an order query (a page of orders) in one statement: each order with its lines and facts."""
+    rows = db.session.execute(query.add_columns(*_fact_columns()).options(joinedload(Order.lines))).unique().all()
+    return [(order, _facts(order, has_refunds=bool(refunds), pending_kind=pending_kind,
+                           has_feedback=bool(feedback), has_active_case=bool(active)))
+            for order, refunds, pending_kind, feedback, active in rows]
 
 
 def facts_for(order: Order) -> OrderFacts:
@@ -37,21 +106,14 @@ def facts_for(order: Order) -> OrderFacts:
 
 
 def facts_for_many(orders: list[Order]) -> dict[int, OrderFacts]:
-    """Facts of several orders with one query per kind of fact (a list page), keyed by order id."""
-    ids = [o.id for o in orders]
-    if not ids:
+    """Facts of several orders in one statement, keyed by order id."""
+    by_id = {o.id: o for o in orders}
+    if not by_id:
         return {}
-    with_refunds = set(db.session.scalars(select(Refund.order_id).where(Refund.order_id.in_(ids)).distinct()))
-    pending = dict(db.session.execute(select(OrderRequest.order_id, OrderRequest.kind).where(
-        OrderRequest.order_id.in_(ids), OrderRequest.status == "pending")).all())
-    with_feedback = set(db.session.scalars(select(CancelFeedback.order_id).where(CancelFeedback.order_id.in_(ids))))
-    # An approved after-sales case still under way counts as an open request: no second case, no cancel.
-    with_active_case = set(db.session.scalars(select(AfterSale.order_id).where(
-        AfterSale.order_id.in_(ids), AfterSale.status.in_([s.value for s in ACTIVE_STATUSES]))))
-    return {order.id: order.facts(
-        has_refunds=order.id in with_refunds, has_feedback=order.id in with_feedback,
-        open_request_kind="after_sale" if order.id in with_active_case else pending.get(order.id))
-        for order in orders}
+    rows = db.session.execute(select(Order.id, *_fact_columns()).where(Order.id.in_(by_id))).all()
+    return {order_id: _facts(by_id[order_id], has_refunds=bool(refunds), pending_kind=pending_kind,
+                             has_feedback=bool(feedback), has_active_case=bool(active))
+            for order_id, refunds, pending_kind, feedback, active in rows}
 
 
 def shopper_actions_of(facts: OrderFacts) -> list[str]:
@@ -60,16 +122,16 @@ def shopper_actions_of(facts: OrderFacts) -> list[str]:
     return shopper_actions(facts, deps().policy, clock.now())
 
 
+def staff_actions_of(facts: OrderFacts, staff_role: str) -> list[str]:
+    return staff_actions(facts, staff_role, deps().policy, clock.now())
+
+
 def actions_for_shopper(order: Order) -> list[str]:
     return shopper_actions_of(facts_for(order))
 
 
-def actions_for_shopper_many(orders: list[Order]) -> dict[int, list[str]]:
-    return {order_id: shopper_actions_of(facts) for order_id, facts in facts_for_many(orders).items()}
-
-
 def actions_for_staff(order: Order, staff_role: str) -> list[str]:
-    return staff_actions(facts_for(order), staff_role, deps().policy, clock.now())
+    return staff_actions_of(facts_for(order), staff_role)
 
 
 def _visible_to_shopper(shopper_id: int):
@@ -77,20 +139,22 @@ def _visible_to_shopper(shopper_id: int):
 
 
 def list_shopper_orders(shopper_id: int, tab: str | None, q: str | None, page: int, per_page: int):
+    """(page of (order, facts), total matches, counts per tab): three statements, four with a search."""
+    counts = shopper_tab_counts(shopper_id)
     query = _visible_to_shopper(shopper_id)
     if tab in SHOPPER_TABS:
         query = query.where(SHOPPER_TABS[tab]())
+    total = counts[tab if tab in SHOPPER_TABS else "all"]
     if q and q.strip():
         term = q.strip()
         query = query.where(or_(
             Order.order_no == term,
             exists().where(OrderLine.order_id == Order.id, OrderLine.product_name.contains(term)),
         ))
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.options(selectinload(Order.lines))
-                              .order_by(Order.created_at.desc(), Order.id.desc())
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = with_facts(query.order_by(Order.created_at.desc(), Order.id.desc())
+                      .limit(per_page).offset((page - 1) * per_page))
+    return rows, total, counts
 
 
 def shopper_tab_counts(shopper_id: int) -> dict[str, int]:

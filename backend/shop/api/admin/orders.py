@@ -36,7 +36,7 @@ def filters_from(args) -> admin_queries.OrderFilters:
 
 
 def staff_order_json(order) -> dict:
-    """The staff's order page after any read or write (re-read in two statements after a commit)."""
+    """The staff's order page after any read or write (re-read in one statement after a commit)."""
     order = queries.viewable(order)
     body = order_detail(order, queries.staff_actions_of(queries.viewed_facts(order), g.staff.role),
                         for_shopper=False)

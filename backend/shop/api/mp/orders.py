@@ -2,11 +2,10 @@ from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ...db import Refund
-from ...extensions import db
 from ...services import ordering, queries, shipping
 from ...services.ordering import ItemRequest
 from ..auth import shopper_required
+from ..limits import order_creation_rate_limit
 from ..presenters import order_detail, order_summary
 from ..schemas import OrderCreateSchema, OrderListArgsSchema, OrderPageSchema, OrderSchema, PayOutSchema
 
@@ -23,14 +22,16 @@ class IdempotencyHeaderSchema(Schema):
 
 
 def shopper_order_json(order):
-    refunds = db.session.query(Refund).filter_by(order_id=order.id).order_by(Refund.id).all()
-    body = order_detail(order, queries.actions_for_shopper(order), for_shopper=True, refunds=refunds)
+    """The order page after any read or write (re-read in one statement after a commit)."""
+    order = queries.viewable(order)
+    body = order_detail(order, queries.shopper_actions_of(queries.viewed_facts(order)), for_shopper=True)
     body["wechat_confirm"] = shipping.wechat_confirm_data(order) if "confirm_receipt_in_wechat" in body["actions"] \
         else None
     return body
 
 
 @blp.post("/orders")
+@order_creation_rate_limit
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.arguments(OrderCreateSchema)
 @blp.response(201, OrderSchema)
@@ -48,17 +49,17 @@ def create_order(headers, body):
 @blp.response(200, OrderPageSchema)
 @shopper_required
 def list_orders(args):
-    rows, total = queries.list_shopper_orders(g.shopper.id, args["status"], args["q"], args["page"], args["per_page"])
-    actions = queries.actions_for_shopper_many(rows)
-    return {"items": [order_summary(o, actions[o.id]) for o in rows], "total": total,
-            "page": args["page"], "per_page": args["per_page"], "counts": queries.shopper_tab_counts(g.shopper.id)}
+    rows, total, counts = queries.list_shopper_orders(g.shopper.id, args["status"], args["q"], args["page"],
+                                                      args["per_page"])
+    return {"items": [order_summary(order, queries.shopper_actions_of(facts)) for order, facts in rows],
+            "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts}
 
 
 @blp.get("/orders/<int:order_id>")
 @blp.response(200, OrderSchema)
 @shopper_required
 def get_order(order_id):
-    return shopper_order_json(ordering.get_order(order_id, g.shopper.id))
+    return shopper_order_json(ordering.get_order(order_id, g.shopper.id, for_view=True))
 
 
 @blp.post("/orders/<int:order_id>/pay")

@@ -1,0 +1,135 @@
+"""Statement budgets (issue 13): one request sends at most this many SQL statements.
+
+The API is bound by Python time per statement, so the count of statements is the figure that
+keeps it fast at a million orders; a test here fails as soon as a change adds a query per row
+(N+1) or re-reads what a request already holds. Each test warms the endpoint once (the in-process
+policy cache), then counts one request. Counts, never timings.
+"""
+from datetime import timedelta
+
+import pytest
+
+from shop.domain import clock
+from shop.extensions import db
+from support.orders import paid_order
+from support.shop import Shopper, first_sku_id
+from support.staff import Staff
+from support.statements import counting_statements
+
+BUDGETS = {
+    "shopper list": 3,  # the shopper, the tab counts (which give the total), the page with lines and facts
+    "shopper search": 4,  # plus the count of matches
+    "shopper detail": 3,  # the shopper, the order with everything its page shows
+    "create": 10,  # nothing read back after commit
+    "cancel unpaid": 12,
+    "cancel paid": 20,  # the refund path (create_refund, notifications) is not cut yet
+    "admin list page": 5,
+    "admin filtered list": 6,
+    "admin detail": 5,
+    "admin requests": 16,  # grows with the distinct shoppers on the page (risk metrics per shopper)
+    "admin refunds": 5,
+    "stats summary": 8,  # stored days, then today from the orders
+    "stats by day": 5,
+}
+
+
+def within_budget(name: str, request):
+    db.session.remove()  # a request of its own starts with an empty session, as in production
+    with counting_statements() as log:
+        reply = request()
+    assert reply.status_code < 400, reply.get_data(as_text=True)[:300]
+    assert len(log) <= BUDGETS[name], f"{name}: {len(log)} statements, budget {BUDGETS[name]}\n{log}"
+    return reply.get_json()
+
+
+def some_orders(shopper, sandbox, n: int = 3) -> list[dict]:
+    """A shopper's order history: paid, unpaid and cancelled orders."""
+    orders = [paid_order(shopper, sandbox)]
+    orders += [shopper.order() for _ in range(n - 1)]
+    shopper.post(f"/orders/{orders[-1]['id']}/cancel", {"reason_code": "changed_mind", "reason_text": ""})
+    return orders
+
+
+def test_shopper_order_list_reads_orders_lines_and_facts_at_once(client, sandbox):
+    alice = Shopper(client)
+    some_orders(alice, sandbox, 4)
+    alice.get("/orders")
+    body = within_budget("shopper list", lambda: alice.get("/orders"))
+    assert len(body["items"]) == 4 and body["counts"]["all"] == 4
+    within_budget("shopper search", lambda: alice.get("/orders", query_string={"q": "数据线"}))
+
+
+def test_shopper_order_detail(client, sandbox):
+    alice = Shopper(client)
+    order = some_orders(alice, sandbox)[0]
+    alice.detail(order["id"])
+    body = within_budget("shopper detail", lambda: alice.get(f"/orders/{order['id']}"))
+    assert body["status"] == "paid" and [e["kind"] for e in body["timeline"]] == ["placed", "paid"]
+
+
+def test_creating_an_order_sends_no_reread_after_commit(client):
+    alice = Shopper(client)
+    alice.order()
+    body = {"items": [{"sku_id": first_sku_id(), "quantity": 1}], "address_id": alice.address_id}
+    order = within_budget("create", lambda: alice.post("/orders", body, headers={"Idempotency-Key": "budget-1"}))
+    assert order["status"] == "pending_payment" and order["actions"] and len(order["timeline"]) == 1
+
+
+def test_cancelling_unpaid_and_paid_orders(client, sandbox):
+    alice = Shopper(client)
+    unpaid, paid = alice.order(), paid_order(alice, sandbox)
+    reason = {"reason_code": "changed_mind", "reason_text": ""}
+    body = within_budget("cancel unpaid", lambda: alice.post(f"/orders/{unpaid['id']}/cancel", reason))
+    assert body["status"] == "cancelled"
+    body = within_budget("cancel paid", lambda: alice.post(f"/orders/{paid['id']}/cancel", reason))
+    assert body["status"] == "cancelled" and body["refunds"]
+
+
+def test_admin_order_list_page_batches_every_row(client, sandbox):
+    for code in ("alice", "bob", "carol"):
+        some_orders(Shopper(client, code), sandbox)
+    admin = Staff(client, "admin")
+    admin.ok("GET", "/orders")
+    body = within_budget("admin list page", lambda: admin.get("/orders"))
+    assert len(body["items"]) == 9 and all(row["actions"] is not None for row in body["items"])
+    within_budget("admin filtered list", lambda: admin.get("/orders", status="paid", sort="total_fen",
+                                                           product="数据线"))
+
+
+def test_admin_order_detail(client, sandbox):
+    order = some_orders(Shopper(client), sandbox)[0]
+    admin = Staff(client, "admin")
+    admin.ok("GET", f"/orders/{order['id']}")
+    body = within_budget("admin detail", lambda: admin.get(f"/orders/{order['id']}"))
+    assert "accept" in body["actions"]
+
+
+def test_admin_requests_and_refunds_lists(client, sandbox):
+    for code in ("alice", "bob"):
+        shopper = Shopper(client, code)
+        paid_order(shopper, sandbox)
+        order = paid_order(shopper, sandbox)
+        shopper.post(f"/orders/{order['id']}/cancel", {"reason_code": "changed_mind", "reason_text": ""})
+    clock.advance(timedelta(minutes=40))
+    for code in ("alice", "bob"):
+        shopper = Shopper(client, code)
+        order = shopper.get("/orders", query_string={"status": "paid"}).get_json()["items"][0]
+        shopper.post(f"/orders/{order['id']}/cancel", {"reason_code": "changed_mind", "reason_text": ""})
+    supervisor = Staff(client, "supervisor")
+    supervisor.ok("GET", "/requests")
+    body = within_budget("admin requests", lambda: supervisor.get("/requests"))
+    assert len(body["items"]) == 2
+    finance = Staff(client, "finance")
+    finance.ok("GET", "/refunds")
+    body = within_budget("admin refunds", lambda: finance.get("/refunds"))
+    assert len(body["items"]) == 2
+
+
+def test_statistics_read_a_bounded_number_of_statements(client, sandbox):
+    some_orders(Shopper(client), sandbox)
+    admin = Staff(client, "admin")
+    admin.ok("GET", "/stats/summary")
+    body = within_budget("stats summary", lambda: admin.get("/stats/summary"))
+    assert body
+    body = within_budget("stats by day", lambda: admin.get("/stats/cancellations", group_by="day"))
+    assert body["totals"]["count"] == 1

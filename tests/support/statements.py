@@ -1,0 +1,35 @@
+"""Counting the SQL statements one request sends (the statement budgets of issue 13)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from shop.extensions import db
+
+
+class StatementLog:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{i + 1}. {s.split(chr(10))[0][:160]}" for i, s in enumerate(self.statements))
+
+
+@contextmanager
+def counting_statements():
+    """Every statement sent to the database inside the block, in order (savepoints included; BEGIN/COMMIT are driver calls, not counted)."""
+    log = StatementLog()
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        log.statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield log
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
