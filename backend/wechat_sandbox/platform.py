@@ -195,11 +195,7 @@ class PlatformState:
                 raise _param_error("联系方式须掩码传输")
 
     def get_order(self, body: dict) -> dict:
-        if body.get("transaction_id"):
-            key = {"order_number_type": 2, "transaction_id": body["transaction_id"]}
-        else:
-            key = {"order_number_type": 1, "mchid": body.get("merchant_id"), "out_trade_no": body.get("merchant_trade_no")}
-        payment = self._payment(key)
+        payment = self._payment(_order_key(body))
         with self.lock:
             record = dict(self._record(payment))
         last = record["uploads"][-1] if record["uploads"] else None
@@ -221,11 +217,7 @@ class PlatformState:
         }
 
     def notify_confirm_receive(self, body: dict) -> None:
-        if body.get("transaction_id"):
-            key = {"order_number_type": 2, "transaction_id": body["transaction_id"]}
-        else:
-            key = {"order_number_type": 1, "mchid": body.get("merchant_id"), "out_trade_no": body.get("merchant_trade_no")}
-        payment = self._payment(key)
+        payment = self._payment(_order_key(body))
         if not isinstance(body.get("received_time"), int):
             raise _param_error("received_time")
         with self.lock:
@@ -234,6 +226,17 @@ class PlatformState:
                 raise PlatformError(10060004, "支付单处于不可提醒确认收货的状态")
             record["reminders"] += 1
             self.reminders.append({"transaction_id": payment.transaction_id, "received_time": body["received_time"]})
+
+    def set_msg_jump_path(self, body: dict) -> None:
+        if not (body.get("path") or "").strip():
+            raise PlatformError(47001, "data format error: path 不能为空")
+        with self.lock:
+            self.jump_path = body["path"]
+
+    def is_trade_managed(self, body: dict) -> bool:
+        if body.get("appid") != self.config["appid"]:
+            raise PlatformError(40013, "invalid appid")
+        return self.trade_managed
 
     def confirm_receipt(self, out_trade_no: str, automatic: bool = False) -> dict:
         """The shopper confirmed receipt in WeChat (or WeChat did, automatically): money is released."""
@@ -265,6 +268,13 @@ def _shipping_json(record: dict) -> dict:
         "updates_used": record["updates_used"], "received_at": record["received_at"],
         "confirmed_by": record["confirmed_by"], "reminders": record["reminders"],
     }
+
+
+def _order_key(body: dict) -> dict:
+    """get_order and notify_confirm_receive name a payment by transaction_id or merchant_id + merchant_trade_no."""
+    if body.get("transaction_id"):
+        return {"order_number_type": 2, "transaction_id": body["transaction_id"]}
+    return {"order_number_type": 1, "mchid": body.get("merchant_id"), "out_trade_no": body.get("merchant_trade_no")}
 
 
 def _rfc3339(value) -> datetime:

@@ -55,69 +55,45 @@ def stable_token():
     return jsonify(access_token=token, expires_in=expires_in)
 
 
-@bp.post("/wxa/sec/order/upload_shipping_info")
-def upload_shipping_info():
-    body, failure = _authorised_call("upload_shipping_info")
+def _serve(endpoint: str, action):
+    """An authorised call: `action(body)` returns the reply's extra fields (or None); a PlatformError is WeChat's error reply."""
+    body, failure = _authorised_call(endpoint)
     if failure:
         return failure
     try:
-        platform().upload_shipping_info(body)
+        return _ok(**(action(body) or {}))
     except PlatformError as exc:
         return _error(exc.errcode, exc.errmsg)
-    return _ok()
+
+
+@bp.post("/wxa/sec/order/upload_shipping_info")
+def upload_shipping_info():
+    return _serve("upload_shipping_info", lambda body: platform().upload_shipping_info(body) and None)
 
 
 @bp.post("/wxa/sec/order/get_order")
 def get_order():
-    body, failure = _authorised_call("get_order")
-    if failure:
-        return failure
-    try:
-        order = platform().get_order(body)
-    except PlatformError as exc:
-        return _error(exc.errcode, exc.errmsg)
-    return _ok(order=order)
+    return _serve("get_order", lambda body: {"order": platform().get_order(body)})
 
 
 @bp.post("/wxa/sec/order/notify_confirm_receive")
 def notify_confirm_receive():
-    body, failure = _authorised_call("notify_confirm_receive")
-    if failure:
-        return failure
-    try:
-        platform().notify_confirm_receive(body)
-    except PlatformError as exc:
-        return _error(exc.errcode, exc.errmsg)
-    return _ok()
+    return _serve("notify_confirm_receive", platform().notify_confirm_receive)
 
 
 @bp.post("/wxa/sec/order/set_msg_jump_path")
 def set_msg_jump_path():
-    body, failure = _authorised_call("set_msg_jump_path")
-    if failure:
-        return failure
-    if not (body.get("path") or "").strip():
-        return _error(INVALID_ARGUMENT, "path 不能为空")
-    platform().jump_path = body["path"]
-    return _ok()
+    return _serve("set_msg_jump_path", platform().set_msg_jump_path)
 
 
 @bp.post("/wxa/sec/order/is_trade_managed")
 def is_trade_managed():
-    body, failure = _authorised_call("is_trade_managed")
-    if failure:
-        return failure
-    if body.get("appid") != current_app.extensions["wechat_sandbox"].config["appid"]:
-        return _error(40013, "invalid appid")
-    return _ok(is_trade_managed=platform().trade_managed)
+    return _serve("is_trade_managed", lambda body: {"is_trade_managed": platform().is_trade_managed(body)})
 
 
 @bp.post("/cgi-bin/express/delivery/open_msg/get_delivery_list")
 def get_delivery_list():
-    _, failure = _authorised_call("get_delivery_list")
-    if failure:
-        return failure
-    return _ok(delivery_list=DELIVERY_LIST, count=len(DELIVERY_LIST))
+    return _serve("get_delivery_list", lambda body: {"delivery_list": DELIVERY_LIST, "count": len(DELIVERY_LIST)})
 
 
 # -- control -------------------------------------------------------------------------------

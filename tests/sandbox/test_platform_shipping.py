@@ -107,8 +107,8 @@ def test_express_shipments_follow_wechats_field_rules(sandbox, miniprogram, paid
 
 
 def test_upload_for_an_unknown_or_unpaid_payment_is_refused(sandbox, miniprogram, gateway, receiver):
-    gateway.unified_order(out_trade_no="T2000", total_fee=500, body="未付款", openid="sandbox-alice",
-                          notify_url=receiver.url("/pay-notify"))
+    gateway.create_payment(out_trade_no="T2000", amount_fen=500, description="未付款", openid="sandbox-alice",
+                           notify_url=receiver.url("/pay-notify"))
     for out_trade_no in ("T2000", "NOSUCH"):
         with pytest.raises(WeChatError) as caught:
             miniprogram.upload_shipping_info(shipment({"out_trade_no": out_trade_no}))
