@@ -1,7 +1,7 @@
 """The mini-program platform's state: access tokens and the order-shipping service (发货信息管理).
 
-Kept in memory, in this process (the pay state's SQLite persistence does not cover it yet).
-Payments are not copied here: they are read from the pay state (`find_payment`), so an upload
+Kept in memory and written through to the pay state's SQLite store (kinds `shipping` and
+`platform`), so a restart forgets neither uploads nor tokens. Payments are not copied here: they are read from the pay state (`find_payment`), so an upload
 is always checked against what the shopper really paid.
 
 WeChat's rules emulated:
@@ -15,6 +15,7 @@ WeChat's rules emulated:
 """
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from datetime import datetime
@@ -59,7 +60,35 @@ class PlatformState:
         self.config = config
         self.pay_state = pay_state
         self.lock = threading.RLock()
+        self.store = pay_state.store  # the pay state's SQLite file; reset with it
         self.reset()
+        self._restore()
+
+    def _restore(self) -> None:
+        with self.lock:
+            for text in self.store.rows("shipping"):
+                record = json.loads(text)
+                for upload in record["uploads"]:
+                    upload["upload_time"] = datetime.fromisoformat(upload["upload_time"])
+                self.orders[record["transaction_id"]] = record
+            for text in self.store.rows("platform"):
+                saved = json.loads(text)
+                self.trade_managed, self.jump_path = saved["trade_managed"], saved["jump_path"]
+                self.reminders = saved["reminders"]
+                self.classic_token = (saved["classic_token"][0], datetime.fromisoformat(saved["classic_token"][1])) \
+                    if saved["classic_token"] else None
+                self.stable_tokens = {token: datetime.fromisoformat(at) for token, at in saved["stable_tokens"].items()}
+
+    def _save_record(self, record: dict) -> None:
+        text = json.dumps(record, default=lambda value: value.isoformat(), ensure_ascii=False)
+        self.store.save("shipping", record["transaction_id"], text)
+
+    def _save_platform(self) -> None:
+        self.store.save("platform", "platform", json.dumps({
+            "trade_managed": self.trade_managed, "jump_path": self.jump_path, "reminders": self.reminders,
+            "classic_token": [self.classic_token[0], self.classic_token[1].isoformat()] if self.classic_token else None,
+            "stable_tokens": {token: at.isoformat() for token, at in self.stable_tokens.items()},
+        }, ensure_ascii=False))
 
     def reset(self) -> None:
         with self.lock:
@@ -85,6 +114,7 @@ class PlatformState:
         with self.lock:
             self.fetches["token"] += 1
             self.classic_token = (token, utcnow())  # the previous one stops working
+            self._save_platform()
         return token, self._lifetime()
 
     def stable_token(self, force_refresh: bool) -> tuple[str, int]:
@@ -97,6 +127,7 @@ class PlatformState:
                 self.stable_tokens.clear()
             token = secrets.token_urlsafe(48)
             self.stable_tokens[token] = utcnow()
+            self._save_platform()
             return token, self._lifetime()
 
     def is_valid_token(self, token: str | None) -> bool:
@@ -173,6 +204,7 @@ class PlatformState:
                 "upload_time": upload_time, "received_at": utcnow().isoformat()})
             if body["delivery_mode"] == 1 or body.get("is_all_delivered"):
                 record["order_state"] = SHIPPED
+            self._save_record(record)
             return record
 
     @staticmethod
@@ -226,12 +258,20 @@ class PlatformState:
                 raise PlatformError(10060004, "支付单处于不可提醒确认收货的状态")
             record["reminders"] += 1
             self.reminders.append({"transaction_id": payment.transaction_id, "received_time": body["received_time"]})
+            self._save_record(record)
+            self._save_platform()
 
     def set_msg_jump_path(self, body: dict) -> None:
         if not (body.get("path") or "").strip():
             raise PlatformError(47001, "data format error: path 不能为空")
         with self.lock:
             self.jump_path = body["path"]
+            self._save_platform()
+
+    def set_trade_managed(self, managed: bool) -> None:
+        with self.lock:
+            self.trade_managed = managed
+            self._save_platform()
 
     def is_trade_managed(self, body: dict) -> bool:
         if body.get("appid") != self.config["appid"]:
@@ -248,6 +288,7 @@ class PlatformState:
             record["order_state"] = COMPLETED if automatic else RECEIVED
             record["received_at"] = utcnow().isoformat()
             record["confirmed_by"] = "auto" if automatic else "shopper"
+            self._save_record(record)
             return _shipping_json(record)
 
     def shipping(self) -> list[dict]:

@@ -130,7 +130,7 @@ def configure_platform():
     body = _json_body() or {}
     if not isinstance(body.get("trade_managed"), bool):
         return jsonify(error="trade_managed must be true or false"), 400
-    platform().trade_managed = body["trade_managed"]
+    platform().set_trade_managed(body["trade_managed"])
     return jsonify(trade_managed=platform().trade_managed)
 
 

@@ -142,3 +142,31 @@ def test_a_wrong_secret_cannot_get_a_stable_token(settings):
     with pytest.raises(WeChatError) as caught:
         MiniProgramClient(replace(settings, secret="wrong")).is_trade_managed()
     assert caught.value.code == "40125"
+
+
+def test_a_restarted_sandbox_remembers_uploads_settlement_and_tokens(tmp_path):
+    from wechat_sandbox import create_app
+
+    def sandbox_app():
+        return create_app({"state_path": str(tmp_path / "sandbox.sqlite"), "notify_retry_intervals": []})
+
+    first = sandbox_app()
+    pay_state, platform = first.extensions["wechat_sandbox"].state, first.extensions["wechat_platform"]
+    pay_state.unified_order({"body": "测试商品", "out_trade_no": "T3000", "total_fee": "800", "trade_type": "JSAPI",
+                             "openid": "sandbox-alice", "notify_url": "http://127.0.0.1:9/none",
+                             "spbill_create_ip": "127.0.0.1"})
+    transaction_id = pay_state.mark_paid("T3000").transaction_id
+    token, _ = platform.stable_token(force_refresh=False)
+    platform.upload_shipping_info({
+        "order_key": {"order_number_type": 2, "transaction_id": transaction_id}, "logistics_type": 1,
+        "delivery_mode": 1, "shipping_list": [{"tracking_no": "ZT1234567890", "express_company": "ZTO",
+                                               "item_desc": "测试商品*1"}],
+        "upload_time": datetime.now(BEIJING).isoformat(), "payer": {"openid": "sandbox-alice"}})
+    platform.set_trade_managed(False)
+
+    again = sandbox_app().extensions["wechat_platform"]
+    [record] = again.shipping()
+    assert (record["tracking_nos"], record["settlement"], record["order_state"]) == (["ZT1234567890"], "frozen", 2)
+    assert again.is_valid_token(token) and again.stable_token(force_refresh=False)[0] == token
+    assert again.trade_managed is False
+    assert again.confirm_receipt("T3000")["settlement"] == "released"
