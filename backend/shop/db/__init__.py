@@ -11,4 +11,3 @@ from .messages import Message, SubscribeMessage  # noqa: F401
 from .operations import (AuditLog, ShopSetting, ReconciliationRun, ReconciliationMismatch,  # noqa: F401
                          StockSyncEvent, ShopInstance)
 from .shipping import ShippingUpload  # noqa: F401
-from .shipping import ShippingUpload  # noqa: F401
