@@ -35,7 +35,7 @@ def redis_url():
 
 # The WeChat Pay protocol the apps speak unless a test module parametrizes `wechatpay_api` (session scope):
 # the payment and refund scenarios and the notification tests run in both.
-DEFAULT_WECHATPAY_API = "v2"
+DEFAULT_WECHATPAY_API = "v3"
 
 
 @pytest.fixture(scope="session")
@@ -58,15 +58,15 @@ def wechatpay_config(api: str, keys) -> dict:
 
 
 @pytest.fixture(scope="session")
-def sandbox_server():
-    server = ServerThread(create_sandbox(dict(SANDBOX_SETTINGS))).start()
+def sandbox_server(wechatpay_keys):
+    server = ServerThread(create_sandbox({**SANDBOX_SETTINGS, "keys_dir": str(wechatpay_keys.folder)})).start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def sandbox(sandbox_server):
-    control = SandboxControl(sandbox_server.url)
+def sandbox(sandbox_server, wechatpay_api):
+    control = SandboxControl(sandbox_server.url, wechatpay_api)
     control.reset()
     control.configure(**SANDBOX_SETTINGS)
     return control

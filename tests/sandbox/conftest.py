@@ -9,8 +9,10 @@ from werkzeug.serving import make_server
 
 from shop.adapters.miniprogram import MiniProgramClient
 from shop.adapters.payments.v2 import WeChatPayV2
+from shop.adapters.payments.v3 import WeChatPayV3, WeChatPayV3Settings
 from shop.adapters.wechat_settings import WeChatSettings
 from wechat_sandbox import create_app
+from wechat_sandbox.keys import ensure_demo_keys
 
 APPID = "wxsandboxappid0001"
 SECRET = "sandbox-secret"
@@ -51,15 +53,19 @@ class Receiver:
     def __init__(self, base_url: str):
         self.base_url = base_url
         self.lock = threading.Lock()
-        self.received: list[tuple[str, bytes]] = []
+        self.received: list[tuple[str, bytes, dict]] = []
         self.refusals_left = 0
 
     def url(self, path: str) -> str:
         return self.base_url + path
 
     def bodies(self, path: str) -> list[bytes]:
+        return [body for body, _ in self.deliveries(path)]
+
+    def deliveries(self, path: str) -> list[tuple[bytes, dict]]:
+        """(body, headers) of each notification POSTed to `path`."""
         with self.lock:
-            return [body for p, body in self.received if p == path]
+            return [(body, headers) for p, body, headers in self.received if p == path]
 
     def clear(self):
         with self.lock:
@@ -84,8 +90,15 @@ def wait_for():
 
 
 @pytest.fixture(scope="session")
-def sandbox_server():
-    server = make_server("127.0.0.1", 0, create_app(SANDBOX_CONFIG), threaded=True)
+def v3_keys(tmp_path_factory):
+    """The merchant's and WeChat Pay's key pairs and the APIv3 key, shared with the sandbox."""
+    return ensure_demo_keys(tmp_path_factory.mktemp("wechatpay"))
+
+
+@pytest.fixture(scope="session")
+def sandbox_server(v3_keys):
+    app = create_app({**SANDBOX_CONFIG, "keys_dir": str(v3_keys.folder)})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield Sandbox(f"http://127.0.0.1:{server.server_port}/")
@@ -101,7 +114,7 @@ def receiver_server():
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             receiver = state["receiver"]
             with receiver.lock:
-                receiver.received.append((self.path, body))
+                receiver.received.append((self.path, body, dict(self.headers.items())))
                 refuse = receiver.refusals_left > 0
                 receiver.refusals_left -= 1 if refuse else 0
             reply = WeChatPayV2.reply(not refuse, "busy").body
@@ -144,6 +157,24 @@ def settings(sandbox):
 @pytest.fixture
 def gateway(settings):
     return WeChatPayV2(settings)
+
+
+def v3_settings(keys, api_base: str | None) -> WeChatPayV3Settings:
+    return WeChatPayV3Settings(appid=APPID, mch_id=MCH_ID, mch_private_key=keys.merchant_private_key,
+                               mch_serial=keys.merchant_serial_no, wechatpay_public_key=keys.wechatpay_public_key,
+                               wechatpay_public_key_id=keys.wechatpay_public_key_id, apiv3_key=keys.apiv3_key,
+                               api_base=api_base, timeout=1.0)
+
+
+@pytest.fixture
+def make_gateway_v3():
+    """make_gateway_v3(keys, api_base): a v3 gateway with those keys against that host."""
+    return lambda keys, api_base: WeChatPayV3(v3_settings(keys, api_base))
+
+
+@pytest.fixture
+def gateway_v3(sandbox, v3_keys, make_gateway_v3):
+    return make_gateway_v3(v3_keys, sandbox.base_url)
 
 
 @pytest.fixture

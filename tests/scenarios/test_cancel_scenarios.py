@@ -27,7 +27,9 @@ from support.orders import paid_order, refunds_of, staff
 from support.services import EmbeddedRedis, wait_until
 from support.shop import Shopper, first_sku_id, sku_stock
 
-pytestmark = pytest.mark.postgres_only
+# Every scenario in both WeChat Pay protocols.
+pytestmark = [pytest.mark.postgres_only,
+              pytest.mark.parametrize("wechatpay_api", ["v3", "v2"], indirect=True, scope="session")]
 RACERS = 20
 
 

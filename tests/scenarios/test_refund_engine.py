@@ -18,11 +18,14 @@ from shop.extensions import db
 from shop.services import refunds
 from shop.services.context import deps
 from shop.services.uow import transaction
+from support import v3_reference
 from support.services import wait_until
 from support.shop import Shopper
 from wechat_sandbox import signing
 
-pytestmark = pytest.mark.postgres_only
+# Every scenario in both WeChat Pay protocols.
+pytestmark = [pytest.mark.postgres_only,
+              pytest.mark.parametrize("wechatpay_api", ["v3", "v2"], indirect=True, scope="session")]
 
 
 @pytest.fixture
@@ -106,8 +109,8 @@ def test_three_system_errors_then_success_pay_out_once_with_one_out_refund_no(pg
     attempts = db.session.scalars(select(RefundAttempt).where(RefundAttempt.refund_id == refund_id)
                                   .order_by(RefundAttempt.number)).all()
     assert [(a.number, a.outcome, a.error_code) for a in attempts] == [
-        (1, "failed", "SYSTEMERROR"), (2, "failed", "SYSTEMERROR"), (3, "failed", "SYSTEMERROR"),
-        (4, "accepted", None)], process.output()
+        (1, "failed", sandbox.code("SYSTEMERROR")), (2, "failed", sandbox.code("SYSTEMERROR")),
+        (3, "failed", sandbox.code("SYSTEMERROR")), (4, "accepted", None)], process.output()
     assert payouts(sandbox) == {refund.out_refund_no: [refund.amount_fen]}
     assert_each_paid_once(sandbox, [refund_id])
 
@@ -163,18 +166,29 @@ def test_dropped_notifications_are_made_up_for_by_the_refund_query(pgapp, sandbo
     assert_each_paid_once(sandbox, refund_ids)
 
 
-def test_forged_refund_notification_changes_nothing(pgapp, sandbox):
-    [order_id] = paid_orders(pgapp, sandbox, 1)
-    [refund_id] = refund_in_full([order_id])  # no worker: stays pending
-    refund = db.session.get(Refund, refund_id)
+def _forged_refund_notification(api: str, refund: Refund, tmp_path) -> tuple[str, bytes, dict]:
+    """(path, body, headers) of a 'refund succeeded' notification encrypted or signed with keys not WeChat's."""
+    if api == "v3":
+        from wechat_sandbox.keys import ensure_demo_keys
+        stranger = ensure_demo_keys(tmp_path)
+        plain = v3_reference.refund_plain("1900000109", str(refund.order_id), refund.out_refund_no,
+                                          refund.amount_fen, refund.amount_fen)
+        body, headers = v3_reference.notification(stranger, "REFUND.SUCCESS", plain)
+        return "/api/wechat/v3/refund-notify", body, headers
     inner = signing.to_xml({"out_refund_no": refund.out_refund_no, "out_trade_no": f"{refund.order_id}",
                             "refund_status": "SUCCESS", "refund_fee": refund.amount_fen,
                             "total_fee": refund.amount_fen, "refund_id": "50forged"}, root="root")
     forged = signing.to_xml({"return_code": "SUCCESS", "appid": "wxsandboxappid0001", "mch_id": "1900000109",
                              "nonce_str": signing.nonce(),
                              "req_info": signing.encrypt_refund_info(inner, "not-the-merchant-api-key-000000")})
-    reply = requests.post(f"{pgapp.config['PUBLIC_BASE_URL']}/api/wechat/refund-notify",
-                          data=forged.encode("utf-8"), timeout=5)
+    return "/api/wechat/refund-notify", forged.encode("utf-8"), {}
+
+
+def test_forged_refund_notification_changes_nothing(pgapp, sandbox, wechatpay_api, tmp_path):
+    [order_id] = paid_orders(pgapp, sandbox, 1)
+    [refund_id] = refund_in_full([order_id])  # no worker: stays pending
+    path, body, headers = _forged_refund_notification(wechatpay_api, db.session.get(Refund, refund_id), tmp_path)
+    reply = requests.post(f"{pgapp.config['PUBLIC_BASE_URL']}{path}", data=body, headers=headers, timeout=5)
     assert reply.status_code == 400
     assert states([refund_id]) == ["pending"]
     assert db.session.get(Order, order_id).refund_status == "refunding"

@@ -136,11 +136,23 @@ class ServerThread:
         self.server.shutdown()
 
 
-class SandboxControl:
-    """The sandbox's control API (SPEC §6), as tests use it."""
+# A test names WeChat Pay calls and errors once, in v2's words; under v3 they become v3's.
+V3_ENDPOINTS = {"unifiedorder": "v3_jsapi", "orderquery": "v3_query", "closeorder": "v3_close", "refund": "v3_refund",
+                "refundquery": "v3_refund_query", "downloadbill": "v3_tradebill"}
+V3_CODES = {"SYSTEMERROR": "SYSTEM_ERROR", "NOTENOUGH": "NOT_ENOUGH", "ORDERNOTEXIST": "ORDER_NOT_EXIST",
+            "REFUNDNOTEXIST": "RESOURCE_NOT_EXISTS"}
 
-    def __init__(self, base_url: str):
+
+class SandboxControl:
+    """The sandbox's control API (SPEC §6), as tests use it, for the WeChat Pay protocol the app speaks."""
+
+    def __init__(self, base_url: str, api: str = "v2"):
         self.base_url = base_url.rstrip("/")
+        self.api = api
+
+    def code(self, v2_code: str) -> str:
+        """WeChat's error code as the app meets it (e.g. SYSTEMERROR is SYSTEM_ERROR in v3)."""
+        return V3_CODES.get(v2_code, v2_code) if self.api == "v3" else v2_code
 
     def _call(self, method: str, path: str, **kwargs) -> requests.Response:
         return requests.request(method, f"{self.base_url}/__control__/{path}", timeout=10, **kwargs)
@@ -157,7 +169,12 @@ class SandboxControl:
         return reply.json()["transaction_id"]
 
     def fault(self, endpoint: str, error: str, times: int = 1):
-        self._call("POST", "faults", json={"endpoint": endpoint, "error": error, "times": times}).raise_for_status()
+        """The next `times` calls of `endpoint` (v2's name) fail with `error` (v2's code, or timeout / lost_reply /
+        drop / duplicate)."""
+        if self.api == "v3":
+            endpoint = V3_ENDPOINTS.get(endpoint, endpoint)
+        self._call("POST", "faults", json={"endpoint": endpoint, "error": self.code(error),
+                                           "times": times}).raise_for_status()
 
     def listing(self, name: str) -> list:
         return self._call("GET", name).json()[name]

@@ -117,10 +117,13 @@ def _resubmit_later(refund_id: int, at: datetime, attempts_used: int) -> None:
 
 
 def refresh_order_refund_status(order: Order) -> None:
-    """Recompute the order's refund_status from its refunds. The order row is locked first (FOR UPDATE on
-    PostgreSQL; SQLite serialises writers anyway): two refunds of one order settling at the same moment
-    then read each other's outcome instead of both reading the other one as still open."""
-    db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update())
+    """Recompute the order's refund_status from its refunds. The order row is locked and re-read first (FOR UPDATE
+    on PostgreSQL; SQLite serialises writers anyway): two refunds of one order settling at the same moment then
+    read each other's outcome, instead of both reading the other one as still open and leaving the status stale."""
+    db.session.flush()
+    # FOR NO KEY UPDATE: rows that reference the order (its events, refunds) hold KEY SHARE locks on it, which
+    # a plain FOR UPDATE would deadlock against.
+    db.session.refresh(order, with_for_update={"key_share": True})
     rows = db.session.execute(select(Refund.status, Refund.amount_fen).where(Refund.order_id == order.id)).all()
     succeeded = sum(amount for status, amount in rows if status == RefundState.SUCCEEDED.value)
     order.refund_status = order_refund_status([s for s, _ in rows], succeeded, order.paid_fen).value
