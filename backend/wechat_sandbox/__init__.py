@@ -1,7 +1,7 @@
 """A local emulator of the WeChat servers (api.weixin.qq.com and api.mch.weixin.qq.com) on one
 port, speaking WeChat's wire protocol so that unmodified wechatpy (v2) and wechatpayv3 (APIv3,
 public-key mode) work against it."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, render_template_string
 
@@ -24,6 +24,7 @@ class Sandbox:
     v3_keys: V3Keys | None
     stats: Stats
     refund_limiter: RefundRateLimiter
+    bill_files: dict = field(default_factory=dict)  # v3 download token -> the file as applied for
 
 
 _INDEX = """<!doctype html><meta charset="utf-8"><title>WeChat sandbox</title>
@@ -39,9 +40,11 @@ _INDEX = """<!doctype html><meta charset="utf-8"><title>WeChat sandbox</title>
 def create_app(config: dict | None = None) -> Flask:
     settings = load_config(config)
     faults = Faults()
-    notifier = Notifier(settings, faults)
     v3_keys = load_keys(settings)
-    state = SandboxState(settings, notifier, Store(settings["state_path"]), v3_keys)
+    store = Store(settings["state_path"])
+    notifier = Notifier(settings, faults, store, v3_keys)
+    state = SandboxState(settings, notifier, store, v3_keys)
+    notifier.resume()
     app = Flask(__name__)
     app.extensions["wechat_sandbox"] = Sandbox(settings, faults, notifier, state, v3_keys, Stats(),
                                                RefundRateLimiter(settings))

@@ -96,6 +96,7 @@ def reset():
     sandbox.state.reset()
     sandbox.stats.reset()
     sandbox.refund_limiter.reset()
+    sandbox.bill_files.clear()
     current_app.extensions["wechat_platform"].reset()
     return jsonify(status="reset")
 

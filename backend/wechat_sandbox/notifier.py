@@ -4,6 +4,7 @@ return_code SUCCESS, v3 with any 2xx (WeChat: 200 or 204, no body needed). v2 no
 are XML; v3 ones (v3_resources.py) are JSON whose Wechatpay-* headers are signed afresh on every
 attempt, as WeChat does, so a re-send is never refused as stale."""
 import itertools
+import json
 import logging
 import threading
 
@@ -11,6 +12,8 @@ import requests
 
 from . import signing
 from .clock import utcnow, wechat_datetime, wechat_time
+from .signing_v3 import signed_headers
+from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -65,24 +68,40 @@ def refund_notification(refund, payment, config: dict) -> bytes:
 
 
 class Notifier:
-    """One daemon thread per notification; reset() abandons every pending re-send."""
+    """One daemon thread per notification; reset() abandons every pending re-send.
 
-    def __init__(self, config: dict, faults):
+    A notification not yet acknowledged is kept in the store, and resume() (at start) sends it
+    again from the first attempt: like WeChat, a restart does not forget what it owes."""
+
+    def __init__(self, config: dict, faults, store: Store | None = None, v3_keys=None):
         self.config = config
         self.faults = faults
+        self.store = store or Store(None)
+        self.v3_keys = v3_keys
         self._lock = threading.Lock()
         self._log: list[dict] = []
         self._ids = itertools.count(1)
         self._stop = threading.Event()
 
-    def deliver(self, kind: str, url: str, body: bytes, meta: dict, sign=None):
-        """`sign(body) -> headers` makes it a v3 notification; None a v2 one."""
-        delivery = {"delivery_id": next(self._ids), "kind": kind, "url": url, "api": "v3" if sign else "v2", **meta}
-        thread = threading.Thread(target=self._run, args=(delivery, body, sign, self._stop),
+    def deliver(self, kind: str, url: str, body: bytes, meta: dict, api: str = "v2"):
+        delivery = {"delivery_id": next(self._ids), "kind": kind, "url": url, "api": api, **meta}
+        self.store.save("delivery", str(delivery["delivery_id"]),
+                        json.dumps({"delivery": delivery, "body": body.decode("utf-8")}, ensure_ascii=False))
+        self._start(delivery, body)
+
+    def resume(self):
+        pending = [json.loads(text) for text in self.store.rows("delivery")]
+        if pending:
+            self._ids = itertools.count(max(p["delivery"]["delivery_id"] for p in pending) + 1)
+        for p in pending:
+            self._start(p["delivery"], p["body"].encode("utf-8"))
+
+    def _start(self, delivery: dict, body: bytes):
+        thread = threading.Thread(target=self._run, args=(delivery, body, self._stop),
                                   name=f"notify-{delivery['delivery_id']}", daemon=True)
         thread.start()
 
-    def _run(self, delivery: dict, body: bytes, sign, stop: threading.Event):
+    def _run(self, delivery: dict, body: bytes, stop: threading.Event):
         delays = [0.0] + [float(d) for d in self.config["notify_retry_intervals"]]
         for attempt, delay in enumerate(delays, start=1):
             if stop.wait(delay):
@@ -93,13 +112,16 @@ class Notifier:
                 continue
             acknowledged = False
             for _ in range(2 if fault == "duplicate" else 1):
-                acknowledged = self._post(delivery, body, sign, attempt) or acknowledged
+                acknowledged = self._post(delivery, body, attempt) or acknowledged
             if acknowledged:
-                return
+                break
+        if not stop.is_set():  # acknowledged, or WeChat gave up after its last re-send
+            self.store.delete("delivery", str(delivery["delivery_id"]))
 
-    def _post(self, delivery: dict, body: bytes, sign, attempt: int) -> bool:
-        if sign:
-            headers = {"Content-Type": "application/json", **sign(body)}
+    def _post(self, delivery: dict, body: bytes, attempt: int) -> bool:
+        v3 = delivery["api"] == "v3"
+        if v3:  # signed afresh on every attempt
+            headers = {"Content-Type": "application/json", **signed_headers(self.v3_keys, body.decode("utf-8"))}
         else:
             headers = {"Content-Type": "text/xml"}
         try:
@@ -108,7 +130,7 @@ class Notifier:
         except requests.RequestException as exc:
             self._record(delivery, attempt, status="error", error=str(exc))
             return False
-        if sign:
+        if v3:
             acknowledged = 200 <= response.status_code < 300
         else:
             reply = signing.parse_xml(response.content) or {}

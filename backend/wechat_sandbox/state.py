@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from .clock import SHANGHAI, utcnow
 from .notifier import payment_notification, refund_notification
-from .signing_v3 import signed_headers
 from .store import Store, load
 from .v3_resources import payment_notification_v3, refund_notification_v3
 
@@ -229,14 +228,11 @@ class SandboxState:
         if payment.api == "v3":
             body = payment_notification_v3(payment, self.config, self.v3_keys)
             self.notifier.deliver("pay_notify", payment.notify_url, body, {"out_trade_no": payment.out_trade_no},
-                                  sign=self._sign_v3)
+                                  api="v3")
         else:
             self.notifier.deliver("pay_notify", payment.notify_url, payment_notification(payment, self.config),
                                   {"out_trade_no": payment.out_trade_no})
         return payment
-
-    def _sign_v3(self, body: bytes) -> dict:
-        return signed_headers(self.v3_keys, body.decode("utf-8"))
 
     def close_order(self, out_trade_no: str) -> Payment:
         with self.lock:
@@ -330,7 +326,7 @@ class SandboxState:
             if refund.api == "v3":
                 self.notifier.deliver("refund_notify", refund.notify_url,
                                       refund_notification_v3(refund, payment, self.config, self.v3_keys), meta,
-                                      sign=self._sign_v3)
+                                      api="v3")
             else:
                 self.notifier.deliver("refund_notify", refund.notify_url,
                                       refund_notification(refund, payment, self.config), meta)

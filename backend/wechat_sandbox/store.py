@@ -1,5 +1,6 @@
-"""The sandbox's memory across restarts: one SQLite file holding every payment, refund and
-subscribe message as a JSON row, written through on each change and read back at start.
+"""The sandbox's memory across restarts: one SQLite file holding every payment, refund,
+subscribe message and notification still owed as a JSON row, written through on each change
+and read back at start.
 
 The state keeps working from its in-memory dictionaries (one process, one lock); this file only
 makes sure that a restart of `make run` forgets nothing WeChat would remember.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
@@ -36,10 +38,11 @@ def load(cls, text: str):
 
 
 class Store:
-    """Callers serialise access (the state's lock); the connection is shared between threads."""
+    """One connection shared by the request and notifier threads, behind one lock."""
 
     def __init__(self, path: str | Path | None):
         self.path = path
+        self._lock = threading.Lock()
         self._db = None
         if path is not None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -51,19 +54,23 @@ class Store:
     def save(self, kind: str, key: str, record):
         if self._db is not None:
             text = record if isinstance(record, str) else dump(record)
-            self._db.execute("INSERT INTO records (kind, key, data) VALUES (?, ?, ?) "
-                             "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data", (kind, key, text))
+            with self._lock:
+                self._db.execute("INSERT INTO records (kind, key, data) VALUES (?, ?, ?) "
+                                 "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data", (kind, key, text))
+
+    def delete(self, kind: str, key: str):
+        if self._db is not None:
+            with self._lock:
+                self._db.execute("DELETE FROM records WHERE kind = ? AND key = ?", (kind, key))
 
     def rows(self, kind: str) -> list[str]:
         if self._db is None:
             return []
-        return [row[0] for row in self._db.execute("SELECT data FROM records WHERE kind = ? ORDER BY rowid", (kind,))]
+        with self._lock:
+            return [row[0] for row in
+                    self._db.execute("SELECT data FROM records WHERE kind = ? ORDER BY rowid", (kind,))]
 
     def clear(self):
         if self._db is not None:
-            self._db.execute("DELETE FROM records")
-
-    def close(self):
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+            with self._lock:
+                self._db.execute("DELETE FROM records")

@@ -4,11 +4,10 @@ Same state and rules as v2 (state.py speaks v2's parameter names; this module tr
 WeChat's real paths, with WeChat's HTTP statuses and `{"code", "message"}` errors."""
 from __future__ import annotations
 
-import base64
 import gzip
 import hashlib
-import hmac
 import json
+import secrets
 from datetime import datetime
 from urllib.parse import quote
 
@@ -284,18 +283,9 @@ def apply_abnormal_refund(refund_id):
 
 # -- bills ------------------------------------------------------------------------------------
 
-def _bill_token(spec: dict) -> str:
-    payload = base64.urlsafe_b64encode(json.dumps(spec, sort_keys=True).encode()).decode().rstrip("=")
-    mac = hmac.new(_sandbox().v3_keys.apiv3_key.encode(), payload.encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{payload}.{mac}"
-
-
-def _bill_spec(token: str) -> dict | None:
-    payload, _, mac = token.partition(".")
-    expected = hmac.new(_sandbox().v3_keys.apiv3_key.encode(), payload.encode(), hashlib.sha256).hexdigest()[:32]
-    if not payload or not hmac.compare_digest(mac, expected):
-        return None
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+# Download URLs serve the bill as it was when it was applied for, as WeChat's files do: a refund
+# settling in between must not change a file whose hash the merchant already holds.
+MAX_BILL_FILES = 100
 
 
 def _bill_text(spec: dict) -> bytes:
@@ -321,8 +311,13 @@ def trade_bill():
         if spec["tar_type"] not in ("", "GZIP"):
             raise V3Error("PARAM_ERROR", "tar_type 仅支持 GZIP")
         text = _bill_text(spec)
+        token = secrets.token_urlsafe(24)
+        files = _sandbox().bill_files
+        files[token] = gzip.compress(text, mtime=0) if spec["tar_type"] == "GZIP" else text
+        while len(files) > MAX_BILL_FILES:
+            files.pop(next(iter(files)))
         return _reply(200, {"hash_type": "SHA1", "hash_value": hashlib.sha1(text).hexdigest(),
-                            "download_url": f"{request.host_url}v3/billdownload/file?token={_bill_token(spec)}"})
+                            "download_url": f"{request.host_url}v3/billdownload/file?token={token}"})
 
     return _v3_call("v3_tradebill", handle)
 
@@ -332,12 +327,11 @@ def download_bill():
     """The bill file itself: gzip or plain text per tar_type; WeChat does not sign this reply,
     the merchant checks hash_value instead."""
     def handle(_data):
-        spec = _bill_spec(request.args.get("token") or "")
-        if spec is None:
-            raise V3Error("PARAM_ERROR", "token 无效")
-        text = _bill_text(spec)
-        if spec["tar_type"] == "GZIP":
-            return Response(gzip.compress(text, mtime=0), mimetype="application/octet-stream")
-        return Response(text, content_type="text/plain; charset=utf-8")
+        content = _sandbox().bill_files.get(request.args.get("token") or "")
+        if content is None:
+            raise V3Error("PARAM_ERROR", "token 无效或已过期")
+        if content[:2] == b"\x1f\x8b":  # gzip
+            return Response(content, mimetype="application/octet-stream")
+        return Response(content, content_type="text/plain; charset=utf-8")
 
     return _v3_call("v3_bill_download", handle)

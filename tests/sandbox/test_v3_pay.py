@@ -237,11 +237,15 @@ def test_system_error_fault_is_500_and_changes_nothing(paid, pay, sandbox, recei
     assert _refund(pay, receiver)[0] == 200
 
 
-def test_timeout_fault_keeps_the_caller_waiting_and_creates_nothing(paid, pay, sandbox, receiver):
+def test_timeout_fault_keeps_the_caller_waiting_and_creates_nothing(paid, pay, sandbox, receiver, wait_for):
     sandbox.control("POST", "faults", json={"endpoint": "v3_refund", "error": "timeout"})
     pay._core._timeout = (2, 0.5)
     with pytest.raises(requests.Timeout):
         _refund(pay, receiver)
+    assert sandbox.control("GET", "refunds").json()["refunds"] == []
+    # The sandbox finishes the call after timeout_sleep: counted, and then never a refund.
+    wait_for(lambda: sandbox.control("GET", "stats").json()["endpoints"].get("v3_refund", {}).get("errors"))
+    assert sandbox.control("GET", "stats").json()["endpoints"]["v3_refund"]["errors"] == {"timeout": 1}
     assert sandbox.control("GET", "refunds").json()["refunds"] == []
 
 
@@ -279,14 +283,15 @@ def test_refund_bill_downloads_gzip_matching_its_hash(paid, pay, receiver, wait_
     code, body = pay.trade_bill(bill_date=today, bill_type="REFUND")
     bill = json.loads(body)
     assert code == 200 and bill["hash_type"] == "SHA1"
+    _refund(pay, receiver, "R2", 100)  # after the bill was applied for: not in its file
     code, content = pay.download_bill(bill["download_url"])
     text = gzip.decompress(content)
 
     assert code == 200 and hashlib.sha1(text).hexdigest() == bill["hash_value"]
     lines = text.decode().splitlines()
     assert lines[0].startswith("交易时间,公众账号ID,商户号")
-    [line] = [l for l in lines if "`R1," in l]
-    assert "`3.00," in line and "`SUCCESS," in line
+    [line] = [row for row in lines if "`R" in row]
+    assert "`R1," in line and "`3.00," in line and "`SUCCESS," in line
     assert json.loads(pay.trade_bill(bill_date="2001-01-01", bill_type="REFUND")[1])["code"] == "NO_STATEMENT_EXIST"
 
 

@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from v3_support import Served, client
+from v3_support import Receiver, Served, client
 from wechatpayv3 import WeChatPayType
 
 from wechat_sandbox import create_app
@@ -139,3 +139,27 @@ def test_waits_refusals_and_other_endpoints_are_not_failing_refund_calls():
     limiter.record_outcome("v3_query", "ORDER_NOT_EXIST")
 
     assert limiter.admit() is True
+
+
+def test_a_notification_unanswered_at_restart_is_sent_after_the_restart(keys, tmp_path, wait_for):
+    receiver = Receiver()
+    receiver.refusals_left = 1000  # the shop is down while the sandbox runs the first time
+    state = tmp_path / "sandbox.sqlite"
+    before = _start(keys, state, notify_retry_intervals=[60])
+    pay = client(before.base_url, keys, notify_url=receiver.url("/v3/pay-notify"))
+    pay.pay(description="通知", out_trade_no="N1", amount={"total": 100}, payer={"openid": "o"},
+            pay_type=WeChatPayType.JSAPI)
+    before.control("POST", "pay", json={"out_trade_no": "N1"})
+    wait_for(lambda: receiver.notifications("/v3/pay-notify"))
+    before.stop()
+    receiver.refusals_left = 0
+
+    after = _start(keys, state)
+    try:
+        wait_for(lambda: len(receiver.notifications("/v3/pay-notify")) == 2)
+        log = wait_for(lambda: after.control("GET", "notifications").json()["notifications"])
+        assert [(e["out_trade_no"], e["status"]) for e in log] == [("N1", "acknowledged")]
+        assert json.loads(receiver.notifications("/v3/pay-notify")[1][1])["event_type"] == "TRANSACTION.SUCCESS"
+    finally:
+        after.stop()
+        receiver.stop()
