@@ -10,6 +10,7 @@ from shop.db import (AfterSale, AuditLog, Order, OrderEvent, OrderLine, OrderReq
                      RefundAttempt, Shopper, Sku, StockLedger)
 from shop.domain import clock
 from shop.extensions import db
+from shop.services import stats
 from support.staff import Staff
 
 
@@ -59,9 +60,13 @@ def make_refund(order, amount, created, status, source="cancel", created_by="系
     return refund
 
 
-@pytest.fixture
-def known_data(app):
-    """Three cancellations (one per stage) and three refunds (one after-sales) in the last ten days."""
+@pytest.fixture(params=["from the orders", "from daily rollups"])
+def known_data(app, request):
+    source = request.param
+    """Three cancellations (one per stage) and three refunds (one after-sales) in the last ten days.
+
+    Every test runs twice: with the reports computed from the orders, and from the daily rollups the
+    hourly job stores for closed days (the same figures either way)."""
     newbie = Shopper(openid="stats-a", nickname="新客甲", member_level=0, created_at=moment(20, 9))
     regular = Shopper(openid="stats-b", nickname="老客乙", member_level=2, created_at=moment(20, 9))
     db.session.add_all([newbie, regular])
@@ -84,6 +89,8 @@ def known_data(app):
                              status="completed", reason_code="quality_issue", refund_id=after_sale_refund.id,
                              created_at=moment(2, 8)))
     db.session.commit()
+    if source == "from daily rollups":
+        assert stats.rebuild_rollups() >= 20  # every day since the first order up to yesterday
     return {"abnormal_refund_id": abnormal.id, "out_of_stock_order_no": out_of_stock.order_no}
 
 

@@ -1,7 +1,7 @@
 """Database tables (the storage adapter). Importing this package registers every model."""
 from .types import UTCDateTime  # noqa: F401
 from .catalog import Category, Product, Sku, Coupon, ShopperCoupon  # noqa: F401
-from .shoppers import Shopper, Address  # noqa: F401
+from .shoppers import Shopper, Address, Upload  # noqa: F401
 from .orders import Order, OrderLine, OrderEvent, Payment  # noqa: F401
 from .inventory import StockLedger  # noqa: F401
 from .refunds import Refund, RefundAttempt  # noqa: F401
@@ -11,3 +11,4 @@ from .messages import Message, SubscribeMessage  # noqa: F401
 from .operations import (AuditLog, ShopSetting, ReconciliationRun, ReconciliationMismatch,  # noqa: F401
                          StockSyncEvent, ShopInstance)
 from .shipping import ShippingUpload  # noqa: F401
+from .stats import StatsDaily, StatsDay  # noqa: F401

@@ -53,3 +53,10 @@ def push_stock_changes() -> dict:
     """I2: send pending stock changes to the WMS/ERP webhook (no-op when it is not configured)."""
     from ..services import inventory_sync
     return inventory_sync.push_backlog()
+
+
+@job
+def rebuild_stats_rollups() -> int:
+    """S1: store the figures of the recent closed days, so reports read days instead of orders."""
+    from ..services import stats
+    return stats.rebuild_rollups()

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Date, and_, case, cast, func, literal_column, select
+from sqlalchemy import Date, and_, case, cast, delete, func, insert, literal_column, select
 from sqlalchemy.orm import aliased
 
-from ..db import AfterSale, Category, Order, OrderEvent, OrderLine, Product, Refund, Shopper, StockLedger
+from ..db import (AfterSale, Category, Order, OrderEvent, OrderLine, Product, Refund, Shopper, StatsDaily, StatsDay,
+                  StockLedger)
 from ..domain import clock
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.policy import MERCHANT_CANCEL_REASONS, SHOPPER_CANCEL_REASONS
 from ..extensions import db
+from .uow import transaction
 
 TIME_GROUPS = ("day", "week", "month")
 GROUPS = TIME_GROUPS + ("reason", "stage", "category", "customer_group", "member_level", "operator")
@@ -158,7 +160,8 @@ REPORTS = {
 }
 
 
-def _grouped(facts, measures: dict, group_by: str) -> dict[str, dict]:
+def _grouped(facts, measures: dict, group_by: str, *, by_day: bool = False) -> dict:
+    """Aggregate facts by the grouping: {name: {measure: n}}, or {(day, name): ...} with by_day."""
     if group_by == "category":
         # A fact touching several categories counts once in each of them.
         pairs = (select(*facts.c, Category.name.label("category"))
@@ -170,27 +173,149 @@ def _grouped(facts, measures: dict, group_by: str) -> dict[str, dict]:
         key = _local_day(facts.c.at)
     else:
         key = facts.c[group_by]
-    query = select(key.label("key"), *[agg(facts).label(name) for name, agg in measures.items()]).group_by(key)
-    result: dict[str, dict] = {}
+    keys = [_local_day(facts.c.at), key] if by_day else [key]
+    query = select(*[k.label(f"k{i}") for i, k in enumerate(keys)],
+                   *[agg(facts).label(name) for name, agg in measures.items()]).group_by(*keys)
+    result: dict = {}
     for row in db.session.execute(query).mappings():
-        raw = row["key"]
+        raw = row[f"k{len(keys) - 1}"]
         name = _bucket(_day_key(raw), group_by) if group_by in TIME_GROUPS else ("" if raw is None else str(raw))
-        into = result.setdefault(name, {m: 0 for m in measures})
-        for m in measures:
-            into[m] += int(row[m] or 0)
+        _add(result, (_day_key(row["k0"]), name) if by_day else name, row, measures)
     return result
 
 
-def _orders_placed(first: datetime, after: datetime, group_by: str | None) -> dict[str, int] | int:
-    where = (Order.created_at >= first, Order.created_at < after)
-    if group_by not in TIME_GROUPS:
-        return db.session.scalar(select(func.count(Order.id)).where(*where)) or 0
-    day = _local_day(Order.created_at)
-    placed: dict[str, int] = {}
-    for raw, n in db.session.execute(select(day, func.count(Order.id)).where(*where).group_by(day)):
-        key = _bucket(_day_key(raw), group_by)
-        placed[key] = placed.get(key, 0) + n
-    return placed
+def _add(into: dict, key, values, measures) -> None:
+    target = into.setdefault(key, {m: 0 for m in measures})
+    for m in measures:
+        target[m] += int(values.get(m) or 0)
+
+
+def _per_day(first: datetime, after: datetime, column, measures: dict, *where) -> dict[str, dict]:
+    """{day: {measure: n}} of one aggregation over [first, after), days taken from `column`."""
+    day = _local_day(column)
+    rows = db.session.execute(select(day.label("day"), *[agg.label(name) for name, agg in measures.items()])
+                              .where(column >= first, column < after, *where).group_by(day)).mappings()
+    return {_day_key(row["day"]): {name: int(row[name] or 0) for name in measures} for row in rows}
+
+
+def _summary_by_day(first: datetime, after: datetime, wanted=None) -> dict[str, dict]:
+    """The dashboard figures (S1) of each day in [first, after), each on its own moment (placed, paid,
+    cancelled, refunded, stock returned); `wanted`: only the parts with these measures."""
+    parts = [
+        (Order.created_at, {"orders": func.count(Order.id)}, ()),
+        (Order.paid_at, {"paid_orders": func.count(Order.id), "paid_fen": func.coalesce(func.sum(Order.paid_fen), 0)},
+         ()),
+        (Order.cancelled_at, {"cancellations": func.count(Order.id)}, (Order.status == "cancelled",)),
+        (Refund.created_at, {"refunds": func.count(Refund.id), "refund_fen": func.coalesce(func.sum(Refund.amount_fen), 0),
+                             "refunded_fen": func.coalesce(func.sum(
+                                 case((Refund.status == "succeeded", Refund.amount_fen), else_=0)), 0)}, ()),
+        (StockLedger.created_at, {"stock_returned": func.coalesce(func.sum(StockLedger.change), 0)},
+         (StockLedger.kind.in_(STOCK_RETURN_KINDS),)),
+    ]
+    days: dict[str, dict] = {}
+    for column, measures, where in parts:
+        if wanted is not None and wanted.isdisjoint(measures):
+            continue
+        for day, values in _per_day(first, after, column, measures, *where).items():
+            days.setdefault(day, {name: 0 for name in SUMMARY_MEASURES}).update(values)
+    return days
+
+
+SUMMARY_MEASURES = ("orders", "paid_orders", "paid_fen", "cancellations", "refunds", "refund_fen", "refunded_fen",
+                    "stock_returned")
+
+
+# ---- daily rollups ------------------------------------------------------------------------------
+#
+# A closed day's figures are stored per report and grouping (db/stats.py); a report over a period reads
+# the stored days and computes only the days not stored (today, or days not built yet) from the orders.
+# The `rebuild_stats_rollups` job rebuilds the last RECENT_DAYS closed days every hour, so what changes
+# after the day (a refund settling, a return) is in the figures within the hour.
+
+RECENT_DAYS = 35
+ROLLUP_GROUPS = ("day", "reason", "stage", "category", "customer_group", "member_level", "operator")
+
+
+class _Period:
+    """A report period split into stored days (one statement) and live [first, after) ranges."""
+
+    def __init__(self, start: date, end: date):
+        self.start, self.end = start, end
+        built = set(db.session.scalars(select(StatsDay.day).where(StatsDay.day >= start, StatsDay.day <= end)))
+        self.any_built = bool(built)
+        self.live: list[tuple[datetime, datetime]] = []
+        day = start
+        while day <= end:
+            if day in built:
+                day += timedelta(days=1)
+                continue
+            first_day = day
+            while day <= end and day not in built:
+                day += timedelta(days=1)
+            self.live.append(utc_bounds(first_day, day - timedelta(days=1)))
+
+    def stored(self, report: str, group_by: str) -> list[tuple[str, str, dict]]:
+        if not self.any_built:
+            return []
+        return [(day.isoformat(), key, measures) for day, key, measures in db.session.execute(
+            select(StatsDaily.day, StatsDaily.key, StatsDaily.measures).where(
+                StatsDaily.report == report, StatsDaily.group_by == group_by,
+                StatsDaily.day >= self.start, StatsDaily.day <= self.end))]
+
+
+def _period_grouped(period_: _Period, name: str, group_by: str) -> dict[str, dict]:
+    build, measures = REPORTS[name]
+    result: dict[str, dict] = {}
+    stored_group = "day" if group_by in TIME_GROUPS else group_by
+    for day, key, values in period_.stored(name, stored_group):
+        _add(result, _bucket(day, group_by) if group_by in TIME_GROUPS else key, values, measures)
+    for first, after in period_.live:
+        for key, values in _grouped(build(first, after), measures, group_by).items():
+            _add(result, key, values, measures)
+    return result
+
+
+def _period_days(period_: _Period, wanted=None) -> dict[str, dict]:
+    """The summary figures of each day of the period (`wanted`: at least these measures)."""
+    days = {day: values for day, _, values in period_.stored("summary", "day")}
+    for first, after in period_.live:
+        days.update(_summary_by_day(first, after, wanted))
+    return days
+
+
+def rebuild_rollups(start: date | None = None, end: date | None = None) -> int:
+    """Store the figures of the closed days [start, end]. Default: the last RECENT_DAYS closed days and any
+    earlier day not stored yet (all of them the first time). Returns the number of days stored."""
+    yesterday = clock.to_shanghai(clock.now()).date() - timedelta(days=1)
+    end = min(end or yesterday, yesterday)
+    if start is None:
+        last = db.session.scalar(select(func.max(StatsDay.day)))
+        first_order = db.session.scalar(select(func.min(Order.created_at)))
+        start = end - timedelta(days=RECENT_DAYS - 1)
+        if last is not None:
+            start = min(start, last + timedelta(days=1))
+        elif first_order is not None:
+            start = min(start, clock.to_shanghai(first_order).date())
+    if start > end:
+        return 0
+    first, after = utc_bounds(start, end)
+    rows = []
+    for name, (build, measures) in REPORTS.items():
+        for group_by in ROLLUP_GROUPS:
+            for (day, key), values in _grouped(build(first, after), measures, group_by, by_day=True).items():
+                rows.append({"day": date.fromisoformat(day), "report": name, "group_by": group_by, "key": key[:64],
+                             "measures": values})
+    for day, values in _summary_by_day(first, after).items():
+        rows.append({"day": date.fromisoformat(day), "report": "summary", "group_by": "day", "key": day,
+                     "measures": values})
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    with transaction():
+        db.session.execute(delete(StatsDaily).where(StatsDaily.day >= start, StatsDaily.day <= end))
+        db.session.execute(delete(StatsDay).where(StatsDay.day >= start, StatsDay.day <= end))
+        if rows:
+            db.session.execute(insert(StatsDaily), rows)
+        db.session.execute(insert(StatsDay), [{"day": day, "built_at": clock.now()} for day in days])
+    return len(days)
 
 
 def _label(group_by: str, key: str, report: str) -> str:
@@ -221,22 +346,25 @@ def report(name: str, group_by: str, start: date | None = None, end: date | None
     if group_by not in GROUPS:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "不支持的分组方式", {"group_by": "不支持的分组方式"})
     start, end = period(start, end)
-    first, after = utc_bounds(start, end)
-    build, measures = REPORTS[name]
-    grouped = _grouped(build(first, after), measures, group_by)
+    span = _Period(start, end)
+    _, measures = REPORTS[name]
+    grouped = _period_grouped(span, name, group_by)
     keys = _buckets(start, end, group_by) if group_by in TIME_GROUPS else sorted(
         grouped, key=lambda k: (-grouped[k]["count"], k))
     rows = [{"key": key, "label": _label(group_by, key, name), **grouped.get(key, {m: 0 for m in measures})}
             for key in keys]
     totals = {m: sum(row[m] for row in rows) for m in measures}
     if group_by == "category":  # a fact can sit in several categories; count each fact once
-        totals = _grouped(build(first, after), measures, "stage")
-        totals = {m: sum(v[m] for v in totals.values()) for m in measures}
+        by_stage = _period_grouped(span, name, "stage")
+        totals = {m: sum(v[m] for v in by_stage.values()) for m in measures}
     if name == "cancellations":
-        placed = _orders_placed(first, after, group_by)
-        total_placed = sum(placed.values()) if isinstance(placed, dict) else placed
+        placed: dict[str, int] = {}
+        for day, values in _period_days(span, {"orders"}).items():
+            key = _bucket(day, group_by) if group_by in TIME_GROUPS else ""
+            placed[key] = placed.get(key, 0) + values.get("orders", 0)
+        total_placed = sum(placed.values())
         for row in rows:
-            base = placed.get(row["key"], 0) if isinstance(placed, dict) else total_placed
+            base = placed.get(row["key"], 0) if group_by in TIME_GROUPS else total_placed
             row["orders"] = base
             row["cancel_rate"] = round(row["count"] / base, 4) if base else None
         totals["orders"] = total_placed
@@ -248,28 +376,14 @@ def report(name: str, group_by: str, start: date | None = None, end: date | None
 def summary(start: date | None = None, end: date | None = None) -> dict:
     """The dashboard figures for a period: orders, cancellations, cancel rate, refunds, stock returned."""
     start, end = period(start, end)
-    first, after = utc_bounds(start, end)
-    placed = _orders_placed(first, after, None)
-    paid_orders, paid_fen = db.session.execute(
-        select(func.count(Order.id), func.coalesce(func.sum(Order.paid_fen), 0))
-        .where(Order.paid_at >= first, Order.paid_at < after)).one()
-    cancellations = db.session.scalar(select(func.count(Order.id)).where(
-        Order.status == "cancelled", Order.cancelled_at >= first, Order.cancelled_at < after)) or 0
-    refunds, refund_fen, refunded_fen = db.session.execute(
-        select(func.count(Refund.id), func.coalesce(func.sum(Refund.amount_fen), 0),
-               func.coalesce(func.sum(case((Refund.status == "succeeded", Refund.amount_fen), else_=0)), 0))
-        .where(Refund.created_at >= first, Refund.created_at < after)).one()
-    stock_returned = db.session.scalar(select(func.coalesce(func.sum(StockLedger.change), 0)).where(
-        StockLedger.kind.in_(STOCK_RETURN_KINDS), StockLedger.created_at >= first,
-        StockLedger.created_at < after)) or 0
+    figures = {name: 0 for name in SUMMARY_MEASURES}
+    for values in _period_days(_Period(start, end)).values():
+        for name in SUMMARY_MEASURES:
+            figures[name] += int(values.get(name) or 0)
     abnormal = db.session.scalar(select(func.count(Refund.id)).where(Refund.status == "abnormal")) or 0
-    return {
-        "from": start.isoformat(), "to": end.isoformat(),
-        "orders": placed, "paid_orders": paid_orders, "paid_fen": int(paid_fen),
-        "cancellations": cancellations, "cancel_rate": round(cancellations / placed, 4) if placed else None,
-        "refunds": refunds, "refund_fen": int(refund_fen), "refunded_fen": int(refunded_fen),
-        "stock_returned": int(stock_returned), "abnormal_refunds": abnormal,
-    }
+    placed, cancellations = figures["orders"], figures["cancellations"]
+    return {"from": start.isoformat(), "to": end.isoformat(), **figures,
+            "cancel_rate": round(cancellations / placed, 4) if placed else None, "abnormal_refunds": abnormal}
 
 
 def today() -> dict:
