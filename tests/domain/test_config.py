@@ -23,14 +23,19 @@ def test_production_refuses_sandbox_hosts_default_secrets_and_demo_data():
     with pytest.raises(ConfigError) as refused:
         load_config({"SHOP_MODE": "production", "WECHAT_API_BASE": "http://127.0.0.1:8001/", "DEMO_DATA": "1"})
     message = str(refused.value)
-    for problem in ("SECRET_KEY", "WECHAT_API_KEY", "points at a sandbox", "DEMO_DATA", "WECHAT_MCH_CERT"):
+    for problem in ("SECRET_KEY", "WECHAT_API_KEY", "points at a sandbox", "DEMO_DATA", "WECHATPAY_MCH_PRIVATE_KEY"):
         assert problem in message
 
 
 PRODUCTION = {"SHOP_MODE": "production", "SECRET_KEY": "Zq3vN8-xW2pLr7Tk_Yb5Hc9Md4Fg6Js1Qa0Ue",
               "WECHAT_APPID": "wx1234567890abcdef", "WECHAT_SECRET": "real-secret", "WECHAT_MCH_ID": "1600000000",
               "WECHAT_API_KEY": "k" * 32,
-              "WECHAT_MCH_CERT": "/etc/shop/apiclient_cert.pem", "WECHAT_MCH_KEY": "/etc/shop/apiclient_key.pem"}
+              "WECHAT_MCH_CERT": "/etc/shop/apiclient_cert.pem", "WECHAT_MCH_KEY": "/etc/shop/apiclient_key.pem",
+              "WECHATPAY_MCH_PRIVATE_KEY": "/etc/shop/apiclient_key.pem",
+              "WECHATPAY_MCH_SERIAL": "5157F09EFDC096DE15EBE81A47057A72",
+              "WECHATPAY_PUBLIC_KEY": "/etc/shop/pub_key.pem",
+              "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_0114232134912410000000000000000000",
+              "WECHATPAY_APIV3_KEY": "a" * 16 + "B" * 16}
 
 
 def refusal(**env) -> str:
@@ -94,3 +99,39 @@ def test_no_proxy_is_trusted_and_api_docs_are_off_in_production_by_default():
     assert load_config({})["API_DOCS"] is True
     assert load_config(PRODUCTION)["API_DOCS"] is False
     assert load_config({**PRODUCTION, "API_DOCS": "1"})["API_DOCS"] is True
+
+
+def test_wechat_pay_is_v3_by_default_and_v2_on_request():
+    assert load_config({})["WECHATPAY_API"] == "v3"
+    assert load_config({"WECHATPAY_API": "v2"})["WECHATPAY_API"] == "v2"
+    with pytest.raises(ConfigError, match="WECHATPAY_API must be 'v3' or 'v2'"):
+        load_config({"WECHATPAY_API": "v4"})
+
+
+@pytest.mark.parametrize("key", ["WECHATPAY_MCH_PRIVATE_KEY", "WECHATPAY_MCH_SERIAL", "WECHATPAY_PUBLIC_KEY",
+                                 "WECHATPAY_PUBLIC_KEY_ID", "WECHATPAY_APIV3_KEY"])
+def test_production_in_v3_refuses_to_start_without_each_key(key):
+    assert f"{key} is required for WeChat Pay APIv3" in refusal(**{key: ""})
+
+
+def test_production_in_v3_refuses_a_malformed_apiv3_key_or_public_key_id():
+    assert "WECHATPAY_APIV3_KEY must be 32 characters" in refusal(WECHATPAY_APIV3_KEY="short")
+    assert "PUB_KEY_ID_" in refusal(WECHATPAY_PUBLIC_KEY_ID="5157F09EFDC096DE15EBE81A47057A72")
+
+
+def test_production_in_v2_needs_the_merchant_certificate_and_no_v3_keys():
+    v2 = {**{k: v for k, v in PRODUCTION.items() if not k.startswith("WECHATPAY_")}, "WECHATPAY_API": "v2"}
+    assert load_config(v2)["WECHATPAY_API"] == "v2"
+    with pytest.raises(ConfigError, match="WECHAT_MCH_CERT"):
+        load_config({**v2, "WECHAT_MCH_CERT": ""})
+
+
+def test_sandbox_mode_takes_the_v3_keys_it_is_not_given_from_the_demo_keys(tmp_path):
+    from shop.config import wechatpay_v3_keys
+    from wechat_sandbox.keys import ensure_demo_keys
+
+    config = {**load_config({"WECHATPAY_APIV3_KEY": "z" * 32}), "WECHATPAY_DEMO_KEYS_DIR": str(tmp_path)}
+    keys, demo = wechatpay_v3_keys(config), ensure_demo_keys(tmp_path)
+    assert keys["WECHATPAY_APIV3_KEY"] == "z" * 32  # what is set wins
+    assert keys["WECHATPAY_PUBLIC_KEY_ID"] == demo.wechatpay_public_key_id
+    assert keys["WECHATPAY_MCH_PRIVATE_KEY"] == demo.merchant_private_key  # the PEM text, read from the file
