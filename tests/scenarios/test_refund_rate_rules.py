@@ -65,13 +65,16 @@ def test_frequency_limited_answers_are_waited_out_without_using_up_the_refunds_a
 
 def test_a_second_refund_of_the_same_order_waits_for_the_order_gap(pgapp, sandbox, worker):
     [order_id] = paid_orders(pgapp, sandbox, 1)
-    worker(REFUND_ORDER_GAP_SECONDS=60)
+    process = worker(REFUND_ORDER_GAP_SECONDS=60)
     with transaction() as tx:
         order = db.session.get(Order, order_id)
         first = refunds.create_refund(order, 100, source="manual", reason="差价", actor=Actor.system(), tx=tx).id
         second = refunds.create_refund(order, 200, source="manual", reason="运费", actor=Actor.system(), tx=tx).id
 
-    wait_until(lambda: "succeeded" in states([first, second]), timeout=20)
+    try:
+        wait_until(lambda: "succeeded" in states([first, second]), timeout=40)
+    except AssertionError:
+        raise AssertionError(f"{states([first, second])} {sandbox.listing('refunds')} {process.output()}")
     waiting = first if states([first, second])[0] == "pending" else second
     wait_until(lambda: scheduled_submits(waiting), timeout=10)
 

@@ -7,6 +7,7 @@ export const REFUND_STATUS = {
 }
 export const REFUND_STATE = {
   pending: '待提交', processing: '处理中', succeeded: '退款成功', failed: '失败待重试', abnormal: '退款异常',
+  wechat_abnormal: '微信退款异常', closed: '退款已关闭',
 }
 export const REQUEST_KIND = { cancel: '取消申请', modify: '修改申请', modification: '修改申请', after_sale: '售后申请' }
 export const REQUEST_STATUS = {

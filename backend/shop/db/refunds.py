@@ -39,6 +39,11 @@ class Refund(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # W2: finance replaced a refund WeChat closed or could not pay out by a new one (re-issued, or to
+    # balance); the old row stays as history and no longer counts for the order.
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id", name="fk_refunds_replaced_by"))
+    # W2: where a WeChat-abnormal refund was re-routed (user_bank_card | merchant_bank_card)
+    abnormal_route: Mapped[str | None] = mapped_column(String(24))
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

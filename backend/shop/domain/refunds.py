@@ -14,7 +14,10 @@ class RefundState(str, Enum):
     PROCESSING = "processing"  # WeChat accepted it, money on its way
     SUCCEEDED = "succeeded"
     FAILED = "failed"          # the last attempt failed; another is scheduled
-    ABNORMAL = "abnormal"      # out of retries (or refused for good): finance must act
+    ABNORMAL = "abnormal"      # our own: out of retries (or refused for good): finance must act
+    # WeChat's own final outcomes other than success (W2), kept apart from our "retries used up":
+    WECHAT_ABNORMAL = "wechat_abnormal"  # WeChat could not pay it out (e.g. the shopper's card is closed)
+    CLOSED = "closed"                    # WeChat closed it: nothing was paid out
 
     @property
     def label(self) -> str:
@@ -27,19 +30,71 @@ REFUND_STATE_LABELS = {
     RefundState.SUCCEEDED: "退款成功",
     RefundState.FAILED: "失败重试中",
     RefundState.ABNORMAL: "退款异常",
+    RefundState.WECHAT_ABNORMAL: "微信退款异常",
+    RefundState.CLOSED: "退款已关闭",
 }
 
 OPEN_STATES = {RefundState.PENDING, RefundState.PROCESSING, RefundState.FAILED}
 SUBMITTABLE_STATES = {RefundState.PENDING, RefundState.FAILED}
+# Money still owed to the shopper that a person must route: the order shows refund_failed until it is.
+NEEDS_FINANCE_STATES = {RefundState.ABNORMAL, RefundState.WECHAT_ABNORMAL, RefundState.CLOSED}
+
+
+class RefundAction(str, Enum):
+    """What finance may do with one refund row (W2, R4); the admin draws a button per action."""
+    RETRY = "retry"                                          # same out_refund_no again
+    REROUTE_TO_USER_BANK_CARD = "reroute_to_user_bank_card"  # WeChat apply-abnormal-refund
+    REROUTE_TO_MERCHANT_BANK_CARD = "reroute_to_merchant_bank_card"
+    REFUND_TO_BALANCE = "refund_to_balance"                  # a new balance refund replaces it
+    REISSUE = "reissue"                                      # a new WeChat refund (new out_refund_no) replaces it
+
+    @property
+    def label(self) -> str:
+        return REFUND_ACTION_LABELS[self]
+
+
+REFUND_ACTION_LABELS = {
+    RefundAction.RETRY: "手动重试",
+    RefundAction.REROUTE_TO_USER_BANK_CARD: "退到顾客银行卡",
+    RefundAction.REROUTE_TO_MERCHANT_BANK_CARD: "退到商户银行卡",
+    RefundAction.REFUND_TO_BALANCE: "改退到余额",
+    RefundAction.REISSUE: "重新发起退款",
+}
+ABNORMAL_ROUTES = {RefundAction.REROUTE_TO_USER_BANK_CARD: "user_bank_card",
+                   RefundAction.REROUTE_TO_MERCHANT_BANK_CARD: "merchant_bank_card"}
+
+
+def refund_status_label(status: str, replaced: bool) -> str:
+    return "已由新的退款替代" if replaced else RefundState(status).label
+
+
+def refund_actions(status: str, method: str, replaced: bool, *, may_retry: bool,
+                   may_resolve: bool) -> list[RefundAction]:
+    """The actions a staff member may take on a refund now: retrying ours (retries used up), resolving
+    WeChat's outcomes (W2). A replaced row (re-issued or moved to balance) is history."""
+    state = RefundState(status)
+    if replaced:
+        return []
+    if state in (RefundState.ABNORMAL, RefundState.FAILED):
+        return [RefundAction.RETRY] if may_retry else []
+    if not may_resolve:
+        return []
+    if state == RefundState.WECHAT_ABNORMAL and method == "wechat":
+        return [RefundAction.REROUTE_TO_USER_BANK_CARD, RefundAction.REROUTE_TO_MERCHANT_BANK_CARD,
+                RefundAction.REFUND_TO_BALANCE]
+    if state == RefundState.CLOSED:
+        return [RefundAction.REISSUE, RefundAction.REFUND_TO_BALANCE]
+    return []
 
 METHOD_LABELS = {"wechat": "原路退回（微信支付）", "balance": "退回账户余额"}
 
 
 def order_refund_status(states: Iterable[str], succeeded_fen: int, paid_fen: int) -> RefundStatus:
+    """`states`: the order's refunds that are not replaced by another (see refund_actions)."""
     states = [RefundState(s) for s in states]
     if not states:
         return RefundStatus.NONE
-    if RefundState.ABNORMAL in states:
+    if any(s in NEEDS_FINANCE_STATES for s in states):
         return RefundStatus.REFUND_FAILED
     if any(s in OPEN_STATES for s in states):
         return RefundStatus.REFUNDING

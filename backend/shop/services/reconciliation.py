@@ -27,8 +27,8 @@ logger = logging.getLogger("shop.reconciliation")
 # WeChat's refund status in the bill -> the ledger state it must match.
 BILL_TO_LEDGER = {RefundStatus.SUCCEEDED: RefundState.SUCCEEDED.value,
                   RefundStatus.PROCESSING: RefundState.PROCESSING.value,
-                  RefundStatus.WECHAT_ABNORMAL: RefundState.ABNORMAL.value,
-                  RefundStatus.CLOSED: RefundState.ABNORMAL.value}
+                  RefundStatus.WECHAT_ABNORMAL: RefundState.WECHAT_ABNORMAL.value,
+                  RefundStatus.CLOSED: RefundState.CLOSED.value}
 MISMATCH_LABELS = {"missing_in_ledger": "微信有、系统无", "missing_in_bill": "系统有、微信无",
                    "amount": "金额不一致", "status": "状态不一致"}
 

@@ -15,14 +15,15 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 
-from ..adapters.payments import RefundOutcome, RefundStatus
+from ..adapters.payments import NOT_SUPPORTED_CODE, RefundOutcome, RefundStatus
 from ..adapters.wechat_errors import WeChatError
 from ..db import Coupon, Order, Refund, RefundAttempt, Shopper, ShopperCoupon
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.refund_pacing import RATE_LIMITED_PAUSE, is_rate_limited, next_query_at
-from ..domain.refunds import SUBMITTABLE_STATES, RefundState, after_failed_attempt, order_refund_status
+from ..domain.refunds import (ABNORMAL_ROUTES, SUBMITTABLE_STATES, RefundAction, RefundState, after_failed_attempt,
+                              order_refund_status, refund_actions)
 from ..extensions import db
 from . import events, notifications
 from .context import deps
@@ -34,6 +35,10 @@ CLAIM_LEASE_SECONDS = 60   # defaults; REFUND_CLAIM_LEASE_SECONDS / REFUND_QUERY
 QUERY_AFTER_SECONDS = 60
 METHODS = ("wechat", "balance")
 EARLY_RETRY_TOLERANCE_SECONDS = 2
+# WeChat's final word other than success, as our ledger keeps it (W2).
+WECHAT_OUTCOMES = {RefundStatus.CLOSED: RefundState.CLOSED, RefundStatus.WECHAT_ABNORMAL: RefundState.WECHAT_ABNORMAL}
+# A settled refund ignores later outcomes (a duplicate notification, a late query).
+SETTLED_STATES = {RefundState.SUCCEEDED, RefundState.ABNORMAL, *WECHAT_OUTCOMES.values()}
 
 
 def _claim_lease() -> timedelta:
@@ -68,20 +73,27 @@ def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, ac
     if reserved != 1:
         raise DomainError(ErrorCode.REFUND_EXCEEDS_PAID)
     db.session.refresh(order)
-    refund = Refund(order_id=order.id, out_refund_no=new_out_refund_no(order.order_no), amount_fen=amount_fen,
-                    shipping_fen=shipping_fen, method=method, source=source, source_id=source_id, reason=reason,
-                    lines=lines or [], created_by=actor.name or actor.kind, created_at=clock.now())
+    refund = _add_refund(order, Refund(amount_fen=amount_fen, shipping_fen=shipping_fen, method=method, source=source,
+                                       source_id=source_id, reason=reason, lines=lines or []), actor, tx)
+    shopper_id = order.shopper_id
+    tx.after_commit(lambda: enqueue_risk_evaluation(shopper_id))
+    return refund
+
+
+def _add_refund(order: Order, refund: Refund, actor: Actor, tx) -> Refund:
+    """Book a refund whose amount the order already holds for it: balance paid at once, WeChat queued."""
+    refund.order_id, refund.out_refund_no = order.id, new_out_refund_no(order.order_no)
+    refund.created_by, refund.created_at = actor.name or actor.kind, clock.now()
     db.session.add(refund)
     db.session.flush()
-    events.record(order, "refund_created", actor, reason=reason,
-                  data={"amount_fen": amount_fen, "refund_id": refund.id, "method": method})
-    if method == "balance":
+    events.record(order, "refund_created", actor, reason=refund.reason,
+                  data={"amount_fen": refund.amount_fen, "refund_id": refund.id, "method": refund.method})
+    if refund.method == "balance":
         _pay_to_balance(order, refund)
     refresh_order_refund_status(order)
-    refund_id, shopper_id = refund.id, order.shopper_id
-    if method == "wechat":
+    refund_id = refund.id
+    if refund.method == "wechat":
         tx.after_commit(lambda: enqueue_submit(refund_id))
-    tx.after_commit(lambda: enqueue_risk_evaluation(shopper_id))
     return refund
 
 
@@ -124,7 +136,8 @@ def refresh_order_refund_status(order: Order) -> None:
     # FOR NO KEY UPDATE: rows that reference the order (its events, refunds) hold KEY SHARE locks on it, which
     # a plain FOR UPDATE would deadlock against.
     db.session.refresh(order, with_for_update={"key_share": True})
-    rows = db.session.execute(select(Refund.status, Refund.amount_fen).where(Refund.order_id == order.id)).all()
+    rows = db.session.execute(select(Refund.status, Refund.amount_fen)
+                              .where(Refund.order_id == order.id, Refund.replaced_by_id.is_(None))).all()
     succeeded = sum(amount for status, amount in rows if status == RefundState.SUCCEEDED.value)
     order.refund_status = order_refund_status([s for s, _ in rows], succeeded, order.paid_fen).value
 
@@ -201,7 +214,8 @@ def _wait_for_turn(refund_id: int) -> str | None:
         refund.next_attempt_at is None
         or refund.next_attempt_at <= clock.now() + timedelta(seconds=EARLY_RETRY_TOLERANCE_SECONDS))
     if due:
-        order_id, out_refund_no, status, attempts = refund.order_id, refund.out_refund_no, refund.status, refund.attempts
+        order_id, out_refund_no = refund.order_id, refund.out_refund_no
+        status, attempts = refund.status, refund.attempts
     db.session.commit()
     if not due:
         return None  # the claim decides: someone else has it, or it is not time yet
@@ -280,8 +294,8 @@ def _record_accepted(refund_id: int, attempt_no: int, outcome: RefundOutcome, op
 def settle_refund(outcome: RefundOutcome) -> Refund | None:
     """Apply WeChat's final word on a refund (reply, notification or query). Idempotent.
 
-    SUCCEEDED pays it; CLOSED and WECHAT_ABNORMAL make it `abnormal` for finance, with the outcome kept in
-    last_error_code."""
+    SUCCEEDED pays it; CLOSED and WECHAT_ABNORMAL are WeChat's own outcomes, kept apart from our
+    `abnormal` (retries used up) as `closed` and `wechat_abnormal` for finance to resolve (W2)."""
     if not outcome.settled:
         return None
     succeeded = outcome.status == RefundStatus.SUCCEEDED
@@ -290,7 +304,7 @@ def settle_refund(outcome: RefundOutcome) -> Refund | None:
         refund = db.session.scalar(select(Refund).where(Refund.out_refund_no == outcome.out_refund_no))
         if refund is None:
             return None
-        if refund.status in (RefundState.SUCCEEDED.value, RefundState.ABNORMAL.value):
+        if RefundState(refund.status) in SETTLED_STATES:
             return refund
         order = db.session.get(Order, refund.order_id)
         if succeeded:
@@ -300,8 +314,10 @@ def settle_refund(outcome: RefundOutcome) -> Refund | None:
             events.record(order, "refund_succeeded", Actor.wechat(),
                           data={"amount_fen": refund.amount_fen, "refund_id": refund.id})
         else:
-            refund.status, refund.last_error_code = RefundState.ABNORMAL.value, status
-            events.record(order, "refund_abnormal", Actor.wechat(), reason=status, data={"refund_id": refund.id})
+            refund.status, refund.last_error_code = WECHAT_OUTCOMES[outcome.status].value, status
+            refund.next_attempt_at = None
+            events.record(order, f"refund_{refund.status}", Actor.wechat(), reason=status,
+                          data={"refund_id": refund.id})
         refresh_order_refund_status(order)
         refund_id = refund.id
     notifications.refund_result(refund_id, succeeded)
@@ -350,6 +366,72 @@ def retry_abnormal_refund(refund_id: int, actor: Actor) -> Refund:
         attempts = refund.attempts
         tx.after_commit(lambda: enqueue_submit(refund_id, f"manual{attempts}"))
     return refund
+
+
+def _refund_for_action(refund_id: int, action: RefundAction) -> tuple[Refund, Order]:
+    """The refund (row locked) and its order, if finance may take `action` on it now (W2)."""
+    refund = db.session.get(Refund, refund_id, with_for_update=True, populate_existing=True)
+    if refund is None:
+        raise DomainError(ErrorCode.REFUND_NOT_FOUND)
+    if action not in refund_actions(refund.status, refund.method, refund.replaced_by_id is not None,
+                                    may_retry=False, may_resolve=True):
+        raise DomainError(ErrorCode.REFUND_ACTION_NOT_ALLOWED, details={"status": refund.status})
+    return refund, db.session.get(Order, refund.order_id)
+
+
+def replace_refund(refund_id: int, actor: Actor, action: RefundAction) -> Refund:
+    """W2: finance settles a refund WeChat closed (or could not pay out) with a new one: re-issued through
+    WeChat with a new out_refund_no (REISSUE), or to the shopper's store balance (REFUND_TO_BALANCE). The
+    old row stays as history; the amount the order holds for it moves to the new row."""
+    with transaction() as tx:
+        old, order = _refund_for_action(refund_id, action)
+        method = "balance" if action == RefundAction.REFUND_TO_BALANCE else "wechat"
+        new = _add_refund(order, Refund(amount_fen=old.amount_fen, shipping_fen=old.shipping_fen, method=method,
+                                        source=old.source, source_id=old.source_id, reason=old.reason,
+                                        lines=old.lines), actor, tx)
+        old.replaced_by_id = new.id
+        events.record(order, "refund_replaced", actor, reason=action.label,
+                      data={"refund_id": old.id, "replaced_by": new.id, "method": method})
+        refresh_order_refund_status(order)
+    return new
+
+
+def reroute_abnormal_refund(refund_id: int, actor: Actor, action: RefundAction, bank: dict | None = None) -> Refund:
+    """W2: finance re-routes a refund WeChat could not pay out (apply-abnormal-refund) to the shopper's bank
+    card (`bank`: bank_type, bank_account, real_name) or the merchant's. One transaction marks it processing
+    again; WeChat is called after it; a refusal puts it back to wechat_abnormal and says why."""
+    route = ABNORMAL_ROUTES[action]
+    if route == "user_bank_card" and not all((bank or {}).get(k) for k in ("bank_type", "bank_account", "real_name")):
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "退到顾客银行卡需填写开户银行、银行卡号和收款人姓名")
+    with transaction():
+        refund, order = _refund_for_action(refund_id, action)
+        refund.status, refund.abnormal_route = RefundState.PROCESSING.value, route
+        refund.next_attempt_at = clock.now() + _query_after()
+        events.record(order, "refund_rerouted", actor, reason=action.label, data={"refund_id": refund.id,
+                                                                                 "route": route})
+        refresh_order_refund_status(order)
+        args = dict(wechat_refund_id=refund.wechat_refund_id or "", out_refund_no=refund.out_refund_no, route=route,
+                    **(bank or {}))
+        attempt_no = refund.attempts
+    outcome = deps().payments.apply_abnormal_refund(**args)
+    with transaction():
+        refund = db.session.get(Refund, refund_id, populate_existing=True)
+        db.session.add(RefundAttempt(refund_id=refund_id, number=attempt_no,
+                                     outcome="failed" if outcome.failed else "rerouted", error_code=outcome.code,
+                                     error_message=(outcome.message or "")[:255], operator=actor.name or actor.kind,
+                                     created_at=clock.now()))
+        if outcome.failed and refund.status == RefundState.PROCESSING.value:
+            refund.status, refund.abnormal_route = RefundState.WECHAT_ABNORMAL.value, None
+            refund.next_attempt_at = None
+            refresh_order_refund_status(db.session.get(Order, refund.order_id))
+    if outcome.code == NOT_SUPPORTED_CODE:
+        raise DomainError(ErrorCode.REFUND_REROUTE_UNSUPPORTED)
+    if outcome.failed:
+        raise DomainError(ErrorCode.REFUND_REROUTE_REFUSED, f"微信未受理本次异常退款处理：{outcome.message or outcome.code}",
+                          {"wechat_code": outcome.code})
+    if outcome.settled:
+        settle_refund(outcome)
+    return db.session.get(Refund, refund_id, populate_existing=True)
 
 
 def overdue_refunds(limit: int = 200) -> tuple[list[int], list[int]]:

@@ -56,6 +56,9 @@ class RefundStatus(str, Enum):
     FINAL_FAILURE = "final_failure"          # refused, the same request cannot succeed (a person must act)
 
 
+# A gateway whose protocol has no such call (APIv2) answers this code.
+NOT_SUPPORTED_CODE = "NOT_SUPPORTED_BY_API"
+
 SETTLED_REFUND_STATUSES = frozenset({RefundStatus.SUCCEEDED, RefundStatus.CLOSED, RefundStatus.WECHAT_ABNORMAL})
 
 
@@ -157,6 +160,14 @@ class PaymentGateway(Protocol):
         instead of paying twice. Never raises for WeChat's answers (see RefundOutcome)."""
 
     def query_refund(self, out_refund_no: str) -> RefundOutcome: ...
+
+    def apply_abnormal_refund(self, *, wechat_refund_id: str, out_refund_no: str, route: str,
+                              bank_type: str | None = None, bank_account: str | None = None,
+                              real_name: str | None = None) -> RefundOutcome:
+        """Re-route a WECHAT_ABNORMAL refund (`route`: user_bank_card | merchant_bank_card) to the
+        shopper's bank card (bank_type, bank_account and real_name needed; sent encrypted) or the merchant's.
+        ACCEPTED when WeChat took it (the outcome comes as for any refund); a failure otherwise, with
+        NOT_SUPPORTED_CODE when the protocol has no such call. Never raises for WeChat's answers."""
 
     def download_refund_bill(self, bill_date: date) -> list[BillRefund]:
         """The day's refunds as WeChat booked them ([] when WeChat has no bill for that day)."""

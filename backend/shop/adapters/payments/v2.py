@@ -25,8 +25,8 @@ from wechatpy.pay.utils import calculate_signature
 from ..wechat_errors import InvalidNotification, WeChatError, WeChatUnavailable
 from ..wechat_settings import WeChatSettings
 from .bill import parse_refund_bill
-from .gateway import (BillRefund, CloseResult, NotificationReply, PaymentCreated, PaymentNotification,
-                      PaymentQueried, PaymentState, RefundOutcome, RefundStatus)
+from .gateway import (NOT_SUPPORTED_CODE, BillRefund, CloseResult, NotificationReply, PaymentCreated,
+                      PaymentNotification, PaymentQueried, PaymentState, RefundOutcome, RefundStatus)
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +215,13 @@ class WeChatPayV2:
                                      succeeded_at=_time(reply.get(f"refund_success_time_{i}")))
         return RefundOutcome(RefundStatus.NOT_FOUND, out_refund_no, code="REFUNDNOTEXIST",
                              message=f"refund query answered without {out_refund_no}")
+
+    def apply_abnormal_refund(self, *, wechat_refund_id: str, out_refund_no: str, route: str,
+                              bank_type: str | None = None, bank_account: str | None = None,
+                              real_name: str | None = None) -> RefundOutcome:
+        """APIv2 has no abnormal-refund call: only APIv3 can re-route a refund to a bank card."""
+        return RefundOutcome.failure(out_refund_no, WeChatError(
+            NOT_SUPPORTED_CODE, "WeChat Pay APIv2 has no apply-abnormal-refund", retryable=False))
 
     def parse_refund_notification(self, body: bytes, headers: Mapping[str, str]) -> RefundOutcome:
         """The decrypted req_info, from our appid and mch_id."""

@@ -205,6 +205,17 @@ class WeChatPayV3:
         except WeChatError as exc:
             return RefundOutcome.failure(out_refund_no, exc)
 
+    def apply_abnormal_refund(self, *, wechat_refund_id: str, out_refund_no: str, route: str,
+                              bank_type: str | None = None, bank_account: str | None = None,
+                              real_name: str | None = None) -> RefundOutcome:
+        try:
+            reply = self._call(self._pay.abnormal_refund, refund_id=wechat_refund_id, out_refund_no=out_refund_no,
+                               type=route.upper(), bank_type=bank_type, bank_account=bank_account,
+                               real_name=real_name)
+            return self._refund_outcome(reply, out_refund_no, submitted=True)
+        except WeChatError as exc:
+            return RefundOutcome.failure(out_refund_no, exc)
+
     def query_refund(self, out_refund_no: str) -> RefundOutcome:
         try:
             reply = self._call(self._pay.query_refund, out_refund_no)

@@ -4,26 +4,31 @@ from __future__ import annotations
 from flask import g
 from flask_smorest import Blueprint
 
-from ...domain.refunds import METHOD_LABELS, RefundState
+from ...domain.permissions import is_allowed
+from ...domain.refunds import METHOD_LABELS, RefundAction, RefundState, refund_actions, refund_status_label
 from ...services import admin_queries, audit, reconciliation, refunds
 from ...services.stats import utc_bounds
 from .access import staff_required
 from .common import page_of, plain
 from .schemas import (AdminPageArgsSchema, LoosePageSchema, MismatchArgsSchema, ReconciliationRunInSchema,
-                      RefundArgsSchema, RefundLedgerSchema, RefundPageSchema)
+                      RefundArgsSchema, RefundLedgerSchema, RefundPageSchema, RefundRerouteSchema)
 
 blp = Blueprint("admin_refunds", __name__, url_prefix="/api/admin", description="后台：退款台账、异常退款重试、对账")
 
 
 def ledger_json(refund, order_no: str) -> dict:
+    role = g.staff.role
+    actions = refund_actions(refund.status, refund.method, refund.replaced_by_id is not None,
+                             may_retry=is_allowed(role, "refund.retry"), may_resolve=is_allowed(role, "refund.resolve"))
     return {
         **{name: getattr(refund, name) for name in (
             "id", "order_id", "out_refund_no", "amount_fen", "shipping_fen", "method", "status", "source", "reason",
             "wechat_refund_id", "attempts", "last_error_code", "last_error_message", "next_attempt_at", "created_by",
-            "created_at", "submitted_at", "succeeded_at", "attempt_log")},
+            "created_at", "submitted_at", "succeeded_at", "attempt_log", "replaced_by_id", "abnormal_route")},
         "order_no": order_no, "method_label": METHOD_LABELS.get(refund.method, refund.method),
-        "status_label": RefundState(refund.status).label,
+        "status_label": refund_status_label(refund.status, refund.replaced_by_id is not None),
         "retryable": refund.status in (RefundState.ABNORMAL.value, RefundState.FAILED.value),
+        "actions": [a.value for a in actions], "action_labels": {a.value: a.label for a in actions},
     }
 
 
@@ -56,6 +61,43 @@ def retry_refund(refund_id):
     with audit.action(g.actor, "refund.retry", "refund", refund_id, lambda: admin_queries.refund_snapshot(refund_id)):
         refunds.retry_abnormal_refund(refund_id, g.actor)
     return ledger_json(*admin_queries.get_refund(refund_id))
+
+
+def _resolve(refund_id: int, action: RefundAction, run) -> dict:
+    """W2: one audited finance action on a refund; answers the refund row (or the one that replaced it)."""
+    with audit.action(g.actor, f"refund.{action.value}", "refund", refund_id,
+                      lambda: admin_queries.refund_snapshot(refund_id)):
+        refund = run()
+    return ledger_json(*admin_queries.get_refund(refund.id))
+
+
+@blp.post("/refunds/<int:refund_id>/reroute")
+@staff_required("refund.resolve")
+@blp.arguments(RefundRerouteSchema)
+@blp.response(200, RefundLedgerSchema)
+def reroute_refund(body, refund_id):
+    """微信退款异常（ABNORMAL）：改退到顾客银行卡（需开户银行、卡号、姓名）或商户银行卡（微信 apply-abnormal-refund，仅 APIv3）"""
+    action = RefundAction(f"reroute_to_{body.pop('route')}")
+    bank = {k: v for k, v in body.items() if v}
+    return _resolve(refund_id, action, lambda: refunds.reroute_abnormal_refund(refund_id, g.actor, action, bank))
+
+
+@blp.post("/refunds/<int:refund_id>/to-balance")
+@staff_required("refund.resolve")
+@blp.response(200, RefundLedgerSchema)
+def refund_to_balance(refund_id):
+    """微信退款异常或已关闭：改为退到顾客账户余额（新建一笔余额退款，原退款保留为记录）；返回新的退款"""
+    return _resolve(refund_id, RefundAction.REFUND_TO_BALANCE,
+                    lambda: refunds.replace_refund(refund_id, g.actor, RefundAction.REFUND_TO_BALANCE))
+
+
+@blp.post("/refunds/<int:refund_id>/reissue")
+@staff_required("refund.resolve")
+@blp.response(200, RefundLedgerSchema)
+def reissue_refund(refund_id):
+    """微信已关闭的退款（CLOSED）：用新的退款单号重新发起（原退款保留为记录）；返回新的退款"""
+    return _resolve(refund_id, RefundAction.REISSUE,
+                    lambda: refunds.replace_refund(refund_id, g.actor, RefundAction.REISSUE))
 
 
 @blp.get("/reconciliation/runs")

@@ -254,6 +254,24 @@ class RefundLedgerSchema(Schema):
     succeeded_at = ShanghaiDateTime(allow_none=True)
     retryable = fields.Boolean()
     attempt_log = fields.List(fields.Nested(RefundAttemptSchema))
+    replaced_by_id = fields.Integer(allow_none=True, metadata={"description": "the refund that replaced this one (W2)"})
+    abnormal_route = fields.String(allow_none=True, metadata={"description": "user_bank_card | merchant_bank_card"})
+    actions = fields.List(fields.String(), metadata={
+        "description": "what the caller may do now: retry, reroute_to_user_bank_card, reroute_to_merchant_bank_card, "
+                       "refund_to_balance, reissue"})
+    action_labels = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "the button text of each action"})
+
+
+class RefundRerouteSchema(Schema):
+    """apply-abnormal-refund: to the shopper's bank card (bank fields required) or the merchant's."""
+    route = fields.String(required=True, validate=validate.OneOf(["user_bank_card", "merchant_bank_card"],
+                                                                 error="退款去向须为顾客银行卡或商户银行卡"))
+    bank_type = fields.String(load_default=None, validate=validate.Length(max=32),
+                              metadata={"description": "WeChat's bank code, e.g. ICBC_DEBIT"})
+    bank_account = fields.String(load_default=None,
+                                 validate=validate.Regexp(r"^\d{12,32}$", error="银行卡号应为 12-32 位数字"))
+    real_name = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
 
 
 class RefundPageSchema(Schema):
