@@ -30,6 +30,7 @@ from . import events, inventory, notifications, risk, shipping
 from .context import deps
 from .ordering import get_order
 from .staff_auth import recheck_password
+from .uploads import own_photos_only
 from .uow import is_unique_violation, transaction
 
 logger = logging.getLogger("shop.after_sales")
@@ -48,7 +49,7 @@ def apply(order_id: int, shopper_id: int, type: str, reason_code: str, reason_te
     reason_text = (reason_text or "").strip()
     if len(reason_text) > 500:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "问题描述最多 500 字", {"reason_text": "过长"})
-    photos = validate_photos(photos)
+    photos = own_photos_only(shopper_id, validate_photos(photos))
     actor = Actor.shopper(shopper_id)
     policy = deps().policy
     try:
@@ -66,7 +67,8 @@ def apply(order_id: int, shopper_id: int, type: str, reason_code: str, reason_te
             request = OrderRequest(order_id=order.id, shopper_id=shopper_id, kind="after_sale",
                                    reason_code=reason_code, reason_text=reason_text, created_at=now,
                                    due_at=reply_due_at(now, policy),
-                                   payload={"type": case_type.value, "lines": _lines_json(chosen)})
+                                   # photos too: staff see the evidence in the review list (审核)
+                                   payload={"type": case_type.value, "lines": _lines_json(chosen), "photos": photos})
             db.session.add(request)
             db.session.flush()
             case = AfterSale(request_id=request.id, order_id=order.id, shopper_id=shopper_id, type=case_type.value,

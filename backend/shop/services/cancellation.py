@@ -17,8 +17,10 @@ from ..domain.actors import Actor
 from ..domain.cancellation import (CancelDecision, CancelReason, check_feedback, check_reason, check_staff_cancel,
                                    decide_shopper_cancel, ensure_feedback_allowed)
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.notices import cancel_notice, refund_remedy
 from ..domain.orders import OrderStatus, ensure_transition
 from ..domain.refund_amounts import LineAmounts, full_refund_fen, line_refund_fen
+from ..domain.refunds import expected_arrival
 from ..extensions import db
 from . import events, inventory, notifications, ordering, queries, refunds, risk
 from .context import deps
@@ -100,7 +102,7 @@ def cancel_order(order: Order, actor: Actor, reason: CancelReason, tx, *, kind: 
 
     The warehouse/ERP hears of the released stock through the stock ledger's sync outbox (I2)."""
     order.cancel_reason_code, order.cancel_reason_text = reason.code, reason.text
-    refund = None
+    refund, coupon_back = None, False
     if order.status == OrderStatus.PENDING_PAYMENT.value:
         ordering.cancel_unpaid(order, actor, kind, reason.summary, tx)  # also closes the WeChat order
     else:
@@ -110,9 +112,14 @@ def cancel_order(order: Order, actor: Actor, reason: CancelReason, tx, *, kind: 
                           data={"reason_code": reason.code, "auto_approved": auto_approved})
         db.session.flush()  # claim the order now: a concurrent cancel fails here, before any side effect
         inventory.release_order_stock(order)
-        ordering.return_coupon(order)
+        coupon_back = ordering.return_coupon(order)
         refund = _refund_everything(order, actor, reason, tx, request_id)
-    notifications.cancel_result(order, True, "", tx)
+    # A merchant's own cancel (not a shopper's request approved) says why; every cancel says what comes back.
+    notice = cancel_notice(order.order_no, actor.is_staff and kind == "cancelled", reason.summary,
+                           refund_remedy(refund.amount_fen, refund.method, expected_arrival(refund.method, None))
+                           if refund else None, coupon_back)
+    events.record(order, "decision_notice", actor, reason=notice, data={"notice": notice})
+    notifications.cancel_result(order, True, notice, tx)
     return refund
 
 

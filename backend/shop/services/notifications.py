@@ -18,6 +18,7 @@ from ..db import Message, Order, OrderRequest, ReconciliationMismatch, Refund, S
 from ..domain import clock
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.money import yuan
+from ..domain.notices import refund_notice
 from ..domain.refunds import NEEDS_FINANCE_STATES, expected_arrival
 from ..extensions import db
 from . import shipping
@@ -131,14 +132,10 @@ def record_grants(shopper_id: int, templates: list[str]) -> dict:
 # ---- the N1 events ----------------------------------------------------------------------------
 
 
-def cancel_result(order: Order, approved: bool, reason: str, tx) -> None:
-    if approved:
-        refund = f"，实付 ¥{yuan(order.paid_fen)} 将原路退回" if order.paid_fen else ""
-        body = f"您的订单 {order.order_no} 已取消{refund}。"
-        notify_shopper(order.shopper_id, "cancel_result", "订单已取消", body, order.id, "cancel_result", tx=tx)
-    else:
-        body = f"您的订单 {order.order_no} 取消申请未通过：{reason}。订单将继续为您处理。"
-        notify_shopper(order.shopper_id, "cancel_result", "取消申请未通过", body, order.id, "cancel_result", tx=tx)
+def cancel_result(order: Order, approved: bool, notice: str, tx) -> None:
+    """`notice` is the decision explained (domain.notices): why, what comes back, when."""
+    title = "订单已取消" if approved else "取消申请未通过"
+    notify_shopper(order.shopper_id, "cancel_result", title, notice, order.id, "cancel_result", tx=tx)
 
 
 def cancel_alternative(order: Order, text: str, tx) -> None:
@@ -146,13 +143,13 @@ def cancel_alternative(order: Order, text: str, tx) -> None:
     notify_shopper(order.shopper_id, "cancel_alternative", "商家提供了替代方案", body, order.id, "cancel_result", tx=tx)
 
 
-def modify_result(order: Order, approved: bool, reason: str, tx) -> None:
+def modify_result(order: Order, approved: bool, notice: str, tx) -> None:
+    """Approved: the order goes on with the new details; rejected: `notice` explains why (domain.notices)."""
     if approved:
         body = f"您的订单 {order.order_no} 修改申请已通过，商家将按新信息发货。"
         notify_shopper(order.shopper_id, "modify_result", "修改申请已通过", body, order.id, "modify_result", tx=tx)
     else:
-        body = f"您的订单 {order.order_no} 修改申请未通过：{reason}。"
-        notify_shopper(order.shopper_id, "modify_result", "修改申请未通过", body, order.id, "modify_result", tx=tx)
+        notify_shopper(order.shopper_id, "modify_result", "修改申请未通过", notice, order.id, "modify_result", tx=tx)
 
 
 def changed_by_merchant(order: Order, changes: dict, tx) -> None:
@@ -179,6 +176,11 @@ def order_shipped(order: Order, tx) -> None:
                    data={"thing3": f"{order.carrier} {order.tracking_no}"[:THING_MAX]}, tx=tx)
 
 
+def refund_started(refund: Refund) -> str:
+    """What the shopper reads when a refund is created: amount, route, arrival and reason."""
+    return refund_notice(refund.amount_fen, refund.method, expected_arrival(refund.method, None), refund.reason)
+
+
 def refund_result(refund_id: int, succeeded: bool) -> None:
     """Called by the refund engine after a refund settled (success) or became abnormal (N1).
 
@@ -196,7 +198,9 @@ def _refund_result(refund_id: int, succeeded: bool) -> None:
     order = db.session.get(Order, refund.order_id)
     amount = f"¥{yuan(refund.amount_fen)}"
     if succeeded:
-        body = f"订单 {order.order_no} 的退款 {amount} 已成功，{expected_arrival(refund.method, refund.submitted_at)}。"
+        notice = refund_notice(refund.amount_fen, refund.method, expected_arrival(refund.method, refund.submitted_at),
+                               refund.reason)
+        body = f"订单 {order.order_no} 退款成功。{notice}"
         notify_shopper(order.shopper_id, "refund_succeeded", "退款成功", body, order.id, "refund_succeeded",
                        data={"thing3": f"退款 {amount}"})
     else:

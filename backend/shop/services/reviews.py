@@ -37,6 +37,7 @@ def request_json(request: OrderRequest, order: Order | None = None) -> dict:
         "total_fen": order.total_fen, "shopper_id": request.shopper_id, "reason_code": request.reason_code,
         "reason_label": reasons.get(request.reason_code, request.reason_code) if request.kind == "cancel" else "",
         "reason_text": request.reason_text, "payload": request.payload or {}, "alternative": request.alternative,
+        "photos": (request.payload or {}).get("photos", []),  # after-sales evidence, shown as thumbnails
         "decided_by_name": request.decided_by_name, "decision_reason": request.decision_reason,
         "decided_at": request.decided_at, "due_at": request.due_at, "created_at": request.created_at,
         "overdue": bool(request.status == "pending" and request.due_at and request.due_at < clock.now()),
