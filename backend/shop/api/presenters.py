@@ -1,17 +1,14 @@
 """Orders as JSON for a given viewer. Rules are not decided here: actions come from the domain."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from ..db import AfterSale, Order, OrderRequest, Refund
+from ..db import Order, Refund
 from ..domain.after_sales import AfterSaleType, CaseStatus
 from ..domain.clock import to_shanghai
 from ..domain.notices import refund_notice
 from ..domain.modification import what_is_modifiable
 from ..domain.orders import OrderStatus, RefundStatus
 from ..domain.refunds import METHOD_LABELS, expected_arrival, refund_status_label
-from ..extensions import db
-from ..services import after_sales, cancellation, events, queries
+from ..services import events
 from ..services.deletion import DELETE_WARNING
 from ..services.reviews import KIND_LABELS, STATUS_LABELS
 
@@ -52,7 +49,8 @@ def order_summary(order: Order, actions: list[str]) -> dict:
     }
 
 
-def order_detail(order: Order, actions: list[str], *, for_shopper: bool, refunds: list[Refund]) -> dict:
+def order_detail(order: Order, actions: list[str], *, for_shopper: bool) -> dict:
+    """The order page, from an order loaded with `queries.VIEW_OPTIONS` (no further statement)."""
     body = order_summary(order, actions)
     for name in ("goods_fen", "discount_fen", "shipping_fen", "receiver_name", "receiver_phone", "province", "city",
                  "district", "address_detail", "remark", "carrier", "tracking_no", "cancel_reason_code",
@@ -60,18 +58,18 @@ def order_detail(order: Order, actions: list[str], *, for_shopper: bool, refunds
                  "cancelled_at"):
         body[name] = getattr(order, name)
     body["timeline"] = events.timeline(order, for_shopper=for_shopper)
-    body["refunds"] = [refund_json(r) for r in refunds]
-    pending = queries.open_request(order.id)
-    body["open_request"] = open_request_json(pending, for_shopper) if pending else None
+    body["refunds"] = [refund_json(r) for r in order.refunds]
+    pending = order.pending_request
+    body["open_request"] = open_request_json(order, for_shopper) if pending else None
     body["modifiable"] = what_is_modifiable(order.facts(open_request_kind=pending.kind if pending else None))
-    feedback = cancellation.get_feedback(order.id)
+    feedback = order.feedback
     body["feedback"] = {"rating": feedback.rating, "text": feedback.text,
                         "created_at": _iso(feedback.created_at)} if feedback else None
     body["delete_warning"] = DELETE_WARNING if "delete" in actions else None
     body["decision"] = latest_decision(body["timeline"])
     body["after_sales"] = [{"id": c.id, "type": c.type, "type_label": AfterSaleType(c.type).label,
                             "status": c.status, "status_label": CaseStatus(c.status).label}
-                           for c in after_sales.cases_of_order(order.id)]
+                           for c in order.after_sales]
     return body
 
 
@@ -87,8 +85,9 @@ def _iso(moment) -> str | None:
     return to_shanghai(moment).isoformat() if moment else None
 
 
-def open_request_json(request: OrderRequest, for_shopper: bool) -> dict:
+def open_request_json(order: Order, for_shopper: bool) -> dict:
     """The order's pending request as the order page shows it (staff also see who offered what)."""
+    request = order.pending_request
     alternative = request.alternative or None
     body = {
         "id": request.id, "kind": request.kind, "kind_label": KIND_LABELS.get(request.kind, request.kind),
@@ -100,7 +99,7 @@ def open_request_json(request: OrderRequest, for_shopper: bool) -> dict:
         "created_at": _iso(request.created_at),
     }
     if request.kind == "after_sale":
-        body["after_sale_id"] = db.session.scalar(select(AfterSale.id).where(AfterSale.request_id == request.id))
+        body["after_sale_id"] = next((c.id for c in order.after_sales if c.request_id == request.id), None)
     if not for_shopper:
         body["due_at"] = _iso(request.due_at)
     return body

@@ -16,7 +16,9 @@ from sqlalchemy.orm import selectinload
 from ..db import Category, Order, OrderLine, Product, Refund, Shopper, Sku
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.modification import TEXT_FIELDS
+from ..domain.orders import OrderFacts
 from ..extensions import db
+from . import queries
 
 # Counting every match of a broad filter over a million rows is the slow part of a list page;
 # past this many the page says "10000+" instead.
@@ -96,13 +98,12 @@ def _ordered(query, f: OrderFilters):
     return query.order_by(first, Order.id.desc())
 
 
-def search_orders(f: OrderFilters, page: int, per_page: int) -> tuple[list[Order], int, bool]:
-    """(orders on the page, total matches capped at COUNT_CAP, whether the cap was hit)."""
+def search_orders(f: OrderFilters, page: int, per_page: int) -> tuple[list[tuple[Order, OrderFacts]], int, bool]:
+    """((order, facts) on the page, total matches capped at COUNT_CAP, whether the cap was hit)."""
     query = _order_query(f)
     total, capped = _capped_count(query)
-    rows = db.session.scalars(_ordered(query, f).options(selectinload(Order.lines))
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    return list(rows), total, capped
+    rows = queries.with_facts(_ordered(query, f).limit(per_page).offset((page - 1) * per_page))
+    return rows, total, capped
 
 
 def iter_orders_for_export(f: OrderFilters) -> Iterator[Order]:
@@ -147,8 +148,9 @@ def add_reviewer_context(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def get_order(order_id: int) -> Order:
-    order = db.session.get(Order, order_id)
+def get_order(order_id: int, *, for_view: bool = False) -> Order:
+    """`for_view`: with everything its JSON shows, fresh (queries.order_view)."""
+    order = queries.order_view(order_id) if for_view else db.session.get(Order, order_id)
     if order is None:
         raise DomainError(ErrorCode.ORDER_NOT_FOUND)
     return order

@@ -84,7 +84,9 @@ def _subscribe_message(shopper_id, template, title, body, order_id, data) -> Sub
     if granted:
         grants[template] -= 1  # a one-time grant is used up by this send
         shopper.subscriptions = grants
-    order_no = db.session.scalar(select(Order.order_no).where(Order.id == order_id)) if order_id else ""
+    # The order is usually in the session already (the caller just changed it): no statement then.
+    order = db.session.get(Order, order_id) if order_id else None
+    order_no = order.order_no if order else ""
     values = {"character_string1": order_no or "-", "thing2": title[:THING_MAX], "thing3": body[:THING_MAX],
               "time4": f"{clock.to_shanghai(clock.now()):%Y-%m-%d %H:%M}", **(data or {})}
     outbox = SubscribeMessage(shopper_id=shopper_id, template=template, data=values,
