@@ -1,4 +1,4 @@
-import { describe, expect, it, beforeEach } from 'vitest'
+import { describe, expect, it, beforeEach, vi } from 'vitest'
 import { mount, flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -7,6 +7,9 @@ import './setup-element'
 import AdminLayout from '../src/layout/AdminLayout.vue'
 import { useStaffStore } from '../src/stores/staff'
 import { visibleMenu } from '../src/layout/menu'
+import * as authApi from '../src/api/auth'
+
+vi.mock('../src/api/auth', () => ({ login: vi.fn(), me: vi.fn(), logout: vi.fn().mockResolvedValue(null) }))
 
 const warehouse = {
   id: 5, username: 'warehouse', name: '陈仓管', role: 'warehouse', role_label: '仓库',
@@ -53,5 +56,13 @@ describe('permission-based menu', () => {
     expect(titles).toContain('退款')
     expect(titles).toContain('统计')
     expect(titles).not.toContain('审核')
+  })
+
+  it('退出登录 asks the server to revoke the token before dropping it', async () => {
+    const wrapper = await mountLayoutAs(warehouse)
+    await wrapper.find('[data-test="logout"]').trigger('click')
+    await flushPromises()
+    expect(authApi.logout).toHaveBeenCalledTimes(1)
+    expect(useStaffStore().token).toBe('')
   })
 })

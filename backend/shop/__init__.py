@@ -30,4 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     install_id_converter(app)
     register_api(app)
     register_cli(app)
+    if not app.config["SANDBOX"]:
+        from .services.production_checks import refuse_default_accounts
+        refuse_default_accounts(app)
     return app

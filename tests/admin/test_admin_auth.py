@@ -88,10 +88,10 @@ def test_deactivated_staff_and_reset_passwords_end_sessions(client):
     service = Staff(client, "service")
     finance = Staff(client, "finance")
     service_id, finance_id = service.me["id"], finance.me["id"]
-    admin.ok("PATCH", f"/staff/{service_id}", {"active": False})
+    admin.ok("PATCH", f"/staff/{service_id}", {"active": False, "current_password": "demo1234"})
     assert service.get("/auth/me").status_code == 401
     assert login(client, "service").status_code == 401
-    admin.ok("PATCH", f"/staff/{finance_id}", {"password": "new-password-1"})
+    admin.ok("PATCH", f"/staff/{finance_id}", {"password": "new-password-1", "current_password": "demo1234"})
     assert finance.get("/auth/me").status_code == 401
     assert login(client, "finance", "new-password-1").status_code == 200
 
@@ -100,5 +100,5 @@ def test_a_role_change_applies_to_the_next_request(client):
     admin = Staff(client, "admin")
     warehouse = Staff(client, "warehouse")
     assert warehouse.get("/stats/summary").status_code == 403
-    admin.ok("PATCH", f"/staff/{warehouse.me['id']}", {"role": "supervisor"})
+    admin.ok("PATCH", f"/staff/{warehouse.me['id']}", {"role": "supervisor", "current_password": "demo1234"})
     assert warehouse.get("/stats/summary").status_code == 200

@@ -41,11 +41,11 @@ def test_bad_settings_are_refused_and_change_nothing(client):
 def test_admin_creates_staff_who_can_then_log_in(client):
     admin = Staff(client, "admin")
     created = admin.ok("POST", "/staff", {"username": "kefu2", "name": "新客服", "role": "customer_service",
-                                          "password": "secret-123"}, status=201)
+                                          "password": "secret-123", "current_password": "demo1234"}, status=201)
     assert created["role_label"] == "客服" and created["active"]
     assert login(client, "kefu2", "secret-123").status_code == 200
     assert admin.post("/staff", {"username": "kefu2", "name": "重复", "role": "customer_service",
-                                 "password": "secret-123"}).status_code == 422
+                                 "password": "secret-123", "current_password": "demo1234"}).status_code == 422
     assert admin.post("/staff", {"username": "x", "role": "customer_service", "password": "short"}).status_code == 422
     assert [s["username"] for s in admin.ok("GET", "/staff")][-1] == "kefu2"
     actions = [r.action for r in db.session.scalars(select(AuditLog).where(AuditLog.target_type == "staff"))]
@@ -55,14 +55,15 @@ def test_admin_creates_staff_who_can_then_log_in(client):
 def test_the_last_active_admin_cannot_be_demoted_or_deactivated(client):
     admin = Staff(client, "admin")
     me = admin.me["id"]
-    assert admin.patch(f"/staff/{me}", {"role": "finance"}).status_code == 409
-    assert admin.patch(f"/staff/{me}", {"active": False}).status_code == 409
-    assert admin.patch("/staff/999999", {"active": False}).status_code == 404
+    again = {"current_password": "demo1234"}
+    assert admin.patch(f"/staff/{me}", {"role": "finance", **again}).status_code == 409
+    assert admin.patch(f"/staff/{me}", {"active": False, **again}).status_code == 409
+    assert admin.patch("/staff/999999", {"active": False, **again}).status_code == 404
 
 
 def test_audit_log_is_searchable_and_has_no_way_to_edit(client):
     admin = Staff(client, "admin")
-    admin.ok("PATCH", f"/staff/{Staff(client, 'finance').me['id']}", {"name": "赵会计"})
+    admin.ok("PATCH", f"/staff/{Staff(client, 'finance').me['id']}", {"name": "赵会计", "current_password": "demo1234"})
     logs = admin.ok("GET", "/audit-logs", query={"action": "staff"})
     assert [r["action"] for r in logs["items"]] == ["staff.update"]
     entry = logs["items"][0]

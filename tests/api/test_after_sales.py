@@ -36,7 +36,7 @@ def apply(alice, order, type_="return_refund", reason="no_reason", quantity=None
     return alice.post(f"/orders/{order['id']}/after-sales", {
         "type": type_, "reason_code": reason, "reason_text": "不合适",
         "lines": [{"line_id": item["id"], "quantity": quantity or item["quantity"]}],
-        "photos": ["https://img.example.com/1.jpg"]})
+        "photos": [alice.upload_photo()]})
 
 
 def test_reasons_list_has_chinese_labels_and_marks_quality_reasons(client):

@@ -1,6 +1,9 @@
 """A shopper driving the mini-program API through the Flask test client."""
 from __future__ import annotations
 
+import io
+
+from PIL import Image
 from sqlalchemy import select
 
 from shop.db import Sku
@@ -56,6 +59,16 @@ class Shopper:
         sandbox.pay(reply.get_json()["out_trade_no"])
         return reply.get_json()
 
+    def upload(self, data: bytes, filename: str = "evidence.png"):
+        return self.client.post("/api/mp/uploads", headers=self.headers,
+                                data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+
+    def upload_photo(self) -> str:
+        """The URL of an evidence photo this shopper uploaded."""
+        reply = self.upload(image_bytes())
+        assert reply.status_code == 201, reply.get_json()
+        return reply.get_json()["url"]
+
     def detail(self, order_id: int) -> dict:
         reply = self.get(f"/orders/{order_id}")
         assert reply.status_code == 200, reply.get_json()
@@ -68,3 +81,9 @@ def first_sku_id() -> int:
 
 def sku_stock(sku_id: int) -> int:
     return db.session.scalar(select(Sku.stock).where(Sku.id == sku_id).execution_options(populate_existing=True))
+
+
+def image_bytes(fmt: str = "PNG", size=(40, 30), **save) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(buffer, format=fmt, **save)
+    return buffer.getvalue()

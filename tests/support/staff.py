@@ -9,8 +9,9 @@ ROLES = list(DEMO_USERS)
 
 
 def login(client, username: str, password: str = DEMO_PASSWORD, ip: str = "10.0.0.1"):
+    """From the address `ip` (the peer address: X-Forwarded-For is not believed without PROXY_COUNT)."""
     return client.post("/api/admin/auth/login", json={"username": username, "password": password},
-                       headers={"X-Forwarded-For": ip})
+                       environ_base={"REMOTE_ADDR": ip})
 
 
 class Staff:
@@ -24,11 +25,11 @@ class Staff:
 
     @property
     def headers(self) -> dict:
-        return {"Authorization": f"Bearer {self.token}", "X-Forwarded-For": "10.1.2.3"}
+        return {"Authorization": f"Bearer {self.token}"}
 
     def call(self, method: str, path: str, json=None, query=None):
         return self.client.open(f"/api/admin{path}", method=method, json=json, query_string=query,
-                                headers=self.headers)
+                                headers=self.headers, environ_base={"REMOTE_ADDR": "10.1.2.3"})
 
     def get(self, path, **query):
         return self.call("GET", path, query=query)

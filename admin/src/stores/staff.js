@@ -26,6 +26,15 @@ export const useStaffStore = defineStore('staff', {
       const data = await authApi.me()
       this.staff = data.staff ?? data
     },
+    // 退出: the server revokes every token of this account, then the local copy is dropped.
+    async signOut() {
+      try {
+        await authApi.logout()
+      } catch {
+        // already invalid or the server is unreachable: the local token goes anyway
+      }
+      this.logout()
+    },
     logout() {
       setToken('')
       this.token = ''

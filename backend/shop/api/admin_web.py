@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, Response, redirect, send_from_directory
+from werkzeug.security import safe_join
 
 DIST = Path(__file__).resolve().parents[3] / "admin" / "dist"
 
@@ -35,7 +36,9 @@ def register_admin_web(app: Flask, dist: Path = DIST) -> None:
     def admin_web(path: str):
         if not (dist / "index.html").is_file():
             return Response(MISSING_BUILD, status=503, mimetype="text/html")
-        if path and (dist / path).is_file():
+        # Only files inside dist count: a path leading outside is answered like any unknown page.
+        inside = safe_join(str(dist), path) if path else None
+        if inside and Path(inside).is_file():
             response = send_from_directory(dist, path)
             if path.startswith("assets/"):
                 # Vite puts a content hash in every asset name, so they never change.

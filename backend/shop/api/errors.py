@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..adapters.wechat_errors import WeChatError
 from ..domain.errors import DomainError, ErrorCode
 
 logger = logging.getLogger("shop.api")
+RETRY_AFTER_SECONDS = 5  # how soon a client may try again while the database or Redis is away
 
 HTTP_CODES = {
     400: ErrorCode.BAD_REQUEST, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND,
@@ -39,10 +43,27 @@ def error_response(code: ErrorCode, message: str | None = None, details=None, st
     return jsonify({"error": body}), status or code.http_status
 
 
+def _too_many_requests():
+    """Every rate limit answers alike: how long to wait, in the message and as a number."""
+    from .limits import retry_after_seconds
+    seconds = retry_after_seconds()
+    wait = f"{seconds} 秒" if seconds < 120 else f"{(seconds + 59) // 60} 分钟"
+    response, status = error_response(ErrorCode.TOO_MANY_REQUESTS, f"操作过于频繁，请 {wait}后再试",
+                                      {"retry_after_seconds": seconds})
+    response.headers["Retry-After"] = str(seconds)
+    return response, status
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        return error_response(exc.code, exc.message, exc.details)
+        if exc.audit:
+            from ..services import audit
+            audit.record(*exc.audit)
+        response = error_response(exc.code, exc.message, exc.details)
+        if exc.details and "retry_after_seconds" in exc.details:
+            response[0].headers["Retry-After"] = str(exc.details["retry_after_seconds"])
+        return response
 
     @app.errorhandler(WeChatError)
     def wechat_error(exc: WeChatError):
@@ -59,6 +80,11 @@ def register(app: Flask) -> None:
             details = {}
             for location_messages in messages.values():
                 details.update(_translate(location_messages))
+        if exc.code == 429:
+            return _too_many_requests()
+        if exc.code == 413:
+            return error_response(ErrorCode.PAYLOAD_TOO_LARGE,
+                                  f"上传内容不能超过 {current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)}MB")
         message = code.default_message if exc.code in HTTP_CODES else exc.description
         return error_response(code, message, details, status=exc.code)
 
@@ -66,3 +92,23 @@ def register(app: Flask) -> None:
     def unexpected(exc: Exception):
         logger.exception("unhandled error")
         return error_response(ErrorCode.SERVICE_UNAVAILABLE, "系统繁忙，请稍后重试", status=500)
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        # Unreachable, restarting or locked: the request changed nothing and may be sent again.
+        if isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated:
+            logger.warning("database unavailable", extra={"fields": {"error": str(exc.orig)[:200]}})
+            return _unavailable("数据库暂时不可用，请稍后重试")
+        return unexpected(exc)
+
+    @app.errorhandler(RedisConnectionError)
+    @app.errorhandler(RedisTimeoutError)
+    def redis_unavailable(exc: Exception):
+        logger.warning("redis unavailable", extra={"fields": {"error": str(exc)[:200]}})
+        return _unavailable("服务暂时不可用，请稍后重试")
+
+
+def _unavailable(message: str):
+    response, status = error_response(ErrorCode.SERVICE_UNAVAILABLE, message, status=503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, status

@@ -7,6 +7,11 @@ from ..domain.clock import to_shanghai
 from .ids import id_field, quantity_field
 
 
+def text(max_length: int, **kwargs) -> fields.String:
+    """A string no longer than its database column: too long is a 422 with a Chinese message, not a 500."""
+    return fields.String(validate=validate.Length(max=max_length, error=f"最多 {max_length} 个字符"), **kwargs)
+
+
 class ShanghaiDateTime(fields.DateTime):
     """Stored in UTC, shown in Asia/Shanghai (SPEC §2)."""
 
@@ -60,12 +65,12 @@ class ProductPageSchema(Schema):
 
 
 class AddressInSchema(Schema):
-    receiver = fields.String(required=True, metadata={"example": "张三"})
-    phone = fields.String(required=True, metadata={"example": "13800138000"})
-    province = fields.String(required=True, metadata={"example": "广东省"})
-    city = fields.String(required=True, metadata={"example": "深圳市"})
-    district = fields.String(required=True, metadata={"example": "南山区"})
-    detail = fields.String(required=True, metadata={"example": "科技园路 1 号 2 栋 301"})
+    receiver = text(20, required=True, metadata={"example": "张三"})
+    phone = text(20, required=True, metadata={"example": "13800138000"})
+    province = text(20, required=True, metadata={"example": "广东省"})
+    city = text(20, required=True, metadata={"example": "深圳市"})
+    district = text(20, required=True, metadata={"example": "南山区"})
+    detail = text(120, required=True, metadata={"example": "科技园路 1 号 2 栋 301"})
     is_default = fields.Boolean(load_default=False)
 
 
@@ -83,7 +88,7 @@ class CouponSchema(Schema):
 
 
 class LoginInSchema(Schema):
-    code = fields.String(required=True, metadata={"description": "wx.login code"})
+    code = text(128, required=True, metadata={"description": "wx.login code"})
 
 
 class ShopperSchema(Schema):
@@ -236,12 +241,12 @@ class LineQuantitySchema(Schema):
 
 
 class ModifyInSchema(Schema):
-    receiver_name = fields.String(load_default=None)
-    receiver_phone = fields.String(load_default=None)
-    province = fields.String(load_default=None)
-    city = fields.String(load_default=None)
-    district = fields.String(load_default=None)
-    address_detail = fields.String(load_default=None)
-    remark = fields.String(load_default=None)
+    receiver_name = text(20, load_default=None)
+    receiver_phone = text(20, load_default=None)
+    province = text(20, load_default=None)
+    city = text(20, load_default=None)
+    district = text(20, load_default=None)
+    address_detail = text(120, load_default=None)
+    remark = text(200, load_default=None)
     lines = fields.List(fields.Nested(LineQuantitySchema), load_default=None,
                         metadata={"description": "new quantities; a paid order may only decrease"})

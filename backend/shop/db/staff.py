@@ -18,4 +18,6 @@ class Staff(db.Model):
     role: Mapped[str] = mapped_column(String(20))  # customer_service | supervisor | finance | warehouse | admin
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on logout, password change, disable and enable: every token carrying an older value is dead.
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -50,6 +50,10 @@ class ErrorCode(Enum):
     AFTER_SALE_WRONG_STATE = (409, "售后单当前状态不允许此操作")
     COUPON_NOT_GRANTABLE = (409, "该优惠券不可发放")
     REFUND_OVER_ROLE_LIMIT = (403, "退款金额超出您的权限，请交由主管处理")
+    SHOPPER_BANNED = (403, "您的账号已被限制使用，如有疑问请联系客服")
+    UNPAID_ORDERS_LIMIT = (409, "待付款订单过多，请先支付或取消已有订单")
+    PAYLOAD_TOO_LARGE = (413, "上传内容过大")
+    UPLOAD_QUOTA_EXCEEDED = (409, "今日上传的图片已达上限，请明天再试")
     SHIPMENT_CORRECTION_USED = (409, "微信只允许修改一次发货信息，该订单已修改过，请联系顾客说明")
     RECEIPT_NOT_CONFIRMED_IN_WECHAT = (409, "微信尚未确认收货，请在微信确认收货页面完成确认")
 
@@ -69,7 +73,14 @@ class DomainError(Exception):
         self.code = code
         self.message = message or code.default_message
         self.details = details
+        self.audit: tuple | None = None
         super().__init__(f"{code.name}: {self.message}")
+
+    def audited_as(self, *record_args) -> "DomainError":
+        """Ask for an audit row (services.audit.record's arguments) written after the refused action
+        rolled back, e.g. a wrong password re-entry."""
+        self.audit = record_args
+        return self
 
     def to_dict(self) -> dict:
         body = {"code": self.code.name, "message": self.message}

@@ -52,6 +52,12 @@ class Policy:
     # "Buy many then refund together": this many orders placed within the window, refunded together.
     risk_bulk_orders: int = 3
     risk_bulk_window_minutes: int = 60
+    risk_max_unpaid_closed: int = 5
+    # No hoarding (issue 14): stock held by one shopper's unpaid orders is capped.
+    max_unpaid_orders_per_shopper: int = 10
+    max_unpaid_units_per_sku: int = 20
+    # Evidence photos one shopper may upload in 24 hours (each at most MAX_CONTENT_LENGTH).
+    upload_daily_count: int = 30
 
     @property
     def unpaid_close_after(self) -> timedelta:

@@ -18,6 +18,7 @@ class RiskMetrics:
     cancels: int           # orders cancelled (paid or not)
     addresses: int         # distinct delivery addresses used
     bulk_refund_groups: int  # groups of orders bought together and refunded together
+    unpaid_closed: int = 0   # orders left unpaid until closed automatically (stock held, then let go)
 
     @property
     def refund_rate_percent(self) -> int:
@@ -66,6 +67,8 @@ def risk_reasons(m: RiskMetrics, policy: Policy) -> list[str]:
         reasons.append(f"近{days}天退款率 {m.refund_rate_percent}%（上限 {policy.risk_max_refund_rate_percent}%）")
     if m.addresses > policy.risk_max_addresses:
         reasons.append(f"近{days}天使用 {m.addresses} 个不同收货地址（上限 {policy.risk_max_addresses}）")
+    if m.unpaid_closed > policy.risk_max_unpaid_closed:
+        reasons.append(f"近{days}天 {m.unpaid_closed} 笔订单超时未支付被关闭（上限 {policy.risk_max_unpaid_closed}）")
     if m.bulk_refund_groups:
         reasons.append(f"集中下单后集中退款 {m.bulk_refund_groups} 次"
                        f"（{policy.risk_bulk_window_minutes} 分钟内 ≥{policy.risk_bulk_orders} 单）")
@@ -85,3 +88,14 @@ def is_watchlisted(state: WatchState) -> bool:
 
 def should_flag_automatically(state: WatchState, reasons: list[str]) -> bool:
     return bool(reasons) and not state.allow_listed and not state.flagged
+
+
+def staff_risk_actions(state: WatchState, banned: bool, may_manage: bool) -> list[str]:
+    """The buttons a staff member gets on a shopper in the risk page (the admin draws only these)."""
+    if not may_manage:
+        return []
+    actions = ["unflag" if state.flagged else "flag"]
+    if not state.allow_listed:
+        actions.append("allow_list")
+    actions.append("unban" if banned else "ban")
+    return actions

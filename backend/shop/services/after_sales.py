@@ -21,6 +21,7 @@ from ..domain.after_sales import (ACTIVE_STATUSES, REASONS, AfterSaleType, Appro
                                   reply_due_at, shopper_case_actions, staff_case_actions, status_after_approval,
                                   status_after_receipt, validate_lines, validate_photos, validate_shipment)
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.notices import rejection_notice
 from ..domain.orders import UNSHIPPED, OrderStatus, ensure_transition
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
 from ..domain.shipping import ShipmentKind
@@ -182,10 +183,9 @@ def _approve(case: AfterSale, request: OrderRequest, order: Order, actor: Actor,
         _after_commit_notify(tx, case, "after_sale_approved", "售后申请已同意",
                              f"请将商品寄回：{case.return_address}，并在小程序填写快递单号")
     else:
-        _refund_case(case, order, actor, tx)
+        refund = _refund_case(case, order, actor, tx)
         events.record(order, "after_sale_completed", actor, data={"after_sale_id": case.id})
-        _after_commit_notify(tx, case, "after_sale_approved", "售后申请已同意",
-                             "退款已发起，微信支付 1-3 个工作日内原路退回")
+        _after_commit_notify(tx, case, "after_sale_approved", "售后申请已同意", notifications.refund_started(refund))
 
 
 def reject(request_id: int, actor: Actor, reason: str) -> AfterSale:
@@ -198,8 +198,10 @@ def reject(request_id: int, actor: Actor, reason: str) -> AfterSale:
         _close_request(request, "rejected", actor, reason)
         case.status = CaseStatus.REJECTED.value
         order = db.session.get(Order, case.order_id)
-        events.record(order, "after_sale_rejected", actor, reason=reason, data={"after_sale_id": case.id})
-        _after_commit_notify(tx, case, "after_sale_rejected", "售后申请未通过", f"原因：{reason}")
+        notice = rejection_notice("售后申请", reason, "如对处理结果有异议，可联系客服或补充凭证后重新申请。")
+        events.record(order, "after_sale_rejected", actor, reason=reason,
+                      data={"after_sale_id": case.id, "notice": notice})
+        _after_commit_notify(tx, case, "after_sale_rejected", "售后申请未通过", notice)
     return case
 
 
@@ -237,9 +239,9 @@ def confirm_receipt(case_id: int, actor: Actor, resellable: bool) -> AfterSale:
         events.record(order, "after_sale_received", actor,
                       data={"after_sale_id": case.id, "resellable": bool(resellable), "restocked": restored})
         if case_type is AfterSaleType.RETURN_REFUND:
-            _refund_case(case, order, actor, tx)
+            refund = _refund_case(case, order, actor, tx)
             events.record(order, "after_sale_completed", actor, data={"after_sale_id": case.id})
-            _after_commit_notify(tx, case, "after_sale_received", "商家已收到退货", "退款已发起，请留意到账")
+            _after_commit_notify(tx, case, "after_sale_received", "商家已收到退货", notifications.refund_started(refund))
         else:
             _after_commit_notify(tx, case, "after_sale_received", "商家已收到商品",
                                  "换货商品将尽快发出" if case_type is AfterSaleType.EXCHANGE else "商品已进入维修")
@@ -283,7 +285,7 @@ def _ship_back(case_id: int, actor: Actor, carrier: str, tracking_no: str, actio
 # ---- money --------------------------------------------------------------------------------
 
 
-def _refund_case(case: AfterSale, order: Order, actor: Actor, tx) -> None:
+def _refund_case(case: AfterSale, order: Order, actor: Actor, tx) -> Refund:
     """Create the case's refund: units' shares by R2, lines marked refunded, stock released if unshipped."""
     from . import refunds
 
@@ -315,6 +317,7 @@ def _refund_case(case: AfterSale, order: Order, actor: Actor, tx) -> None:
         ensure_transition(order.status, OrderStatus.CANCELLED)
         order.cancelled_at = clock.now()
         events.transition(order, "cancelled", actor, OrderStatus.CANCELLED.value, reason="全部商品已退款，订单关闭")
+    return refund
 
 
 # ---- A3: replies overdue ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from ..domain import clock
 from ..domain.errors import DomainError, ErrorCode
 from ..extensions import db
 from .context import deps
+from .uow import transaction
 
 
 def _signer(kind: str) -> URLSafeTimedSerializer:
@@ -47,7 +48,9 @@ def login_shopper(code: str) -> tuple[str, Shopper]:
         except IntegrityError:  # two first logins at once
             db.session.rollback()
             shopper = db.session.scalar(select(Shopper).where(Shopper.openid == openid))
-    return issue_token("shopper", shopper.id), shopper
+    if shopper.banned:
+        raise DomainError(ErrorCode.SHOPPER_BANNED)
+    return issue_token("shopper", shopper.id, v=shopper.token_version), shopper
 
 
 def default_nickname(openid: str) -> str:
@@ -58,6 +61,19 @@ def default_nickname(openid: str) -> str:
 def shopper_from_token(token: str) -> Shopper:
     claims = read_token("shopper", token, current_app.config["TOKEN_MAX_AGE_SECONDS"])
     shopper = db.session.get(Shopper, claims["sub"])
-    if shopper is None:
-        raise DomainError(ErrorCode.UNAUTHORIZED)
+    if shopper is not None and shopper.banned:
+        raise DomainError(ErrorCode.SHOPPER_BANNED)
+    if shopper is None or claims.get("v", 0) != shopper.token_version:
+        raise DomainError(ErrorCode.UNAUTHORIZED, "登录已失效，请重新登录")
     return shopper
+
+
+def logout_shopper(shopper_id: int) -> None:
+    """Server-side logout: every token issued to the shopper so far stops working."""
+    with transaction():
+        revoke_tokens(db.session.get(Shopper, shopper_id))
+
+
+def revoke_tokens(account) -> None:
+    """Bump the account's token_version (staff or shopper) inside the caller's transaction."""
+    account.token_version = (account.token_version or 0) + 1

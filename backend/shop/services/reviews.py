@@ -13,6 +13,7 @@ from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.cancellation import CancelReason, cancel_refund, check_decision_reason, describe_alternative
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.notices import rejection_notice
 from ..domain.orders import OrderStatus, may_decide_request
 from ..domain.refund_policy import check_staff_refund
 from ..extensions import db
@@ -24,6 +25,8 @@ from .uow import transaction
 
 KIND_LABELS = {"cancel": "取消申请", "modify": "修改申请", "after_sale": "售后申请"}
 STATUS_LABELS = {"pending": "待处理", "approved": "已同意", "rejected": "已拒绝", "withdrawn": "已撤回"}
+WHAT_NEXT_AFTER_REJECTION = {"cancel": "订单将继续为您发货，如有疑问请联系客服。",
+                             "modify": "订单保持原来的信息，如需修改请联系客服。"}
 
 
 def request_json(request: OrderRequest, order: Order | None = None) -> dict:
@@ -117,11 +120,13 @@ def reject(request_id: int, actor: Actor, reason: str):
     with transaction() as tx:
         request = _claim(request_id, actor, "reject", "rejected", reason)
         order = db.session.get(Order, request.order_id)
-        events.record(order, f"{request.kind}_rejected", actor, reason=reason, data={"request_id": request.id})
+        notice = rejection_notice(KIND_LABELS[request.kind], reason, WHAT_NEXT_AFTER_REJECTION[request.kind])
+        events.record(order, f"{request.kind}_rejected", actor, reason=reason,
+                      data={"request_id": request.id, "notice": notice})
         if request.kind == "cancel":
-            notifications.cancel_result(order, False, reason, tx)
+            notifications.cancel_result(order, False, notice, tx)
         else:
-            notifications.modify_result(order, False, reason, tx)
+            notifications.modify_result(order, False, notice, tx)
     return request
 
 

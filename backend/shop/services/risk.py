@@ -9,9 +9,11 @@ from ..db import Order, Refund, Shopper
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.permissions import is_allowed
 from ..domain.risk import (OrderRefundTimes, RiskMetrics, WatchState, bulk_refund_groups, is_watchlisted as
-                           _is_watchlisted, risk_reasons, should_flag_automatically)
+                           _is_watchlisted, risk_reasons, should_flag_automatically, staff_risk_actions)
 from ..extensions import db
+from .auth import revoke_tokens
 from .context import deps
 from .uow import transaction
 
@@ -33,6 +35,9 @@ def compute_metrics(shopper_id: int) -> RiskMetrics:
         .join(Refund, Refund.order_id == Order.id)
         .where(mine, Refund.created_at >= since).group_by(Order.id, Order.created_at)).all()
     cancels = db.session.scalar(select(func.count()).where(mine, Order.cancelled_at >= since))
+    # Closed at or after its payment deadline, never paid: stock held for nothing (no hoarding).
+    unpaid_closed = db.session.scalar(select(func.count()).where(
+        mine, Order.cancelled_at >= since, Order.paid_at.is_(None), Order.cancelled_at >= Order.pay_deadline))
     addresses = db.session.scalar(select(func.count()).select_from(
         select(Order.province, Order.city, Order.district, Order.address_detail).distinct()
         .where(mine, Order.created_at >= since).subquery()))
@@ -40,7 +45,7 @@ def compute_metrics(shopper_id: int) -> RiskMetrics:
                                 policy.risk_bulk_orders, timedelta(minutes=policy.risk_bulk_window_minutes))
     return RiskMetrics(window_days=policy.risk_window_days, orders=orders,
                        refunds=sum(n for *_, n in refund_rows), refunded_orders=len(refund_rows),
-                       cancels=cancels, addresses=addresses, bulk_refund_groups=groups)
+                       cancels=cancels, addresses=addresses, bulk_refund_groups=groups, unpaid_closed=unpaid_closed)
 
 
 def metrics(shopper_id: int) -> dict:
@@ -99,22 +104,46 @@ def allow_list(shopper_id: int, actor: Actor) -> Shopper:
     return shopper
 
 
-def shopper_json(shopper: Shopper, with_metrics: bool = True) -> dict:
+def ban(shopper_id: int, actor: Actor, reason: str) -> Shopper:
+    """Staff ban a shopper: login refused, every token issued so far stops working at once."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "请填写封禁原因", {"reason": "必填"})
+    with transaction():
+        shopper = _shopper(shopper_id)
+        shopper.banned = True
+        shopper.ban_reason = reason[:200]
+        revoke_tokens(shopper)
+    return shopper
+
+
+def unban(shopper_id: int, actor: Actor) -> Shopper:
+    with transaction():
+        shopper = _shopper(shopper_id)
+        shopper.banned = False
+        shopper.ban_reason = ""
+    return shopper
+
+
+def shopper_json(shopper: Shopper, with_metrics: bool = True, staff_role: str | None = None) -> dict:
     body = {"id": shopper.id, "nickname": shopper.nickname, "phone": shopper.phone,
             "risk_flagged": shopper.risk_flagged, "risk_allow_listed": shopper.risk_allow_listed,
-            "risk_reasons": shopper.risk_reasons or []}
+            "risk_reasons": shopper.risk_reasons or [], "banned": shopper.banned, "ban_reason": shopper.ban_reason,
+            "actions": staff_risk_actions(WatchState(shopper.risk_flagged, shopper.risk_allow_listed),
+                                          shopper.banned, bool(staff_role) and is_allowed(staff_role, "risk.manage"))}
     if with_metrics:
         body["metrics"] = compute_metrics(shopper.id).as_dict()
     return body
 
 
-def list_shoppers(flagged_only: bool = True, page: int = 1, per_page: int = 20) -> tuple[list[dict], int]:
+def list_shoppers(flagged_only: bool = True, page: int = 1, per_page: int = 20,
+                  staff_role: str | None = None) -> tuple[list[dict], int]:
     query = select(Shopper)
     if flagged_only:
-        query = query.where(Shopper.risk_flagged.is_(True))
+        query = query.where(Shopper.risk_flagged.is_(True) | Shopper.banned.is_(True))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(query.order_by(Shopper.id.desc()).limit(per_page).offset((page - 1) * per_page)).all()
-    return [shopper_json(s) for s in rows], total
+    return [shopper_json(s, staff_role=staff_role) for s in rows], total
 
 
 def recently_active_shoppers(minutes: int = 15) -> list[int]:

@@ -41,6 +41,10 @@ LABELS = {
     "shipping_fee_fen": "运费（分）",
     "shopper_cancel_reasons": "顾客取消原因",
     "merchant_cancel_reasons": "商家取消原因",
+    "risk_max_unpaid_closed": "风控：超时未支付被关闭的订单数上限（近 N 天）",
+    "max_unpaid_orders_per_shopper": "每位顾客最多同时有几笔待付款订单",
+    "max_unpaid_units_per_sku": "每位顾客待付款订单中同一规格最多几件",
+    "upload_daily_count": "每位顾客 24 小时内最多上传几张凭证图片",
 }
 
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import functools
 
-from flask import Flask, g, request
-from flask_limiter import Limiter
+from flask import g, request
 from flask_smorest import Blueprint
 
 from ...domain.actors import Actor
 from ...domain.errors import DomainError, ErrorCode
 from ...domain.permissions import PERMISSIONS, is_allowed
 from ..auth import bearer_token, client_ip
+from ..limits import limiter
 
 LOGIN_LIMIT = "5 per minute"  # failed logins per IP and username
 # X-Forwarded-For can be forged, so one username also has a ceiling whatever the IP.
@@ -29,21 +29,6 @@ def _login_key() -> str:
 
 def _login_username_key() -> str:
     return f"staff-login-user:{_login_username()}"
-
-
-# Counters live in the app's Redis, so every gunicorn worker shares them. A moving window: with a
-# fixed one, a burst straddling the minute boundary would get twice the allowed attempts.
-limiter = Limiter(key_func=client_ip, default_limits=[], swallow_errors=True, in_memory_fallback_enabled=True,
-                  key_prefix="shop-limiter", strategy="moving-window")
-
-
-def limiter_storage_uri(redis_url: str) -> str:
-    return "redis+unix://" + redis_url.removeprefix("unix://") if redis_url.startswith("unix://") else redis_url
-
-
-def init_limiter(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config["REDIS_URL"]))
-    limiter.init_app(app)
 
 
 def login_rate_limit(view):

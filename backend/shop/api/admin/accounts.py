@@ -8,12 +8,11 @@ from ...domain.permissions import permissions_of, role_label
 from ...services import audit, settings, shipping, staff_auth
 from ...services.stats import utc_bounds
 from ..auth import client_ip
-from .access import init_limiter, login_rate_limit, staff_required
+from .access import login_rate_limit, staff_required
 from .schemas import (AuditArgsSchema, AuditPageSchema, SettingsInSchema, SettingsSchema, StaffCreateSchema,
                       StaffLoginInSchema, StaffLoginOutSchema, StaffPatchSchema, StaffSchema)
 
 blp = Blueprint("admin_accounts", __name__, url_prefix="/api/admin", description="后台：登录、员工、操作日志、设置")
-blp.record_once(lambda state: init_limiter(state.app))
 
 
 def staff_json(staff) -> dict:
@@ -31,6 +30,14 @@ def login(body):
     token, staff = staff_auth.login(body["username"], body["password"], client_ip())
     return {"token": token, "expires_in": current_app.config["STAFF_TOKEN_MAX_AGE_SECONDS"],
             "staff": staff_json(staff)}
+
+
+@blp.post("/auth/logout")
+@staff_required("order.view")
+@blp.response(204)
+def logout():
+    """退出登录：该员工已签发的所有 token 立即失效"""
+    staff_auth.logout(g.actor)
 
 
 @blp.get("/auth/me")
@@ -52,6 +59,7 @@ def list_staff():
 @blp.arguments(StaffCreateSchema)
 @blp.response(201, StaffSchema)
 def create_staff(body):
+    """新增员工（需 current_password 二次验证；密码至少 10 位且不能是常见密码）"""
     return staff_json(staff_auth.add_staff(g.actor, **body))
 
 
@@ -60,7 +68,7 @@ def create_staff(body):
 @blp.arguments(StaffPatchSchema)
 @blp.response(200, StaffSchema)
 def update_staff(body, staff_id):
-    """修改角色、启用/停用、重置密码（重置后该员工需重新登录）"""
+    """修改角色、启用/停用、重置密码（需 current_password 二次验证；重置密码、停用或启用后该员工需重新登录）"""
     return staff_json(staff_auth.update_staff(g.actor, staff_id, **body))
 
 

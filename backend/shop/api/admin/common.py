@@ -42,15 +42,27 @@ def page_of(result, page: int, per_page: int) -> dict:
     return plain(body)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """A value safe to put in a spreadsheet cell (CSV or xlsx): text a spreadsheet would run as a
+    formula (=HYPERLINK(...), +1, -1, @SUM, or hidden behind a tab or CR) is kept as text by a
+    leading apostrophe. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Response:
-    """UTF-8 with a BOM so Excel opens Chinese text correctly; streamed row by row."""
+    """UTF-8 with a BOM so Excel opens Chinese text correctly; streamed row by row; no formulas."""
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         yield "\ufeff"
-        writer.writerow(header)
+        writer.writerow([spreadsheet_cell(cell) for cell in header])
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([spreadsheet_cell(cell) for cell in row])
             if buffer.tell() > 64 * 1024:
                 yield buffer.getvalue()
                 buffer.seek(0)

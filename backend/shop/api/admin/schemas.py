@@ -72,15 +72,22 @@ class StaffCreateSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=40))
     name = fields.String(load_default="", validate=validate.Length(max=40))
     role = fields.String(required=True, validate=validate.OneOf(list(STAFF_ROLES), error="角色不存在"))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=128, error="密码至少 8 位"))
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=10, max=128, error="密码至少 10 位"),
+                             metadata={"description": "at least 10 characters, not a common password"})
+    current_password = fields.String(load_default=None, load_only=True, validate=validate.Length(max=128),
+                                     metadata={"description": "二次验证: the administrator's own password"})
 
 
 class StaffPatchSchema(Schema):
     role = fields.String(validate=validate.OneOf(list(STAFF_ROLES), error="角色不存在"))
     active = fields.Boolean()
     name = fields.String(validate=validate.Length(min=1, max=40))
-    password = fields.String(load_only=True, validate=validate.Length(min=8, max=128, error="密码至少 8 位"),
-                             metadata={"description": "reset the password; ends the member's sessions"})
+    password = fields.String(load_only=True, validate=validate.Length(min=10, max=128, error="密码至少 10 位"),
+                             metadata={"description": "reset the password (at least 10 characters, not a common "
+                                                      "password); ends the member's sessions"})
+    current_password = fields.String(load_default=None, load_only=True, validate=validate.Length(max=128),
+                                     metadata={"description": "二次验证: the administrator's own password"})
 
 
 class AuditArgsSchema(AdminPageArgsSchema, DateRangeArgsSchema):

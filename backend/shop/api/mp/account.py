@@ -17,6 +17,14 @@ def login(body):
     return {"token": token, "user": shopper}
 
 
+@blp.post("/auth/logout")
+@blp.response(204)
+@shopper_required
+def logout():
+    """退出登录：该顾客已签发的所有 token 立即失效"""
+    auth.logout_shopper(g.shopper.id)
+
+
 @blp.get("/me")
 @blp.response(200, ShopperSchema)
 @shopper_required

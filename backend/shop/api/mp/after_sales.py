@@ -7,7 +7,7 @@ from ...domain.after_sales import MAX_PHOTOS, TYPE_LABELS, reasons_for_picker
 from ...services import after_sales
 from ..auth import shopper_required
 from ..ids import id_field, quantity_field
-from ..schemas import ShanghaiDateTime
+from ..schemas import ShanghaiDateTime, text
 
 blp = Blueprint("mp_after_sales", __name__, url_prefix="/api/mp", description="小程序：售后申请与退货（A1/A2）")
 
@@ -20,7 +20,7 @@ class AfterSaleLineInSchema(Schema):
 class AfterSaleApplySchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf([t.value for t in TYPE_LABELS], error="不支持的售后类型"),
                          metadata={"description": "refund_only 仅退款 / return_refund 退货退款 / exchange 换货 / repair 维修"})
-    reason_code = fields.String(required=True, metadata={"example": "quality_issue"})
+    reason_code = text(32, required=True, metadata={"example": "quality_issue"})
     reason_text = fields.String(load_default="", validate=validate.Length(max=500, error="问题描述最多 500 字"))
     lines = fields.List(fields.Nested(AfterSaleLineInSchema), required=True,
                         validate=validate.Length(min=1, error="至少选择一件商品"))
@@ -29,8 +29,8 @@ class AfterSaleApplySchema(Schema):
 
 
 class ReturnShipmentSchema(Schema):
-    carrier = fields.String(required=True, metadata={"example": "顺丰速运"})
-    tracking_no = fields.String(required=True, metadata={"example": "SF1234567890"})
+    carrier = text(40, required=True, metadata={"example": "顺丰速运"})
+    tracking_no = text(40, required=True, metadata={"example": "SF1234567890"})
 
 
 class AfterSaleLineSchema(Schema):

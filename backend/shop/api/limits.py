@@ -1,0 +1,63 @@
+"""Rate limits (Flask-Limiter on the app's Redis) and the one 429 answer they give.
+
+Counters live in Redis, so every gunicorn worker shares them. A moving window: with a fixed one,
+a burst straddling the minute boundary would get twice the allowed attempts.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+
+from .auth import bearer_token, client_ip
+
+limiter = Limiter(key_func=client_ip, default_limits=[], swallow_errors=True, in_memory_fallback_enabled=True,
+                  key_prefix="shop-limiter", strategy="moving-window")
+
+
+def limiter_storage_uri(redis_url: str) -> str:
+    return "redis+unix://" + redis_url.removeprefix("unix://") if redis_url.startswith("unix://") else redis_url
+
+
+def init_limiter(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config["REDIS_URL"]))
+    app.config.setdefault("ORDER_RATE_LIMIT_PER_SHOPPER", "30 per minute")
+    app.config.setdefault("ORDER_RATE_LIMIT_PER_IP", "300 per minute")
+    limiter.init_app(app)
+
+
+def configured(key: str):
+    """A limit read from the app's config on each request (tests and `make bench` change it)."""
+    return lambda: current_app.config[key]
+
+
+def retry_after_seconds() -> int:
+    """Seconds until the limit this request broke lets the next attempt through."""
+    breached = [lim for lim in limiter.current_limits if lim.breached] or \
+        [lim for lim in [limiter.current_limit] if lim is not None]
+    if not breached:
+        return 60
+    return max(1, max(min(lim.reset_at - int(time.time()), lim.limit.get_expiry()) for lim in breached))
+
+
+def _shopper_key() -> str:
+    """The shopper the bearer token names (signature checked, no database read: limits run before the
+    view), or the address when there is no valid token."""
+    from ..domain.errors import DomainError
+    from ..services.auth import read_token
+    try:
+        claims = read_token("shopper", bearer_token(), current_app.config["TOKEN_MAX_AGE_SECONDS"])
+    except DomainError:
+        return f"order-create-ip:{client_ip()}"
+    return f"order-create-shopper:{claims.get('sub')}"
+
+
+def _ip_key() -> str:
+    return f"order-create-ip-all:{client_ip()}"
+
+
+def order_creation_rate_limit(view):
+    """Orders placed per minute: per shopper, and per address whoever the shopper (no hoarding)."""
+    view = limiter.limit(configured("ORDER_RATE_LIMIT_PER_SHOPPER"), key_func=_shopper_key)(view)
+    return limiter.limit(configured("ORDER_RATE_LIMIT_PER_IP"), key_func=_ip_key)(view)

@@ -1,0 +1,79 @@
+"""Evidence photos (after-sales): validated and re-encoded, counted against a quota, owned.
+
+Validation (here and adapters/images.py) is kept apart from where the bytes go (`_store`), so the
+storage can change without touching the checks.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..adapters.images import NotAnImage, reencode
+from ..config import VAR_DIR
+from ..db import Upload
+from ..domain import clock
+from ..domain.errors import DomainError, ErrorCode
+from ..extensions import db
+from .context import deps
+from .uow import transaction
+
+URL_PATH = "/api/mp/uploads/"
+
+
+def upload_dir() -> Path:
+    folder = Path(current_app.config.get("UPLOAD_DIR") or VAR_DIR / "uploads")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _store(name: str, data: bytes) -> None:
+    (upload_dir() / name).write_bytes(data)
+
+
+def url_of(name: str) -> str:
+    return f"{deps().public_base_url}{URL_PATH}{name}"
+
+
+def save_evidence_photo(shopper_id: int, data: bytes) -> str:
+    """Store one photo for the shopper; returns its URL."""
+    limit = deps().policy.upload_daily_count
+    since = clock.now() - timedelta(hours=24)
+    recent = db.session.scalar(select(func.count()).select_from(Upload)
+                               .where(Upload.shopper_id == shopper_id, Upload.created_at >= since))
+    if recent >= limit:
+        raise DomainError(ErrorCode.UPLOAD_QUOTA_EXCEEDED, f"24 小时内最多上传 {limit} 张图片，请稍后再试",
+                          {"limit": limit})
+    try:
+        image, extension = reencode(data)
+    except NotAnImage:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "只支持 jpg、png、webp、gif 图片",
+                          {"file": "不是有效的图片"}) from None
+    name = f"{shopper_id}-{secrets.token_hex(12)}{extension}"
+    _store(name, image)
+    with transaction():
+        db.session.add(Upload(shopper_id=shopper_id, name=name, size_bytes=len(image), created_at=clock.now()))
+    return url_of(name)
+
+
+def own_photos_only(shopper_id: int, photos: list[str]) -> list[str]:
+    """An application may cite only photos this shopper uploaded here (no other hosts, no one else's)."""
+    names = []
+    for url in photos:
+        name = url.removeprefix(deps().public_base_url).removeprefix(URL_PATH) if _is_ours(url) else ""
+        if not name or "/" in name:
+            raise DomainError(ErrorCode.VALIDATION_ERROR, "凭证图片须通过小程序上传", {"photos": url[:80]})
+        names.append(name)
+    owned = set(db.session.scalars(select(Upload.name).where(Upload.shopper_id == shopper_id,
+                                                              Upload.name.in_(names)))) if names else set()
+    for url, name in zip(photos, names):
+        if name not in owned:
+            raise DomainError(ErrorCode.VALIDATION_ERROR, "凭证图片须通过小程序上传", {"photos": url[:80]})
+    return [url_of(name) for name in names]
+
+
+def _is_ours(url: str) -> bool:
+    return url.startswith(deps().public_base_url + URL_PATH) or url.startswith(URL_PATH)
