@@ -9,47 +9,30 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from v3_support import MCH_ID, Receiver, Served, client, decrypt_resource, is_signed_by_wechatpay, raw_call
+from v3_support import MCH_ID, Receiver, client, decrypt_resource, is_signed_by_wechatpay, raw_call
 from wechatpayv3 import WeChatPayType
 
-from wechat_sandbox import create_app
 from wechat_sandbox.keys import ensure_demo_keys
 from wechat_sandbox.signing import signed_xml
 
-CONFIG = {"refund_settle_delay": 0.1, "notify_retry_intervals": [0.3, 0.3, 0.5], "notify_timeout": 2.0,
-          "timeout_sleep": 1.5}
+
+@pytest.fixture
+def keys(v3_keys):
+    """The demo keys the session's sandbox (conftest) was started with."""
+    return v3_keys
 
 
 @pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return ensure_demo_keys(tmp_path_factory.mktemp("wechatpay"))
-
-
-@pytest.fixture(scope="module")
-def served(keys):
-    served = Served(create_app({**CONFIG, "keys_dir": str(keys.folder)}))
-    yield served
-    served.stop()
-
-
-@pytest.fixture(scope="module")
-def receiver_server():
-    receiver = Receiver()
+def v3_receiver():
+    receiver = Receiver()  # answers 204, or 500 when refusing: v3's acknowledgement is the status
     yield receiver
     receiver.stop()
 
 
 @pytest.fixture
-def sandbox(served):
-    served.control("POST", "reset")
-    yield served
-    served.control("POST", "reset")
-
-
-@pytest.fixture
-def receiver(receiver_server):
-    receiver_server.clear()
-    return receiver_server
+def receiver(v3_receiver):
+    v3_receiver.clear()
+    return v3_receiver
 
 
 @pytest.fixture
@@ -323,7 +306,7 @@ def test_control_pay_and_listings_cover_v2_and_v3(pay, sandbox, receiver, wait_f
     v2 = {"appid": "wxsandboxappid0001", "mch_id": MCH_ID, "nonce_str": "n1", "body": "v2商品",
           "out_trade_no": "V2ORDER", "total_fee": "500", "spbill_create_ip": "127.0.0.1",
           "notify_url": receiver.url("/v2/pay-notify"), "trade_type": "JSAPI", "openid": "sandbox-bob"}
-    requests.post(sandbox.base_url + "/pay/unifiedorder",
+    requests.post(sandbox.base_url + "pay/unifiedorder",
                   data=signed_xml(v2, "sandboxapikeysandboxapikey123456").encode(), timeout=5)
 
     for out_trade_no in ("V3ORDER", "V2ORDER"):

@@ -45,7 +45,7 @@ def client(base_url: str, keys, notify_url: str = "http://127.0.0.1:9/unused") -
                     cert_serial_no=keys.merchant_serial_no, appid=APPID, apiv3_key=keys.apiv3_key,
                     notify_url=notify_url, public_key=keys.wechatpay_public_key,
                     public_key_id=keys.wechatpay_public_key_id, timeout=(2, 10))
-    pay._core._gate_way = base_url
+    pay._core._gate_way = base_url.rstrip("/")  # wechatpayv3 appends paths that start with /
     return pay
 
 
@@ -68,7 +68,7 @@ def raw_call(base_url: str, keys, method: str, url: str, payload: dict | None = 
     if not unsigned:
         signed = json.dumps(signed_payload) if signed_payload is not None else body
         headers["Authorization"] = authorization(keys, method, url, signed, **signing)
-    return requests.request(method, base_url + url, data=body.encode(), headers=headers, timeout=10)
+    return requests.request(method, base_url.rstrip("/") + url, data=body.encode(), headers=headers, timeout=10)
 
 
 def is_signed_by_wechatpay(keys, headers, body: str) -> bool:

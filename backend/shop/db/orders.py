@@ -68,6 +68,7 @@ class Order(db.Model):
     pay_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expedited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the shopper took 加急发货 (C4)
     shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Staff marked the parcel delivered (已签收), until a carrier feed tells us.
