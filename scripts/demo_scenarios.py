@@ -4,7 +4,7 @@
 
 Leaves, for a first look at the admin:
 - 待审核的取消申请: a paid order the warehouse had accepted, which the shopper then asked to cancel;
-- 一笔失败的退款: WeChat refuses the refund of a cancelled order every time (SYSTEMERROR), so after its
+- 一笔失败的退款: WeChat refuses the refund of a cancelled order every time (SYSTEM_ERROR), so after its
   automatic retries it is `abnormal` and waits for finance (the fault is used up by then, so
   finance's manual retry goes through);
 - 一个待收货的退货: a received order the shopper returned; staff agreed and the parcel is on its way
@@ -120,7 +120,10 @@ def main() -> int:
     order = demo.paid(bob, [(sku[5], 1)])
     retries = len(os.environ.get("REFUND_RETRY_INTERVALS", "").split(",")) if os.environ.get(
         "REFUND_RETRY_INTERVALS") else 5
-    demo.control("faults", {"endpoint": "refund", "error": "SYSTEMERROR", "times": retries + 1})
+    # The sandbox names the call and the error as the protocol in use does.
+    endpoint, error = ("refund", "SYSTEMERROR") if os.environ.get("WECHATPAY_API") == "v2" else ("v3_refund",
+                                                                                               "SYSTEM_ERROR")
+    demo.control("faults", {"endpoint": endpoint, "error": error, "times": retries + 1})
     demo.call("POST", f"/mp/orders/{order['id']}/cancel", bob[0], json={"reason_code": "changed_mind"})
 
     # A return on its way back to the warehouse.
