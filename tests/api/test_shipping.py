@@ -161,3 +161,37 @@ def test_health_and_settings_show_whether_wechat_manages_trades(client, sandbox)
     platform = Staff(client, "admin").ok("GET", "/settings")["wechat_platform"]
     assert platform["trade_managed"] is True and platform["msg_jump_path"] == shipping.ORDER_PAGE
     assert sandbox._call("GET", "shipping").json()["jump_path"] == shipping.ORDER_PAGE
+
+
+def test_after_sales_shipments_are_reported_while_wechat_still_takes_them(client, sandbox):
+    from shop.domain.actors import Actor
+    from shop.services import after_sales, ordering
+
+    warehouse = Actor.staff(5, "陈仓管", "warehouse")
+    alice = Shopper(client)
+    order = paid_order(alice, sandbox)
+    ordering.ship_order(order["id"], warehouse, "中通快递", "ZT1234567890")
+    ordering.confirm_receipt(order["id"], alice.user["id"])  # in the shop: WeChat still waits for the shopper
+    item = alice.detail(order["id"])["items"][0]
+
+    def case_of(type_, reason):
+        case = alice.post(f"/orders/{order['id']}/after-sales", {
+            "type": type_, "reason_code": reason, "reason_text": "不合适",
+            "lines": [{"line_id": item["id"], "quantity": 1}], "photos": [alice.upload_photo()]}).get_json()
+        after_sales.approve(case["request_id"], Actor.staff(1, "王主管", "supervisor"))
+        after_sales.confirm_receipt(case["id"], warehouse, resellable=type_ == "exchange")
+        return case["id"]
+
+    after_sales.ship_replacement(case_of("exchange", "wrong_size"), warehouse, "顺丰速运", "SF999888777")
+    run_jobs()
+    assert upload_statuses(order["id"]) == ["uploaded", "uploaded"]  # the replacement is WeChat's one update
+    assert wechat_record(sandbox, order["id"])["tracking_nos"] == ["SF999888777"]
+
+    sandbox._call("POST", "shipping/confirm", json={"out_trade_no": wechat_record(sandbox, order["id"])["out_trade_no"]})
+    after_sales.return_repaired(case_of("repair", "quality_issue"), warehouse, "顺丰速运", "SF555666777")
+    run_jobs()
+    uploads = Staff(client, "warehouse").ok("GET", f"/orders/{order['id']}")["shipping_uploads"]
+    assert [(u["kind_label"], u["status_label"]) for u in uploads] == [
+        ("订单发货", "已上传微信"), ("换货发出", "已上传微信"), ("维修寄回", "无需上传")]
+    assert "确认收货" in uploads[-1]["last_error"]
+    assert notifications.staff_todo_counts()["shipping_upload_failures"] == 0
