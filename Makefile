@@ -11,7 +11,7 @@ QUIET_PIP := grep -v '^WARNING: Location' || true
 ADMIN_SOURCES := $(shell find admin/src admin/public admin/index.html admin/package.json admin/package-lock.json \
                    admin/vite.config.* -type f 2>/dev/null)
 
-.PHONY: run test bench clean venv admin
+.PHONY: run test bench audit clean venv admin
 
 $(STAMP): requirements.txt
 	@command -v python3 >/dev/null || { echo "python3 (3.11+) is required"; exit 1; }
@@ -42,6 +42,10 @@ test: $(STAMP)
 ## bench: speed figures (a million orders in PostgreSQL, refunds per second)
 bench: $(STAMP)
 	@$(PY) bench/orders.py && $(PY) bench/refunds.py
+
+## audit: the pinned Python and npm dependencies against a vulnerability database (says so when unreachable)
+audit: $(STAMP)
+	@$(PY) scripts/audit.py
 
 clean:
 	rm -rf var .pytest_cache admin/dist

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..db import Order, Refund
 from ..domain.after_sales import AfterSaleType, CaseStatus
+from ..domain.cancellation import shopper_request_actions
 from ..domain.clock import to_shanghai
 from ..domain.notices import refund_notice
 from ..domain.modification import what_is_modifiable
@@ -55,7 +56,7 @@ def order_detail(order: Order, actions: list[str], *, for_shopper: bool) -> dict
     for name in ("goods_fen", "discount_fen", "shipping_fen", "receiver_name", "receiver_phone", "province", "city",
                  "district", "address_detail", "remark", "carrier", "tracking_no", "cancel_reason_code",
                  "cancel_reason_text", "pay_deadline", "paid_at", "accepted_at", "shipped_at", "completed_at",
-                 "cancelled_at"):
+                 "cancelled_at", "expedited_at"):
         body[name] = getattr(order, name)
     body["timeline"] = events.timeline(order, for_shopper=for_shopper)
     body["refunds"] = [refund_json(r) for r in order.refunds]
@@ -94,9 +95,11 @@ def open_request_json(order: Order, for_shopper: bool) -> dict:
         "status": request.status, "status_label": STATUS_LABELS.get(request.status, request.status),
         "reason_code": request.reason_code, "reason_label": (request.payload or {}).get("reason_label", ""),
         "reason_text": request.reason_text, "changes": (request.payload or {}).get("before_after"),
-        "alternative": {"kind": alternative["kind"], "text": alternative["text"]} if alternative and for_shopper
-        else alternative,
+        "alternative": {"kind": alternative["kind"], "text": alternative["text"], "answer": alternative.get("answer")}
+        if alternative and for_shopper else alternative,
         "created_at": _iso(request.created_at),
+        # the shopper's buttons on their request (withdraw; accept/decline a staff alternative)
+        "actions": shopper_request_actions(request.status, request.kind, alternative) if for_shopper else [],
     }
     if request.kind == "after_sale":
         body["after_sale_id"] = next((c.id for c in order.after_sales if c.request_id == request.id), None)

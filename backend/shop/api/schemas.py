@@ -205,6 +205,7 @@ class OrderSchema(OrderSummarySchema):
     shipped_at = ShanghaiDateTime(allow_none=True)
     completed_at = ShanghaiDateTime(allow_none=True)
     cancelled_at = ShanghaiDateTime(allow_none=True)
+    expedited_at = ShanghaiDateTime(allow_none=True, metadata={"description": "加急发货: the shopper accepted it (C4)"})
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
     refunds = fields.List(fields.Nested(RefundBriefSchema))
     open_request = fields.Dict(allow_none=True)

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.after_sales import MAX_PHOTOS, TYPE_LABELS, reasons_for_picker
-from ...services import after_sales
+from ...services import after_sales, shopper_requests
 from ..auth import shopper_required
 from ..ids import id_field, quantity_field
 from ..schemas import ShanghaiDateTime, text
@@ -125,4 +125,13 @@ def get_case(case_id):
 def return_shipment(body, case_id):
     """寄回商品后填写快递公司与单号"""
     after_sales.submit_return_shipment(case_id, g.shopper.id, body["carrier"], body["tracking_no"])
+    return after_sales.get_case(case_id, g.shopper.id)
+
+
+@blp.post("/after-sales/<int:case_id>/withdraw")
+@blp.response(200, AfterSaleSchema)
+@shopper_required
+def withdraw(case_id):
+    """撤回商家尚未处理的售后申请（见 actions 中的 withdraw）"""
+    shopper_requests.withdraw_after_sale(case_id, g.shopper.id)
     return after_sales.get_case(case_id, g.shopper.id)
