@@ -5,6 +5,7 @@ notification decryption (AES-256-GCM) written here with `cryptography` alone."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import secrets
 import threading
@@ -49,10 +50,15 @@ def client(base_url: str, keys, notify_url: str = "http://127.0.0.1:9/unused") -
     return pay
 
 
+@functools.lru_cache(maxsize=8)
+def _private_key(pem: str):
+    return serialization.load_pem_private_key(pem.encode(), None)  # slow: checks the key
+
+
 def authorization(keys, method: str, url: str, body: str, *, private_key_pem: str | None = None,
                   serial_no: str | None = None, timestamp: int | None = None) -> str:
     """WeChat's documented Authorization header, built without wechatpayv3."""
-    key = serialization.load_pem_private_key((private_key_pem or keys.merchant_private_key).encode(), None)
+    key = _private_key(private_key_pem or keys.merchant_private_key)
     stamp, nonce = str(timestamp if timestamp is not None else int(time.time())), secrets.token_hex(16)
     message = f"{method}\n{url}\n{stamp}\n{nonce}\n{body}\n".encode()
     signature = base64.b64encode(key.sign(message, padding.PKCS1v15(), hashes.SHA256())).decode()
