@@ -85,6 +85,12 @@ def test_a_carrier_wechat_does_not_know_fails_into_the_todo_with_a_chinese_reaso
     assert upload["status"] == "failed" and "不在微信物流公司列表" in upload["last_error"]
     assert wechat_record(sandbox, order["id"])["uploads"] == []
 
+    warehouse.ok("POST", f"/orders/{order['id']}/shipment", {"carrier": "中通快递", "tracking_no": "ZT1234567890"})
+    run_jobs()
+    assert upload_statuses(order["id"]) == ["skipped", "uploaded"]  # the refused upload never goes out later
+    assert wechat_record(sandbox, order["id"])["tracking_nos"] == ["ZT1234567890"]
+    assert notifications.staff_todo_counts()["shipping_upload_failures"] == 0
+
 
 def test_a_correction_before_receipt_is_uploaded_once_and_a_second_is_refused(client, sandbox):
     _, warehouse, order = shipped(client, sandbox)

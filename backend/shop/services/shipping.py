@@ -77,6 +77,12 @@ def correct_shipment(order_id: int, actor: Actor, carrier: str, tracking_no: str
             ShippingUpload.order_id == order_id, ShippingUpload.status != UploadStatus.FAILED.value))))
         before = {"carrier": order.carrier, "tracking_no": order.tracking_no}
         order.carrier, order.tracking_no = carrier, tracking_no
+        # An earlier upload not yet taken by WeChat must never overwrite the corrected one.
+        db.session.execute(update(ShippingUpload).where(
+            ShippingUpload.order_id == order_id,
+            ShippingUpload.status.in_([UploadStatus.PENDING.value, UploadStatus.FAILED.value]))
+            .values(status=UploadStatus.SKIPPED.value, last_error="已被修改后的发货信息取代")
+            .execution_options(synchronize_session=False))
         events.record(order, "shipment_corrected", actor,
                       data={"before": before, "after": {"carrier": carrier, "tracking_no": tracking_no}})
         record_shipment(order, ShipmentKind.CORRECTION, carrier, tracking_no, tx)
