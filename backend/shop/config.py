@@ -67,6 +67,9 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "PROXY_COUNT": int(env.get("PROXY_COUNT") or "0"),  # trusted reverse proxies in front (X-Forwarded-*)
         "API_DOCS": _bool(env.get("API_DOCS"), sandbox),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH") or str(6 * 1024 * 1024)),
+        # No hoarding: orders placed per shopper and per client address (Flask-Limiter notation).
+        "ORDER_RATE_LIMIT_PER_SHOPPER": env.get("ORDER_RATE_LIMIT_PER_SHOPPER") or "30 per minute",
+        "ORDER_RATE_LIMIT_PER_IP": env.get("ORDER_RATE_LIMIT_PER_IP") or "300 per minute",
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'shop.sqlite'}",
         "REDIS_URL": env.get("REDIS_URL") or f"unix://{VAR_DIR / 'redis.sock'}",

@@ -22,8 +22,6 @@ def limiter_storage_uri(redis_url: str) -> str:
 
 def init_limiter(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", limiter_storage_uri(app.config["REDIS_URL"]))
-    app.config.setdefault("ORDER_RATE_LIMIT_PER_SHOPPER", "30 per minute")
-    app.config.setdefault("ORDER_RATE_LIMIT_PER_IP", "300 per minute")
     limiter.init_app(app)
 
 
