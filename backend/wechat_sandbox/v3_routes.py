@@ -97,6 +97,10 @@ def _serve(sandbox, endpoint: str, handler, kwargs: dict) -> tuple[Response, str
                                     _signed_url(), body)
     if problem:
         return _error("SIGN_ERROR", problem), "SIGN_ERROR"
+    serial = request.headers.get("Wechatpay-Serial")
+    if serial and serial != sandbox.v3_keys.wechatpay_public_key_id:
+        # Public-key mode: the header names the key WeChat is to sign with (and sensitive fields used).
+        return _error("PARAM_ERROR", "Wechatpay-Serial 不是本商户的微信支付公钥ID"), "PARAM_ERROR"
     try:
         payload = json.loads(body) if body else {}
     except ValueError:

@@ -123,6 +123,12 @@ def test_forged_unsigned_or_stale_requests_get_401_sign_error_and_change_nothing
     assert raw_call(sandbox.base_url, keys, "POST", path, prepay).status_code == 200  # the genuine one passes
 
 
+def test_a_wechatpay_serial_that_is_not_our_public_key_id_is_refused(sandbox, keys):
+    url = f"/v3/pay/transactions/out-trade-no/V1?mchid={MCH_ID}"
+    reply = raw_call(sandbox.base_url, keys, "GET", url, headers={"Wechatpay-Serial": "PUB_KEY_ID_0"})
+    assert (reply.status_code, reply.json()["code"]) == (400, "PARAM_ERROR")
+
+
 def test_payment_notification_is_signed_and_decrypts_with_aes_256_gcm(paid, receiver, keys):
     [(headers, body)] = receiver.notifications("/v3/pay-notify")
     notification = json.loads(body)

@@ -67,10 +67,11 @@ def authorization(keys, method: str, url: str, body: str, *, private_key_pem: st
 
 
 def raw_call(base_url: str, keys, method: str, url: str, payload: dict | None = None, *,
-             signed_payload: dict | None = None, unsigned: bool = False, **signing) -> requests.Response:
+             signed_payload: dict | None = None, unsigned: bool = False, headers: dict | None = None,
+             **signing) -> requests.Response:
     """One v3 call signed in the test; `signed_payload` signs another body than the one sent."""
     body = json.dumps(payload) if payload is not None else ""
-    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    headers = {"Accept": "application/json", "Content-Type": "application/json", **(headers or {})}
     if not unsigned:
         signed = json.dumps(signed_payload) if signed_payload is not None else body
         headers["Authorization"] = authorization(keys, method, url, signed, **signing)
