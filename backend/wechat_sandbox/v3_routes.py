@@ -131,9 +131,18 @@ def _serve(sandbox, endpoint: str, handler, kwargs: dict) -> tuple[Response, str
 
 
 def _required(data: dict, *names: str):
+    """Text parameters that must be present."""
     for name in names:
         if data.get(name) in (None, ""):
             raise V3Error("PARAM_ERROR", f"缺少参数 {name}")
+        if not isinstance(data[name], str):
+            raise V3Error("PARAM_ERROR", f"{name} 须为字符串")
+
+
+def _optional_text(data: dict, *names: str):
+    for name in names:
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise V3Error("PARAM_ERROR", f"{name} 须为字符串")
 
 
 def _fen(value, name: str) -> str:
@@ -171,6 +180,7 @@ def jsapi_prepay():
         amount, payer = _object(data, "amount"), _object(data, "payer")
         _currency(amount)
         _required(payer, "openid")
+        _optional_text(data, "attach", "time_expire")
         time_expire = None
         if data.get("time_expire"):
             try:
@@ -228,6 +238,7 @@ def refund():
         _required(data, "out_refund_no")
         if not (data.get("transaction_id") or data.get("out_trade_no")):
             raise V3Error("PARAM_ERROR", "transaction_id 和 out_trade_no 必须二选一")
+        _optional_text(data, "transaction_id", "out_trade_no", "reason", "notify_url")
         amount = _object(data, "amount")
         _required(amount, "currency")
         _currency(amount)
@@ -275,7 +286,7 @@ def apply_abnormal_refund(refund_id):
                 account = decrypt_sensitive(sandbox.v3_keys, data["bank_account"]) if data.get("bank_account") else None
                 if data.get("real_name"):
                     decrypt_sensitive(sandbox.v3_keys, data["real_name"])
-            except ValueError:
+            except (TypeError, ValueError):
                 raise V3Error("PARAM_ERROR", "敏感信息解密失败，请用微信支付公钥加密") from None
         elif data["type"] not in ABNORMAL_REFUND_TYPES:
             raise V3Error("PARAM_ERROR", "type 须为 USER_BANK_CARD 或 MERCHANT_BANK_CARD")

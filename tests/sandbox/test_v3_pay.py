@@ -325,3 +325,32 @@ def test_control_pay_and_listings_cover_v2_and_v3(pay, sandbox, receiver, wait_f
     assert listed == {"V3ORDER": "v3", "V2ORDER": "v2"}
     stats = sandbox.control("GET", "stats").json()["endpoints"]
     assert stats["unifiedorder"]["calls"] == 1 and stats["v3_jsapi"]["calls"] == 1
+
+
+@pytest.mark.parametrize("path, payload", [
+    ("/v3/pay/transactions/jsapi", {"appid": "wxsandboxappid0001", "mchid": MCH_ID, "description": 1,
+                                    "out_trade_no": "B1", "notify_url": "http://x/n", "amount": {"total": 1},
+                                    "payer": {"openid": "o"}}),
+    ("/v3/pay/transactions/jsapi", {"appid": "wxsandboxappid0001", "mchid": MCH_ID, "description": "d",
+                                    "out_trade_no": "B1", "notify_url": "http://x/n", "amount": {"total": 1.5},
+                                    "payer": {"openid": "o"}}),
+    ("/v3/pay/transactions/jsapi", {"appid": "wxsandboxappid0001", "mchid": MCH_ID, "description": "d",
+                                    "out_trade_no": "B1", "notify_url": "http://x/n", "amount": [],
+                                    "payer": {"openid": "o"}, "time_expire": "tomorrow"}),
+    ("/v3/refund/domestic/refunds", {"out_refund_no": "R1", "out_trade_no": 5, "amount": {"refund": 1, "total": 1,
+                                                                                           "currency": "CNY"}}),
+    ("/v3/refund/domestic/refunds", {"out_refund_no": "R1", "out_trade_no": "V1000",
+                                     "amount": {"refund": -1, "total": 1000, "currency": "CNY"}}),
+    ("/v3/refund/domestic/refunds", {"out_refund_no": "R1", "out_trade_no": "V1000",
+                                     "amount": {"refund": 1, "total": 1000, "currency": "USD"}}),
+    ("/v3/refund/domestic/refunds/5000/apply-abnormal-refund", {"out_refund_no": "R1", "type": "MERCHANT_BANK_CARD",
+                                                                "bank_account": 12345}),
+    ("/v3/refund/domestic/refunds/5000/apply-abnormal-refund", {"out_refund_no": "R1", "type": "TO_THE_MOON"}),
+    ("/v3/pay/transactions/out-trade-no/V1000/close", {}),
+])
+def test_bad_input_is_a_4xx_with_a_code_and_changes_nothing(paid, sandbox, keys, path, payload):
+    reply = raw_call(sandbox.base_url, keys, "POST", path, payload)
+
+    assert 400 <= reply.status_code < 500 and reply.json()["code"] in ("PARAM_ERROR", "MCH_NOT_EXISTS")
+    assert sandbox.control("GET", "refunds").json()["refunds"] == []
+    assert [p["out_trade_no"] for p in sandbox.control("GET", "payments").json()["payments"]] == ["V1000"]
