@@ -22,6 +22,9 @@ DEFAULTS = {
     "refund_rate_limit": 150,
     "refund_failure_rate_limit": 6,
     "rate_window": 1.0,
+    # WeChat: two refunds of the same order at least 60 s apart. 0 = not enforced (the default,
+    # so that tests may refund an order twice in a row); set 60 to hold the shop to the rule.
+    "same_order_refund_interval": 0,
     # The SQLite file that keeps payments, refunds and messages across restarts; None = memory only.
     "state_path": None,
     # APIv3 key material: a folder as made by keys.ensure_demo_keys (created on first use), and/or
@@ -56,6 +59,7 @@ RUNTIME_KEYS = {
     "refund_rate_limit",
     "refund_failure_rate_limit",
     "rate_window",
+    "same_order_refund_interval",
 }
 
 

@@ -264,8 +264,11 @@ class SandboxState:
                 if (existing.out_trade_no, existing.refund_fee) != (payment.out_trade_no, refund_fee):
                     raise PayError("REFUND_FEE_MISMATCH", "订单金额或退款金额与之前请求不一致，请核实后再试")
                 return existing
-            refunded = sum(r.refund_fee for r in self.refunds.values()
-                           if r.out_trade_no == payment.out_trade_no and r.status not in CLOSED_REFUND_STATUSES)
+            earlier = [r for r in self.refunds.values() if r.out_trade_no == payment.out_trade_no]
+            interval = float(self.config.get("same_order_refund_interval") or 0)
+            if earlier and (utcnow() - max(r.created_at for r in earlier)).total_seconds() < interval:
+                raise PayError("FREQUENCY_LIMITED", f"同一笔订单多次退款的请求需相隔{interval:g}秒")
+            refunded = sum(r.refund_fee for r in earlier if r.status not in CLOSED_REFUND_STATUSES)
             if refunded >= payment.total_fee:
                 raise PayError("ERROR", "订单已全额退款")
             if refunded + refund_fee > payment.total_fee:

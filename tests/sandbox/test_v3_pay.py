@@ -264,6 +264,20 @@ def test_failing_refund_calls_are_limited_separately(paid, pay, sandbox, receive
     assert (code, json.loads(body)["code"]) == (429, "FREQUENCY_LIMITED")
 
 
+def test_a_second_refund_of_one_order_too_soon_is_frequency_limited_when_the_rule_is_on(paid, pay, sandbox, receiver):
+    sandbox.control("POST", "config", json={"same_order_refund_interval": 60})
+    try:
+        first = _refund(pay, receiver, "R1", 100)
+        again = _refund(pay, receiver, "R1", 100)  # the same refund asked again is not a second one
+        second = _refund(pay, receiver, "R2", 100)
+    finally:
+        sandbox.control("POST", "config", json={"same_order_refund_interval": 0})
+
+    assert (first[0], again[0]) == (200, 200)
+    assert (second[0], json.loads(second[1])["code"]) == (429, "FREQUENCY_LIMITED")
+    assert [r["out_refund_no"] for r in sandbox.control("GET", "refunds").json()["refunds"]] == ["R1"]
+
+
 def test_refund_bill_downloads_gzip_matching_its_hash(paid, pay, receiver, wait_for, keys):
     _refund(pay, receiver)
     wait_for(lambda: _refund_events(receiver, keys))
