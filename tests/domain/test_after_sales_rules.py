@@ -183,3 +183,8 @@ def test_the_shopper_enters_the_return_tracking_number_while_the_goods_are_due_o
     assert shopper_case_actions(case(AfterSaleType.EXCHANGE, CaseStatus.AWAITING_RETURN)) == ["submit_return_shipment"]
     assert shopper_case_actions(case(AfterSaleType.EXCHANGE, CaseStatus.RETURNING)) == ["submit_return_shipment"]
     assert shopper_case_actions(case(AfterSaleType.EXCHANGE, CaseStatus.EXCHANGING)) == []
+
+
+def test_the_shopper_may_withdraw_a_case_only_before_staff_decide():
+    assert shopper_case_actions(case(AfterSaleType.REFUND_ONLY, CaseStatus.PENDING)) == ["withdraw"]
+    assert shopper_case_actions(case(AfterSaleType.REFUND_ONLY, CaseStatus.WITHDRAWN)) == []

@@ -175,3 +175,19 @@ def test_only_finished_orders_without_refund_in_progress_or_open_request_may_be_
     assert deletion_refusal(facts(OrderStatus.CANCELLED, refund_status=RefundStatus.REFUNDED)) is None
     assert "delete" in shopper_actions(facts(OrderStatus.COMPLETED), POLICY, NOW)
     assert "delete" not in shopper_actions(facts(OrderStatus.COMPLETED, deleted_by_shopper=True), POLICY, NOW)
+
+
+def test_the_shopper_may_withdraw_a_pending_request_and_answer_an_open_alternative_once():
+    from shop.domain.cancellation import ensure_shopper_request_action, shopper_request_actions
+
+    offer = {"kind": "faster_shipping", "text": "加急发货"}
+    assert shopper_request_actions("pending", "modify", None) == ["withdraw"]
+    assert shopper_request_actions("pending", "cancel", offer) == ["withdraw", "accept_alternative", "decline_alternative"]
+    assert shopper_request_actions("pending", "cancel", {**offer, "answer": "declined"}) == ["withdraw"]
+    assert shopper_request_actions("approved", "cancel", offer) == []
+    with pytest.raises(DomainError) as refused:
+        ensure_shopper_request_action("rejected", "cancel", None, "withdraw")
+    assert refused.value.code.name == "REQUEST_ALREADY_DECIDED"
+    with pytest.raises(DomainError) as refused:
+        ensure_shopper_request_action("pending", "cancel", None, "accept_alternative")
+    assert refused.value.code.name == "ORDER_ACTION_NOT_ALLOWED"

@@ -57,6 +57,7 @@ class CaseStatus(str, Enum):
     REPAIRING = "repairing"            # 维修中: work order open
     COMPLETED = "completed"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"            # the shopper withdrew it before staff decided
 
     @property
     def label(self) -> str:
@@ -71,6 +72,7 @@ STATUS_LABELS = {
     CaseStatus.REPAIRING: "维修中",
     CaseStatus.COMPLETED: "售后完成",
     CaseStatus.REJECTED: "已拒绝",
+    CaseStatus.WITHDRAWN: "已撤回",
 }
 
 ACTIVE_STATUSES = {CaseStatus.PENDING, CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING, CaseStatus.EXCHANGING,
@@ -250,7 +252,10 @@ def staff_case_actions(case: CaseFacts, role: str) -> list[str]:
 
 
 def shopper_case_actions(case: CaseFacts) -> list[str]:
-    """The shopper's one step in a case: telling how the goods come back (the number may be corrected)."""
+    """The shopper's steps in a case: withdrawing it before staff decide (A7); telling how the goods come back
+    (the number may be corrected)."""
+    if case.status is CaseStatus.PENDING:
+        return ["withdraw"]
     return ["submit_return_shipment"] if case.status in (CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING) else []
 
 

@@ -144,6 +144,29 @@ def describe_alternative(kind: str | None, message: str | None, replacement: str
     return f"{text}（{message}）" if message else text
 
 
+def alternative_waiting_for_answer(alternative: dict | None) -> bool:
+    return bool(alternative) and alternative.get("answer") is None
+
+
+def shopper_request_actions(status: str, kind: str, alternative: dict | None) -> list[str]:
+    """A7/C4: what the shopper may do with their own request now. A pending request may be withdrawn; a staff
+    alternative to a cancel waits for the shopper to accept (the order goes on, changed) or decline (back to staff)."""
+    if status != "pending":
+        return []
+    actions = ["withdraw"]
+    if kind == "cancel" and alternative_waiting_for_answer(alternative):
+        actions += ["accept_alternative", "decline_alternative"]
+    return actions
+
+
+def ensure_shopper_request_action(status: str, kind: str, alternative: dict | None, action: str) -> None:
+    if action in shopper_request_actions(status, kind, alternative):
+        return
+    if status != "pending":
+        raise DomainError(ErrorCode.REQUEST_ALREADY_DECIDED, "申请已处理，无法再撤回或答复")
+    raise DomainError(ErrorCode.ORDER_ACTION_NOT_ALLOWED, "没有待您答复的替代方案")
+
+
 def check_decision_reason(reason: str | None) -> str:
     """A rejection always tells the shopper why."""
     reason = (reason or "").strip()

@@ -1,9 +1,10 @@
-"""Mini-program: cancel (C1, C6), modify (M1–M3) and delete (D1–D2) an order."""
+"""Mini-program: cancel (C1, C6), modify (M1–M3) and delete (D1–D2) an order; withdraw a request or answer a
+staff alternative (A7, C4)."""
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from ...services import cancellation, deletion, modification
+from ...services import cancellation, deletion, modification, ordering, shopper_requests
 from ...services.context import deps
 from ..auth import shopper_required
 from ..schemas import ModifyInSchema, OrderSchema, ShanghaiDateTime
@@ -77,3 +78,31 @@ def delete(order_id):
 def feedback(body, order_id):
     """取消后评价取消体验"""
     return cancellation.leave_feedback(order_id, g.shopper.id, body["rating"], body["text"])
+
+
+def _order_of(request) -> dict:
+    return shopper_order_json(ordering.get_order(request.order_id, g.shopper.id))
+
+
+@blp.post("/requests/<int:request_id>/withdraw")
+@blp.response(200, OrderSchema)
+@shopper_required
+def withdraw_request(request_id):
+    """撤回待处理的取消、修改或售后申请（商家处理前；见 open_request.actions）"""
+    return _order_of(shopper_requests.withdraw(request_id, g.shopper.id))
+
+
+@blp.post("/requests/<int:request_id>/accept-alternative")
+@blp.response(200, OrderSchema)
+@shopper_required
+def accept_alternative(request_id):
+    """接受商家提供的替代方案（更换商品或加急发货）：取消申请结束，订单按方案继续"""
+    return _order_of(shopper_requests.accept_alternative(request_id, g.shopper.id))
+
+
+@blp.post("/requests/<int:request_id>/decline-alternative")
+@blp.response(200, OrderSchema)
+@shopper_required
+def decline_alternative(request_id):
+    """不接受替代方案：取消申请交回商家处理"""
+    return _order_of(shopper_requests.decline_alternative(request_id, g.shopper.id))
