@@ -71,6 +71,10 @@ def _resolve(refund_id: int, action: RefundAction, run) -> dict:
     return ledger_json(*admin_queries.get_refund(refund.id))
 
 
+def _replace(refund_id: int, action: RefundAction) -> dict:
+    return _resolve(refund_id, action, lambda: refunds.replace_refund(refund_id, g.actor, action))
+
+
 @blp.post("/refunds/<int:refund_id>/reroute")
 @staff_required("refund.resolve")
 @blp.arguments(RefundRerouteSchema)
@@ -87,8 +91,7 @@ def reroute_refund(body, refund_id):
 @blp.response(200, RefundLedgerSchema)
 def refund_to_balance(refund_id):
     """微信退款异常或已关闭：改为退到顾客账户余额（新建一笔余额退款，原退款保留为记录）；返回新的退款"""
-    return _resolve(refund_id, RefundAction.REFUND_TO_BALANCE,
-                    lambda: refunds.replace_refund(refund_id, g.actor, RefundAction.REFUND_TO_BALANCE))
+    return _replace(refund_id, RefundAction.REFUND_TO_BALANCE)
 
 
 @blp.post("/refunds/<int:refund_id>/reissue")
@@ -96,8 +99,7 @@ def refund_to_balance(refund_id):
 @blp.response(200, RefundLedgerSchema)
 def reissue_refund(refund_id):
     """微信已关闭的退款（CLOSED）：用新的退款单号重新发起（原退款保留为记录）；返回新的退款"""
-    return _resolve(refund_id, RefundAction.REISSUE,
-                    lambda: refunds.replace_refund(refund_id, g.actor, RefundAction.REISSUE))
+    return _replace(refund_id, RefundAction.REISSUE)
 
 
 @blp.get("/reconciliation/runs")
