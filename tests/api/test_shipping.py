@@ -201,3 +201,19 @@ def test_after_sales_shipments_are_reported_while_wechat_still_takes_them(client
         ("订单发货", "已上传微信"), ("换货发出", "已上传微信"), ("维修寄回", "无需上传")]
     assert "确认收货" in uploads[-1]["last_error"]
     assert notifications.staff_todo_counts()["shipping_upload_failures"] == 0
+
+
+def test_the_periodic_jobs_check_the_platform_and_requeue_lost_uploads(client, sandbox, redis_url):
+    from shop.jobs.worker import SCHEDULE
+    from shop.services.context import deps
+
+    assert {"shop.jobs.shipping_tasks.sweep_shipping_uploads",
+            "shop.jobs.shipping_tasks.check_wechat_platform"} <= {task for task, _ in SCHEDULE}
+    _, _, order = shipped(client, sandbox)
+    Redis.from_url(redis_url).flushdb()  # the upload's job is lost
+    clock.advance(timedelta(minutes=1))
+    for task in ("shop.jobs.shipping_tasks.sweep_shipping_uploads", "shop.jobs.shipping_tasks.check_wechat_platform"):
+        deps().jobs.enqueue(task)
+    run_jobs()
+    assert upload_statuses(order["id"]) == ["uploaded"]
+    assert shipping.platform_status()["trade_managed"] is True
