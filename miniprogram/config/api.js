@@ -31,9 +31,14 @@ module.exports = {
   OrderAfterSales: id => `/orders/${id}/after-sales`,
   OrderFeedback: id => `/orders/${id}/feedback`,
   CancelReasons: '/cancel-reasons',
+  // The shopper's own pending request (A7, C4): withdraw it, answer a staff alternative.
+  RequestWithdraw: id => `/requests/${id}/withdraw`,
+  RequestAcceptAlternative: id => `/requests/${id}/accept-alternative`,
+  RequestDeclineAlternative: id => `/requests/${id}/decline-alternative`,
 
   AfterSale: id => `/after-sales/${id}`,
   AfterSaleReturnShipment: id => `/after-sales/${id}/return-shipment`,
+  AfterSaleWithdraw: id => `/after-sales/${id}/withdraw`,
   AfterSaleReasons: '/after-sale-reasons',
   // Photo upload (multipart field "file" -> {url}); not in the backend yet, see docs/miniprogram.md.
   Uploads: '/uploads',

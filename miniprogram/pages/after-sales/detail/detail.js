@@ -3,13 +3,13 @@ const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { yuan, shanghaiTime } = require('../../../utils/format')
-const { toast } = require('../../../utils/ui')
+const { confirm, toast } = require('../../../utils/ui')
 
 const TYPE_LABELS = { refund_only: '仅退款', return_refund: '退货退款', exchange: '换货', repair: '维修' }
 const STATUS_LABELS = {
   pending: '等待商家处理', approved: '商家已同意', awaiting_return: '待寄回商品', returned: '商品寄回中',
   received: '商家已收货', refunded: '已退款', exchanging: '换货中', repairing: '维修中',
-  completed: '售后完成', rejected: '商家已拒绝', escalated: '已升级处理', closed: '已关闭'
+  completed: '售后完成', rejected: '商家已拒绝', escalated: '已升级处理', closed: '已关闭', withdrawn: '已撤回'
 }
 const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '极兔速递', '京东物流', '中国邮政 EMS', '其他']
 const TRACKING_NO = /^[A-Za-z0-9]{6,30}$/
@@ -53,6 +53,7 @@ Page(withMixin(single, {
         refund: aCase.refund ? Object.assign({}, aCase.refund, { amount_text: yuan(aCase.refund.amount_fen) }) : null
       }),
       showReturnForm: needsReturnShipment(aCase),
+      canWithdraw: (aCase.actions || []).indexOf('withdraw') >= 0,
       state: 'ready'
     })
   },
@@ -80,6 +81,17 @@ Page(withMixin(single, {
     } finally {
       this.setData({ submitting: false })
     }
+  },
+
+  async onWithdraw() {
+    if (!(await confirm('撤回售后申请', '撤回后商家将不再处理该申请。确定撤回吗？', '撤回'))) return
+    try {
+      await http.post(api.AfterSaleWithdraw(this.caseId), {}, { loading: '正在提交' })
+      toast('已撤回申请', 'success')
+    } catch (error) {
+      // the toast already told the shopper why (e.g. 商家已处理)
+    }
+    return this.load(true)
   },
 
   openOrder() {

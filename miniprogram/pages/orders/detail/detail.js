@@ -11,6 +11,13 @@ const { confirm, toast } = require('../../../utils/ui')
 const REQUEST_KINDS = { cancel: '取消申请', modify: '修改申请', after_sale: '售后申请' }
 const REQUEST_STATES = { pending: '待商家处理', approved: '已同意', rejected: '已拒绝', withdrawn: '已撤回' }
 
+// Buttons on the open request, exactly its server `actions` (withdraw; answer a staff alternative).
+const REQUEST_BUTTONS = [
+  { action: 'accept_alternative', label: '接受方案', primary: true },
+  { action: 'decline_alternative', label: '不接受' },
+  { action: 'withdraw', label: '撤回申请' }
+]
+
 const DELETE_WARNING = '删除后订单将从你的订单列表中移除，该订单的售后申请和评价将无法再查看或发起，且无法恢复。确定删除吗？'
 
 function presentDetail(order) {
@@ -23,7 +30,8 @@ function presentDetail(order) {
   const request = order.open_request
   view.request = request ? Object.assign({}, request, {
     kind_text: request.kind_label || REQUEST_KINDS[request.kind] || '申请',
-    status_text: request.status_label || REQUEST_STATES[request.status] || request.status
+    status_text: request.status_label || REQUEST_STATES[request.status] || request.status,
+    buttons: REQUEST_BUTTONS.filter(button => (request.actions || []).indexOf(button.action) >= 0)
   }) : null
   view.address_text = [order.province, order.city, order.district, order.address_detail].join(' ')
   return view
@@ -115,6 +123,34 @@ Page(withMixin(single, {
       toast('已确认收货', 'success')
     } catch (error) {
       // the toast already told the shopper why (e.g. 微信尚未确认收货)
+    }
+    return this.load(true)
+  },
+
+  // Each step asks first and says what follows; the server decides whether it is still possible.
+  async onRequestAction(e) {
+    const request = this.data.order.request
+    const offer = request.alternative ? request.alternative.text : ''
+    const step = {
+      withdraw: {
+        title: '撤回申请', content: '撤回后商家将不再处理该申请，订单按原样继续。确定撤回吗？', confirmText: '撤回',
+        url: api.RequestWithdraw(request.id), done: '已撤回申请'
+      },
+      accept_alternative: {
+        title: '接受商家方案', content: '接受后取消申请结束，订单按以下方案继续：' + offer, confirmText: '接受',
+        url: api.RequestAcceptAlternative(request.id), done: '已接受方案'
+      },
+      decline_alternative: {
+        title: '不接受方案', content: '不接受后，你的取消申请将交回商家继续处理。', confirmText: '不接受',
+        url: api.RequestDeclineAlternative(request.id), done: '已告知商家'
+      }
+    }[e.currentTarget.dataset.action]
+    if (!step || !(await confirm(step.title, step.content, step.confirmText))) return
+    try {
+      await http.post(step.url, {}, { loading: '正在提交' })
+      toast(step.done, 'success')
+    } catch (error) {
+      // the toast already told the shopper why (e.g. 申请已处理)
     }
     return this.load(true)
   },
