@@ -55,11 +55,23 @@ def item_description(lines: list[tuple[str, int]]) -> str:
     return text if len(text) <= ITEM_DESC_MAX else text[:ITEM_DESC_MAX - 1] + "…"
 
 
+CARRIER_SUFFIXES = ("快递", "速运", "速递", "物流", "快运")
+
+
+def _carrier_stem(name: str) -> str:
+    for suffix in CARRIER_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[:-len(suffix)]
+    return name
+
+
 def carrier_code(carrier: str, carriers: list[dict]) -> str | None:
-    """WeChat's code for the carrier staff chose: by code, by name, or by a name it starts (顺丰 → 顺丰速运)."""
+    """WeChat's code for the carrier staff chose: by code, by name, by a name it starts (顺丰 → 顺丰速运),
+    or by the same name with another suffix (韵达快递 → 韵达速递)."""
     carrier = (carrier or "").strip()
     for match in (lambda c: c["code"] == carrier, lambda c: c["name"] == carrier,
-                  lambda c: bool(carrier) and c["name"].startswith(carrier)):
+                  lambda c: bool(carrier) and c["name"].startswith(carrier),
+                  lambda c: bool(carrier) and _carrier_stem(c["name"]) == _carrier_stem(carrier)):
         found = [c["code"] for c in carriers if match(c)]
         if found:
             return found[0]
