@@ -73,16 +73,21 @@ def evaluate(shopper_id: int) -> list[str]:
     return reasons
 
 
-def flag(shopper_id: int, actor: Actor, reason: str) -> Shopper:
+def _required_reason(reason: str | None, message: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, "请填写加入监控名单的原因", {"reason": "必填"})
+        raise DomainError(ErrorCode.VALIDATION_ERROR, message, {"reason": "必填"})
+    return reason[:200]
+
+
+def flag(shopper_id: int, actor: Actor, reason: str) -> Shopper:
+    reason = _required_reason(reason, "请填写加入监控名单的原因")
     with transaction():
         shopper = _shopper(shopper_id)
         shopper.risk_flagged = True
         shopper.risk_allow_listed = False
         shopper.risk_reasons = [*(shopper.risk_reasons or []),
-                                {"reason": reason[:200], "by": actor.name, "at": clock.now().isoformat()}]
+                                {"reason": reason, "by": actor.name, "at": clock.now().isoformat()}]
     return shopper
 
 
@@ -106,13 +111,11 @@ def allow_list(shopper_id: int, actor: Actor) -> Shopper:
 
 def ban(shopper_id: int, actor: Actor, reason: str) -> Shopper:
     """Staff ban a shopper: login refused, every token issued so far stops working at once."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(ErrorCode.VALIDATION_ERROR, "请填写封禁原因", {"reason": "必填"})
+    reason = _required_reason(reason, "请填写封禁原因")
     with transaction():
         shopper = _shopper(shopper_id)
         shopper.banned = True
-        shopper.ban_reason = reason[:200]
+        shopper.ban_reason = reason
         revoke_tokens(shopper)
     return shopper
 
