@@ -51,7 +51,8 @@ def test_password_rules_in_one_place():
 def test_staff_management_needs_the_administrators_password_again(client):
     admin, finance = Staff(client, "admin"), Staff(client, "finance")
     missing = admin.patch(f"/staff/{finance.me['id']}", {"role": "supervisor"})
-    assert missing.status_code == 403 and missing.get_json()["error"]["code"] == "PASSWORD_REQUIRED"
+    assert missing.status_code == 403 and missing.get_json()["error"] == {
+        "code": "PASSWORD_REQUIRED", "message": "管理员工账号需要二次验证，请输入您的登录密码"}
     wrong = admin.patch(f"/staff/{finance.me['id']}", {"role": "supervisor", "current_password": "guess-1234"})
     assert wrong.status_code == 403 and wrong.get_json()["error"]["code"] == "PASSWORD_INCORRECT"
     created = admin.post("/staff", {"username": "kefu3", "role": "customer_service", "password": "Tea-garden-42"})

@@ -30,6 +30,7 @@ logger = logging.getLogger("shop.staff_auth")
 # 二次验证: this many wrong passwords per staff member within the window, then a pause.
 RECHECK_FAILURES_ALLOWED = 5
 RECHECK_WINDOW_SECONDS = 15 * 60
+STAFF_MANAGEMENT_PROMPT = "管理员工账号需要二次验证，请输入您的登录密码"
 
 
 @functools.cache
@@ -70,12 +71,12 @@ def verify_own_password(staff_id: int, password: str) -> bool:
     return staff is not None and verify_password(staff, password)
 
 
-def recheck_password(actor: Actor, password: str | None, purpose: str = "") -> None:
+def recheck_password(actor: Actor, password: str | None, purpose: str = "", prompt: str | None = None) -> None:
     """二次验证 where a rule asks for it (R12, C3, staff management): missing or wrong, the action is
     refused. Wrong passwords are counted per staff member (a pause after RECHECK_FAILURES_ALLOWED)
     and audited after the refused action rolled back; a successful one is audited with the action."""
     if not password:
-        raise DomainError(ErrorCode.PASSWORD_REQUIRED)
+        raise DomainError(ErrorCode.PASSWORD_REQUIRED, prompt)
     key = f"shop:password-recheck-failures:{actor.id}"
     wait = _recheck_pause(key)
     if wait:
@@ -137,7 +138,7 @@ def add_staff(actor: Actor, *, username: str, name: str, role: str, password: st
               current_password: str | None = None) -> Staff:
     """An administrator adds a colleague, after typing their own password again."""
     with transaction():
-        recheck_password(actor, current_password, "staff.create")
+        recheck_password(actor, current_password, "staff.create", STAFF_MANAGEMENT_PROMPT)
     _check_new_password(password, username or "")
     staff = create_staff(username=(username or "").strip(), name=(name or "").strip() or username, role=role,
                          password=password)
@@ -157,7 +158,7 @@ def update_staff(actor: Actor, staff_id: int, *, role: str | None = None, active
                  name: str | None = None, password: str | None = None,
                  current_password: str | None = None) -> Staff:
     with transaction():
-        recheck_password(actor, current_password, "staff.update")
+        recheck_password(actor, current_password, "staff.update", STAFF_MANAGEMENT_PROMPT)
         staff = get_staff(staff_id)
         before = snapshot(staff)
         if role is not None and role not in STAFF_ROLES:
