@@ -104,8 +104,11 @@ def main() -> int:
             print("  " + subprocess.run(flask + ["seed-demo"], env=env, check=True, capture_output=True,
                                         text=True).stdout.strip(), flush=True)
         if config["SANDBOX"]:
-            children.append(_start("sandbox", [python, "-m", "wechat_sandbox", "--port", str(sandbox_port)], env,
-                                   log_dir))
+            # The sandbox keeps its payments and refunds in var/ and signs with the demo keys the shop uses.
+            children.append(_start("sandbox", [python, "-m", "wechat_sandbox", "--port", str(sandbox_port),
+                                               "--state", str(VAR_DIR / "sandbox.sqlite"),
+                                               "--keys", config["WECHATPAY_DEMO_KEYS_DIR"] or str(VAR_DIR / "wechatpay")],
+                                   env, log_dir))
         children.append(_start("api", [python, "-m", "gunicorn", "--workers", "2", "--threads", "8", "--bind",
                                        f"{config['HOST']}:{port}", "--access-logfile", "-", "shop:create_app()"],
                                env, log_dir))
