@@ -47,7 +47,7 @@ describe('staff modify order', () => {
     await wrapper.vm.submit()
     expect(ordersApi.modifyOrder).toHaveBeenCalledWith(7, {
       receiver_phone: '13900139000', remark: '请周末送', lines: [{ line_id: 11, quantity: 1 }],
-    })
+    }, undefined)
     expect(wrapper.emitted('changed')).toHaveLength(1)
     expect(wrapper.emitted('update:modelValue')).toEqual([[false]])
     wrapper.unmount()

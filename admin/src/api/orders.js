@@ -7,5 +7,7 @@ export const shipOrder = (id, carrier, trackingNo) => post(`/orders/${id}/ship`,
 // Over the amount threshold the API answers PASSWORD_REQUIRED; the dialog then asks for the password.
 export const cancelOrder = (id, body) => post(`/orders/${id}/cancel`, body, { quiet: ['PASSWORD_REQUIRED'] })
 export const exportOrders = (params) => download('/orders/export.csv', params, '订单导出.csv')
-// Staff changes apply at once (no request to themselves); a paid order's decrease is refunded.
-export const modifyOrder = (id, changes) => post(`/orders/${id}/modify`, changes)
+// Staff changes apply at once (no request to themselves); a paid order's decrease is refunded, under the
+// refund rules (a large refund answers PASSWORD_REQUIRED: see usePasswordRecheck).
+export const modifyOrder = (id, changes, password) =>
+  post(`/orders/${id}/modify`, password ? { ...changes, password } : changes, { quiet: ['PASSWORD_REQUIRED'] })

@@ -1,6 +1,7 @@
 // 同意 / 拒绝 a request (cancel, modification, after-sales) after asking the operator; shared by 审核 and 售后.
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { approveRequest, rejectRequest } from '../api/requests'
+import { withPasswordRecheck } from './usePasswordRecheck'
 
 export function useRequestDecision(reload) {
   async function approve(requestId, question) {
@@ -10,7 +11,7 @@ export function useRequestDecision(reload) {
       return
     }
     try {
-      await approveRequest(requestId)
+      await withPasswordRecheck((password) => approveRequest(requestId, '', password))
       ElMessage.success('已同意')
       reload()
     } catch {
