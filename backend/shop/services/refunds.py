@@ -134,8 +134,9 @@ def refresh_order_refund_status(order: Order) -> None:
     read each other's outcome, instead of both reading the other one as still open and leaving the status stale."""
     db.session.flush()
     # FOR NO KEY UPDATE: rows that reference the order (its events, refunds) hold KEY SHARE locks on it, which
-    # a plain FOR UPDATE would deadlock against.
-    db.session.refresh(order, with_for_update={"key_share": True})
+    # a plain FOR UPDATE would deadlock against. Then the columns read here are read again, as committed now.
+    db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update(key_share=True))
+    db.session.refresh(order, ["version", "paid_fen", "refund_status"])
     rows = db.session.execute(select(Refund.status, Refund.amount_fen)
                               .where(Refund.order_id == order.id, Refund.replaced_by_id.is_(None))).all()
     succeeded = sum(amount for status, amount in rows if status == RefundState.SUCCEEDED.value)
