@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from wechat_sandbox.keys import ensure_demo_keys
+
 from .config import VAR_DIR, load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,6 +100,9 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    if config["SANDBOX"] and config["WECHATPAY_DEMO_KEYS_DIR"]:
+        # Made once, here: the sandbox and every API and worker process read the same WeChat Pay v3 keys.
+        ensure_demo_keys(config["WECHATPAY_DEMO_KEYS_DIR"])
     try:
         subprocess.run(flask + ["db", "upgrade", "heads"], env=env, check=True, capture_output=True)
         if config["SANDBOX"] and config["DEMO_DATA"]:
