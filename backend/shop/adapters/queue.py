@@ -6,7 +6,7 @@ Redis is back.
 
 Jobs go to one of three queues, so that a slow WeChat Pay call never holds up closing unpaid
 orders or sending messages: `refunds` (every job that calls WeChat Pay), `notifications`
-(subscribe messages) and `default` (the rest).
+(subscribe messages, shipping uploads) and `default` (the rest).
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ WECHAT_PAY_JOBS = frozenset({
     "shop.jobs.tasks.query_refund",
     "shop.jobs.tasks.close_wechat_order",
 })
-NOTIFICATION_JOB_MODULES = ("shop.jobs.notification_tasks.",)
+# Calls to the WeChat mini-program platform (messages, shipping uploads) share the notifications queue.
+NOTIFICATION_JOB_MODULES = ("shop.jobs.notification_tasks.", "shop.jobs.shipping_tasks.")
 
 
 def queue_for(func: str) -> str:
@@ -105,3 +106,18 @@ class JobQueue:
     def claim_period(self, name: str, seconds: int, owner: str) -> bool:
         """True for exactly one caller per `seconds` across the cluster (a Redis key with that TTL)."""
         return bool(self.connection.set(f"shop:cron:{name}", owner, nx=True, ex=max(1, int(seconds))))
+
+
+def worker_queue_plan(processes: int) -> list[list[str]]:
+    """The queues each of `processes` worker processes listens to, in its priority order.
+
+    Closing orders (default) and messages never wait behind a hanging WeChat Pay call: with two or
+    more processes one of them never takes refunds; with three or more each queue has its own.
+    """
+    everything = list(QUEUE_NAMES)
+    if processes <= 1:
+        return [everything]
+    if processes == 2:
+        return [[DEFAULT_QUEUE, NOTIFICATIONS_QUEUE], [REFUNDS_QUEUE, DEFAULT_QUEUE, NOTIFICATIONS_QUEUE]]
+    plan = [[DEFAULT_QUEUE], [NOTIFICATIONS_QUEUE, DEFAULT_QUEUE]]
+    return plan + [[REFUNDS_QUEUE, DEFAULT_QUEUE, NOTIFICATIONS_QUEUE]] * (processes - 2)

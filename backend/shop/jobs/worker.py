@@ -43,7 +43,8 @@ class ShopWorker(SimpleWorker):
     """Runs jobs in-process (no fork per job): fast, and the app context is already pushed.
 
     RQ restarts a dead scheduler (it dies with its Redis connection) only at the next maintenance, ten
-    minutes later; this worker brings it back at its next heartbeat, a few seconds after Redis returns.
+    minutes later; this worker brings it back at its next heartbeat, a few seconds after Redis returns,
+    and registers itself again if Redis lost its registration.
     """
 
     @property
@@ -52,6 +53,14 @@ class ShopWorker(SimpleWorker):
         if scheduler is not None and scheduler._process is not None and not scheduler._process.is_alive():
             return True
         return super().should_run_maintenance_tasks
+
+    def heartbeat(self, timeout: int | None = None, pipeline=None):
+        if pipeline is None and self.birth_date is not None and not self.connection.sismember(
+                self.redis_workers_keys, self.key):
+            # Redis came back without this worker's registration: register again so /api/health counts it.
+            self.connection.delete(self.key)
+            self.register_birth()
+        super().heartbeat(timeout, pipeline)
 
 
 def run_worker(app: Flask, queues: list[str] | None = None, burst: bool = False, with_scheduler: bool = True) -> None:
