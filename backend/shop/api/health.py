@@ -12,7 +12,8 @@ from ..services import shipping
 from ..services.context import deps
 
 blp = Blueprint("health", __name__, url_prefix="/api", description="运行状态")
-WORKER_STALE_SECONDS = 90
+# Workers renew their heartbeat every few seconds (jobs/worker.py WORKER_TTL): one silent for 30 s is gone.
+WORKER_STALE_SECONDS = 30
 
 
 @blp.get("/health")
@@ -33,7 +34,7 @@ def health():
         now = datetime.now(timezone.utc)
         beats = [w.last_heartbeat.replace(tzinfo=timezone.utc) for w in workers if w.last_heartbeat]
         fresh = [b for b in beats if (now - b).total_seconds() < WORKER_STALE_SECONDS]
-        checks["worker"] = {"ok": bool(fresh), "workers": len(workers),
+        checks["worker"] = {"ok": bool(fresh), "workers": len(fresh),
                             "last_heartbeat": max(beats).isoformat() if beats else None}
     except Exception as exc:
         checks["redis"] = {"ok": False, "error": str(exc)[:200]}

@@ -16,7 +16,7 @@ from ..db import AuditLog
 from ..domain import clock
 from ..domain.actors import Actor
 from ..extensions import db
-from .uow import transaction
+from .uow import before_each_commit, has_writes, transaction
 
 
 def _plain(value: Any) -> Any:
@@ -53,17 +53,34 @@ def action(actor: Actor, name: str, target_type: str, target_id: Any,
            snapshot: Callable[[], dict | None] | None = None, **after_extra) -> Iterator[dict]:
     """Record an action that a service performs: snapshot before, run, snapshot after.
 
-    Nothing is written when the action fails (the service refused it and nothing changed). The
-    yielded dict may be filled by the caller with extra `after` details.
+    With a snapshot, the row is written inside the service's first transaction that changes something,
+    just before it commits: the change and its audit row commit together or not at all. Nothing is
+    written when the action fails (the service refused it and nothing changed). Without a snapshot (a
+    report run, whose results the caller puts in the yielded dict) the row is written afterwards.
     """
     before = snapshot() if snapshot else None
     extra: dict = dict(after_extra)
-    yield extra
-    db.session.expire_all()  # the service committed in its own session state; read fresh values
-    after = snapshot() if snapshot else None
-    if extra:
-        after = {**(after or {}), **extra}
-    record(actor, name, target_type, target_id, before, after)
+    written = []
+
+    def write_with_the_change() -> None:
+        if written or not has_writes():
+            return
+        db.session.flush()
+        db.session.expire_all()  # values changed by UPDATE statements too
+        written.append(record(actor, name, target_type, target_id, before, _after(snapshot(), extra), commit=False))
+
+    if snapshot is None:
+        yield extra
+    else:
+        with before_each_commit(write_with_the_change):
+            yield extra
+    if not written:  # the service wrote nothing in a transaction of ours
+        db.session.expire_all()
+        record(actor, name, target_type, target_id, before, _after(snapshot() if snapshot else None, extra))
+
+
+def _after(state: dict | None, extra: dict) -> dict | None:
+    return {**(state or {}), **extra} if extra else state
 
 
 def list_logs(*, staff_id: int | None = None, staff_name: str | None = None, action: str | None = None,

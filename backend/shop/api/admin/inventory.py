@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import g
 from flask_smorest import Blueprint
 
+from ...extensions import db
 from ...services import admin_queries, audit, inventory, stock_reports
 from ...services.stats import period, utc_bounds
 from ...services.uow import transaction
@@ -45,9 +46,9 @@ def adjust(body, sku_id):
     before = {"stock": sku.stock}
     with transaction():
         inventory.adjust(sku_id, body["change"], body["note"], g.actor.id)
-    sku = admin_queries.get_sku(sku_id)
-    audit.record(g.actor, "inventory.adjust", "sku", sku_id, before,
-                 {"stock": sku.stock, "change": body["change"], "note": body["note"]})
+        db.session.refresh(sku)
+        audit.record(g.actor, "inventory.adjust", "sku", sku_id, before,
+                     {"stock": sku.stock, "change": body["change"], "note": body["note"]}, commit=False)
     return {"id": sku.id, "code": sku.code, "name": sku.name, "stock": sku.stock}
 
 
