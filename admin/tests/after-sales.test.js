@@ -18,6 +18,7 @@ vi.mock('../src/api/afterSales', () => ({
   receiveReturn: vi.fn(), shipReplacement: vi.fn().mockResolvedValue({}), returnRepaired: vi.fn().mockResolvedValue({}),
 }))
 vi.mock('../src/api/requests', () => ({ approveRequest: vi.fn().mockResolvedValue({}), rejectRequest: vi.fn() }))
+vi.mock('../src/api/shipping', () => ({ listCarriers: vi.fn().mockResolvedValue([{ code: 'SF', name: '顺丰速运' }]) }))
 
 const api = await import('../src/api/afterSales')
 const { default: AfterSaleList } = await import('../src/views/after-sales/AfterSaleList.vue')

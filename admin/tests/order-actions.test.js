@@ -65,7 +65,7 @@ describe('order detail buttons', () => {
     const wrapper = mountActions(order(['ship']))
     await wrapper.find('[data-test="action-ship"]').trigger('click')
     const vm = wrapper.vm.$
-    await vi.waitFor(() => expect(vm.setupState.ship.carriers).toHaveLength(2))
+    await vi.waitFor(() => expect(vm.setupState.carriers).toHaveLength(2))
     Object.assign(vm.setupState.ship, { carrier: '顺丰速运', trackingNo: 'SF1234567890' })
     await vm.setupState.submitShip()
     expect(ordersApi.shipOrder).toHaveBeenLastCalledWith(42, '顺丰速运', 'SF1234567890')

@@ -26,7 +26,6 @@ export const MERCHANT_CANCEL_REASONS = [
   { code: 'system_error', label: '系统错误' },
   { code: 'other', label: '其他' },
 ]
-export const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '京东物流', '邮政EMS', '极兔速递']
 export const ROLES = {
   customer_service: '客服', supervisor: '主管', finance: '财务', warehouse: '仓库', admin: '管理员',
 }
