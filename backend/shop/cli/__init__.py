@@ -1,5 +1,7 @@
-"""`flask` commands: seed-demo, create-staff, worker, cron."""
+"""`flask` commands: seed-demo, create-staff, worker, cron, backup, restore."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -45,3 +47,27 @@ def register_cli(app: Flask) -> None:
         """Delayed jobs onto their queues, and the periodic sweepers (once per cluster)."""
         from ..jobs.worker import run_cron
         run_cron(current_app._get_current_object())
+
+    @app.cli.command("backup")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(file):
+        """Copy the whole database to FILE (SQLite online backup, or pg_dump -Fc)."""
+        from .backup import BackupError, backup
+        try:
+            backup(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"backed up to {file}")
+
+    @app.cli.command("restore")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.confirmation_option(prompt="Replace everything in the database with the backup?")
+    def restore_command(file):
+        """Replace the database's content with FILE (made by `flask backup`)."""
+        from .backup import BackupError, restore
+        try:
+            new_id = restore(current_app.config["SQLALCHEMY_DATABASE_URI"], file)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"restored from {file} (instance {new_id}); run `flask --app shop db upgrade heads` if the "
+                   "backup is older than this release")
