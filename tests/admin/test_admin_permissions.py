@@ -21,6 +21,8 @@ ENDPOINTS = [
     ("POST", f"/orders/{NO}/ship", {"carrier": "顺丰", "tracking_no": "SF123456789"}, {WH, SUP, ADM}),
     ("POST", f"/orders/{NO}/cancel", {"reason_code": "out_of_stock"}, {CS, SUP, ADM}),
     ("POST", f"/orders/{NO}/modify", {"remark": "请周末送"}, {CS, SUP, ADM}),
+    ("POST", f"/orders/{NO}/refunds", {"kind": "shipping", "reason": "运费补偿"}, {FIN, SUP, ADM}),
+    ("POST", f"/orders/{NO}/refunds", {"kind": "shipping", "reason": "运费补偿"}, {FIN, SUP, ADM}),
     ("GET", "/requests", None, {CS, SUP, ADM}),
     ("POST", f"/requests/{NO}/approve", {}, {CS, SUP, ADM}),
     ("POST", f"/requests/{NO}/reject", {"reason": "不符合条件"}, {CS, SUP, ADM}),

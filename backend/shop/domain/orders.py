@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import Enum
 
 from .errors import DomainError, ErrorCode
+from .permissions import is_allowed
 from .policy import Policy
 
 
@@ -203,4 +204,12 @@ def staff_actions(facts: OrderFacts, role: str, policy: Policy, now: datetime) -
             actions.append("offer_alternative")
     if facts.refund_status == RefundStatus.REFUND_FAILED and role in FINANCE_ROLES:
         actions.append("retry_refund")
+    if may_refund_by_staff(facts) and is_allowed(role, "refund.create"):
+        actions.append("refund")
     return actions
+
+
+def may_refund_by_staff(facts: OrderFacts) -> bool:
+    """R8: staff refund a paid order with money left to give back, unless a request on it waits for a decision."""
+    return facts.status != OrderStatus.PENDING_PAYMENT and facts.paid_fen > facts.refunded_fen \
+        and facts.open_request_kind is None

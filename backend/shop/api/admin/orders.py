@@ -1,4 +1,5 @@
-"""Staff order management: search (Q2), CSV export, detail, accept / ship (O6), modify (M1–M3), cancel (C3)."""
+"""Staff order management: search (Q2), CSV export, detail, accept / ship (O6), modify (M1–M3), cancel (C3),
+staff refunds (R8)."""
 from __future__ import annotations
 
 from flask import g
@@ -7,13 +8,13 @@ from flask_smorest import Blueprint
 from ...domain.clock import to_shanghai
 from ...domain.money import yuan
 from ...domain.orders import OrderStatus, RefundStatus
-from ...services import admin_queries, audit, cancellation, modification, ordering, queries, shipping
+from ...services import admin_queries, audit, cancellation, modification, ordering, queries, shipping, staff_refunds
 from ...services.stats import utc_bounds
 from ..presenters import order_detail, order_summary
 from .access import staff_required
 from .common import csv_response
 from .schemas import (AdminOrderPageSchema, AdminOrderSchema, CarrierSchema, OrderSearchArgsSchema, ShipInSchema,
-                      StaffCancelInSchema, StaffModifyInSchema)
+                      StaffCancelInSchema, StaffModifyInSchema, StaffRefundInSchema)
 
 blp = Blueprint("admin_orders", __name__, url_prefix="/api/admin", description="后台：订单查询、导出、受理、发货、修改、取消")
 
@@ -179,3 +180,17 @@ def cancel_order(body, order_id):
     return order_action("order.cancel", order_id, lambda: cancellation.cancel_by_staff(
         order_id, g.actor, body["reason_code"], body["reason_text"], password=body["password"]),
         reason_code=body["reason_code"], reason_text=body["reason_text"])
+
+
+@blp.post("/orders/<int:order_id>/refunds")
+@staff_required("refund.create")
+@blp.arguments(StaffRefundInSchema)
+@blp.response(200, AdminOrderSchema)
+def refund_order(body, order_id):
+    """员工退款（R8）：退选定商品、补偿/差价金额或运费，原路退回或退回余额，可附补偿券；按退款规则：超出角色退款权限
+    则拒绝（REFUND_OVER_ROLE_LIMIT），本单累计退款达到阈值需再次输入密码（password）；顾客会看到退款原因"""
+    admin_queries.get_order(order_id)
+    return order_action("order.refund", order_id, lambda: staff_refunds.refund_order(
+        order_id, g.actor, body["kind"], body["reason"], lines=body["lines"], amount_fen=body["amount_fen"],
+        method=body["method"], coupon_id=body["coupon_id"], password=body["password"]),
+        kind=body["kind"], reason=body["reason"], amount_fen=body["amount_fen"], method=body["method"])

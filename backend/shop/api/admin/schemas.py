@@ -8,7 +8,7 @@ from ...domain.orders import OrderStatus, RefundStatus
 from ...domain.refunds import RefundState
 from ...services.stats import GROUPS
 from ..schemas import ModifyInSchema, OrderSchema, OrderSummarySchema, ShanghaiDateTime
-from ..ids import DB_ID_MAX, id_field
+from ..ids import DB_ID_MAX, id_field, quantity_field
 from .common import plain
 
 ORDER_SORTS = ["created_at", "total_fen", "paid_at"]
@@ -173,6 +173,25 @@ class StaffModifyInSchema(ModifyInSchema):
 class CarrierSchema(Schema):
     code = fields.String(metadata={"description": "WeChat's carrier code (delivery_id)"})
     name = fields.String()
+
+
+class StaffRefundLineSchema(Schema):
+    line_id = id_field(required=True)
+    quantity = quantity_field(required=True)
+
+
+class StaffRefundInSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["lines", "amount", "shipping"]),
+                         metadata={"description": "lines 退商品 / amount 补偿或差价金额 / shipping 退运费"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200, error="请填写退款原因（顾客会看到）"))
+    lines = fields.List(fields.Nested(StaffRefundLineSchema), load_default=None, metadata={"description": "kind=lines"})
+    amount_fen = fields.Integer(strict=True, load_default=None, validate=validate.Range(min=1, max=DB_ID_MAX),
+                                metadata={"description": "kind=amount"})
+    method = fields.String(load_default="wechat", validate=validate.OneOf(["wechat", "balance"]),
+                           metadata={"description": "wechat 原路退回 / balance 退回余额"})
+    coupon_id = id_field(load_default=None, allow_none=True, metadata={"description": "补偿券（优惠券模板 id）"})
+    password = fields.String(load_default=None, load_only=True,
+                             metadata={"description": "二次验证：本单累计退款达到阈值时重新输入登录密码（R12）"})
 
 
 class StaffCancelInSchema(Schema):

@@ -1,0 +1,82 @@
+"""Staff refunds (R8): finance and supervisors refund lines, an amount or the shipping fee, to WeChat or balance,
+under the refund policy (R12), audited, and the shopper is told why."""
+from sqlalchemy import select
+
+from shop.db import AuditLog, Coupon, Product, Shopper as ShopperRow, ShopperCoupon, Sku
+from shop.extensions import db
+from support.orders import paid_order, refunds_of
+from support.shop import Shopper
+from support.staff import Staff
+
+PASSWORD = "demo1234"
+
+
+def sku_of(product_name: str) -> int:
+    return db.session.scalar(select(Sku.id).join(Product).where(Product.name == product_name).order_by(Sku.id))
+
+
+def test_finance_refunds_a_line_to_wechat_and_the_shopper_reads_why(client, sandbox):
+    alice = Shopper(client)
+    order = paid_order(alice, sandbox, [(sku_of("快充数据线"), 2)])
+    finance = Staff(client, "finance")
+    assert "refund" in finance.ok("GET", f"/orders/{order['id']}")["actions"]
+    line = order["items"][0]
+
+    done = finance.ok("POST", f"/orders/{order['id']}/refunds",
+                      {"kind": "lines", "reason": "商品有划痕", "lines": [{"line_id": line["id"], "quantity": 1}]})
+
+    [refund] = refunds_of(order["id"])
+    assert (refund.amount_fen, refund.source, refund.method) == (2900, "manual", "wechat")
+    assert done["items"][0]["refunded_quantity"] == 1
+    body = alice.get("/messages").get_json()["items"][0]["body"]
+    assert "商品有划痕" in body and "¥29.00" in body and "原路退回（微信支付）" in body
+    [row] = db.session.scalars(select(AuditLog).where(AuditLog.action == "order.refund")).all()
+    assert row.after["refunded_fen"] == 2900 and row.before["refunded_fen"] == 0
+
+
+def test_a_goodwill_amount_goes_to_balance_with_a_compensation_coupon(client, sandbox):
+    alice = Shopper(client)
+    order = paid_order(alice, sandbox)
+    coupon = db.session.scalar(select(Coupon).where(Coupon.name == "新人无门槛5元"))
+    Staff(client, "supervisor").ok("POST", f"/orders/{order['id']}/refunds", {
+        "kind": "amount", "amount_fen": 500, "reason": "发货延迟补偿", "method": "balance", "coupon_id": coupon.id})
+    db.session.expire_all()
+    assert db.session.get(ShopperRow, alice.user["id"]).balance_fen == 500
+    assert [(r.amount_fen, r.method, r.status) for r in refunds_of(order["id"])] == [(500, "balance", "succeeded")]
+    assert db.session.scalar(select(ShopperCoupon.source).where(ShopperCoupon.shopper_id == alice.user["id"])) \
+        == "compensation"
+
+
+def test_the_shipping_fee_is_refunded_once(client, sandbox):
+    alice = Shopper(client)
+    order = paid_order(alice, sandbox)
+    assert order["shipping_fen"] == 800
+    finance = Staff(client, "finance")
+    finance.ok("POST", f"/orders/{order['id']}/refunds", {"kind": "shipping", "reason": "运费补偿"})
+    again = finance.post(f"/orders/{order['id']}/refunds", {"kind": "shipping", "reason": "运费补偿"})
+    assert again.status_code == 409 and [r.amount_fen for r in refunds_of(order["id"])] == [800]
+
+
+def test_only_finance_supervisors_and_admins_refund_and_bad_amounts_change_nothing(client, sandbox):
+    alice = Shopper(client)
+    order = paid_order(alice, sandbox)
+    body = {"kind": "amount", "amount_fen": 100, "reason": "差价"}
+    for role in ("customer_service", "warehouse"):
+        assert Staff(client, role).post(f"/orders/{order['id']}/refunds", body).status_code == 403
+    finance = Staff(client, "finance")
+    for bad in ({**body, "amount_fen": order["paid_fen"] + 1}, {**body, "amount_fen": 1.5}, {**body, "reason": ""},
+                {**body, "kind": "everything"}):
+        assert finance.post(f"/orders/{order['id']}/refunds", bad).status_code == 422, bad
+    assert refunds_of(order["id"]) == []
+
+
+def test_split_staff_refunds_are_judged_on_the_cumulative_amount(client, sandbox):
+    alice = Shopper(client)
+    order = paid_order(alice, sandbox, [(sku_of("云南普洱"), 3)])
+    finance = Staff(client, "finance")
+    path = f"/orders/{order['id']}/refunds"
+    finance.ok("POST", path, {"kind": "amount", "amount_fen": 30000, "reason": "差价"})
+    second = finance.post(path, {"kind": "amount", "amount_fen": 30000, "reason": "差价"})
+    assert second.get_json()["error"]["code"] == "PASSWORD_REQUIRED"  # ¥600 so far: over the ¥500 threshold
+    finance.ok("POST", path, {"kind": "amount", "amount_fen": 30000, "reason": "差价", "password": PASSWORD})
+    assert [r.amount_fen for r in refunds_of(order["id"])] == [30000, 30000]
