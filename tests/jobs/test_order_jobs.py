@@ -27,6 +27,7 @@ def order_status(order_id):
     return db.session.scalar(select(Order.status).where(Order.id == order_id).execution_options(populate_existing=True))
 
 
+@pytest.mark.parametrize("wechatpay_api", ["v3", "v2"], indirect=True, scope="session")  # WeChat's close, both protocols
 def test_unpaid_order_is_closed_by_the_job_scheduled_at_creation(pgapp, sandbox, short_payment_window):
     alice = Shopper(pgapp.test_client())
     sku = first_sku_id()
