@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from flask import Flask, render_template_string
 
-from . import control_routes, open_routes, pay_routes, platform_routes, v3_routes
+from . import complaint_routes, control_routes, open_routes, pay_routes, platform_routes, v3_routes
+from .complaints import ComplaintBook
 from .config import load_config
 from .faults import Faults
 from .limits import RefundRateLimiter, Stats
@@ -44,13 +45,16 @@ def create_app(config: dict | None = None) -> Flask:
     store = Store(settings["state_path"])
     notifier = Notifier(settings, faults, store, v3_keys)
     state = SandboxState(settings, notifier, store, v3_keys)
+    complaints = ComplaintBook(settings, notifier, store, v3_keys)
     notifier.resume()
     app = Flask(__name__)
     app.extensions["wechat_sandbox"] = Sandbox(settings, faults, notifier, state, v3_keys, Stats(),
                                                RefundRateLimiter(settings))
+    app.extensions["wechat_complaints"] = complaints
     app.register_blueprint(open_routes.bp)
     app.register_blueprint(pay_routes.bp)
     app.register_blueprint(v3_routes.bp)
+    app.register_blueprint(complaint_routes.bp)
     app.register_blueprint(control_routes.bp)
     app.register_blueprint(platform_routes.bp)
 

@@ -98,7 +98,34 @@ def reset():
     sandbox.refund_limiter.reset()
     sandbox.bill_files.clear()
     current_app.extensions["wechat_platform"].reset()
+    current_app.extensions["wechat_complaints"].reset()
     return jsonify(status="reset")
+
+
+@bp.post("/complaints")
+def file_complaint():
+    """A shopper complains about a paid order (消费者投诉2.0); COMPLAINT.CREATE goes to the registered URL."""
+    body = _body()
+    out_trade_no, text = body.get("out_trade_no"), body.get("text")
+    if not isinstance(out_trade_no, str) or not isinstance(text, str) or not text.strip():
+        return _problem(400, "out_trade_no and text are required")
+    media = body.get("media_urls") or []
+    if not isinstance(media, list) or not all(isinstance(url, str) for url in media):
+        return _problem(400, "media_urls must be a list of URLs")
+    payment = _sandbox().state.payments.get(out_trade_no)
+    if payment is None:
+        return _problem(404, f"no payment {out_trade_no!r}")
+    if payment.transaction_id is None:
+        return _problem(409, f"order {out_trade_no!r} is not paid")
+    complaint = current_app.extensions["wechat_complaints"].file(payment, text.strip(), media)
+    return jsonify(complaint.as_json()), 201
+
+
+@bp.get("/complaints")
+def complaints():
+    """Every complaint with the merchant's replies, refund-progress updates and completion."""
+    book = current_app.extensions["wechat_complaints"]
+    return jsonify(complaints=book.snapshot(), notify_url=book.notify_url)
 
 
 @bp.get("/config")

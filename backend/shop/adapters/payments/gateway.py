@@ -140,6 +140,48 @@ class BillRefund:
     bill_status: str      # the bill's own word (SUCCESS, PROCESSING, REFUNDCLOSE, CHANGE, ABNORMAL...)
 
 
+class ComplaintState(str, Enum):
+    """Where WeChat says a consumer complaint (消费者投诉2.0) stands: complaint_state."""
+    PENDING = "pending"        # PENDING: waiting for the merchant's first reply
+    PROCESSING = "processing"  # PROCESSING: replied, not yet marked complete
+    PROCESSED = "processed"    # PROCESSED: the merchant marked it complete
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """One WeChat Pay consumer complaint (v3 only), in our words."""
+    complaint_id: str
+    complaint_time: datetime  # UTC
+    state: ComplaintState
+    detail: str                  # complaint_detail: what the shopper wrote
+    problem_description: str
+    out_trade_no: str | None     # complaint_order_info[0]
+    transaction_id: str | None
+    amount_fen: int | None
+    media_urls: tuple[str, ...] = ()  # the shopper's pictures (complaint_media_list)
+    user_complaint_times: int = 1
+    full_refunded: bool = False
+    apply_refund_fen: int | None = None
+
+
+@dataclass(frozen=True)
+class ComplaintHistoryEntry:
+    """One step of WeChat's negotiation history (协商历史) of a complaint."""
+    log_id: str
+    operator: str
+    operate_time: datetime | None  # UTC
+    operate_type: str              # WeChat's code, e.g. USER_CREATE_COMPLAINT, MERCHANT_RESPONSE
+    details: str
+    media_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ComplaintNotice:
+    """A verified complaint notification: which complaint changed and how (action_type)."""
+    complaint_id: str
+    action_type: str
+
+
 class PaymentGateway(Protocol):
     api: str  # "v3" or "v2": which notification routes belong to it
 
@@ -179,3 +221,26 @@ class PaymentGateway(Protocol):
 
     def reply(self, accepted: bool, message: str = "", status: int = 400) -> NotificationReply:
         """The answer to a notification: accepted, or refused so that WeChat sends it again."""
+
+    # -- consumer complaints (消费者投诉2.0, W6): APIv3 only; v2 raises WeChatError(NOT_SUPPORTED_CODE) --
+
+    def list_complaints(self, begin: date, end: date, *, limit: int = 50, offset: int = 0
+                        ) -> tuple[list[Complaint], int]:
+        """Complaints filed between `begin` and `end` (Beijing dates, at most 30 days), one page, and the total."""
+
+    def get_complaint(self, complaint_id: str) -> Complaint: ...
+
+    def complaint_history(self, complaint_id: str) -> list[ComplaintHistoryEntry]: ...
+
+    def respond_complaint(self, complaint_id: str, text: str) -> None:
+        """Reply to the shopper (at most 200 characters)."""
+
+    def complete_complaint(self, complaint_id: str) -> None: ...
+
+    def update_complaint_refund(self, complaint_id: str, *, approve: bool, launch_refund_day: int | None = None,
+                                reject_reason: str | None = None, remark: str | None = None) -> None: ...
+
+    def register_complaint_notify_url(self, url: str) -> str:
+        """Create (or update) the complaint notify URL; returns the URL WeChat now holds."""
+
+    def parse_complaint_notification(self, body: bytes, headers: Mapping[str, str]) -> ComplaintNotice: ...

@@ -264,3 +264,16 @@ class WeChatPayV2:
         body = (f"<xml><return_code><![CDATA[FAIL]]></return_code>"
                 f"<return_msg><![CDATA[{safe}]]></return_msg></xml>").encode("utf-8")
         return NotificationReply(status, body, "application/xml")
+
+    # -- consumer complaints: APIv3 only ---------------------------------------------------------
+
+    @staticmethod
+    def _no_complaints(*_args, **_kwargs):
+        raise WeChatError(NOT_SUPPORTED_CODE, "WeChat Pay APIv2 has no consumer-complaint API (消费者投诉2.0 is APIv3 only)",
+                          retryable=False)
+
+    list_complaints = get_complaint = complaint_history = respond_complaint = _no_complaints
+    complete_complaint = update_complaint_refund = register_complaint_notify_url = _no_complaints
+
+    def parse_complaint_notification(self, body: bytes, headers: Mapping[str, str]):
+        raise InvalidNotification("WeChat Pay APIv2 has no complaint notifications")

@@ -35,8 +35,9 @@ from wechatpayv3.utils import aes_decrypt, load_public_key, rsa_verify
 
 from ..wechat_errors import InvalidNotification, WeChatError, WeChatUnavailable
 from .bill import parse_refund_bill
-from .gateway import (BillRefund, CloseResult, NotificationReply, PaymentCreated, PaymentNotification,
-                      PaymentQueried, PaymentState, RefundOutcome, RefundStatus, SETTLED_REFUND_STATUSES)
+from .gateway import (BillRefund, CloseResult, Complaint, ComplaintHistoryEntry, ComplaintNotice, ComplaintState,
+                      NotificationReply, PaymentCreated, PaymentNotification, PaymentQueried, PaymentState,
+                      RefundOutcome, RefundStatus, SETTLED_REFUND_STATUSES)
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,8 @@ CLOSE_OUTCOMES = {"ORDER_CLOSED": CloseResult.CLOSED, "ORDERCLOSED": CloseResult
                   "RESOURCE_NOT_EXISTS": CloseResult.NOT_FOUND}
 NOT_FOUND_CODES = {"RESOURCE_NOT_EXISTS", "ORDER_NOT_EXIST", "ORDERNOTEXIST"}
 NO_BILL_CODES = {"NO_STATEMENT_EXIST", "STATEMENT_CREATING"}
+COMPLAINT_STATES = {"PENDING": ComplaintState.PENDING, "PROCESSING": ComplaintState.PROCESSING,
+                    "PROCESSED": ComplaintState.PROCESSED}
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,8 @@ class WeChatPayV3:
 
     # -- notifications -----------------------------------------------------------------------
 
-    def _verified_resource(self, body: bytes, headers: Mapping[str, str], event_prefix: str) -> dict:
+    def _verified_resource(self, body: bytes, headers: Mapping[str, str], event_prefix: str,
+                           check_mchid: bool = True) -> dict:
         """The decrypted resource of a notification whose signature, age and origin are checked."""
         h = {k.lower(): v for k, v in headers.items()}
         if h.get("wechatpay-serial") != self.settings.wechatpay_public_key_id:
@@ -286,7 +290,7 @@ class WeChatPayV3:
             data = json.loads(plain)
         except ValueError as exc:
             raise InvalidNotification("resource is not JSON") from exc
-        if not isinstance(data, dict) or data.get("mchid") != self.settings.mch_id:
+        if not isinstance(data, dict) or (check_mchid and data.get("mchid") != self.settings.mch_id):
             raise InvalidNotification("mchid is not ours")
         return data
 
@@ -310,9 +314,79 @@ class WeChatPayV3:
             raise InvalidNotification(f"refund_status {data.get('refund_status')} is not an outcome")
         return self._refund_outcome(data, data["out_refund_no"], submitted=False)
 
+    def parse_complaint_notification(self, body: bytes, headers: Mapping[str, str]) -> ComplaintNotice:
+        """COMPLAINT.* : the resource names the complaint and the action (it carries no mchid; the
+        signature with our WeChat Pay public key and the APIv3 key are what make it ours)."""
+        data = self._verified_resource(body, headers, "COMPLAINT.", check_mchid=False)
+        if not isinstance(data.get("complaint_id"), str) or not data["complaint_id"]:
+            raise InvalidNotification("complaint_id missing")
+        return ComplaintNotice(data["complaint_id"], str(data.get("action_type") or ""))
+
+    # -- consumer complaints (消费者投诉2.0) ------------------------------------------------------
+
+    def list_complaints(self, begin: date, end: date, *, limit: int = 50, offset: int = 0
+                        ) -> tuple[list[Complaint], int]:
+        reply = self._call(self._pay.complaint_list_query, begin_date=begin.isoformat(), end_date=end.isoformat(),
+                           limit=limit, offset=offset)
+        return [_complaint(item) for item in reply.get("data") or []], int(reply.get("total_count") or 0)
+
+    def get_complaint(self, complaint_id: str) -> Complaint:
+        return _complaint(self._call(self._pay.complaint_detail_query, complaint_id))
+
+    def complaint_history(self, complaint_id: str) -> list[ComplaintHistoryEntry]:
+        reply = self._call(self._pay.complaint_history_query, complaint_id, limit=300)
+        return [ComplaintHistoryEntry(log_id=str(item.get("log_id") or ""), operator=item.get("operator") or "",
+                                      operate_time=_parse_time(item.get("operate_time")),
+                                      operate_type=item.get("operate_type") or "",
+                                      details=item.get("operate_details") or "",
+                                      media_urls=_media_urls(item.get("complaint_media_list")))
+                for item in reply.get("data") or []]
+
+    def respond_complaint(self, complaint_id: str, text: str) -> None:
+        self._call(self._pay.complaint_response, complaint_id, text)
+
+    def complete_complaint(self, complaint_id: str) -> None:
+        self._call(self._pay.complaint_complete, complaint_id)
+
+    def update_complaint_refund(self, complaint_id: str, *, approve: bool, launch_refund_day: int | None = None,
+                                reject_reason: str | None = None, remark: str | None = None) -> None:
+        self._call(self._pay.complaint_update_refund, complaint_id, "APPROVE" if approve else "REJECT",
+                   launch_refund_day=launch_refund_day, reject_reason=reject_reason, remark=remark)
+
+    def register_complaint_notify_url(self, url: str) -> str:
+        try:
+            reply = self._call(self._pay.complaint_notification_create, url)
+        except WeChatError as exc:
+            if exc.code not in ("ALREADY_EXISTS", "PARAM_ERROR") or exc.retryable:
+                raise
+            reply = self._call(self._pay.complaint_notification_update, url)  # one URL per merchant
+        return reply.get("url") or url
+
     @staticmethod
     def reply(accepted: bool, message: str = "", status: int = 400) -> NotificationReply:
         if accepted:
             return NotificationReply(204, b"", "application/json")
         body = json.dumps({"code": "FAIL", "message": message or "失败"}, ensure_ascii=False).encode("utf-8")
         return NotificationReply(status, body, "application/json")
+
+
+def _media_urls(media_list) -> tuple[str, ...]:
+    return tuple(url for media in media_list or [] if isinstance(media, dict)
+                 for url in media.get("media_url") or [] if isinstance(url, str))
+
+
+def _complaint(item: dict) -> Complaint:
+    """WeChat's complaint object (list item or detail) in our words; payer_phone stays with WeChat."""
+    if not item.get("complaint_id"):
+        raise WeChatUnavailable("NETWORK_ERROR", "complaint without complaint_id")
+    order = next(iter(item.get("complaint_order_info") or []), {}) or {}
+    return Complaint(complaint_id=item["complaint_id"],
+                     complaint_time=_parse_time(item.get("complaint_time")) or datetime.now(timezone.utc),
+                     state=COMPLAINT_STATES.get(item.get("complaint_state"), ComplaintState.PENDING),
+                     detail=item.get("complaint_detail") or "",
+                     problem_description=item.get("problem_description") or "",
+                     out_trade_no=order.get("out_trade_no"), transaction_id=order.get("transaction_id"),
+                     amount_fen=order.get("amount"), media_urls=_media_urls(item.get("complaint_media_list")),
+                     user_complaint_times=int(item.get("user_complaint_times") or 1),
+                     full_refunded=bool(item.get("complaint_full_refunded")),
+                     apply_refund_fen=item.get("apply_refund_amount"))
