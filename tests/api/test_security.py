@@ -197,7 +197,7 @@ def test_spreadsheet_cells_that_would_run_as_formulas_are_kept_as_text():
 def test_the_order_export_neutralises_formulas(client):
     alice = Shopper(client)
     order = db.session.get(Order, alice.order()["id"])
-    order.receiver_name, order.province = "=1+2", '=HYPERLINK("http://evil")'
+    order.receiver_name, order.province = "=1+2", '=HYPERLINK("x")'
     db.session.commit()
     reply = Staff(client, "admin").call("GET", "/orders/export.csv")
     rows = list(csv.reader(io.StringIO(reply.get_data(as_text=True).lstrip("\ufeff"))))
