@@ -11,3 +11,6 @@ export const exportOrders = (params) => download('/orders/export.csv', params, '
 // refund rules (a large refund answers PASSWORD_REQUIRED: see usePasswordRecheck).
 export const modifyOrder = (id, changes, password) =>
   post(`/orders/${id}/modify`, password ? { ...changes, password } : changes, { quiet: ['PASSWORD_REQUIRED'] })
+// R8: staff refunds (lines, an amount or the shipping fee) under the refund rules; see usePasswordRecheck.
+export const refundOrder = (id, body, password) =>
+  post(`/orders/${id}/refunds`, password ? { ...body, password } : body, { quiet: ['PASSWORD_REQUIRED'] })
