@@ -24,7 +24,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Protocol
 
-from ..wechat_errors import InvalidNotification, WeChatError, WeChatUnavailable  # noqa: F401 (re-exported)
+from ..wechat_errors import WeChatError
 
 
 class PaymentState(str, Enum):
