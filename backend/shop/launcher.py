@@ -234,6 +234,9 @@ def serve(launcher: Launcher, env: dict, config: dict, log_dir: Path, started: f
                            env, log_dir))
     launcher.add(Child("api", [python, "-m", "gunicorn", "--workers", str(config["WEB_CONCURRENCY"]),
                                "--threads", str(config["WEB_THREADS"]), "--graceful-timeout", "5",
+                               # Idle keep-alive connections outlive the clients' own idle timeout (Node's
+                               # fetch: 4 s), so a client never reuses one the server just closed.
+                               "--keep-alive", "10",
                                "--bind", f"{config['HOST']}:{port}", "--access-logfile", "-", "shop:create_app()"],
                        env, log_dir))
     for number, queues in enumerate(worker_queue_plan(config["WORKER_PROCESSES"]), start=1):

@@ -1,7 +1,7 @@
 // The order pages against the real shop (launched by tests/support/backend-setup.js): wx.request goes
 // over HTTP to the API, payment is completed through the WeChat sandbox's control API.
 const { loadPage, text, waitFor } = require('../support/page')
-const { describeBackend, bridgeWx, shopper, payInSandbox, staff } = require('../support/backend')
+const { describeBackend, bridgeWx, shopper, payInSandbox, staff, state, httpCall } = require('../support/backend')
 
 const unique = name => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`
 const act = action => ({ currentTarget: { dataset: { action } } })
@@ -132,13 +132,20 @@ describeBackend('after-sales against the real API', () => {
     const gus = await shopper(unique('mp-aftersale'))
     const placed = await gus.placeOrder([{ sku_id: 1, quantity: 2 }])
     await gus.payOrder(placed.id)
-    staff('accept', placed.id)
-    staff('ship', placed.id)
+    await staff('accept', placed.id)
+    await staff('ship', placed.id)
     bridgeWx()
 
     const detail = await loadPage('pages/orders/detail/detail', { id: String(placed.id) })
     expect(detail.page.data.order.status).toBe('shipped')
-    await detail.page.onAction(act('confirm_receipt'))
+    // The sandbox's mini-program has WeChat's shipping management on (W5): the shopper confirms in
+    // WeChat's own page, which the sandbox records, and the server then checks with WeChat.
+    expect(detail.page.data.order.buttons.map(b => b.action)).toContain('confirm_receipt_in_wechat')
+    jest.spyOn(wx, 'openBusinessView').mockImplementation(opts => {
+      httpCall('POST', state.sandbox + '/__control__/shipping/confirm', { out_trade_no: opts.extraData.merchant_trade_no })
+        .then(() => opts.success && opts.success(/** @type {any} */ ({ errMsg: 'openBusinessView:ok' })))
+    })
+    await detail.page.onAction(act('confirm_receipt_in_wechat'))
     expect(detail.page.data.order.status).toBe('completed')
     expect(detail.page.data.order.buttons.map(b => b.action)).toContain('after_sale')
 
@@ -161,7 +168,7 @@ describeBackend('after-sales against the real API', () => {
     expect(aCase.page.data.showReturnForm).toBe(false)
     expect(text(aCase.comp)).toContain('退货退款')
 
-    staff('approve', aCase.page.data.aCase.request_id)
+    await staff('approve', aCase.page.data.aCase.request_id)
     aCase = await loadPage('pages/after-sales/detail/detail', { id: caseId })
     expect(aCase.page.data.showReturnForm).toBe(true)
     aCase.page.onCarrier({ detail: { value: '0' } })
