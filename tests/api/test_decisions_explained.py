@@ -64,3 +64,12 @@ def test_the_shoppers_own_cancel_tells_the_refund_and_its_arrival_without_blamin
     body = latest_message(alice)["body"]
     assert "商家已取消" not in body and "原路退回（微信支付）" in body and "到账时间" in body
     assert alice.detail(order["id"])["decision"]["text"] == body
+
+
+def test_a_merchants_quantity_decrease_says_what_comes_back_and_when(client, sandbox):
+    alice = Shopper(client)
+    order = paid_order(alice, sandbox, [(sku_of("快充数据线"), 2)])
+    Staff(client, "supervisor").ok("POST", f"/orders/{order['id']}/modify",
+                                   {"lines": [{"line_id": order["items"][0]["id"], "quantity": 1}]})
+    body = latest_message(alice)["body"]
+    assert "商品数量" in body and "退款 ¥29.00 原路退回（微信支付）" in body and "到账时间" in body

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from ..db import Order, OrderLine, OrderRequest, ShopperCoupon
+from ..db import Order, OrderLine, OrderRequest, Refund, ShopperCoupon
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
@@ -62,9 +62,9 @@ def modify_order(order_id: int, actor: Actor, changes: dict, password: str | Non
             if plan.needs_review:
                 _open_modify_request(order, actor, plan)
             else:
-                apply_plan(order, plan, actor, tx)
+                refund = apply_plan(order, plan, actor, tx)
                 if actor.is_staff:
-                    notifications.changed_by_merchant(order, plan.before_after(), tx)
+                    notifications.changed_by_merchant(order, plan.before_after(), tx, refund)
     except IntegrityError as exc:
         if is_unique_violation(exc):
             raise DomainError(ErrorCode.REQUEST_ALREADY_OPEN) from exc
@@ -84,8 +84,9 @@ def _open_modify_request(order: Order, actor: Actor, plan: ModificationPlan) -> 
 
 
 def apply_plan(order: Order, plan: ModificationPlan, actor: Actor, tx, *, kind: str = "modified",
-               request_id: int | None = None) -> None:
-    """Write the change, move stock, re-price or refund, and record before/after, in `tx`."""
+               request_id: int | None = None) -> Refund | None:
+    """Write the change, move stock, re-price or refund, and record before/after, in `tx`. Returns the refund
+    of a paid order's decrease, if any."""
     for name, (_, after) in plan.fields.items():
         setattr(order, name, after)
     data: dict = {"changes": plan.before_after()}
@@ -96,11 +97,11 @@ def apply_plan(order: Order, plan: ModificationPlan, actor: Actor, tx, *, kind: 
     order.updated_at = clock.now()
     db.session.flush()  # claim the order (version check) before moving stock or money
     if not plan.quantities:
-        return
+        return None
     if is_paid(queries.facts_for(order)):
-        _refund_decreases(order, plan, actor, tx)
-    else:
-        _requantify_unpaid(order, plan, tx)
+        return _refund_decreases(order, plan, actor, tx)
+    _requantify_unpaid(order, plan, tx)
+    return None
 
 
 def _requantify_unpaid(order: Order, plan: ModificationPlan, tx) -> None:
@@ -164,7 +165,7 @@ def modification_refund(order: Order, refund_fen: int, role: str, watchlisted: b
                       watchlisted)
 
 
-def _refund_decreases(order: Order, plan: ModificationPlan, actor: Actor, tx) -> None:
+def _refund_decreases(order: Order, plan: ModificationPlan, actor: Actor, tx) -> Refund | None:
     token = secrets.token_hex(6)
     total, refund_lines = 0, []
     for line, units, fen in _decreases(order, plan):
@@ -174,6 +175,7 @@ def _refund_decreases(order: Order, plan: ModificationPlan, actor: Actor, tx) ->
         total += fen
         refund_lines.append({"line_id": line.id, "quantity": units, "amount_fen": fen})
     db.session.flush()
-    if total > 0:
-        refunds.create_refund(order, total, source="modify", reason="修改订单减少商品数量，退还差价", actor=actor,
-                              tx=tx, lines=refund_lines)
+    if total <= 0:
+        return None
+    return refunds.create_refund(order, total, source="modify", reason="修改订单减少商品数量，退还差价", actor=actor,
+                                 tx=tx, lines=refund_lines)

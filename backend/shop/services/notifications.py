@@ -145,21 +145,22 @@ def cancel_alternative(order: Order, text: str, tx) -> None:
     notify_shopper(order.shopper_id, "cancel_alternative", "商家提供了替代方案", body, order.id, "cancel_result", tx=tx)
 
 
-def modify_result(order: Order, approved: bool, notice: str, tx) -> None:
-    """Approved: the order goes on with the new details; rejected: `notice` explains why (domain.notices)."""
+def modify_result(order: Order, approved: bool, notice: str, tx, refund: Refund | None = None) -> None:
+    """Approved: the order goes on with the new details (and the refund of a decrease is explained);
+    rejected: `notice` explains why (domain.notices)."""
     if approved:
-        body = f"您的订单 {order.order_no} 修改申请已通过，商家将按新信息发货。"
+        body = f"您的订单 {order.order_no} 修改申请已通过，商家将按新信息发货。" + _refund_sentence(refund)
         notify_shopper(order.shopper_id, "modify_result", "修改申请已通过", body, order.id, "modify_result", tx=tx)
     else:
         notify_shopper(order.shopper_id, "modify_result", "修改申请未通过", notice, order.id, "modify_result", tx=tx)
 
 
-def changed_by_merchant(order: Order, changes: dict, tx) -> None:
-    """M3: the merchant changed the shopper's order directly; say what changed."""
+def changed_by_merchant(order: Order, changes: dict, tx, refund: Refund | None = None) -> None:
+    """M3: the merchant changed the shopper's order directly; say what changed, and what comes back."""
     labels = {"receiver_name": "收货人", "receiver_phone": "手机号", "province": "省份", "city": "城市",
               "district": "区县", "address_detail": "详细地址", "remark": "备注", "lines": "商品数量"}
     what = "、".join(dict.fromkeys(labels.get(name, name) for name in changes)) or "订单信息"
-    body = f"商家修改了您的订单 {order.order_no}：{what}。如有疑问请联系客服。"
+    body = f"商家修改了您的订单 {order.order_no}：{what}。{_refund_sentence(refund)}如有疑问请联系客服。"
     notify_shopper(order.shopper_id, "modify_result", "订单信息已由商家修改", body, order.id, "modify_result", tx=tx)
 
 
@@ -181,6 +182,10 @@ def order_shipped(order: Order, tx) -> None:
 def refund_started(refund: Refund) -> str:
     """What the shopper reads when a refund is created: amount, route, arrival and reason."""
     return refund_notice(refund.amount_fen, refund.method, expected_arrival(refund.method, None), refund.reason)
+
+
+def _refund_sentence(refund: Refund | None) -> str:
+    return f"{refund_started(refund)}。" if refund else ""
 
 
 def refund_result(refund_id: int, succeeded: bool) -> None:

@@ -107,8 +107,8 @@ def approve(request_id: int, actor: Actor, note: str = "", password: str | None 
             refund = modification.modification_refund(order, modification.refund_fen_of(order, plan), actor.role)
             if check_staff_refund(refund, policy):
                 recheck_password(actor, password)
-            modification.apply_plan(order, plan, actor, tx, kind="modify_approved", request_id=request.id)
-            notifications.modify_result(order, True, note, tx)
+            refund = modification.apply_plan(order, plan, actor, tx, kind="modify_approved", request_id=request.id)
+            notifications.modify_result(order, True, note, tx, refund)
     return request
 
 
