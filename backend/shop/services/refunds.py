@@ -217,7 +217,7 @@ def _wait_for_turn(refund_id: int) -> str | None:
     if due:
         order_id, out_refund_no = refund.order_id, refund.out_refund_no
         status, attempts = refund.status, refund.attempts
-    db.session.commit()
+    db.session.commit()  # a read-then-write transaction would make SQLite writers refuse each other
     if not due:
         return None  # the claim decides: someone else has it, or it is not time yet
     come_back = deps().refund_pacer.acquire(order_id, out_refund_no)
