@@ -18,6 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .api import register_api
     from .api.ids import install as install_id_converter
     from .cli import register_cli
+    from .cli.complaints import complaints_cli
     from .extensions import db, migrate
     from .logging import configure_logging
     from .services.context import init_services
@@ -30,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     install_id_converter(app)
     register_api(app)
     register_cli(app)
+    app.cli.add_command(complaints_cli)
     if not app.config["SANDBOX"]:
         from .services.production_checks import refuse_default_accounts
         refuse_default_accounts(app)

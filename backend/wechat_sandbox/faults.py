@@ -9,8 +9,10 @@ ENDPOINTS = {
     "is_trade_managed", "get_delivery_list",
     "v3_jsapi", "v3_query", "v3_close", "v3_refund", "v3_refund_query", "v3_abnormal_refund", "v3_tradebill",
     "v3_bill_download",
+    "v3_complaint_list", "v3_complaint_detail", "v3_complaint_history", "v3_complaint_response",
+    "v3_complaint_complete", "v3_complaint_refund_progress", "v3_complaint_notifications", "complaint_notify",
 }
-NOTIFY_ENDPOINTS = {"pay_notify", "refund_notify"}
+NOTIFY_ENDPOINTS = {"pay_notify", "refund_notify", "complaint_notify"}
 # "timeout": nothing is done, the caller waits timeout_sleep seconds for an empty answer.
 # "lost_reply": the call takes effect, then the caller gets the same useless answer.
 TRANSPORT_ERRORS = {"timeout", "lost_reply"}

@@ -9,7 +9,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from ..adapters.payments import NotificationReply
-from ..services import payment_notifications
+from ..services import complaints, payment_notifications
 
 blp = Blueprint("wechat", __name__, url_prefix="/api/wechat", description="微信支付回调（v2 XML / v3 JSON）")
 
@@ -40,3 +40,9 @@ def pay_notify_v3():
 def refund_notify_v3():
     """退款结果通知（APIv3）：验签并解密，按 out_refund_no 幂等结算（SUCCESS / CLOSED / ABNORMAL）"""
     return _send(payment_notifications.refund_notified("v3", request.get_data(), request.headers))
+
+
+@blp.post("/v3/complaint-notify")
+def complaint_notify_v3():
+    """消费者投诉通知（APIv3，COMPLAINT.*）：验签并解密，向微信读取投诉详情后入库"""
+    return _send(complaints.complaint_notified(request.get_data(), request.headers))

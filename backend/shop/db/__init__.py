@@ -11,4 +11,5 @@ from .messages import Message, SubscribeMessage  # noqa: F401
 from .operations import (AuditLog, ShopSetting, ReconciliationRun, ReconciliationMismatch,  # noqa: F401
                          StockSyncEvent, ShopInstance)
 from .shipping import ShippingUpload  # noqa: F401
+from .complaints import Complaint, ComplaintAlert  # noqa: F401
 from .stats import StatsDaily, StatsDay  # noqa: F401

@@ -56,6 +56,10 @@ class ErrorCode(Enum):
     UPLOAD_QUOTA_EXCEEDED = (409, "今日上传的图片已达上限，请明天再试")
     SHIPMENT_CORRECTION_USED = (409, "微信只允许修改一次发货信息，该订单已修改过，请联系顾客说明")
     RECEIPT_NOT_CONFIRMED_IN_WECHAT = (409, "微信尚未确认收货，请在微信确认收货页面完成确认")
+    COMPLAINT_NOT_FOUND = (404, "投诉单不存在")
+    COMPLAINT_ACTION_NOT_ALLOWED = (409, "该投诉当前不能这样处理")
+    COMPLAINTS_UNSUPPORTED = (409, "消费者投诉仅支持微信支付 APIv3，当前为 APIv2 模式")
+    COMPLAINT_REFUSED_BY_WECHAT = (409, "微信未受理本次投诉处理")
 
     @property
     def http_status(self) -> int:

@@ -28,3 +28,10 @@ def check_wechat_platform() -> dict:
     """is_trade_managed and set_msg_jump_path: at worker start and every hour."""
     from ..services import shipping
     return shipping.check_platform()
+
+
+@job
+def sweep_complaints() -> dict:
+    """W6 safety net: pull WeChat's complaint list, then alert supervisors 4 h before a deadline."""
+    from ..services import complaints
+    return complaints.sweep()

@@ -21,7 +21,7 @@ from ..domain.money import yuan
 from ..domain.notices import refund_notice
 from ..domain.refunds import NEEDS_FINANCE_STATES, expected_arrival
 from ..extensions import db
-from . import shipping
+from . import complaints, shipping
 from .context import deps
 from .uow import transaction
 
@@ -303,6 +303,9 @@ def staff_todo_counts() -> dict:
         "reconciliation_mismatches": db.session.scalar(select(func.count()).select_from(ReconciliationMismatch)
                                                        .where(ReconciliationMismatch.resolved.is_(False))),
         "shipping_upload_failures": shipping.failed_upload_count(),
+        # W6: complaints waiting for a first reply; those alerted 4 h before a deadline are among them
+        # or still to be completed, so only counted once.
+        **complaints.todo_counts(),
     }
-    counts["total"] = sum(n for key, n in counts.items() if key != "escalated_after_sales")
+    counts["total"] = sum(n for key, n in counts.items() if key not in ("escalated_after_sales", "complaints_due_soon"))
     return counts

@@ -2,5 +2,6 @@
 
 
 def blueprints():
-    from . import accounts, inventory, orders, refunds, requests, risk, stats, workbench
-    return [accounts.blp, orders.blp, requests.blp, refunds.blp, stats.blp, inventory.blp, risk.blp, workbench.blp]
+    from . import accounts, complaints, inventory, orders, refunds, requests, risk, stats, workbench
+    return [accounts.blp, orders.blp, requests.blp, refunds.blp, stats.blp, inventory.blp, risk.blp, workbench.blp,
+            complaints.blp]
