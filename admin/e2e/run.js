@@ -19,8 +19,7 @@ if (!existsSync(path.join(ADMIN, 'dist', 'index.html')) || process.env.E2E_BUILD
 mkdirSync(SHOTS, { recursive: true })
 
 const started = Date.now()
-const system = await startSystem()
-const { shopper, staff, sandbox } = clients(system)
+// The browser first: when it cannot start, no system is left running behind it.
 const profile = mkdtempSync(path.join(os.tmpdir(), 'shop-e2e-chromium-'))
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: CHROMIUM,
@@ -33,6 +32,11 @@ const context = await chromium.launchPersistentContext(profile, {
   acceptDownloads: true,
 })
 context.setDefaultTimeout(15000)
+const system = await startSystem().catch(async (error) => {
+  await context.close()
+  throw error
+})
+const { shopper, staff, sandbox } = clients(system)
 const admin = (p = '') => `${system.baseUrl}/admin/${p.replace(/^\//, '')}`
 
 async function loginAs(username) {
