@@ -7,6 +7,7 @@ export const MENU = [
   { path: '/after-sales', title: '售后', icon: 'Box', permission: 'after_sale.view' },
   { path: '/inventory', title: '库存', icon: 'Goods', permission: 'inventory.view' },
   { path: '/stats', title: '统计', icon: 'TrendCharts', permission: 'stats.view' },
+  { path: '/complaints', title: '投诉', icon: 'Bell', permission: 'complaint.view' },
   { path: '/risk', title: '风控', icon: 'Warning', permission: 'risk.view' },
   { path: '/feedback', title: '取消反馈', icon: 'ChatDotRound', permission: 'feedback.view' },
   { path: '/audit-logs', title: '审计日志', icon: 'Document', permission: 'audit.view' },

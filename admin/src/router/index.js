@@ -13,6 +13,7 @@ const pages = {
   '/after-sales': () => import('../views/after-sales/AfterSaleList.vue'),
   '/inventory': () => import('../views/inventory/InventoryView.vue'),
   '/stats': () => import('../views/stats/StatsView.vue'),
+  '/complaints': () => import('../views/complaints/ComplaintList.vue'),
   '/risk': () => import('../views/risk/RiskView.vue'),
   '/feedback': () => import('../views/feedback/FeedbackList.vue'),
   '/audit-logs': () => import('../views/audit/AuditLogList.vue'),
