@@ -118,8 +118,11 @@ def test_a_complaint_whose_notification_never_came_is_found_by_the_pull(client, 
     filed = complain(sandbox, order["id"])  # no notify URL registered: no notification
     assert stored(filed["complaint_id"]) is None
 
-    assert complaints.sweep()["pulled"] == 1
-    assert complaints.sweep()["pulled"] == 1  # again: the same row
+    first, second = complaints.sweep(), complaints.sweep()
+    assert (first["pulled"], second["pulled"]) == (1, 1)  # again: the same row
+    # The sweep also keeps WeChat's complaint notify URL ours: registered once, then left alone.
+    assert (first["registered"], second["registered"]) == (True, False)
+    assert control(sandbox, "GET", "complaints").json()["notify_url"] == complaints.notify_url()
     row = stored(filed["complaint_id"])
     assert (row.order_id, row.state, row.amount_fen) == (order["id"], "pending", order["paid_fen"])
     assert db.session.query(Complaint).count() == 1

@@ -141,13 +141,26 @@ def _apply(row: Complaint, item: WeChatComplaint) -> None:
     row.synced_at = now
 
 
+def notify_url() -> str:
+    return deps().public_base_url.rstrip("/") + NOTIFY_PATH
+
+
 def register_notify_url() -> str:
-    """Tell WeChat where to send complaint notifications (once per merchant; also `flask complaints register`)."""
-    url = deps().public_base_url.rstrip("/") + NOTIFY_PATH
+    """Tell WeChat where to send complaint notifications (`flask complaints register-notify-url`)."""
     try:
-        return _gateway().register_complaint_notify_url(url)
+        return _gateway().register_complaint_notify_url(notify_url())
     except WeChatError as exc:
         raise DomainError(ErrorCode.WECHAT_ERROR, f"投诉通知地址登记失败：{exc.message or exc.code}") from exc
+
+
+def ensure_notify_url() -> bool:
+    """The sweep keeps WeChat's complaint notify URL ours: registered when WeChat holds none or another one.
+    True when it had to register."""
+    gateway = _gateway()
+    if gateway.complaint_notify_url() == notify_url():
+        return False
+    gateway.register_complaint_notify_url(notify_url())
+    return True
 
 
 # -- alerts ---------------------------------------------------------------------------------------
@@ -176,13 +189,16 @@ def alert_due() -> int:
 
 
 def sweep() -> dict:
-    """The cron's job: pull the list, then alert."""
+    """The cron's job (every 5 minutes, and at start): keep the notify URL registered, pull the list, then alert."""
+    if deps().payments.api != "v3":
+        return {"registered": False, "pulled": 0, "alerts": alert_due()}
+    registered, pulled = False, None
     try:
+        registered = ensure_notify_url()
         pulled = pull_complaints()
     except WeChatError as exc:
-        logger.warning("complaint pull failed", extra={"fields": {"code": exc.code}})
-        pulled = None
-    return {"pulled": pulled, "alerts": alert_due()}
+        logger.warning("complaint sweep failed", extra={"fields": {"code": exc.code}})
+    return {"registered": registered, "pulled": pulled, "alerts": alert_due()}
 
 
 def todo_counts() -> dict:

@@ -243,4 +243,7 @@ class PaymentGateway(Protocol):
     def register_complaint_notify_url(self, url: str) -> str:
         """Create (or update) the complaint notify URL; returns the URL WeChat now holds."""
 
+    def complaint_notify_url(self) -> str | None:
+        """The complaint notify URL WeChat holds, None when none is registered."""
+
     def parse_complaint_notification(self, body: bytes, headers: Mapping[str, str]) -> ComplaintNotice: ...

@@ -274,6 +274,7 @@ class WeChatPayV2:
 
     list_complaints = get_complaint = complaint_history = respond_complaint = _no_complaints
     complete_complaint = update_complaint_refund = register_complaint_notify_url = _no_complaints
+    complaint_notify_url = _no_complaints
 
     def parse_complaint_notification(self, body: bytes, headers: Mapping[str, str]):
         raise InvalidNotification("WeChat Pay APIv2 has no complaint notifications")

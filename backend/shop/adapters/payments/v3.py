@@ -362,6 +362,14 @@ class WeChatPayV3:
             reply = self._call(self._pay.complaint_notification_update, url)  # one URL per merchant
         return reply.get("url") or url
 
+    def complaint_notify_url(self) -> str | None:
+        try:
+            return self._call(self._pay.complaint_notification_query).get("url")
+        except WeChatError as exc:
+            if exc.code in NOT_FOUND_CODES:
+                return None
+            raise
+
     @staticmethod
     def reply(accepted: bool, message: str = "", status: int = 400) -> NotificationReply:
         if accepted:
