@@ -1,45 +1,81 @@
-"""`make bench`: shopper- and staff-facing request times with a million orders in PostgreSQL.
+"""`make bench`: the shop at a million orders, measured side by side (issue 13).
 
-Builds a throw-away database (BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres
-is used to create `shop_bench`), fills it with BENCH_ORDERS orders (default 1,000,000) spread over
-100,000 shoppers, then times the requests in-process (app + database, no network) and prints
-p50/p95/max per request. Figures, not assertions: compare runs on the same machine.
+Builds a throw-away PostgreSQL database (`shop_bench`, next to BENCH_PG_URL, default
+postgresql://postgres@127.0.0.1:5432/postgres) and fills it with BENCH_ORDERS orders (default
+1,000,000) for a tenth as many shoppers, spread over 365 days, with INSERT ... SELECT generate_series.
+Then it serves the API and a bare Flask JSON endpoint (bench/bare_app.py) under the same gunicorn
+settings as `make run` (2 workers x 8 threads) and prints:
+
+- throughput ratios, each the median of interleaved A/B runs (A, then B, then A ...): shopper order
+  list and order detail against the bare endpoint; create and cancel against a raw-SQL floor (psycopg
+  issuing the minimal statements in one transaction, with as many connections as the HTTP clients);
+- admin filters (product 钢笔; status=paid sorted by amount; status + product + last 7 days) p50/p95,
+  and the statistics (summary; cancellations by day and by category, over the whole year);
+- SQL statements per request for every endpoint (counted in process on the same database);
+- the RSS of the API (gunicorn master + workers) and of an RQ worker, sampled throughout.
+
+The load generator runs on the same machine (BENCH_CLIENTS processes x BENCH_THREADS threads), so
+ratios are comparable within one run; absolute figures depend on the machine.
 """
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
+import signal
 import statistics
+import subprocess
 import sys
+import threading
 import time
 import uuid
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "backend"), str(REPO / "tests")]
+if os.environ.get("BENCH_REDIS_URL"):  # else a Redis on 127.0.0.1:6379, else an embedded redis-server
+    os.environ["TEST_REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
 
 ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 SHOPPERS = max(1, ORDERS // 10)
+DAYS = 365
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+RUN_SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+PORT = int(os.environ.get("BENCH_PORT", "8170"))
+MAKERS = 6000  # distinct shoppers placing orders during the bench
+SECRET = "bench-secret-key"
+# `make run`'s gunicorn settings (backend/shop/launcher.py).
+GUNICORN = ["--workers", "2", "--threads", "8"]
 
 
-def create_database() -> str:
+def bench_url() -> tuple[str, str]:
+    base = ADMIN_URL.rsplit("/", 1)[0]
+    return base + "/shop_bench", base.replace("postgresql://", "postgresql+psycopg://", 1) + "/shop_bench"
+
+
+def create_database() -> None:
     import psycopg
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute('DROP DATABASE IF EXISTS "shop_bench" WITH (FORCE)')
         conn.execute('CREATE DATABASE "shop_bench"')
-    return ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + "/shop_bench"
 
 
 FILL_SQL = [
-    # shoppers sandbox-bench-1 .. N
     """INSERT INTO shoppers (openid, nickname, phone, member_level, balance_fen, risk_flagged, risk_reasons,
                              risk_allow_listed, subscriptions, created_at)
        SELECT 'sandbox-bench-' || i, '顾客' || i, '138' || lpad(i::text, 8, '0'), i % 4, 0, false, '[]', false, '{}',
               now() - interval '400 days'
        FROM generate_series(1, :shoppers) AS i""",
+    # Order i was placed i * (365 days / ORDERS) ago; its status cycles through eight kinds.
     """INSERT INTO orders (order_no, shopper_id, status, refund_status, goods_fen, discount_fen, shipping_fen,
                           total_fen, paid_fen, refunded_fen, receiver_name, receiver_phone, province, city, district,
-                          address_detail, remark, version, created_at, paid_at, updated_at, pay_deadline)
+                          address_detail, remark, version, created_at, paid_at, cancelled_at, updated_at,
+                          pay_deadline, cancel_reason_code)
        SELECT 'B' || lpad(i::text, 19, '0'), 1 + (i % :shoppers),
               (ARRAY['pending_payment','paid','accepted','shipped','completed','completed','completed','cancelled'])[1 + i % 8],
               CASE WHEN i % 8 = 7 THEN 'refunded' ELSE 'none' END,
@@ -47,9 +83,10 @@ FILL_SQL = [
               CASE WHEN i % 8 = 0 THEN 0 ELSE 2900 * (1 + i % 3) + 800 END,
               CASE WHEN i % 8 = 7 THEN 2900 * (1 + i % 3) + 800 ELSE 0 END,
               '顾客' || (1 + i % :shoppers), '13800138000', '广东省', '深圳市', '南山区', '科技园路 1 号', '', 1,
-              now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval, now(),
-              now() - (i || ' seconds')::interval + interval '30 minutes'
-       FROM generate_series(1, :orders) AS i""",
+              t, CASE WHEN i % 8 = 0 THEN NULL ELSE t + interval '2 minutes' END,
+              CASE WHEN i % 8 = 7 THEN t + interval '10 minutes' END, t, t + interval '30 minutes',
+              CASE WHEN i % 8 = 7 THEN (ARRAY['changed_mind','wrong_item','found_better'])[1 + i % 3] END
+       FROM generate_series(1, :orders) AS i, LATERAL (SELECT now() - i * (:days * interval '1 day') / :orders AS t) AS c""",
     """INSERT INTO order_lines (order_id, sku_id, product_id, product_name, sku_name, image, unit_price_fen, quantity,
                                goods_fen, discount_fen, refunded_quantity, refunded_fen)
        SELECT o.id, s.id, s.product_id, p.name, s.name, '', 2900, 1 + o.id % 3, 2900 * (1 + o.id % 3), 0, 0, 0
@@ -57,90 +94,474 @@ FILL_SQL = [
     """INSERT INTO order_events (order_id, kind, actor_type, actor_name, actor_role, actor_ip, reason, data,
                                 visible_to_shopper, to_status, created_at)
        SELECT id, 'placed', 'shopper', '顾客', 'shopper', '', '', '{}', true, 'pending_payment', created_at FROM orders""",
+    """INSERT INTO order_events (order_id, kind, actor_type, actor_name, actor_role, actor_ip, reason, data,
+                                visible_to_shopper, from_status, to_status, created_at)
+       SELECT id, 'cancelled', 'shopper', '顾客', 'shopper', '', '', '{}', true, 'paid', 'cancelled', cancelled_at
+       FROM orders WHERE status = 'cancelled'""",
+    # Creates and cancels during the bench must not run out of stock.
+    "UPDATE skus SET stock = 100000000",
     "ANALYZE",
 ]
 
 
+BULK_TABLES = ("orders", "order_lines", "order_events")
+
+
 def fill(app) -> float:
+    """Bulk load: the secondary indexes of the big tables are dropped first and built again after,
+    which is several times faster than maintaining them row by row."""
     from sqlalchemy import text
 
     from shop.extensions import db
     started = time.monotonic()
     with app.app_context():
-        for statement in FILL_SQL:
-            db.session.execute(text(statement), {"shoppers": SHOPPERS, "orders": ORDERS})
+        db.session.execute(text("SET synchronous_commit = off"))
+        db.session.execute(text("SET maintenance_work_mem = '256MB'"))
+        indexes = db.session.execute(text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(:tables) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)"), {"tables": list(BULK_TABLES)}).all()
+        for name, _ in indexes:
+            db.session.execute(text(f'DROP INDEX "{name}"'))
+        for statement in FILL_SQL[:-1]:
+            db.session.execute(text(statement), {"shoppers": SHOPPERS, "orders": ORDERS, "days": DAYS})
+        for _, definition in indexes:
+            db.session.execute(text(definition))
+        db.session.commit()
+        db.session.execute(text(FILL_SQL[-1]))
+        db.session.commit()
+        rebuild = _stats_rebuild()
+        if rebuild:
+            rebuild()
             db.session.commit()
     return time.monotonic() - started
 
 
-def timed(label: str, call, n: int = 200) -> dict:
+def _stats_rebuild():
+    """The statistics rollup rebuild, when this checkout has one."""
+    from shop.services import stats
+    return getattr(stats, "rebuild_rollups", None)
+
+
+# ---- load generation (runs in client processes) ----------------------------------------------------
+
+
+def _http_worker(port: int, items: list, deadline: float, consume: bool, out: list) -> None:
+    conn = HTTPConnection("127.0.0.1", port, timeout=30)
+    done = errors = 0
+    i = 0
+    while time.monotonic() < deadline:
+        if consume and i >= len(items):
+            break
+        method, path, headers, body = items[i % len(items)]
+        i += 1
+        payload = json.dumps(body) if body is not None else None
+        headers = {**headers, "Content-Type": "application/json"} if payload else headers
+        if method == "POST" and path == "/api/mp/orders":
+            headers = {**headers, "Idempotency-Key": uuid.uuid4().hex}
+        try:
+            conn.request(method, path, body=payload, headers=headers)
+            reply = conn.getresponse()
+            reply.read()
+            if reply.status < 400:
+                done += 1
+            else:
+                errors += 1
+        except OSError:
+            errors += 1
+            conn.close()
+            conn = HTTPConnection("127.0.0.1", port, timeout=30)
+    out.append((done, errors))
+
+
+def _floor_worker(dsn: str, kind: str, items: list, deadline: float, out: list) -> None:
+    import psycopg
+    done = errors = 0
+    with psycopg.connect(dsn) as conn:
+        i = 0
+        while time.monotonic() < deadline:
+            if kind == "cancel" and i >= len(items):
+                break
+            item = items[i % len(items)]
+            i += 1
+            try:
+                with conn.transaction():
+                    (FLOOR_CREATE if kind == "create" else FLOOR_CANCEL)(conn, item)
+                done += 1
+            except psycopg.Error:
+                errors += 1
+    out.append((done, errors))
+
+
+def FLOOR_CREATE(conn, item) -> None:
+    """The minimal statements of placing a one-line order: stock, order, line, ledger, event."""
+    shopper_id, sku_id = item
+    conn.execute("UPDATE skus SET stock = stock - 1 WHERE id = %s AND stock >= 1", (sku_id,))
+    order_id = conn.execute(
+        """INSERT INTO orders (order_no, shopper_id, status, refund_status, goods_fen, discount_fen, shipping_fen,
+           total_fen, paid_fen, refunded_fen, receiver_name, receiver_phone, province, city, district, address_detail,
+           remark, version, created_at, updated_at, pay_deadline)
+           VALUES (%s, %s, 'pending_payment', 'none', 2900, 0, 800, 3700, 0, 0, '张三', '13800138000', '广东省',
+           '深圳市', '南山区', '科技园路 1 号', '', 1, now(), now(), now() + interval '30 minutes') RETURNING id""",
+        ("F" + uuid.uuid4().hex[:19], shopper_id)).fetchone()[0]
+    line_id = conn.execute(
+        """INSERT INTO order_lines (order_id, sku_id, product_id, product_name, sku_name, image, unit_price_fen,
+           quantity, goods_fen, discount_fen, refunded_quantity, refunded_fen)
+           SELECT %s, id, product_id, '商品', name, '', 2900, 1, 2900, 0, 0, 0 FROM skus WHERE id = %s RETURNING id""",
+        (order_id, sku_id)).fetchone()[0]
+    conn.execute("""INSERT INTO stock_ledger (sku_id, change, kind, order_id, order_line_id, note, created_at)
+                    VALUES (%s, -1, 'reserve', %s, %s, '', now())""", (sku_id, order_id, line_id))
+    conn.execute("""INSERT INTO order_events (order_id, kind, actor_type, actor_name, actor_role, actor_ip, reason,
+                    data, visible_to_shopper, to_status, created_at)
+                    VALUES (%s, 'placed', 'shopper', '', 'shopper', '', '', '{}', true, 'pending_payment', now())""",
+                 (order_id,))
+
+
+def FLOOR_CANCEL(conn, item) -> None:
+    """The minimal statements of cancelling an unpaid order: order, event, ledger, stock."""
+    order_id, line_id, sku_id, quantity = item
+    conn.execute("""UPDATE orders SET status = 'cancelled', cancelled_at = now(), version = version + 1
+                    WHERE id = %s AND status = 'pending_payment'""", (order_id,))
+    conn.execute("""INSERT INTO order_events (order_id, kind, actor_type, actor_name, actor_role, actor_ip, reason,
+                    data, visible_to_shopper, from_status, to_status, created_at)
+                    VALUES (%s, 'cancelled', 'shopper', '', 'shopper', '', '', '{}', true, 'pending_payment',
+                    'cancelled', now())""", (order_id,))
+    conn.execute("""INSERT INTO stock_ledger (sku_id, change, kind, order_id, order_line_id, guard, note, created_at)
+                    VALUES (%s, %s, 'release', %s, %s, %s, '', now())""",
+                 (sku_id, quantity, order_id, line_id, f"release:{line_id}"))
+    conn.execute("UPDATE skus SET stock = stock + %s WHERE id = %s", (quantity, sku_id))
+
+
+def _client_process(job: dict, queue) -> None:
+    deadline = time.monotonic() + job["seconds"]
+    out: list = []
+    threads = []
+    for share in job["shares"]:
+        if job["kind"] == "http":
+            target, args = _http_worker, (job["port"], share, deadline, job["consume"], out)
+        else:
+            target, args = _floor_worker, (job["dsn"], job["kind"], share, deadline, out)
+        threads.append(threading.Thread(target=target, args=args))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put(out)
+
+
+def run_load(kind: str, items: list, *, consume: bool = False, dsn: str = "", port: int = PORT) -> float:
+    """Requests (or transactions) per second with CLIENTS x THREADS concurrent clients over RUN_SECONDS."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    n = CLIENTS * THREADS
+    # Disjoint shares when there are enough items (a shopper's creates stay few), else each its rotation.
+    shares = [items[i::n] for i in range(n)] if consume or len(items) >= n else \
+        [items[i % len(items):] + items[:i % len(items)] for i in range(n)]
+    started = time.monotonic()
+    procs = [ctx.Process(target=_client_process, args=({
+        "kind": kind, "shares": shares[c * THREADS:(c + 1) * THREADS], "seconds": RUN_SECONDS, "port": port,
+        "consume": consume, "dsn": dsn}, queue)) for c in range(CLIENTS)]
+    for p in procs:
+        p.start()
+    results = [pair for _ in procs for pair in queue.get()]
+    for p in procs:
+        p.join()
+    elapsed = time.monotonic() - started
+    done, errors = sum(d for d, _ in results), sum(e for _, e in results)
+    if errors and not done:
+        raise SystemExit(f"{kind}: every request failed ({errors})")
+    return done / elapsed
+
+
+# ---- servers and memory -----------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, name: str, args: list[str], env: dict, log_dir: Path):
+        self.name = name
+        log = open(log_dir / f"{name}.log", "w")
+        self.proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def processes(self):
+        import psutil
+        try:
+            parent = psutil.Process(self.proc.pid)
+            return [parent] + parent.children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
+    def rss_mb(self) -> float:
+        total = 0
+        for p in self.processes():
+            try:
+                total += p.memory_info().rss
+            except Exception:  # a process that just exited
+                pass
+        return total / 2**20
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+class MemorySampler(threading.Thread):
+    def __init__(self, servers: list[Server]):
+        super().__init__(daemon=True)
+        self.servers, self.samples = servers, {s.name: [] for s in servers}
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            for server in self.servers:
+                self.samples[server.name].append(server.rss_mb())
+
+
+def wait_http(port: int, path: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"nothing answered on port {port}{path}")
+
+
+def timed_get(port: int, path: str, headers: dict, n: int) -> tuple[float, float]:
+    """(p50, p95) in ms of n sequential GETs after one warm-up."""
+    conn = HTTPConnection("127.0.0.1", port, timeout=60)
+    path = quote(path, safe="/?=&")
     samples = []
-    for i in range(n):
+    for i in range(n + 1):
         started = time.perf_counter()
-        reply = call(i)
-        samples.append((time.perf_counter() - started) * 1000)
-        if reply.status_code >= 400:
-            raise SystemExit(f"{label}: HTTP {reply.status_code} {reply.get_data(as_text=True)[:200]}")
+        conn.request("GET", path, headers=headers)
+        reply = conn.getresponse()
+        body = reply.read()
+        if reply.status >= 400:
+            raise SystemExit(f"GET {path}: HTTP {reply.status} {body[:200]!r}")
+        if i:
+            samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
-    return {"request": label, "p50_ms": statistics.median(samples), "p95_ms": samples[int(len(samples) * 0.95) - 1],
-            "max_ms": samples[-1]}
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+# ---- the run ----------------------------------------------------------------------------------------
 
 
 def main() -> int:
     from flask_migrate import upgrade
+    from sqlalchemy import text
 
     from shop import create_app
     from shop.cli.seed import seed_demo
+    from shop.extensions import db
     from support.services import RedisServer
 
+    wall = time.monotonic()
     redis = RedisServer()
-    url = create_database()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": redis.start(), "TESTING": True})
+    redis_url = redis.start()
+    dsn, url = bench_url()
+    reuse = os.environ.get("BENCH_REUSE") == "1"  # measure again on the database a previous run filled
+    if not reuse:
+        create_database()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": redis_url, "SECRET_KEY": SECRET})
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory, revision="heads")
         seed_demo()
-    print(f"filling {ORDERS:,} orders for {SHOPPERS:,} shoppers ...", flush=True)
-    print(f"  filled in {fill(app):.0f} s", flush=True)
+    if not reuse:
+        print(f"filling {ORDERS:,} orders for {SHOPPERS:,} shoppers over {DAYS} days ...", flush=True)
+        print(f"  filled in {fill(app):.0f} s", flush=True)
 
     client = app.test_client()
     with app.app_context():
         from shop.services.auth import issue_token
-        tokens = [issue_token("shopper", 1 + (i * 7919) % SHOPPERS) for i in range(200)]
-    def mp(i):
-        return {"Authorization": f"Bearer {tokens[i % len(tokens)]}"}
+        readers = [1 + (i * 7919) % SHOPPERS for i in range(256)]
+        own = dict(db.session.execute(text(
+            "SELECT DISTINCT ON (shopper_id) shopper_id, id FROM orders WHERE shopper_id = ANY(:ids) "
+            "ORDER BY shopper_id, id DESC"), {"ids": readers}).all())
+        token = {s: issue_token("shopper", s) for s in readers}
+        pending = db.session.execute(text(
+            "SELECT o.id, o.shopper_id, l.id, l.sku_id, l.quantity FROM orders o JOIN order_lines l ON l.order_id = o.id "
+            "WHERE o.status = 'pending_payment' ORDER BY o.id LIMIT 200000")).all()
+        cancel_tokens = {}
+    # Creates come from many shoppers without unpaid orders (one shopper may hold only a few unpaid
+    # orders), each with an address: shoppers s with (s - 1) % 8 != 0 have none in the filled data.
+    with app.app_context():
+        pool = [s for s in range(2, SHOPPERS + 1) if (s - 1) % 8][-MAKERS:]
+        db.session.execute(text(
+            "INSERT INTO addresses (shopper_id, receiver, phone, province, city, district, detail, is_default, "
+            "created_at) SELECT s, '张三', '13800138000', '广东省', '深圳市', '南山区', '科技园路 1 号', true, now() "
+            "FROM unnest(CAST(:ids AS integer[])) AS s WHERE NOT EXISTS (SELECT 1 FROM addresses a WHERE a.shopper_id = s)"),
+            {"ids": pool})
+        db.session.commit()
+        addresses = dict(db.session.execute(text(
+            "SELECT shopper_id, min(id) FROM addresses WHERE shopper_id = ANY(:ids) GROUP BY shopper_id"),
+            {"ids": pool}).all())
+        makers = [s for s in pool if s in addresses and not db.session.scalar(text(
+            "SELECT 1 FROM orders WHERE shopper_id = :s AND status = 'pending_payment' LIMIT 1"), {"s": s})]
+        token.update({s: issue_token("shopper", s) for s in makers})
+    staff = client.post("/api/admin/auth/login", json={"username": "admin", "password": "demo1234"}).get_json()
+    admin_headers = {"Authorization": f"Bearer {staff['token']}"}
 
-    some_order = client.get("/api/mp/orders", headers=mp(0)).get_json()["items"][0]
-    address = client.post("/api/mp/addresses", headers=mp(0), json={
-        "receiver": "张三", "phone": "13800138000", "province": "广东省", "city": "深圳市", "district": "南山区",
-        "detail": "科技园路 1 号"}).get_json()
-    results = [
-        timed("GET /api/mp/orders (all, page 1)", lambda i: client.get("/api/mp/orders", headers=mp(i))),
-        timed("GET /api/mp/orders?status=completed", lambda i: client.get("/api/mp/orders?status=completed",
-                                                                          headers=mp(i))),
-        timed("GET /api/mp/orders?q=<product>", lambda i: client.get("/api/mp/orders?q=数据线", headers=mp(i))),
-        timed("GET /api/mp/orders/<id>", lambda i: client.get(f"/api/mp/orders/{some_order['id']}", headers=mp(0))),
-        timed("GET /api/mp/products", lambda i: client.get("/api/mp/products")),
-        timed("POST /api/mp/orders", lambda i: client.post(
-            "/api/mp/orders", headers={**mp(0), "Idempotency-Key": uuid.uuid4().hex},
-            json={"items": [{"sku_id": 1 + i % 20, "quantity": 1}], "address_id": address["id"]}), n=100),
-    ]
+    def mp(s):
+        return {"Authorization": f"Bearer {token[s]}"}
+
+    list_items = [("GET", "/api/mp/orders", mp(s), None) for s in readers]
+    detail_items = [("GET", f"/api/mp/orders/{own[s]}", mp(s), None) for s in readers if s in own]
+    bare_items = [("GET", "/bare", {}, None)]
+    create_items = [("POST", "/api/mp/orders", mp(s), {"items": [{"sku_id": 1 + i % 20, "quantity": 1}],
+                                                         "address_id": addresses[s]})
+                    for i, s in enumerate(makers)]
+    floor_create_items = [(s, 1 + i % 20) for i, s in enumerate(makers)]
+    # Each cancel uses up an unpaid order: hand out disjoint slices, API and floor alike.
+    slices = iter(range(0, len(pending), len(pending) // (2 * ROUNDS)))
+
+    def next_pending():
+        start = next(slices)
+        return pending[start:start + len(pending) // (2 * ROUNDS)]
+
+    def cancel_items(rows):
+        with app.app_context():
+            for _, shopper_id, *_ in rows:
+                if shopper_id not in cancel_tokens:
+                    cancel_tokens[shopper_id] = issue_token("shopper", shopper_id)
+        return [("POST", f"/api/mp/orders/{order_id}/cancel",
+                 {"Authorization": f"Bearer {cancel_tokens[shopper_id]}"},
+                 {"reason_code": "changed_mind", "reason_text": ""}) for order_id, shopper_id, *_ in rows]
+
+    def floor_cancel_items(rows):
+        return [(order_id, line_id, sku_id, quantity) for order_id, _, line_id, sku_id, quantity in rows]
+
+    log_dir = Path(os.environ.get("BENCH_LOG_DIR", "/tmp/shop-bench"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'backend'}{os.pathsep}{REPO / 'bench'}",
+           "DATABASE_URL": url, "REDIS_URL": redis_url, "SECRET_KEY": SECRET, "DEMO_DATA": "0",
+           "SHOP_VAR_DIR": str(log_dir / "var")}
+    python = sys.executable
+    api = Server("api", [python, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{PORT}",
+                         "--access-logfile", "-", "shop:create_app()"], env, log_dir)
+    bare = Server("bare", [python, "-m", "gunicorn", *GUNICORN, "--bind", f"127.0.0.1:{PORT + 1}",
+                           "--access-logfile", "-", "bare_app:app"], env, log_dir)
+    worker = Server("worker", [python, "-m", "flask", "--app", "shop", "worker"], env, log_dir)
+    sampler = MemorySampler([api, worker])
     try:
-        staff = client.post("/api/admin/auth/login", json={"username": "admin", "password": "demo1234"}).get_json()
-        admin = {"Authorization": f"Bearer {staff['token']}"}
-        results += [
-            timed("GET /api/admin/orders (page 1)", lambda i: client.get("/api/admin/orders", headers=admin), n=50),
-            timed("GET /api/admin/orders?status=cancelled&phone", lambda i: client.get(
-                "/api/admin/orders?status=cancelled&q=13800138000", headers=admin), n=50),
+        wait_http(PORT, "/api/health")
+        wait_http(PORT + 1, "/bare")
+        sampler.start()
+        pairs = {
+            "shopper order list ÷ bare Flask": (lambda: run_load("http", list_items),
+                                                lambda: run_load("http", bare_items, port=PORT + 1), 0.25),
+            "order detail ÷ bare Flask": (lambda: run_load("http", detail_items),
+                                          lambda: run_load("http", bare_items, port=PORT + 1), 0.25),
+            "create order ÷ raw-SQL floor": (lambda: run_load("http", create_items),
+                                             lambda: run_load("create", floor_create_items, dsn=dsn), 0.5),
+            "cancel order ÷ raw-SQL floor": (lambda: run_load("http", cancel_items(next_pending()), consume=True),
+                                             lambda: run_load("cancel", floor_cancel_items(next_pending()),
+                                                              consume=True, dsn=dsn), 0.5),
+        }
+        run_load("http", list_items[:8])  # warm both servers up
+        run_load("http", bare_items, port=PORT + 1)
+        ratios = {name: [] for name in pairs}
+        absolute = {name: ([], []) for name in pairs}
+        for round_no in range(ROUNDS):
+            for name, (a, b, _) in pairs.items():
+                first, second = (a, b) if round_no % 2 == 0 else (b, a)
+                x, y = first(), second()
+                ours, theirs = (x, y) if round_no % 2 == 0 else (y, x)
+                ratios[name].append(ours / theirs)
+                absolute[name][0].append(ours)
+                absolute[name][1].append(theirs)
+            print(f"  round {round_no + 1}/{ROUNDS} done", flush=True)
+
+        print(f"\n{'throughput (median of ' + str(ROUNDS) + ' interleaved A/B runs)':<44} {'ratio':>7} {'goal':>6}"
+              f" {'ours/s':>8} {'yardstick/s':>12}")
+        for name, (_, _, goal) in pairs.items():
+            ratio = statistics.median(ratios[name])
+            print(f"{name:<44} {ratio:>7.2f} {'≥' + str(goal):>6} {statistics.median(absolute[name][0]):>8.0f}"
+                  f" {statistics.median(absolute[name][1]):>12.0f}  {'ok' if ratio >= goal else 'BELOW GOAL'}")
+
+        from shop.domain import clock
+        week_ago = (clock.to_shanghai(clock.now()).date().toordinal() - 6)
+        from datetime import date
+        week = date.fromordinal(week_ago).isoformat()
+        year = date.fromordinal(week_ago - DAYS + 7).isoformat()
+        timings = [
+            ("admin filter: product 钢笔", "/api/admin/orders?product=钢笔", 200),
+            ("admin filter: status=paid by amount", "/api/admin/orders?status=paid&sort=total_fen", 200),
+            ("admin filter: paid + 钢笔 + 7 days", f"/api/admin/orders?status=paid&product=钢笔&created_from={week}",
+             200),
+            ("admin list, page 1", "/api/admin/orders", 200),
+            ("stats summary (a year)", f"/api/admin/stats/summary?from={year}", 300),
+            ("cancellations by day (a year)", f"/api/admin/stats/cancellations?group_by=day&from={year}", 300),
+            ("cancellations by category (a year)",
+             f"/api/admin/stats/cancellations?group_by=category&from={year}", 300),
         ]
-    except Exception as exc:  # the admin API may be absent in an old checkout
-        print(f"(admin requests skipped: {exc})")
-    import resource
-    print(f"\n{'request':<48} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for row in results:
-        print(f"{row['request']:<48} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['max_ms']:>8.1f}")
-    print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    redis.stop()
+        print(f"\n{'request (20 sequential, after one warm-up)':<44} {'p50 ms':>8} {'p95 ms':>8} {'goal':>7}")
+        for label, path, goal in timings:
+            p50, p95 = timed_get(PORT, path, admin_headers, 20)
+            print(f"{label:<44} {p50:>8.1f} {p95:>8.1f} {'<' + str(goal):>7}  {'ok' if p95 < goal else 'ABOVE GOAL'}")
+
+        print_statement_counts(app, client, token, readers, own, makers, addresses, admin_headers, pending, week,
+                               year)
+    finally:
+        sampler.stopped.set()
+        for server in (api, bare, worker):
+            server.stop()
+        redis.stop()
+    print("\nRSS, sampled every 0.5 s during the runs (MB):")
+    for name, samples in sampler.samples.items():
+        if samples:
+            print(f"  {name + (' (gunicorn master + 2 workers)' if name == 'api' else ' (flask worker)'):<40}"
+                  f" start {samples[0]:.0f}  max {max(samples):.0f}  end {samples[-1]:.0f}")
+    print(f"\nwhole bench: {time.monotonic() - wall:.0f} s")
     return 0
+
+
+def print_statement_counts(app, client, token, readers, own, makers, addresses, admin_headers, pending, week, year):
+    from shop.extensions import db
+    from support.statements import counting_statements
+
+    s = readers[0]
+    mp = {"Authorization": f"Bearer {token[s]}"}
+    unpaid_id, unpaid_shopper = pending[-1][0], pending[-1][1]
+    with app.app_context():
+        from shop.services.auth import issue_token
+        unpaid_headers = {"Authorization": f"Bearer {issue_token('shopper', unpaid_shopper)}"}
+    requests = [
+        ("GET /api/mp/orders", lambda: client.get("/api/mp/orders", headers=mp)),
+        ("GET /api/mp/orders?q=数据线", lambda: client.get("/api/mp/orders?q=数据线", headers=mp)),
+        ("GET /api/mp/orders/<id>", lambda: client.get(f"/api/mp/orders/{own[s]}", headers=mp)),
+        ("POST /api/mp/orders", lambda: client.post(
+            "/api/mp/orders", headers={"Authorization": f"Bearer {token[makers[0]]}",
+                                       "Idempotency-Key": uuid.uuid4().hex},
+            json={"items": [{"sku_id": 1, "quantity": 1}], "address_id": addresses[makers[0]]})),
+        ("POST /api/mp/orders/<id>/cancel", lambda: client.post(
+            f"/api/mp/orders/{unpaid_id}/cancel", headers=unpaid_headers,
+            json={"reason_code": "changed_mind", "reason_text": ""})),
+        ("GET /api/admin/orders", lambda: client.get("/api/admin/orders", headers=admin_headers)),
+        ("GET /api/admin/orders?status&product&date", lambda: client.get(
+            f"/api/admin/orders?status=paid&product=钢笔&created_from={week}", headers=admin_headers)),
+        ("GET /api/admin/orders/<id>", lambda: client.get(f"/api/admin/orders/{own[s]}", headers=admin_headers)),
+        ("GET /api/admin/requests", lambda: client.get("/api/admin/requests", headers=admin_headers)),
+        ("GET /api/admin/refunds", lambda: client.get("/api/admin/refunds", headers=admin_headers)),
+        ("GET /api/admin/stats/summary", lambda: client.get(f"/api/admin/stats/summary?from={year}",
+                                                            headers=admin_headers)),
+        ("GET /api/admin/stats/cancellations?group_by=day", lambda: client.get(
+            f"/api/admin/stats/cancellations?group_by=day&from={year}", headers=admin_headers)),
+    ]
+    print(f"\n{'SQL statements per request':<48} {'count':>6}")
+    with app.app_context():
+        for label, call in requests:
+            db.session.remove()
+            with counting_statements() as log:
+                reply = call()
+            print(f"{label:<48} {len(log):>6}" + ("" if reply.status_code < 400 else f"  (HTTP {reply.status_code})"))
 
 
 if __name__ == "__main__":

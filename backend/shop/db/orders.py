@@ -34,8 +34,8 @@ class Order(db.Model):
         Index("ix_orders_paid_at_desc", text("paid_at DESC NULLS LAST")).ddl_if(dialect="postgresql"),
         Index("ix_orders_cancelled_at", "cancelled_at"),
         # Sorted status filters (migration 0010_performance).
-        Index("ix_orders_status_total", "status", "total_fen"),
-        Index("ix_orders_status_paid_at", "status", "paid_at"),
+        Index("ix_orders_status_total", "status", "total_fen", "id"),
+        Index("ix_orders_status_paid_at", "status", "paid_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

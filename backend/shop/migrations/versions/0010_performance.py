@@ -14,10 +14,11 @@ depends_on = None
 
 def upgrade():
     # Admin filters sorted within a status (Q2): status=paid by amount or by payment time reads the
-    # first page straight off one index instead of sorting every order of that status.
+    # first page straight off one index instead of sorting every order of that status (the id is the
+    # tie-break of the sort: amounts repeat).
     with op.batch_alter_table("orders") as batch_op:
-        batch_op.create_index("ix_orders_status_total", ["status", "total_fen"], unique=False)
-        batch_op.create_index("ix_orders_status_paid_at", ["status", "paid_at"], unique=False)
+        batch_op.create_index("ix_orders_status_total", ["status", "total_fen", "id"], unique=False)
+        batch_op.create_index("ix_orders_status_paid_at", ["status", "paid_at", "id"], unique=False)
     # Statistics (S1) rolled up per closed day: a report over a year reads 365 days, not the orders.
     op.create_table(
         "stats_daily",
