@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 
-import pytest
 from rq import Queue
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from shop.adapters.queue import JobQueue, queue_for
-from shop.db import Order
 from shop.extensions import db
 from shop.jobs.worker import SCHEDULE, CronProcess
 from shop.services import instance
@@ -18,10 +15,7 @@ from shop.services.context import deps
 from support.services import EmbeddedRedis, wait_until
 from support.shop import Shopper
 from support.workers import WorkerProcess, run_burst
-
-
-def order_status(order_id):
-    return db.session.scalar(select(Order.status).where(Order.id == order_id).execution_options(populate_existing=True))
+from test_order_jobs import order_status, short_payment_window  # noqa: F401 (a fixture)
 
 
 def closed_by_its_job(app, order_id):
@@ -30,15 +24,6 @@ def closed_by_its_job(app, order_id):
         run_burst(app)
         return order_status(order_id) == "cancelled"
     wait_until(closed, timeout=10, interval=0.5)
-
-
-@pytest.fixture
-def short_payment_window(pgapp):
-    d = deps()
-    original = d.policy
-    d.policy = replace(original, unpaid_close_seconds=1)
-    yield
-    d.policy = original
 
 
 def test_wechat_pay_calls_messages_and_everything_else_wait_in_separate_queues():
