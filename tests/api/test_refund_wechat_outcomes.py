@@ -52,7 +52,9 @@ def test_wechat_abnormal_is_kept_apart_from_retries_used_up_and_finance_sees_how
     assert ledger_row(Staff(app.test_client(), "supervisor"), refund.id)["actions"] == []  # may look, not act
     shopper_view = Shopper(app.test_client()).detail(order["id"])
     assert shopper_view["refund_status"] == "refund_failed"
-    assert [r["status_label"] for r in shopper_view["refunds"]] == ["微信退款异常"]
+    [shown] = shopper_view["refunds"]
+    assert shown["status_label"] == "微信退款异常"
+    assert shown["expected_arrival"].startswith("微信未能退回原支付账户")  # not "1-3 个工作日内原路退回"
 
 
 def test_finance_reroutes_a_wechat_abnormal_refund_to_the_merchants_bank_card_and_it_is_paid_once(app, sandbox):

@@ -41,3 +41,11 @@ def test_working_days_skip_the_weekend():
     friday = date(2026, 11, 20)
     assert add_working_days(friday, 1) == date(2026, 11, 23)
     assert add_working_days(friday, 3) == date(2026, 11, 25)
+
+
+def test_a_refund_waiting_for_finance_promises_no_arrival_date():
+    submitted = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+    assert "预计" in expected_arrival("wechat", submitted, "processing")
+    for status in ("abnormal", "wechat_abnormal", "closed"):
+        assert "预计" not in expected_arrival("wechat", submitted, status) and "商家" in expected_arrival(
+            "wechat", submitted, status)

@@ -33,9 +33,9 @@ def refund_json(refund: Refund) -> dict:
         "status_label": refund_status_label(refund.status, refund.replaced_by_id is not None),
         "reason": refund.reason, "source": refund.source,
         "created_at": refund.created_at, "succeeded_at": refund.succeeded_at,
-        "expected_arrival": expected_arrival(refund.method, refund.submitted_at),
-        "notice": refund_notice(refund.amount_fen, refund.method, expected_arrival(refund.method, refund.submitted_at),
-                                refund.reason),
+        "expected_arrival": expected_arrival(refund.method, refund.submitted_at, refund.status),
+        "notice": refund_notice(refund.amount_fen, refund.method,
+                                expected_arrival(refund.method, refund.submitted_at, refund.status), refund.reason),
     }
 
 

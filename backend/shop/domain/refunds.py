@@ -110,8 +110,18 @@ def after_failed_attempt(attempts: int, retryable: bool, intervals: list[int]) -
     return RefundState.FAILED, timedelta(seconds=intervals[attempts - 1])
 
 
-def expected_arrival(method: str, submitted: datetime | None) -> str:
+# What the shopper is told while a refund waits for finance, instead of an arrival date (W2).
+AWAITING_FINANCE_ARRIVAL = {
+    RefundState.ABNORMAL: "退款遇到问题，商家正在处理，处理后将另行通知您",
+    RefundState.WECHAT_ABNORMAL: "微信未能退回原支付账户（如银行卡已注销），商家将改退至银行卡或账户余额",
+    RefundState.CLOSED: "微信已关闭本次退款，商家将重新为您发起退款",
+}
+
+
+def expected_arrival(method: str, submitted: datetime | None, status: str | None = None) -> str:
     """What the shopper is told about when the money arrives (R7)."""
+    if status is not None and RefundState(status) in AWAITING_FINANCE_ARRIVAL:
+        return AWAITING_FINANCE_ARRIVAL[RefundState(status)]
     if method == "balance":
         return "即时到账"
     if submitted is None:
