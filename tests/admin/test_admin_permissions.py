@@ -62,6 +62,11 @@ ENDPOINTS = [
     ("PATCH", f"/staff/{NO}", {"active": True, "current_password": "demo1234"}, {ADM}),
     ("GET", "/settings", None, EVERYONE),
     ("PUT", "/settings", {"no_such_setting": 1}, {ADM}),
+    ("GET", "/complaints", None, {CS, SUP, ADM}),
+    ("GET", f"/complaints/{NO}", None, {CS, SUP, ADM}),
+    ("POST", f"/complaints/{NO}/respond", {"text": "您好"}, {CS, SUP, ADM}),
+    ("POST", f"/complaints/{NO}/update-refund-progress", {"action": "approve", "launch_refund_day": 0}, {CS, SUP, ADM}),
+    ("POST", f"/complaints/{NO}/complete", None, {SUP, ADM}),
     ("GET", "/feedback", None, {CS, SUP, ADM}),
     ("GET", "/todo", None, EVERYONE),
 ]
