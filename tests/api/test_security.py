@@ -189,9 +189,10 @@ def test_orders_closed_unpaid_count_in_risk(client):
 
 
 def test_spreadsheet_cells_that_would_run_as_formulas_are_kept_as_text():
-    for value in ("=1+2", "+86", "-1", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x")'):
+    for value in ("=1+2", "+86", "-1+1", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x")'):
         assert spreadsheet_cell(value) == "'" + value
     assert spreadsheet_cell("张三") == "张三" and spreadsheet_cell(-5) == -5 and spreadsheet_cell(None) is None
+    assert spreadsheet_cell("-12.50") == "-12.50" and spreadsheet_cell("-1+2") == "'-1+2"
 
 
 def test_the_order_export_neutralises_formulas(client):

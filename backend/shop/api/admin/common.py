@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from urllib.parse import quote
@@ -43,13 +44,14 @@ def page_of(result, page: int, per_page: int) -> dict:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")  # an amount such as -12.50 stays a number
 
 
 def spreadsheet_cell(value):
     """A value safe to put in a spreadsheet cell (CSV or xlsx): text a spreadsheet would run as a
     formula (=HYPERLINK(...), +1, -1, @SUM, or hidden behind a tab or CR) is kept as text by a
     leading apostrophe. Numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
