@@ -295,3 +295,15 @@ def test_applications_accept_only_the_shoppers_own_uploads_and_staff_see_them(cl
     pending = supervisor.ok("GET", "/requests", query={"kind": "after_sale"})["items"]
     assert [r["photos"] for r in pending] == [[mine]]
     assert supervisor.ok("GET", f"/after-sales/{case.get_json()['id']}")["photos"] == [mine]
+
+
+def test_admin_answers_alike_for_files_outside_it_that_exist_and_that_do_not(tmp_path):
+    from shop.api.admin_web import register_admin_web
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "index.html").write_text("<html>admin</html>")
+    (tmp_path / "secret.txt").write_text("secret")
+    web = Flask(__name__)
+    register_admin_web(web, tmp_path / "dist")
+    client = web.test_client()
+    existing, missing = client.get("/admin/../secret.txt"), client.get("/admin/../missing.txt")
+    assert (existing.status_code, existing.data) == (missing.status_code, missing.data) == (200, b"<html>admin</html>")
