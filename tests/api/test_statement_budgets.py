@@ -22,7 +22,7 @@ BUDGETS = {
     "shopper detail": 3,  # the shopper, the order with everything its page shows
     "create": 10,  # nothing read back after commit
     "cancel unpaid": 12,
-    "cancel paid": 20,  # the refund path (create_refund, notifications) is not cut yet
+    "cancel paid": 22,  # the refund path (refund policy, create_refund, notifications) is not cut yet
     "admin list page": 5,
     "admin filtered list": 6,
     "admin detail": 5,
