@@ -11,11 +11,15 @@ const CASES = [
   { id: 3, request_id: 13, order_id: 9, type: 'return_refund', status: 'returning', actions: [] },
   { id: 4, request_id: 14, order_id: 9, type: 'return_refund', status: 'pending', actions: ['approve', 'reject'] },
   { id: 5, request_id: 15, order_id: 9, type: 'exchange', status: 'awaiting_return', actions: ['receive'] },
+  { id: 6, request_id: 16, order_id: 9, type: 'return_refund', status: 'pending', amount_fen: 9900, actions: ['propose'],
+    deadline_label: '还剩 1天3小时', deadline_stage: '商家处理',
+    messages: [{ id: 1, author: 'shopper', author_name: '顾客', kind: 'apply', text: '申请退货退款：质量问题', photos: [], created_at: '2026-11-21T23:00:00+00:00' }] },
 ]
 vi.mock('vue-router', () => ({ useRoute: () => ({ query: { status: 'returning' } }) }))
 vi.mock('../src/api/afterSales', () => ({
   listAfterSales: vi.fn().mockResolvedValue({ items: CASES, total: 5 }),
   receiveReturn: vi.fn(), shipReplacement: vi.fn().mockResolvedValue({}), returnRepaired: vi.fn().mockResolvedValue({}),
+  proposeAfterSale: vi.fn(),
 }))
 vi.mock('../src/api/requests', () => ({ approveRequest: vi.fn().mockResolvedValue({}), rejectRequest: vi.fn() }))
 vi.mock('../src/api/shipping', () => ({ listCarriers: vi.fn().mockResolvedValue([{ code: 'SF', name: '顺丰速运' }]) }))
@@ -43,7 +47,7 @@ describe('售后 page', () => {
     // A warehouse member whose permissions would allow receipt still gets no button on case 3: the server said no.
     const wrapper = await mountAs('warehouse', ['after_sale.view', 'after_sale.receive'])
     expect(new Set(buttons(wrapper))).toEqual(new Set(
-      ['return_repaired-1', 'ship_replacement-2', 'approve-4', 'reject-4', 'receive-5']))
+      ['return_repaired-1', 'ship_replacement-2', 'approve-4', 'reject-4', 'receive-5', 'propose-6']))
     wrapper.unmount()
   })
 
@@ -67,6 +71,34 @@ describe('售后 page', () => {
     Object.assign(state.ship, { carrier: '中通快递', trackingNo: 'ZT1234567' })
     await state.submitShip()
     expect(api.shipReplacement).toHaveBeenCalledWith(2, '中通快递', 'ZT1234567')
+    wrapper.unmount()
+  })
+
+  it('shows the stage countdown the server computed', async () => {
+    const wrapper = await mountAs('supervisor', ['after_sale.view', 'request.review'])
+    expect(wrapper.find('[data-test="deadline-6"]').text()).toBe('商家处理：还剩 1天3小时')
+    wrapper.unmount()
+  })
+
+  it('协商: offers only the kinds that fit the case, sends yuan as fen, asks the password again when told', async () => {
+    const wrapper = await mountAs('supervisor', ['after_sale.view', 'request.review'])
+    const state = wrapper.vm.$.setupState
+    state.BUTTONS.propose.run(CASES[5])
+    expect(state.proposalKinds.map((k) => k.value)).toEqual(['change_type', 'change_amount', 'more_evidence', 'withdraw'])
+    state.BUTTONS.propose.run({ ...CASES[5], type: 'exchange' })
+    expect(state.proposalKinds.map((k) => k.value)).toEqual(['more_evidence', 'withdraw'])
+
+    state.BUTTONS.propose.run(CASES[5])
+    await state.submitProposal()
+    expect(api.proposeAfterSale).not.toHaveBeenCalled()
+    const { ElMessageBox } = await import('element-plus')
+    vi.spyOn(ElMessageBox, 'prompt').mockResolvedValue({ value: 'secret-pass' })
+    api.proposeAfterSale.mockRejectedValueOnce(Object.assign(new Error('需要二次验证'), { code: 'PASSWORD_REQUIRED' }))
+      .mockResolvedValueOnce({})
+    Object.assign(state.proposal, { kind: 'change_amount', amount: '50.5', message: '补偿一半' })
+    await state.submitProposal()
+    expect(api.proposeAfterSale).toHaveBeenLastCalledWith(6, { kind: 'change_amount', amount_fen: 5050, message: '补偿一半' }, 'secret-pass')
+    expect(state.proposal.open).toBe(false)
     wrapper.unmount()
   })
 })

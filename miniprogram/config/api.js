@@ -39,6 +39,9 @@ module.exports = {
   AfterSale: id => `/after-sales/${id}`,
   AfterSaleReturnShipment: id => `/after-sales/${id}/return-shipment`,
   AfterSaleWithdraw: id => `/after-sales/${id}/withdraw`,
+  AfterSaleAcceptProposal: id => `/after-sales/${id}/accept-proposal`,
+  AfterSaleDeclineProposal: id => `/after-sales/${id}/decline-proposal`,
+  AfterSaleEvidence: id => `/after-sales/${id}/evidence`,
   AfterSaleReasons: '/after-sale-reasons',
   // Photo upload (multipart field "file" -> {url}); not in the backend yet, see docs/miniprogram.md.
   Uploads: '/uploads',

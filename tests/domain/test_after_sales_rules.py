@@ -133,10 +133,10 @@ def case(case_type: AfterSaleType, status: CaseStatus) -> CaseFacts:
     return CaseFacts(case_type, status)
 
 
-def test_a_pending_case_is_approved_or_rejected_by_reviewers_only():
+def test_a_pending_case_is_approved_rejected_or_negotiated_by_reviewers_only():
     pending = case(AfterSaleType.RETURN_REFUND, CaseStatus.PENDING)
     for role in ("customer_service", "supervisor", "admin"):
-        assert staff_case_actions(pending, role) == ["approve", "reject"]
+        assert staff_case_actions(pending, role) == ["approve", "reject", "propose"]
     assert staff_case_actions(pending, "warehouse") == []
     assert staff_case_actions(pending, "finance") == []
 

@@ -17,7 +17,7 @@ export const REQUEST_STATUS = {
 export const AFTER_SALE_TYPE = { refund_only: '仅退款', return_refund: '退货退款', exchange: '换货', repair: '维修' }
 export const AFTER_SALE_STATUS = {
   pending: '待商家处理', awaiting_return: '待寄回商品', returning: '商品寄回中', exchanging: '换货中', repairing: '维修中',
-  completed: '售后完成', rejected: '已拒绝',
+  completed: '售后完成', rejected: '已拒绝', negotiating: '协商中·待顾客回应', closed: '已关闭（超时未寄回）', withdrawn: '已撤回',
 }
 export const MERCHANT_CANCEL_REASONS = [
   { code: 'out_of_stock', label: '缺货' },

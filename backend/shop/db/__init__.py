@@ -6,7 +6,7 @@ from .orders import Order, OrderLine, OrderEvent, Payment  # noqa: F401
 from .inventory import StockLedger  # noqa: F401
 from .refunds import Refund, RefundAttempt  # noqa: F401
 from .staff import Staff  # noqa: F401
-from .requests import OrderRequest, AfterSale, CancelFeedback  # noqa: F401
+from .requests import OrderRequest, AfterSale, AfterSaleMessage, CancelFeedback  # noqa: F401
 from .messages import Message, SubscribeMessage  # noqa: F401
 from .operations import (AuditLog, ShopSetting, ReconciliationRun, ReconciliationMismatch,  # noqa: F401
                          StockSyncEvent, ShopInstance)

@@ -42,7 +42,8 @@ class AfterSale(db.Model):
     """An after-sales case (A1–A3): refund only, return and refund, exchange, repair."""
 
     __tablename__ = "after_sales"
-    __table_args__ = (Index("ix_after_sales_status", "status", "created_at"),)
+    __table_args__ = (Index("ix_after_sales_status", "status", "created_at"),
+                      Index("ix_after_sales_deadline", "deadline_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("order_requests.id"), unique=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -64,6 +65,9 @@ class AfterSale(db.Model):
     refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"))
     replacement_carrier: Mapped[str | None] = mapped_column(String(40))
     replacement_tracking_no: Mapped[str | None] = mapped_column(String(40))
+    proposal: Mapped[dict | None] = mapped_column(JSON)  # A4: staff's open proposal while 协商中
+    # A5: when the current stage's clock runs out (None: no clock). The deadline sweeper reads this.
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     version: Mapped[int] = mapped_column(default=1)
@@ -71,6 +75,21 @@ class AfterSale(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     request: Mapped[OrderRequest] = relationship()
+
+
+class AfterSaleMessage(db.Model):
+    """A4: one entry of a case's 协商历史 — the application, a proposal, a reply, evidence, a decision."""
+
+    __tablename__ = "after_sale_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    after_sale_id: Mapped[int] = mapped_column(ForeignKey("after_sales.id"), index=True)
+    author: Mapped[str] = mapped_column(String(16))  # shopper | staff | system
+    author_name: Mapped[str] = mapped_column(String(40), default="")
+    kind: Mapped[str] = mapped_column(String(24))  # apply | proposal | accepted | declined | evidence | ...
+    text: Mapped[str] = mapped_column(String(600), default="")
+    photos: Mapped[list] = mapped_column(JSON, default=list)
+    proposal: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class CancelFeedback(db.Model):

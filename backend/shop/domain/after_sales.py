@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from .errors import DomainError, ErrorCode
+from .money import yuan
 from .orders import OrderStatus, UNSHIPPED
 from .permissions import is_allowed
 from .policy import Policy
@@ -58,6 +59,8 @@ class CaseStatus(str, Enum):
     COMPLETED = "completed"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"            # the shopper withdrew it before staff decided
+    NEGOTIATING = "negotiating"        # 协商中: staff proposed something, the shopper answers (A4)
+    CLOSED = "closed"                  # the return was never shipped in time (A5)
 
     @property
     def label(self) -> str:
@@ -73,9 +76,11 @@ STATUS_LABELS = {
     CaseStatus.COMPLETED: "售后完成",
     CaseStatus.REJECTED: "已拒绝",
     CaseStatus.WITHDRAWN: "已撤回",
+    CaseStatus.NEGOTIATING: "协商中·待顾客回应",
+    CaseStatus.CLOSED: "已关闭（超时未寄回）",
 }
 
-ACTIVE_STATUSES = {CaseStatus.PENDING, CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING, CaseStatus.EXCHANGING,
+ACTIVE_STATUSES = {CaseStatus.PENDING, CaseStatus.NEGOTIATING, CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING, CaseStatus.EXCHANGING,
                    CaseStatus.REPAIRING}
 
 # Reason code -> label shown to the shopper. Order is the order of the picker.
@@ -229,12 +234,14 @@ def ensure_status(current: str, allowed: set[CaseStatus], action: str) -> None:
 class CaseFacts:
     case_type: AfterSaleType
     status: CaseStatus
+    proposal_kind: str | None = None  # the open proposal's kind while NEGOTIATING
 
 
 # staff action -> (case types it applies to, statuses it is possible in, permission, what it is called)
 STAFF_CASE_ACTIONS: dict[str, tuple[frozenset[AfterSaleType], frozenset[CaseStatus], str, str]] = {
     "approve": (frozenset(AfterSaleType), frozenset({CaseStatus.PENDING}), "request.review", "同意"),
     "reject": (frozenset(AfterSaleType), frozenset({CaseStatus.PENDING}), "request.review", "拒绝"),
+    "propose": (frozenset(AfterSaleType), frozenset({CaseStatus.PENDING}), "request.review", "协商"),
     # The goods may arrive before the shopper typed the tracking number: receipt is possible from approval on.
     "receive": (frozenset({AfterSaleType.RETURN_REFUND, AfterSaleType.EXCHANGE, AfterSaleType.REPAIR}),
                 frozenset({CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING}), "after_sale.receive", "确认收货"),
@@ -252,10 +259,13 @@ def staff_case_actions(case: CaseFacts, role: str) -> list[str]:
 
 
 def shopper_case_actions(case: CaseFacts) -> list[str]:
-    """The shopper's steps in a case: withdrawing it before staff decide (A7); telling how the goods come back
-    (the number may be corrected)."""
+    """The shopper's steps in a case: withdrawing it before staff decide (A7); answering a staff proposal, or
+    sending the evidence asked for (A4); telling how the goods come back (the number may be corrected)."""
     if case.status is CaseStatus.PENDING:
         return ["withdraw"]
+    if case.status is CaseStatus.NEGOTIATING:
+        first = "add_evidence" if case.proposal_kind == ProposalKind.MORE_EVIDENCE.value else "accept_proposal"
+        return [first, "decline_proposal"]
     return ["submit_return_shipment"] if case.status in (CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING) else []
 
 
@@ -281,3 +291,138 @@ def validate_shipment(carrier: str, tracking_no: str) -> tuple[str, str]:
     if problems:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "请填写正确的快递信息", problems)
     return carrier, tracking_no
+
+
+# ---- A4: negotiation (协商) ------------------------------------------------------------------
+
+
+class ProposalKind(str, Enum):
+    CHANGE_TYPE = "change_type"      # 退货退款 → 仅退款: the shopper keeps the goods
+    CHANGE_AMOUNT = "change_amount"  # a partial refund
+    MORE_EVIDENCE = "more_evidence"  # photos, a short video
+    WITHDRAW = "withdraw"            # invite the shopper to withdraw the case
+
+    @property
+    def label(self) -> str:
+        return PROPOSAL_LABELS[self]
+
+
+PROPOSAL_LABELS = {
+    ProposalKind.CHANGE_TYPE: "改为仅退款（无需退货）",
+    ProposalKind.CHANGE_AMOUNT: "部分退款",
+    ProposalKind.MORE_EVIDENCE: "补充凭证",
+    ProposalKind.WITHDRAW: "建议撤销申请",
+}
+MAX_MESSAGE_CHARS = 500
+
+
+def build_proposal(kind: str, case_type: AfterSaleType, case_amount_fen: int, amount_fen: int | None,
+                   message: str) -> dict:
+    """What staff offer, checked: 改为仅退款 only for 退货退款 (optionally with a lower amount); a partial refund
+    is more than 0 and less than the case's amount, only for cases that refund money. Returns the proposal as
+    stored on the case, with the sentence the shopper reads (`text`)."""
+    try:
+        kind = ProposalKind(kind)
+    except ValueError:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "请选择协商方式", {"kind": "不支持的协商方式"}) from None
+    message = (message or "").strip()
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, f"说明最多 {MAX_MESSAGE_CHARS} 字", {"message": "过长"})
+    new_type, new_amount = case_type, case_amount_fen
+    if kind is ProposalKind.CHANGE_TYPE:
+        if case_type is not AfterSaleType.RETURN_REFUND:
+            raise DomainError(ErrorCode.AFTER_SALE_WRONG_STATE, f"{case_type.label}售后单无法改为仅退款")
+        new_type = AfterSaleType.REFUND_ONLY
+    if kind is ProposalKind.CHANGE_AMOUNT or (kind is ProposalKind.CHANGE_TYPE and amount_fen is not None):
+        if not case_type.refunds_money:
+            raise DomainError(ErrorCode.AFTER_SALE_WRONG_STATE, f"{case_type.label}售后单没有退款金额")
+        if amount_fen is None or not 0 < amount_fen <= case_amount_fen \
+                or (kind is ProposalKind.CHANGE_AMOUNT and amount_fen == case_amount_fen):
+            raise DomainError(ErrorCode.VALIDATION_ERROR, f"协商退款金额须大于 0 且小于申请金额 ¥{yuan(case_amount_fen)}",
+                              {"amount_fen": {"max": case_amount_fen}})
+        new_amount = amount_fen
+    if kind in (ProposalKind.MORE_EVIDENCE, ProposalKind.WITHDRAW) and not message:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "请填写给顾客的说明", {"message": "必填"})
+    proposal = {"kind": kind.value, "kind_label": kind.label, "type": new_type.value, "amount_fen": new_amount,
+                "message": message}
+    return {**proposal, "text": describe_proposal(proposal)}
+
+
+def describe_proposal(proposal: dict) -> str:
+    kind = ProposalKind(proposal["kind"])
+    if kind is ProposalKind.CHANGE_TYPE:
+        text = f"商家建议改为仅退款，商品无需寄回，退款 ¥{yuan(proposal['amount_fen'])}"
+    elif kind is ProposalKind.CHANGE_AMOUNT:
+        text = f"商家建议部分退款 ¥{yuan(proposal['amount_fen'])}"
+    elif kind is ProposalKind.MORE_EVIDENCE:
+        text = "商家请您补充凭证（照片或短视频）"
+    else:
+        text = "商家建议您撤销本次售后申请"
+    return f"{text}：{proposal['message']}" if proposal.get("message") else text
+
+
+def proposal_refund_fen(proposal: dict) -> int:
+    """The refund the shopper gets if they accept (0 for evidence and withdrawal)."""
+    kind = ProposalKind(proposal["kind"])
+    return proposal["amount_fen"] if kind in (ProposalKind.CHANGE_TYPE, ProposalKind.CHANGE_AMOUNT) else 0
+
+
+# ---- A5: a deadline at every stage -----------------------------------------------------------
+
+# status -> (who must act, what the clock is for)
+DEADLINE_STAGES = {
+    CaseStatus.PENDING: ("staff", "商家处理"),
+    CaseStatus.NEGOTIATING: ("shopper", "顾客回应协商"),
+    CaseStatus.AWAITING_RETURN: ("shopper", "顾客寄回商品"),
+    CaseStatus.RETURNING: ("staff", "商家确认收货"),
+}
+
+
+def deadline_after(status: CaseStatus, since: datetime, policy: Policy) -> datetime | None:
+    """When the stage a case has just entered runs out; None for stages without a clock."""
+    hours = {CaseStatus.PENDING: policy.after_sale_reply_hours,
+             CaseStatus.NEGOTIATING: policy.after_sale_proposal_answer_hours,
+             CaseStatus.AWAITING_RETURN: policy.after_sale_return_ship_days * 24,
+             CaseStatus.RETURNING: policy.after_sale_receipt_days * 24}.get(status)
+    return None if hours is None else since + timedelta(hours=hours)
+
+
+def deadline_label(deadline_at: datetime | None, now: datetime) -> str | None:
+    """The countdown both sides see: 还剩 1天3小时 / 还剩 5小时20分 / 还剩 12分钟 / 已超时."""
+    if deadline_at is None:
+        return None
+    left = int((deadline_at - now).total_seconds())
+    if left <= 0:
+        return "已超时"
+    days, rest = divmod(left, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = max(rest // 60, 0 if days or hours else 1)
+    if days:
+        return f"还剩 {days}天{hours}小时"
+    if hours:
+        return f"还剩 {hours}小时{minutes}分"
+    return f"还剩 {minutes}分钟"
+
+
+def on_deadline(status: CaseStatus, case_type: AfterSaleType, refund: RefundCase | None, policy: Policy) -> str:
+    """What happens when a stage's clock runs out (the staff's first answer is A3's `on_reply_overdue`):
+    an unanswered proposal counts as declined; a return never shipped closes the case; a return staff never
+    received is refunded automatically when the refund policy lets a machine do it, otherwise escalated."""
+    if status is CaseStatus.NEGOTIATING:
+        return "decline"
+    if status is CaseStatus.AWAITING_RETURN:
+        return "close"
+    if status is CaseStatus.RETURNING:
+        if case_type is AfterSaleType.RETURN_REFUND and refund is not None and decide_refund(refund, policy).automatic:
+            return "refund"
+        return "escalate"
+    return "none"
+
+
+def ensure_case_limit(cases_per_line: dict[int, int], chosen: list[tuple[int, int]], policy: Policy) -> None:
+    """A5: at most `after_sale_max_cases_per_line` cases on one order line, whatever became of them."""
+    limit = policy.after_sale_max_cases_per_line
+    for line_id, _ in chosen:
+        if cases_per_line.get(line_id, 0) >= limit:
+            raise DomainError(ErrorCode.AFTER_SALE_NOT_ALLOWED, f"该商品已申请过 {limit} 次售后，不能再次申请",
+                              {"line_id": line_id, "max": limit})

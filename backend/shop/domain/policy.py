@@ -38,6 +38,11 @@ class Policy:
     quality_return_days: int = 15
     after_sale_reply_hours: int = 48
     after_sale_timeout_auto_approve: bool = False
+    # A5: a clock at every after-sales stage (A3's reply time above), and a cap on cases per order line.
+    after_sale_proposal_answer_hours: int = 48
+    after_sale_return_ship_days: int = 7
+    after_sale_receipt_days: int = 7
+    after_sale_max_cases_per_line: int = 3
     free_shipping_threshold_fen: int = 9900
     shipping_fee_fen: int = 800
     shopper_cancel_reasons: dict = field(default_factory=lambda: dict(SHOPPER_CANCEL_REASONS))

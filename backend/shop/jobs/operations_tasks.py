@@ -12,6 +12,13 @@ def escalate_overdue_after_sales() -> dict:
 
 
 @job
+def sweep_after_sale_deadlines() -> dict:
+    """A5: proposals unanswered, returns never shipped, returns never received."""
+    from ..services import after_sales
+    return after_sales.sweep_deadlines()
+
+
+@job
 def evaluate_risk(shopper_id: int) -> list[str]:
     """K1: after a refund or a cancel."""
     from ..services import risk

@@ -24,6 +24,7 @@ SCHEDULE = [
     ("shop.jobs.tasks.sweep_shipped_orders", 3600),
     ("shop.jobs.notification_tasks.sweep_subscribe_messages", 60),
     ("shop.jobs.operations_tasks.escalate_overdue_after_sales", 600),
+    ("shop.jobs.operations_tasks.sweep_after_sale_deadlines", 300),
     ("shop.jobs.operations_tasks.sweep_risk", 600),
     ("shop.jobs.operations_tasks.reconcile_refunds_daily", 24 * 3600),
     ("shop.jobs.operations_tasks.check_stock_ledger", 3600),

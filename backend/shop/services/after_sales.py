@@ -12,20 +12,23 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..db import AfterSale, Order, OrderLine, OrderRequest, Refund, Shopper
+from ..db import AfterSale, AfterSaleMessage, Order, OrderLine, OrderRequest, Refund, Shopper
 from ..domain import clock
 from ..domain.actors import Actor
-from ..domain.after_sales import (ACTIVE_STATUSES, REASONS, AfterSaleType, ApprovalFacts, CaseFacts, CaseStatus,
-                                  OrderForAfterSale, automatic_approval_blockers, ensure_can_apply,
-                                  ensure_staff_case_action, ensure_status, is_disputed, on_reply_overdue,
-                                  reply_due_at, shopper_case_actions, staff_case_actions, status_after_approval,
-                                  status_after_receipt, validate_lines, validate_photos, validate_shipment)
+from ..domain.after_sales import (ACTIVE_STATUSES, DEADLINE_STAGES, REASONS, AfterSaleType, ApprovalFacts,
+                                  CaseFacts, CaseStatus, OrderForAfterSale, ProposalKind, automatic_approval_blockers,
+                                  build_proposal, deadline_after, deadline_label, ensure_can_apply, ensure_case_limit,
+                                  ensure_staff_case_action, ensure_status, is_disputed, on_deadline, on_reply_overdue,
+                                  proposal_refund_fen, reply_due_at, shopper_case_actions, staff_case_actions,
+                                  status_after_approval, status_after_receipt, validate_lines, validate_photos,
+                                  validate_shipment)
+from ..domain.money import allocate
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.notices import rejection_notice
 from ..domain.orders import UNSHIPPED, OrderStatus, ensure_transition
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
 from ..domain.shipping import ShipmentKind
-from ..domain.refund_policy import check_staff_refund
+from ..domain.refund_policy import RefundAction, RefundCase, check_staff_refund
 from ..extensions import db
 from . import events, inventory, notifications, risk, shipping
 from .context import deps
@@ -63,6 +66,7 @@ def apply(order_id: int, shopper_id: int, type: str, reason_code: str, reason_te
             open_units = {line.id: line.quantity - line.refunded_quantity for line in order.lines}
             chosen = validate_lines([(int(item["line_id"]), int(item["quantity"])) for item in lines or []],
                                     open_units)
+            ensure_case_limit(_cases_per_line(order.id), chosen, policy)
             amount = _refund_amount(order, chosen) if case_type.refunds_money else 0
             now = clock.now()
             request = OrderRequest(order_id=order.id, shopper_id=shopper_id, kind="after_sale",
@@ -75,9 +79,11 @@ def apply(order_id: int, shopper_id: int, type: str, reason_code: str, reason_te
             case = AfterSale(request_id=request.id, order_id=order.id, shopper_id=shopper_id, type=case_type.value,
                              status=CaseStatus.PENDING.value, reason_code=reason_code, reason_text=reason_text,
                              lines=_lines_json(chosen), photos=photos, amount_fen=amount, created_at=now,
-                             updated_at=now)
+                             updated_at=now, deadline_at=request.due_at)
             db.session.add(case)
             db.session.flush()
+            _say(case, actor, "apply", f"申请{case_type.label}：{REASONS[reason_code]}"
+                 + (f"。{reason_text}" if reason_text else ""), photos)
             events.record(order, "after_sale_requested", actor, reason=REASONS[reason_code],
                           data={"after_sale_id": case.id, "type": case_type.value, "amount_fen": amount})
             if not automatic_approval_blockers(_approval_facts(case, order), policy):
@@ -89,6 +95,14 @@ def apply(order_id: int, shopper_id: int, type: str, reason_code: str, reason_te
             raise DomainError(ErrorCode.REQUEST_ALREADY_OPEN) from exc
         raise
     return case
+
+
+def _cases_per_line(order_id: int) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for case in cases_of_order(order_id):
+        for item in case.lines:
+            counts[item["line_id"]] = counts.get(item["line_id"], 0) + 1
+    return counts
 
 
 def _active_case_of(order_id: int) -> AfterSale | None:
@@ -131,7 +145,7 @@ def _approval_facts(case: AfterSale, order: Order) -> ApprovalFacts:
 
 
 def _case_facts(case: AfterSale) -> CaseFacts:
-    return CaseFacts(AfterSaleType(case.type), CaseStatus(case.status))
+    return CaseFacts(AfterSaleType(case.type), CaseStatus(case.status), (case.proposal or {}).get("kind"))
 
 
 def _ensure_staff_may(case: AfterSale, actor: Actor, action: str) -> None:
@@ -175,9 +189,11 @@ def _approve(case: AfterSale, request: OrderRequest, order: Order, actor: Actor,
     ensure_status(case.status, {CaseStatus.PENDING}, "同意")
     _close_request(request, "approved", actor, note)
     case_type = AfterSaleType(case.type)
-    case.status = status_after_approval(case_type).value
+    status = status_after_approval(case_type)
+    case.status, case.deadline_at = status.value, deadline_after(status, clock.now(), deps().policy)
     events.record(order, "after_sale_approved", actor, reason=note,
                   data={"after_sale_id": case.id, "type": case.type})
+    _say(case, actor, "approved", "商家同意了售后申请" + (f"：{note}" if note else ""))
     if case_type.needs_goods_back:
         case.return_address = current_app.config.get("RETURN_ADDRESS", "")[:200]
         _after_commit_notify(tx, case, "after_sale_approved", "售后申请已同意",
@@ -196,7 +212,8 @@ def reject(request_id: int, actor: Actor, reason: str) -> AfterSale:
         case, request = _case_by_request(request_id)
         _ensure_staff_may(case, actor, "reject")
         _close_request(request, "rejected", actor, reason)
-        case.status = CaseStatus.REJECTED.value
+        case.status, case.deadline_at = CaseStatus.REJECTED.value, None
+        _say(case, actor, "rejected", f"商家拒绝了售后申请：{reason}")
         order = db.session.get(Order, case.order_id)
         notice = rejection_notice("售后申请", reason, "如对处理结果有异议，可联系客服或补充凭证后重新申请。")
         events.record(order, "after_sale_rejected", actor, reason=reason,
@@ -213,6 +230,8 @@ def submit_return_shipment(case_id: int, shopper_id: int, carrier: str, tracking
     with transaction():
         case = _get(case_id, shopper_id)
         ensure_status(case.status, {CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING}, "填写退货物流")
+        if case.status == CaseStatus.AWAITING_RETURN.value:  # a corrected number does not restart staff's clock
+            case.deadline_at = deadline_after(CaseStatus.RETURNING, clock.now(), deps().policy)
         case.status = CaseStatus.RETURNING.value
         case.return_carrier, case.return_tracking_no, case.returned_at = carrier, tracking_no, clock.now()
         events.record(db.session.get(Order, case.order_id), "after_sale_returned", Actor.shopper(shopper_id),
@@ -225,27 +244,32 @@ def confirm_receipt(case_id: int, actor: Actor, resellable: bool) -> AfterSale:
     with transaction() as tx:
         case = _get(case_id)
         _ensure_staff_may(case, actor, "receive")
-        order = db.session.get(Order, case.order_id)
-        case.received_at, case.resellable, case.received_by = clock.now(), bool(resellable), actor.name[:40]
-        case_type = AfterSaleType(case.type)
-        case.status = status_after_receipt(case_type).value
-        restored = 0
-        if resellable and case_type.keeps_returned_goods:
-            lines = {line.id: line for line in order.lines}
-            for item in case.lines:
-                if inventory.restore_once(lines[item["line_id"]], item["quantity"], "return",
-                                          f"return:{case.id}:{item['line_id']}", f"售后单 {case.id} 退货入库"):
-                    restored += item["quantity"]
-        events.record(order, "after_sale_received", actor,
-                      data={"after_sale_id": case.id, "resellable": bool(resellable), "restocked": restored})
-        if case_type is AfterSaleType.RETURN_REFUND:
-            refund = _refund_case(case, order, actor, tx)
-            events.record(order, "after_sale_completed", actor, data={"after_sale_id": case.id})
-            _after_commit_notify(tx, case, "after_sale_received", "商家已收到退货", notifications.refund_started(refund))
-        else:
-            _after_commit_notify(tx, case, "after_sale_received", "商家已收到商品",
-                                 "换货商品将尽快发出" if case_type is AfterSaleType.EXCHANGE else "商品已进入维修")
+        _receive(case, actor, resellable, tx)
     return case
+
+
+def _receive(case: AfterSale, actor: Actor, resellable: bool, tx) -> None:
+    """The goods are taken as received (by the warehouse, or by the receipt clock running out, A5)."""
+    order = db.session.get(Order, case.order_id)
+    case.received_at, case.resellable, case.received_by = clock.now(), bool(resellable), actor.name[:40]
+    case_type = AfterSaleType(case.type)
+    case.status, case.deadline_at = status_after_receipt(case_type).value, None
+    restored = 0
+    if resellable and case_type.keeps_returned_goods:
+        lines = {line.id: line for line in order.lines}
+        for item in case.lines:
+            if inventory.restore_once(lines[item["line_id"]], item["quantity"], "return",
+                                      f"return:{case.id}:{item['line_id']}", f"售后单 {case.id} 退货入库"):
+                restored += item["quantity"]
+    events.record(order, "after_sale_received", actor,
+                  data={"after_sale_id": case.id, "resellable": bool(resellable), "restocked": restored})
+    if case_type is AfterSaleType.RETURN_REFUND:
+        refund = _refund_case(case, order, actor, tx)
+        events.record(order, "after_sale_completed", actor, data={"after_sale_id": case.id})
+        _after_commit_notify(tx, case, "after_sale_received", "商家已收到退货", notifications.refund_started(refund))
+    else:
+        _after_commit_notify(tx, case, "after_sale_received", "商家已收到商品",
+                             "换货商品将尽快发出" if case_type is AfterSaleType.EXCHANGE else "商品已进入维修")
 
 
 def ship_replacement(case_id: int, actor: Actor, carrier: str, tracking_no: str) -> AfterSale:
@@ -271,7 +295,7 @@ def _ship_back(case_id: int, actor: Actor, carrier: str, tracking_no: str, actio
                 line = lines[item["line_id"]]
                 inventory.reserve(line.sku_id, item["quantity"], order_id=order.id, line_id=line.id)
         case.replacement_carrier, case.replacement_tracking_no = carrier, tracking_no
-        case.status = CaseStatus.COMPLETED.value
+        case.status, case.deadline_at = CaseStatus.COMPLETED.value, None
         kind = "after_sale_replacement_shipped" if case_type is AfterSaleType.EXCHANGE else "after_sale_repair_shipped"
         events.record(order, kind, actor, data={"after_sale_id": case.id, "carrier": carrier,
                                                 "tracking_no": tracking_no})
@@ -292,10 +316,13 @@ def _refund_case(case: AfterSale, order: Order, actor: Actor, tx) -> Refund:
     chosen = [(item["line_id"], item["quantity"]) for item in case.lines]
     lines = {line.id: line for line in order.lines}
     shipping = _shipping_back(order, chosen)
+    amounts = [line_refund_fen(_amounts(lines[line_id]), quantity) for line_id, quantity in chosen]
+    agreed = (case.request.payload or {}).get("agreed_amount_fen")
+    if agreed is not None and agreed < sum(amounts) + shipping:  # A4: a partial refund the shopper accepted
+        *amounts, shipping = allocate(agreed, amounts + [shipping])
     refunded_lines, goods = [], 0
-    for line_id, quantity in chosen:
+    for (line_id, quantity), amount in zip(chosen, amounts):
         line = lines[line_id]
-        amount = line_refund_fen(_amounts(line), quantity)
         marked = db.session.execute(
             update(OrderLine).where(OrderLine.id == line.id, OrderLine.refunded_quantity == line.refunded_quantity)
             .values(refunded_quantity=OrderLine.refunded_quantity + quantity,
@@ -320,6 +347,182 @@ def _refund_case(case: AfterSale, order: Order, actor: Actor, tx) -> Refund:
     return refund
 
 
+# ---- A4: negotiation (协商) ------------------------------------------------------------------
+
+
+def _say(case: AfterSale, actor: Actor, kind: str, text: str, photos: list[str] | None = None,
+         proposal: dict | None = None) -> None:
+    """One entry of the case's 协商历史, in the caller's transaction."""
+    author = "shopper" if actor.is_shopper else "staff" if actor.is_staff else "system"
+    name = "顾客" if actor.is_shopper else (actor.name or "系统")
+    db.session.add(AfterSaleMessage(after_sale_id=case.id, author=author, author_name=name[:40], kind=kind,
+                                    text=text[:600], photos=photos or [], proposal=proposal, created_at=clock.now()))
+
+
+def propose(case_id: int, actor: Actor, kind: str, amount_fen: int | None = None, message: str = "",
+            password: str | None = None) -> AfterSale:
+    """Staff offer something other than 同意/拒绝 (A4); the shopper answers in the mini-program. A proposal with
+    money in it commits to that refund, so the refund policy (R12) judges it now, as it judges 同意."""
+    with transaction() as tx:
+        case = _get(case_id)
+        _ensure_staff_may(case, actor, "propose")
+        order = db.session.get(Order, case.order_id)
+        proposal = build_proposal(kind, AfterSaleType(case.type), case.amount_fen, amount_fen, message)
+        refund_fen = proposal_refund_fen(proposal)
+        if refund_fen and check_staff_refund(RefundCase(
+                RefundAction.AFTER_SALE, actor.role, OrderStatus(order.status), order.refunded_fen, refund_fen,
+                risk.is_watchlisted(case.shopper_id), AfterSaleType(proposal["type"]).needs_goods_back),
+                deps().policy):
+            recheck_password(actor, password)
+        now = clock.now()
+        case.proposal = {**proposal, "by": {"id": actor.id, "name": actor.name, "role": actor.role},
+                         "at": now.isoformat()}
+        case.status = CaseStatus.NEGOTIATING.value
+        case.deadline_at = deadline_after(CaseStatus.NEGOTIATING, now, deps().policy)
+        _say(case, actor, "proposal", proposal["text"], proposal=proposal)
+        events.record(order, "after_sale_proposed", actor, reason=proposal["text"],
+                      data={"after_sale_id": case.id, "proposal": proposal})
+        _after_commit_notify(tx, case, "after_sale_proposed", "商家发起了售后协商",
+                             f"{proposal['text']}。请在 {deps().policy.after_sale_proposal_answer_hours} 小时内回复")
+    return case
+
+
+def _ensure_shopper_may(case: AfterSale, action: str) -> None:
+    if action not in shopper_case_actions(_case_facts(case)):
+        raise DomainError(ErrorCode.AFTER_SALE_WRONG_STATE,
+                          f"售后单{CaseStatus(case.status).label}，无法{SHOPPER_ACTION_NAMES[action]}")
+
+
+SHOPPER_ACTION_NAMES = {"accept_proposal": "接受协商", "decline_proposal": "拒绝协商", "add_evidence": "补充凭证"}
+
+
+def accept_proposal(case_id: int, shopper_id: int) -> AfterSale:
+    """The shopper agrees: the case changes as proposed and is approved on the proposing staff member's word
+    (refund now for 仅退款, the goods back first for a return), or ends as withdrawn."""
+    actor = Actor.shopper(shopper_id, "顾客")
+    with transaction() as tx:
+        case = _get(case_id, shopper_id)
+        _ensure_shopper_may(case, "accept_proposal")
+        proposal, request = dict(case.proposal), case.request
+        order = db.session.get(Order, case.order_id)
+        _say(case, actor, "accepted", f"顾客接受了协商：{proposal['kind_label']}")
+        events.record(order, "after_sale_proposal_answered", actor, reason=f"接受：{proposal['text']}",
+                      data={"after_sale_id": case.id, "answer": "accepted"})
+        case.proposal, case.status = None, CaseStatus.PENDING.value
+        if proposal["kind"] == ProposalKind.WITHDRAW.value:
+            _close_request(request, "withdrawn", actor, "顾客接受商家建议，撤销申请")
+            case.status, case.deadline_at = CaseStatus.WITHDRAWN.value, None
+            return case
+        case.type, case.amount_fen = proposal["type"], proposal["amount_fen"]
+        request.payload = {**(request.payload or {}), "type": proposal["type"],
+                           "agreed_amount_fen": proposal["amount_fen"]}
+        by = proposal["by"]
+        _approve(case, request, order, Actor.staff(by["id"], by["name"], by["role"]),
+                 f"顾客接受协商：{proposal['text']}", tx)
+    return case
+
+
+def decline_proposal(case_id: int, shopper_id: int, reason: str = "") -> AfterSale:
+    """The shopper says no: the case goes back to staff with a fresh reply time."""
+    actor = Actor.shopper(shopper_id, "顾客")
+    reason = (reason or "").strip()[:200]
+    with transaction():
+        case = _get(case_id, shopper_id)
+        _ensure_shopper_may(case, "decline_proposal")
+        _say(case, actor, "declined", "顾客不同意协商方案" + (f"：{reason}" if reason else ""))
+        events.record(db.session.get(Order, case.order_id), "after_sale_proposal_answered", actor,
+                      reason=f"不同意：{case.proposal['text']}", data={"after_sale_id": case.id, "answer": "declined"})
+        _back_to_staff(case)
+    return case
+
+
+def add_evidence(case_id: int, shopper_id: int, text: str, photos: list[str]) -> AfterSale:
+    """The evidence staff asked for (photos, a short video's address, words): back to staff."""
+    text = (text or "").strip()
+    if len(text) > 500:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "说明最多 500 字", {"text": "过长"})
+    photos = own_photos_only(shopper_id, validate_photos(photos))
+    if not text and not photos:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "请上传凭证或填写说明", {"photos": "必填"})
+    actor = Actor.shopper(shopper_id, "顾客")
+    with transaction():
+        case = _get(case_id, shopper_id)
+        _ensure_shopper_may(case, "add_evidence")
+        _say(case, actor, "evidence", text or "顾客补充了凭证", photos)
+        events.record(db.session.get(Order, case.order_id), "after_sale_evidence", actor,
+                      data={"after_sale_id": case.id, "photos": len(photos)})
+        _back_to_staff(case)
+    return case
+
+
+def _back_to_staff(case: AfterSale) -> None:
+    """协商 ends without agreement: staff decide again, on a fresh reply clock (A3 applies anew)."""
+    request, now = case.request, clock.now()
+    case.proposal, case.status = None, CaseStatus.PENDING.value
+    request.due_at = case.deadline_at = reply_due_at(now, deps().policy)
+    request.escalated_at = None
+
+
+def messages_of(case_id: int) -> list[dict]:
+    rows = db.session.scalars(select(AfterSaleMessage).where(AfterSaleMessage.after_sale_id == case_id)
+                              .order_by(AfterSaleMessage.id))
+    return [{"id": m.id, "author": m.author, "author_name": m.author_name, "kind": m.kind, "text": m.text,
+             "photos": m.photos or [], "created_at": m.created_at} for m in rows]
+
+
+# ---- A5: every later stage's clock ----------------------------------------------------------
+
+CLOCKED = (CaseStatus.NEGOTIATING, CaseStatus.AWAITING_RETURN, CaseStatus.RETURNING)
+
+
+def sweep_deadlines(limit: int = 200) -> dict:
+    """Cases whose stage clock ran out (the staff's first answer is `escalate_overdue`'s). Each case in its own
+    transaction, re-read and re-checked, and the case's version guards against a person acting at the same
+    moment: every outcome happens once, after a restart too (the deadline is a column)."""
+    policy = deps().policy
+    due = list(db.session.scalars(select(AfterSale.id).where(
+        AfterSale.status.in_([s.value for s in CLOCKED]), AfterSale.deadline_at <= clock.now())
+        .order_by(AfterSale.deadline_at, AfterSale.id).limit(limit)))
+    counts = {"declined": 0, "closed": 0, "refunded": 0, "escalated": 0}
+    system = Actor.system("售后时限")
+    for case_id in due:
+        try:
+            with transaction() as tx:
+                case = _get(case_id)
+                status = CaseStatus(case.status)
+                if status not in CLOCKED or case.deadline_at is None or case.deadline_at > clock.now():
+                    continue
+                order = db.session.get(Order, case.order_id)
+                refund = _approval_facts(case, order).refund(goods_back=True)
+                outcome = on_deadline(status, AfterSaleType(case.type), refund, policy)
+                if outcome == "decline":
+                    _say(case, system, "expired", "顾客超时未回应，视为不同意协商方案")
+                    events.record(order, "after_sale_proposal_answered", system, reason="超时未回应，视为不同意",
+                                  data={"after_sale_id": case.id, "answer": "expired"})
+                    _back_to_staff(case)
+                    counts["declined"] += 1
+                elif outcome == "close":
+                    case.status, case.deadline_at = CaseStatus.CLOSED.value, None
+                    _say(case, system, "closed", f"超过 {policy.after_sale_return_ship_days} 天未寄回商品，售后已关闭")
+                    events.record(order, "after_sale_closed", system, data={"after_sale_id": case.id})
+                    _after_commit_notify(tx, case, "after_sale_closed", "售后已关闭",
+                                         "您未在规定时间内寄回商品，本次售后已关闭")
+                    counts["closed"] += 1
+                elif outcome == "refund":
+                    _say(case, system, "auto_refund", f"商家超过 {policy.after_sale_receipt_days} 天未确认收货，系统自动退款")
+                    _receive(case, Actor.system("超时自动退款"), False, tx)
+                    counts["refunded"] += 1
+                else:
+                    case.deadline_at = None
+                    case.request.escalated_at = clock.now()
+                    _say(case, system, "escalated", "商家超时未确认收货，已升级处理")
+                    events.record(order, "after_sale_receipt_overdue", system, data={"after_sale_id": case.id})
+                    counts["escalated"] += 1
+        except DomainError as exc:  # a person acted meanwhile: their action stands
+            logger.info("after-sale deadline skipped", extra={"fields": {"case_id": case_id, "code": exc.code.name}})
+    return counts
+
+
 # ---- A3: replies overdue ------------------------------------------------------------------
 
 
@@ -335,7 +538,8 @@ def escalate_overdue(limit: int = 200) -> dict:
             with transaction() as tx:
                 case, request = _case_by_request(request_id)
                 order = db.session.get(Order, case.order_id)
-                if request.status != "pending" or request.escalated_at is not None:
+                if request.status != "pending" or request.escalated_at is not None \
+                        or case.status != CaseStatus.PENDING.value:  # 协商中: the shopper's clock runs instead
                     continue
                 if on_reply_overdue(_approval_facts(case, order), policy) == "approve":
                     _approve(case, request, order, Actor.system("超时自动同意"), "商家超时未处理，系统自动同意", tx)
@@ -396,11 +600,27 @@ def case_json(case: AfterSale, staff_role: str | None = None) -> dict:
         "decision": request.status, "decided_by": request.decided_by_name or None,
         "decision_reason": request.decision_reason or None, "decided_at": request.decided_at,
         "due_at": request.due_at, "escalated": request.escalated_at is not None,
+        **_deadline_json(case, status, request),
+        "proposal": _proposal_json(case.proposal), "messages": messages_of(case.id),
         "refund": refund_json(refund) if refund else None,
         "actions": staff_case_actions(_case_facts(case), staff_role) if staff_role
         else shopper_case_actions(_case_facts(case)),
         "created_at": case.created_at,
     }
+
+
+def _deadline_json(case: AfterSale, status: CaseStatus, request: OrderRequest) -> dict:
+    """A5's countdown, the same on both sides: when, who must act, and 还剩 1天3小时."""
+    stage = DEADLINE_STAGES.get(status)
+    deadline = (request.due_at if status is CaseStatus.PENDING else case.deadline_at) if stage else None
+    return {"deadline_at": deadline, "deadline_label": deadline_label(deadline, clock.now()),
+            "deadline_for": stage[0] if deadline else None, "deadline_stage": stage[1] if deadline else None}
+
+
+def _proposal_json(proposal: dict | None) -> dict | None:
+    if not proposal:
+        return None
+    return {key: proposal.get(key) for key in ("kind", "kind_label", "type", "amount_fen", "message", "text")}
 
 
 def decision_summary(case: AfterSale) -> dict:

@@ -50,7 +50,7 @@ def withdraw(request_id: int, shopper_id: int) -> OrderRequest:
         _end_request(request, "顾客撤回申请")
         if request.kind == "after_sale":
             case = db.session.scalar(select(AfterSale).where(AfterSale.request_id == request.id))
-            case.status = CaseStatus.WITHDRAWN.value
+            case.status, case.deadline_at = CaseStatus.WITHDRAWN.value, None
         events.record(db.session.get(Order, request.order_id), "request_withdrawn", Actor.shopper(shopper_id),
                       data={"request_id": request.id, "kind": request.kind})
     return request

@@ -119,4 +119,52 @@ describe('after-sales case page', () => {
     const { comp } = await loadPage('pages/after-sales/detail/detail', { id: '31' })
     expect(text(comp)).toContain('申请不存在')
   })
+
+  test('shows the countdown, staff\'s proposal and the thread; the shopper accepts it', async () => {
+    const NEGOTIATING = Object.assign({}, CASE, {
+      status: 'negotiating', status_label: '协商中·待顾客回应', actions: ['accept_proposal', 'decline_proposal'],
+      return_address: null, deadline_label: '还剩 1天3小时', deadline_for: 'shopper', deadline_stage: '顾客回应协商',
+      proposal: { kind: 'change_amount', kind_label: '部分退款', amount_fen: 1500, text: '商家建议部分退款 ¥15.00' },
+      messages: [{ id: 1, author: 'shopper', author_name: '顾客', kind: 'apply', text: '申请退货退款：质量问题', photos: [], created_at: '2026-11-21T23:00:00+00:00' },
+        { id: 2, author: 'staff', author_name: '王主管', kind: 'proposal', text: '商家建议部分退款 ¥15.00', photos: [], created_at: '2026-11-22T01:00:00+00:00' }]
+    })
+    const api = mockApi({
+      'GET /after-sales/31': () => (api.find('POST /after-sales/31/accept-proposal').length
+        ? Object.assign({}, NEGOTIATING, { status: 'completed', status_label: '售后完成', actions: [], proposal: null, deadline_label: null })
+        : NEGOTIATING),
+      'POST /after-sales/31/accept-proposal': { ok: true }
+    })
+    jest.spyOn(wx, 'showModal').mockImplementation(opts => opts.success && opts.success({ confirm: true, cancel: false }))
+    const { comp } = await loadPage('pages/after-sales/detail/detail', { id: '31' })
+    expect(text(comp)).toContain('还剩 1天3小时')
+    expect(text(comp)).toContain('商家建议部分退款 ¥15.00')
+    expect(text(comp)).toContain('协商历史')
+    expect(text(comp)).toContain('王主管')
+    expect(comp.querySelector('#submit-evidence')).toBeFalsy()
+    await tap(comp, '#accept-proposal')
+    expect(api.find('POST /after-sales/31/accept-proposal')).toHaveLength(1)
+    expect(text(comp)).not.toContain('接受方案')
+  })
+
+  test('declining sends the case back to staff; without the server\'s action there is no button', async () => {
+    const base = Object.assign({}, CASE, { status: 'negotiating', actions: ['decline_proposal'], proposal: { kind: 'withdraw', kind_label: '建议撤销申请', text: '商家建议您撤销本次售后申请' } })
+    const api = mockApi({ 'GET /after-sales/31': base, 'POST /after-sales/31/decline-proposal': { ok: true } })
+    jest.spyOn(wx, 'showModal').mockImplementation(opts => opts.success && opts.success({ confirm: true, cancel: false }))
+    const { comp } = await loadPage('pages/after-sales/detail/detail', { id: '31' })
+    expect(comp.querySelector('#accept-proposal')).toBeFalsy()
+    await tap(comp, '#decline-proposal')
+    expect(api.find('POST /after-sales/31/decline-proposal')).toHaveLength(1)
+  })
+
+  test('evidence asked for: says what is missing, then uploads and sends it', async () => {
+    const base = Object.assign({}, CASE, { status: 'negotiating', actions: ['add_evidence', 'decline_proposal'], proposal: { kind: 'more_evidence', kind_label: '补充凭证', text: '商家请您补充凭证（照片或短视频）：拍破损处' } })
+    const api = mockApi({ 'GET /after-sales/31': base, 'POST /after-sales/31/evidence': { ok: true } })
+    const { comp, page } = await loadPage('pages/after-sales/detail/detail', { id: '31' })
+    await tap(comp, '#submit-evidence')
+    expect(text(comp)).toContain('请上传凭证或填写说明')
+    await tap(comp, '#add-evidence-photo')
+    page.onEvidenceText({ detail: { value: '左下角破损' } })
+    await tap(comp, '#submit-evidence')
+    expect(api.find('POST /after-sales/31/evidence')[0].data).toEqual({ text: '左下角破损', photos: ['https://cdn.example.com/uploads/photo1.jpg'] })
+  })
 })

@@ -10,8 +10,8 @@ from ...extensions import db
 from ...services import admin_queries, after_sales, audit, reviews
 from .access import staff_required
 from .common import page_of, plain
-from .schemas import (AfterSaleArgsSchema, AlternativeInSchema, ApproveInSchema, LoosePageSchema, ReceiveInSchema,
-                      RejectInSchema, RequestArgsSchema, ShipInSchema)
+from .schemas import (AfterSaleArgsSchema, AlternativeInSchema, ApproveInSchema, LoosePageSchema, ProposeInSchema,
+                      ReceiveInSchema, RejectInSchema, RequestArgsSchema, ShipInSchema)
 
 blp = Blueprint("admin_requests", __name__, url_prefix="/api/admin", description="后台：待审核申请与售后单")
 
@@ -25,7 +25,8 @@ def _request_snapshot(request_id: int) -> dict | None:
 def _case_snapshot(case_id: int) -> dict | None:
     row = db.session.get(AfterSale, case_id)
     return None if row is None else {"status": row.status, "resellable": row.resellable, "refund_id": row.refund_id,
-                                     "replacement_tracking_no": row.replacement_tracking_no}
+                                     "replacement_tracking_no": row.replacement_tracking_no,
+                                     "type": row.type, "amount_fen": row.amount_fen, "proposal": row.proposal}
 
 
 def _decide(action: str, request_id: int, run, **extra) -> dict:
@@ -97,6 +98,18 @@ def list_after_sales(args):
 @staff_required("after_sale.view")
 def get_after_sale(case_id):
     """售后单详情（含审核参考信息 summary 与当前员工的 actions）"""
+    return _case_json(case_id)
+
+
+@blp.post("/after-sales/<int:case_id>/propose")
+@staff_required("request.review")
+@blp.arguments(ProposeInSchema)
+def propose(body, case_id):
+    """协商（A4）：改为仅退款、部分退款、请顾客补充凭证或建议撤销；顾客在小程序接受或拒绝，
+    超过 after_sale_proposal_answer_hours 未回应视为拒绝。涉及退款时按退款规则（R12）检查权限与二次验证"""
+    with audit.action(g.actor, "after_sale.propose", "after_sale", case_id, lambda: _case_snapshot(case_id),
+                      proposal={k: v for k, v in body.items() if k != "password"}):
+        after_sales.propose(case_id, g.actor, body["kind"], body["amount_fen"], body["message"], body["password"])
     return _case_json(case_id)
 
 

@@ -239,6 +239,18 @@ class ReceiveInSchema(Schema):
     resellable = fields.Boolean(required=True, metadata={"description": "退回商品能否二次销售"})
 
 
+class ProposeInSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(
+        ["change_type", "change_amount", "more_evidence", "withdraw"], error="不支持的协商方式"), metadata={
+        "description": "change_type 改为仅退款（无需退货）/ change_amount 部分退款 / more_evidence 补充凭证 / "
+                       "withdraw 建议撤销申请"})
+    amount_fen = fields.Integer(load_default=None, validate=validate.Range(min=1, error="协商退款金额须大于 0"),
+                                metadata={"description": "部分退款金额（分）；改为仅退款时可选"})
+    message = fields.String(load_default="", validate=validate.Length(max=500, error="说明最多 500 字"))
+    password = fields.String(load_default=None, load_only=True,
+                             metadata={"description": "二次验证：协商的退款使本单累计退款达到阈值时重新输入登录密码（R12）"})
+
+
 # ---- refunds and reconciliation (R1, R4, R6) ------------------------------------------------
 
 

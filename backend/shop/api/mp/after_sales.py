@@ -53,6 +53,36 @@ class AfterSaleRefundSchema(Schema):
     succeeded_at = ShanghaiDateTime(allow_none=True)
 
 
+class AfterSaleMessageSchema(Schema):
+    id = fields.Integer()
+    author = fields.String(metadata={"description": "shopper / staff / system"})
+    author_name = fields.String()
+    kind = fields.String(metadata={"description": "apply / proposal / accepted / declined / evidence / expired / "
+                                                  "approved / rejected / closed / auto_refund / escalated"})
+    text = fields.String()
+    photos = fields.List(fields.String())
+    created_at = ShanghaiDateTime()
+
+
+class ProposalSchema(Schema):
+    kind = fields.String(metadata={"description": "change_type / change_amount / more_evidence / withdraw"})
+    kind_label = fields.String()
+    type = fields.String(metadata={"description": "接受后的售后类型"})
+    amount_fen = fields.Integer(metadata={"description": "接受后的退款金额（分）"})
+    message = fields.String()
+    text = fields.String(metadata={"description": "给顾客看的完整说明"})
+
+
+class EvidenceSchema(Schema):
+    text = fields.String(load_default="", validate=validate.Length(max=500, error="说明最多 500 字"))
+    photos = fields.List(fields.String(validate=validate.Length(max=500)), load_default=list,
+                         validate=validate.Length(max=MAX_PHOTOS, error=f"最多上传 {MAX_PHOTOS} 张凭证图片"))
+
+
+class DeclineSchema(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=200, error="原因最多 200 字"))
+
+
 class AfterSaleSchema(Schema):
     id = fields.Integer()
     request_id = fields.Integer()
@@ -77,6 +107,12 @@ class AfterSaleSchema(Schema):
     decision_reason = fields.String(allow_none=True)
     decided_at = ShanghaiDateTime(allow_none=True)
     due_at = ShanghaiDateTime(allow_none=True)
+    deadline_at = ShanghaiDateTime(allow_none=True, metadata={"description": "当前环节的截止时间（A5）"})
+    deadline_label = fields.String(allow_none=True, metadata={"example": "还剩 1天3小时"})
+    deadline_for = fields.String(allow_none=True, metadata={"description": "shopper 顾客 / staff 商家需要处理"})
+    deadline_stage = fields.String(allow_none=True, metadata={"example": "顾客寄回商品"})
+    proposal = fields.Nested(ProposalSchema, allow_none=True, metadata={"description": "商家待回应的协商方案"})
+    messages = fields.List(fields.Nested(AfterSaleMessageSchema), metadata={"description": "协商历史"})
     refund = fields.Nested(AfterSaleRefundSchema, allow_none=True)
     actions = fields.List(fields.String())
     created_at = ShanghaiDateTime()
@@ -134,4 +170,33 @@ def return_shipment(body, case_id):
 def withdraw(case_id):
     """撤回商家尚未处理的售后申请（见 actions 中的 withdraw）"""
     shopper_requests.withdraw_after_sale(case_id, g.shopper.id)
+    return after_sales.get_case(case_id, g.shopper.id)
+
+
+@blp.post("/after-sales/<int:case_id>/accept-proposal")
+@blp.response(200, AfterSaleSchema)
+@shopper_required
+def accept_proposal(case_id):
+    """接受商家的协商方案（见 actions 中的 accept_proposal）：按方案改为仅退款/部分退款并处理，或撤销申请"""
+    after_sales.accept_proposal(case_id, g.shopper.id)
+    return after_sales.get_case(case_id, g.shopper.id)
+
+
+@blp.post("/after-sales/<int:case_id>/decline-proposal")
+@blp.arguments(DeclineSchema)
+@blp.response(200, AfterSaleSchema)
+@shopper_required
+def decline_proposal(body, case_id):
+    """不同意商家的协商方案：交回商家处理（见 actions 中的 decline_proposal）"""
+    after_sales.decline_proposal(case_id, g.shopper.id, body["reason"])
+    return after_sales.get_case(case_id, g.shopper.id)
+
+
+@blp.post("/after-sales/<int:case_id>/evidence")
+@blp.arguments(EvidenceSchema)
+@blp.response(200, AfterSaleSchema)
+@shopper_required
+def add_evidence(body, case_id):
+    """按商家要求补充凭证（照片、短视频地址、说明），交回商家处理（见 actions 中的 add_evidence）"""
+    after_sales.add_evidence(case_id, g.shopper.id, body["text"], body["photos"])
     return after_sales.get_case(case_id, g.shopper.id)

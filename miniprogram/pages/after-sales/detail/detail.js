@@ -1,4 +1,5 @@
-// After-sales case (A2): decision, return address, and the return shipment form when goods go back.
+// After-sales case (A2, A4, A5): decision, the stage's countdown, staff's proposal to accept or decline, the
+// evidence asked for, the 协商历史 thread, the return address and the return shipment form when goods go back.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
@@ -31,7 +32,10 @@ Page(withMixin(single, {
     carrierIndex: -1,
     trackingNo: '',
     formError: '',
-    submitting: false
+    submitting: false,
+    evidenceText: '',
+    evidencePhotos: [],
+    evidenceError: ''
   },
 
   onLoad(query) {
@@ -54,8 +58,60 @@ Page(withMixin(single, {
       }),
       showReturnForm: needsReturnShipment(aCase),
       canWithdraw: (aCase.actions || []).indexOf('withdraw') >= 0,
+      canAccept: (aCase.actions || []).indexOf('accept_proposal') >= 0,
+      canDecline: (aCase.actions || []).indexOf('decline_proposal') >= 0,
+      canAddEvidence: (aCase.actions || []).indexOf('add_evidence') >= 0,
+      messages: (aCase.messages || []).map(m => Object.assign({}, m, { time_text: shanghaiTime(m.created_at) })),
       state: 'ready'
     })
+  },
+
+  async answer(url, body, done) {
+    try {
+      await http.post(url, body, { loading: '正在提交' })
+      toast(done, 'success')
+    } catch (error) {
+      // the toast already told the shopper why (e.g. 协商已超时)
+    }
+    return this.load(true)
+  },
+
+  async onAcceptProposal() {
+    const proposal = this.data.aCase.proposal || {}
+    if (!(await confirm('接受协商方案', proposal.text || '确定接受商家的方案吗？', '接受'))) return
+    return this.answer(api.AfterSaleAcceptProposal(this.caseId), {}, '已接受')
+  },
+
+  async onDeclineProposal() {
+    if (!(await confirm('不同意协商方案', '将交回商家重新处理。确定不同意吗？', '不同意'))) return
+    return this.answer(api.AfterSaleDeclineProposal(this.caseId), {}, '已交回商家处理')
+  },
+
+  onEvidenceText(e) {
+    this.setData({ evidenceText: e.detail.value, evidenceError: '' })
+  },
+
+  onAddEvidencePhoto() {
+    wx.chooseMedia({
+      count: 9 - this.data.evidencePhotos.length,
+      mediaType: ['image', 'video'],
+      sourceType: ['album', 'camera'],
+      maxDuration: 30,
+      success: res => this.setData({ evidencePhotos: this.data.evidencePhotos.concat(res.tempFiles.map(f => f.tempFilePath)).slice(0, 9) })
+    })
+  },
+
+  async onSubmitEvidence() {
+    const text = this.data.evidenceText.trim()
+    if (!text && !this.data.evidencePhotos.length) return this.setData({ evidenceError: '请上传凭证或填写说明' })
+    let photos
+    try {
+      photos = await Promise.all(this.data.evidencePhotos.map(path => http.upload(api.Uploads, path)))
+    } catch (error) {
+      return this.setData({ evidenceError: '凭证上传失败：' + error.message })
+    }
+    this.setData({ evidenceText: '', evidencePhotos: [] })
+    return this.answer(api.AfterSaleEvidence(this.caseId), { text, photos }, '凭证已提交')
   },
 
   onCarrier(e) {
