@@ -41,7 +41,8 @@ export function clients(system) {
       async pay(order) {
         const { out_trade_no: outTradeNo } = await mp('POST', `/orders/${order.id}/pay`)
         await call('POST', `${sandboxUrl}/__control__/pay`, { body: { out_trade_no: outTradeNo } })
-        return waitForOrder(() => mp('GET', `/orders/${order.id}`), (o) => o.status === 'paid', 'order paid')
+        const paid = await waitForOrder(() => mp('GET', `/orders/${order.id}`), (o) => o.status === 'paid', 'order paid')
+        return { ...paid, out_trade_no: outTradeNo }
       },
       cancel: (order, reasonCode = 'changed_mind', reasonText = '') =>
         mp('POST', `/orders/${order.id}/cancel`, { reason_code: reasonCode, reason_text: reasonText }),
@@ -61,6 +62,9 @@ export function clients(system) {
   const sandbox = {
     faults: (endpoint, error, times) => call('POST', `${sandboxUrl}/__control__/faults`, { body: { endpoint, error, times } }),
     refunds: () => call('GET', `${sandboxUrl}/__control__/refunds`),
+    // A shopper complains to WeChat Pay about a paid order (消费者投诉2.0); WeChat notifies the shop.
+    complain: (outTradeNo, text) => call('POST', `${sandboxUrl}/__control__/complaints`, { body: { out_trade_no: outTradeNo, text } }),
+    complaints: () => call('GET', `${sandboxUrl}/__control__/complaints`),
   }
 
   return { shopper, staff, sandbox }

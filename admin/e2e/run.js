@@ -205,11 +205,55 @@ const scenarios = {
     await page.close()
   },
 
+  async 'a WeChat Pay complaint shows up in the 投诉 to-do, customer service replies, a supervisor completes it'() {
+    const { order } = await paidOrder('carol')
+    // The cron's complaint sweep registers the shop's complaint notify URL with WeChat at start.
+    await waitFor(async () => (await sandbox.complaints()).notify_url, { timeout: 60000, what: 'the complaint notify URL' })
+    const text = '收到的商品外包装破损，要求退款'
+    const filed = await sandbox.complain(order.out_trade_no, text)
+    const held = async () => (await sandbox.complaints()).complaints.find((c) => c.complaint_id === filed.complaint_id)
+
+    const page = await loginAs('service')
+    const todo = page.locator('[data-test="todo-complaints"]')
+    await waitFor(async () => {
+      await page.reload()
+      return /[1-9]/.test(await todo.innerText())
+    }, { timeout: 30000, interval: 1000, what: 'the complaint in the 投诉 to-do' })
+    await todo.click()
+    await page.waitForURL(/\/admin\/complaints/)
+    const row = page.locator('[data-test="complaint-table"] .el-table__row', { hasText: text })
+    await row.waitFor()
+    const countdowns = await row.innerText()
+    if (!countdowns.includes('还剩 23小时') || !countdowns.includes('还剩 2天23小时')) throw new Error(`countdowns: ${countdowns}`)
+    await shot(page, 'complaints')
+    await row.getByRole('button', { name: '处理' }).click()
+    await page.locator('[data-test="complaint-history"]', { hasText: '用户提交投诉' }).waitFor()
+    await page.locator('[data-test="order-detail"]').waitFor()
+    if (await page.locator('[data-test="complete"]').count()) throw new Error('客服 sees 反馈处理完成')
+    await page.locator('[data-test="respond"]').click()
+    await page.locator('textarea[data-test="reply-text"], [data-test="reply-text"] textarea').fill('您好，已为您安排退款，请注意查收')
+    await page.locator('[data-test="reply-submit"]').click()
+    await page.locator('.el-message--success', { hasText: '已回复用户' }).waitFor()
+    const replied = await held()
+    if (replied.responses[0]?.content !== '您好，已为您安排退款，请注意查收') throw new Error(`WeChat holds ${JSON.stringify(replied.responses)}`)
+    await page.close()
+
+    const boss = await loginAs('supervisor')
+    await boss.goto(admin('complaints'))
+    await boss.locator('[data-test="complaint-table"] .el-table__row', { hasText: text }).getByRole('button', { name: '处理' }).click()
+    await boss.locator('[data-test="complete"]').click()
+    await confirmBox(boss)
+    await boss.locator('.el-message--success', { hasText: '已反馈处理完成' }).waitFor()
+    const done = await held()
+    if (done.complaint_state !== 'PROCESSED' || !done.completed_at) throw new Error(`WeChat shows ${done.complaint_state}`)
+    await boss.close()
+  },
+
   async 'every page renders for the administrator (screenshots)'() {
     const page = await loginAs('admin')
     await shot(page, 'dashboard')
-    const pages = ['orders', 'reviews', 'refunds', 'after-sales', 'inventory', 'stats', 'risk', 'feedback', 'audit-logs', 'staff', 'settings']
-    const taken = new Set(['reviews', 'refunds', 'after-sales', 'stats'])
+    const pages = ['orders', 'reviews', 'refunds', 'after-sales', 'inventory', 'stats', 'complaints', 'risk', 'feedback', 'audit-logs', 'staff', 'settings']
+    const taken = new Set(['reviews', 'refunds', 'after-sales', 'stats', 'complaints'])
     const errors = []
     page.on('pageerror', (error) => errors.push(error.message))
     for (const name of pages) {
