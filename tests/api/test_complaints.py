@@ -149,3 +149,13 @@ def test_supervisors_are_alerted_once_four_hours_before_each_deadline(client, sa
     assert [a.deadline for a in db.session.scalars(select(ComplaintAlert).order_by(ComplaintAlert.id))] == [
         "reply", "resolve"]
     assert supervisor.ok("GET", "/todo")["todo"]["complaints_due_soon"] == 1
+
+
+def test_a_forged_complaint_notification_is_refused_and_changes_nothing(client, sandbox):
+    order = paid_order(Shopper(client), sandbox)
+    complain(sandbox, order["id"])
+    forged = client.post("/api/wechat/v3/complaint-notify", data=b'{"event_type": "COMPLAINT.CREATE"}',
+                         headers={"Content-Type": "application/json", "Wechatpay-Serial": "PUB_KEY_ID_forged",
+                                  "Wechatpay-Timestamp": "1", "Wechatpay-Nonce": "n", "Wechatpay-Signature": "x"})
+    assert forged.status_code == 400 and forged.get_json()["code"] == "FAIL"
+    assert db.session.query(Complaint).count() == 0
