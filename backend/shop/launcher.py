@@ -237,6 +237,9 @@ def serve(launcher: Launcher, env: dict, config: dict, log_dir: Path, started: f
                                # Idle keep-alive connections outlive the clients' own idle timeout (Node's
                                # fetch: 4 s), so a client never reuses one the server just closed.
                                "--keep-alive", "10",
+                               # The app is imported once, before the workers fork: a restarted API loads
+                               # it once instead of once per worker at the same time.
+                               "--preload",
                                "--bind", f"{config['HOST']}:{port}", "--access-logfile", "-", "shop:create_app()"],
                        env, log_dir))
     for number, queues in enumerate(worker_queue_plan(config["WORKER_PROCESSES"]), start=1):
