@@ -177,6 +177,22 @@ def may_decide_request(kind: str, decision: str, role: str) -> bool:
     return role in REQUEST_DECIDERS.get(kind, {}).get(decision, set())
 
 
+def request_actions(kind: str, status: str, role: str, refund_within_role: bool = True) -> list[str]:
+    """The buttons a staff member with `role` sees on a request row: 同意 / 拒绝 / 替代方案 while it waits.
+    同意 is left out when the refund it would make is over the role's limit (`refund_within_role`
+    False: the refund policy, R12, would refuse it), so nobody is shown a button the server refuses."""
+    if status != "pending":
+        return []
+    actions = []
+    if may_decide_request(kind, "approve", role) and refund_within_role:
+        actions.append("approve")
+    if may_decide_request(kind, "reject", role):
+        actions.append("reject")
+        if kind == "cancel":
+            actions.append("offer_alternative")
+    return actions
+
+
 def staff_actions(facts: OrderFacts, role: str, policy: Policy, now: datetime) -> list[str]:
     """The buttons a staff member with `role` sees on this order right now."""
     from .cancellation import staff_may_cancel  # cancellation and modification build on this module

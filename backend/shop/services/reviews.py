@@ -14,8 +14,8 @@ from ..domain.actors import Actor
 from ..domain.cancellation import CancelReason, cancel_refund, check_decision_reason, describe_alternative
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.notices import rejection_notice
-from ..domain.orders import OrderStatus, may_decide_request
-from ..domain.refund_policy import check_staff_refund
+from ..domain.orders import OrderStatus, may_decide_request, request_actions
+from ..domain.refund_policy import Verdict, check_staff_refund, decide_refund
 from ..extensions import db
 from . import after_sales, events, modification, notifications
 from .cancellation import cancel_order
@@ -29,10 +29,27 @@ WHAT_NEXT_AFTER_REJECTION = {"cancel": "订单将继续为您发货，如有疑�
                              "modify": "订单保持原来的信息，如需修改请联系客服。"}
 
 
-def request_json(request: OrderRequest, order: Order | None = None) -> dict:
+def approve_refusal(request: OrderRequest, order: Order, staff_role: str) -> str | None:
+    """Why `staff_role` may not approve this request though the role decides its kind: the cancel's refund
+    is over the role's limit (R12). From the order's own columns, no statement."""
+    if request.kind != "cancel" or request.status != "pending" or not may_decide_request("cancel", "approve", staff_role):
+        return None
+    decision = decide_refund(cancel_refund(order.facts(), staff_role), deps().policy)
+    return decision.reasons[0] if decision.verdict is Verdict.REVIEW else None
+
+
+def staff_view(request: OrderRequest, order: Order, staff_role: str) -> dict:
+    """What the staff member may do on the request's row now (`actions`), and why 同意 is missing if it is."""
+    refusal = approve_refusal(request, order, staff_role)
+    return {"actions": request_actions(request.kind, request.status, staff_role, refusal is None),
+            "approve_refusal": refusal}
+
+
+def request_json(request: OrderRequest, order: Order | None = None, staff_role: str | None = None) -> dict:
+    """A request as staff see it; with `staff_role`, the row's `actions` for that role."""
     order = order or db.session.get(Order, request.order_id)
     reasons = deps().policy.shopper_cancel_reasons
-    return {
+    return ({} if staff_role is None else staff_view(request, order, staff_role)) | {
         "id": request.id, "kind": request.kind, "kind_label": KIND_LABELS.get(request.kind, request.kind),
         "status": request.status, "status_label": STATUS_LABELS.get(request.status, request.status),
         "order_id": order.id, "order_no": order.order_no, "order_status": order.status,
@@ -49,8 +66,10 @@ def request_json(request: OrderRequest, order: Order | None = None) -> dict:
 
 
 def list_requests(kind: str | None = None, status: str | None = "pending", page: int = 1,
-                  per_page: int = 20, escalated: bool | None = None) -> tuple[list[dict], int]:
-    """Waiting requests oldest first (they are the most urgent); decided ones newest first."""
+                  per_page: int = 20, escalated: bool | None = None,
+                  staff_role: str | None = None) -> tuple[list[dict], int]:
+    """Waiting requests oldest first (they are the most urgent); decided ones newest first. With
+    `staff_role`, each row carries that role's `actions` (judged from the rows already read)."""
     query = select(OrderRequest, Order).join(Order, Order.id == OrderRequest.order_id)
     if kind:
         query = query.where(OrderRequest.kind == kind)
@@ -62,7 +81,7 @@ def list_requests(kind: str | None = None, status: str | None = "pending", page:
     order_by = (OrderRequest.created_at.asc(), OrderRequest.id.asc()) if status == "pending" \
         else (OrderRequest.created_at.desc(), OrderRequest.id.desc())
     rows = db.session.execute(query.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)).all()
-    return [request_json(request, order) for request, order in rows], total
+    return [request_json(request, order, staff_role) for request, order in rows], total
 
 
 def get_request(request_id: int) -> OrderRequest:

@@ -34,7 +34,7 @@ def _decide(action: str, request_id: int, run, **extra) -> dict:
         raise DomainError(ErrorCode.REQUEST_NOT_FOUND)
     with audit.action(g.actor, action, "request", request_id, lambda: _request_snapshot(request_id), **extra):
         run()
-    return plain(reviews.request_json(reviews.get_request(request_id)))
+    return plain(reviews.request_json(reviews.get_request(request_id), staff_role=g.actor.role))
 
 
 def _case_json(case_id: int) -> dict:
@@ -47,10 +47,12 @@ def _case_json(case_id: int) -> dict:
 @blp.response(200, LoosePageSchema)
 def list_requests(args):
     """待审核的取消、修改、售后申请（kind 过滤；status 默认 pending；escalated=true 只看超时升级的售后）；
-    每行带顾客（风控标记、原因、近 30 天指标）与订单商品、物流"""
+    每行带顾客（风控标记、原因、近 30 天指标）与订单商品、物流，以及当前员工此刻可做的 actions
+    （approve / reject / offer_alternative；退款超出角色权限时没有 approve，approve_refusal 说明原因）"""
     status = None if args["status"] == "all" else args["status"]
     rows, total = reviews.list_requests(kind=args["kind"], status=status, page=args["page"],
-                                        per_page=args["per_page"], escalated=args["escalated"])
+                                        per_page=args["per_page"], escalated=args["escalated"],
+                                        staff_role=g.actor.role)
     return page_of((admin_queries.add_reviewer_context(rows), total), args["page"], args["per_page"])
 
 
