@@ -144,6 +144,7 @@ def test_supervisors_are_alerted_once_four_hours_before_each_deadline(client, sa
 
     supervisor.ok("POST", f"/complaints/{row.id}/respond", {"text": "您好，我们正在处理"})
     assert supervisor.ok("GET", "/todo")["todo"]["complaints_due_soon"] == 0  # the reply deadline is met
+    assert supervisor.ok("GET", "/complaints", query={"due_soon": "true"})["items"] == []
     clock.advance(timedelta(hours=48))  # 68 h after the complaint: the resolve deadline is 4 h away
     assert complaints.alert_due() == 1
     assert [a.deadline for a in db.session.scalars(select(ComplaintAlert).order_by(ComplaintAlert.id))] == [

@@ -201,14 +201,18 @@ def sweep() -> dict:
     return {"registered": registered, "pulled": pulled, "alerts": alert_due()}
 
 
+def _alerted_open_ids():
+    """Complaints alerted for a deadline that is still open: the reply one while none was sent, the resolve
+    one until complete."""
+    return select(ComplaintAlert.complaint_id).join(Complaint, Complaint.id == ComplaintAlert.complaint_id).where(
+        Complaint.state != "processed",
+        (ComplaintAlert.deadline == rules.Deadline.RESOLVE.value) | (Complaint.state == "pending"))
+
+
 def todo_counts() -> dict:
     """Complaints waiting for a reply, and those whose alert is raised and deadline still open."""
-    open_rows = select(Complaint.id).where(Complaint.state != "processed")
     awaiting = db.session.scalar(select(func.count()).select_from(Complaint).where(Complaint.state == "pending"))
-    alerted = db.session.scalar(select(func.count(func.distinct(ComplaintAlert.complaint_id))).where(
-        ComplaintAlert.complaint_id.in_(open_rows), (
-            (ComplaintAlert.deadline == rules.Deadline.RESOLVE.value) | ComplaintAlert.complaint_id.in_(
-                select(Complaint.id).where(Complaint.state == "pending")))))
+    alerted = db.session.scalar(select(func.count()).select_from(Complaint).where(Complaint.id.in_(_alerted_open_ids())))
     return {"complaints": awaiting, "complaints_due_soon": alerted}
 
 
@@ -329,8 +333,7 @@ def list_complaints(*, state: str | None = None, due_soon: bool = False, q: str 
     if state:
         query = query.where(Complaint.state == state)
     if due_soon:
-        query = query.where(Complaint.state != "processed",
-                            Complaint.id.in_(select(ComplaintAlert.complaint_id)))
+        query = query.where(Complaint.id.in_(_alerted_open_ids()))
     if q:
         query = query.where((Complaint.complaint_id == q.strip()) | (Complaint.out_trade_no == q.strip()))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
