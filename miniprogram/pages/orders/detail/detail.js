@@ -111,7 +111,9 @@ Page(withMixin(single, {
   // WeChat manages the shop's trades (W5): the shopper confirms in WeChat's own page, then the server
   // asks WeChat whether they did before it completes the order.
   async confirmReceiptInWechat() {
-    const opened = await new Promise(resolve => wx.openBusinessView({
+    // openBusinessView is missing from miniprogram-api-typings, though WeChat has it since base library 2.6.0.
+    const openBusinessView = /** @type {any} */ (wx).openBusinessView
+    const opened = await new Promise(resolve => openBusinessView({
       businessType: 'weappOrderConfirm',
       extraData: this.data.order.wechat_confirm,
       success: () => resolve(true),
