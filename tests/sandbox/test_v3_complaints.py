@@ -4,9 +4,13 @@ from datetime import date, timedelta
 
 import pytest
 import requests
+from v3_support import Served, client
+from wechatpayv3 import WeChatPayType
 
 from shop.adapters.payments import NOT_SUPPORTED_CODE, ComplaintState
 from shop.adapters.wechat_errors import InvalidNotification, WeChatError
+from wechat_sandbox import create_app
+from wechat_sandbox.keys import ensure_demo_keys
 
 
 @pytest.fixture
@@ -109,3 +113,28 @@ def test_apiv2_says_complaints_are_v3_only(gateway):
     with pytest.raises(WeChatError) as refused:
         gateway.list_complaints(date.today(), date.today())
     assert refused.value.code == NOT_SUPPORTED_CODE and not refused.value.retryable
+
+
+def test_complaints_and_the_notify_url_survive_a_restart(tmp_path):
+    keys = ensure_demo_keys(tmp_path / "keys")
+    settings = {"keys_dir": str(keys.folder), "state_path": str(tmp_path / "sandbox.sqlite"),
+                "notify_retry_intervals": [], "notify_timeout": 0.5}
+    before = Served(create_app(settings))
+    pay = client(before.base_url, keys)
+    pay.pay(description="投诉前的订单", out_trade_no="P1", amount={"total": 500}, payer={"openid": "sandbox-alice"},
+            pay_type=WeChatPayType.JSAPI)
+    before.control("POST", "pay", json={"out_trade_no": "P1"})
+    pay.complaint_notification_create("https://shop.example.com/api/wechat/v3/complaint-notify")
+    filed = before.control("POST", "complaints", json={"out_trade_no": "P1", "text": "未收到货"}).json()
+    pay.complaint_response(filed["complaint_id"], "已补发")
+    before.stop()
+
+    after = Served(create_app(settings))
+    try:
+        listing = after.control("GET", "complaints").json()
+        [kept] = listing["complaints"]
+        assert (kept["complaint_id"], kept["complaint_state"], kept["responses"][0]["content"]) == (
+            filed["complaint_id"], "PROCESSING", "已补发")
+        assert listing["notify_url"] == "https://shop.example.com/api/wechat/v3/complaint-notify"
+    finally:
+        after.stop()
