@@ -160,3 +160,10 @@ def test_a_forged_complaint_notification_is_refused_and_changes_nothing(client, 
                                   "Wechatpay-Timestamp": "1", "Wechatpay-Nonce": "n", "Wechatpay-Signature": "x"})
     assert forged.status_code == 400 and forged.get_json()["code"] == "FAIL"
     assert db.session.query(Complaint).count() == 0
+
+
+def test_the_merchant_registers_the_complaint_notify_url_with_one_command(app, sandbox):
+    result = app.test_cli_runner().invoke(args=["complaints", "register-notify-url"])
+    assert result.exit_code == 0, result.output
+    assert complaints.notify_url() in result.output
+    assert control(sandbox, "GET", "complaints").json()["notify_url"] == complaints.notify_url()
