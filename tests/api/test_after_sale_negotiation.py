@@ -98,6 +98,8 @@ def test_an_unanswered_proposal_counts_as_declined_once(client, sandbox):
     propose(client, case, kind="change_amount", amount_fen=100)
     assert after_sales.sweep_deadlines()["declined"] == 0
     clock.advance(timedelta(hours=49))
+    # the staff's reply clock (A3) does not run while the shopper's does
+    assert after_sales.escalate_overdue() == {"approved": 0, "escalated": 0}
     assert after_sales.sweep_deadlines()["declined"] == 1
     assert after_sales.sweep_deadlines()["declined"] == 0
     body = alice.get(f"/after-sales/{case['id']}").get_json()
