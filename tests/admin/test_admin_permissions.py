@@ -69,6 +69,7 @@ ENDPOINTS = [
     ("POST", f"/complaints/{NO}/complete", None, {SUP, ADM}),
     ("GET", "/feedback", None, {CS, SUP, ADM}),
     ("GET", "/todo", None, EVERYONE),
+    ("GET", "/meta", None, EVERYONE),
 ]
 
 

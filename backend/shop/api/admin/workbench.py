@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from ...services import after_sales, cancellation, notifications, stats
+from ...services import after_sales, cancellation, meta, notifications, stats
 from .access import staff_required
 from .common import page_of
 from .schemas import AdminPageArgsSchema, LoosePageSchema
@@ -20,6 +20,14 @@ def todo():
     counts["returns_to_receive"] = after_sales.returns_awaiting_receipt_count()
     counts["total"] = counts.get("total", 0) + counts["returns_to_receive"]
     return {"todo": counts, "today": stats.today()}
+
+
+@blp.get("/meta")
+@staff_required("order.view")
+def admin_meta():
+    """后台显示的全部中文名称（一处来源）：订单/退款/售后/投诉状态、按钮（actions）、权限、角色、设置项、
+    取消原因、可修改字段、操作日志动作、对账状态，以及微信错误码的说明（retryable：系统会自动重试）"""
+    return meta.admin_meta()
 
 
 @blp.get("/feedback")

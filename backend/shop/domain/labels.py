@@ -1,0 +1,93 @@
+"""The Chinese words staff read for machine codes that have no label next to them elsewhere: the order
+buttons, audit actions, modification fields, reconciliation statuses and WeChat's error codes (with
+what finance can do about each). `services.meta` gathers these with the labels kept beside their rules
+(order, refund and after-sales statuses, permissions, roles, settings) into GET /api/admin/meta."""
+from __future__ import annotations
+
+# Buttons on order rows (domain.orders.staff_actions), request rows (request_actions) and after-sales cases.
+ACTION_LABELS = {
+    "accept": "受理", "ship": "发货", "correct_shipment": "修改物流", "mark_delivered": "标记已送达",
+    "cancel": "取消订单", "modify": "修改订单", "refund": "退款", "retry_refund": "重试退款",
+    "approve_cancel": "同意取消", "reject_cancel": "拒绝取消", "approve_modify": "同意修改", "reject_modify": "拒绝修改",
+    "approve_after_sale": "同意售后", "reject_after_sale": "拒绝售后", "offer_alternative": "提供替代方案",
+    "approve": "同意", "reject": "拒绝", "propose": "协商", "receive": "确认收货",
+    "ship_replacement": "寄出换货", "return_repaired": "寄回维修件",
+    "respond": "回复用户", "update_refund_progress": "更新退款进度", "complete": "反馈处理完成",
+}
+
+# What the 操作日志 page shows for each audited action.
+AUDIT_ACTION_LABELS = {
+    "auth.login": "登录", "auth.logout": "退出登录", "auth.password_recheck": "二次验证密码",
+    "auth.password_recheck_failed": "二次验证密码失败",
+    "order.accept": "受理订单", "order.ship": "订单发货", "order.cancel": "取消订单", "order.modify": "修改订单",
+    "order.correct_shipment": "修改物流信息", "order.mark_delivered": "标记已送达", "order.refund": "员工退款",
+    "order.export": "导出订单",
+    "request.approve": "同意申请", "request.reject": "拒绝申请", "request.alternative": "提供替代方案",
+    "after_sale.propose": "售后协商", "after_sale.receive": "确认收到退货", "after_sale.ship_replacement": "寄出换货",
+    "after_sale.return_repaired": "寄回维修件",
+    "refund.retry": "重试退款", "refund.resolve": "处理异常退款", "refund.reroute": "改为其他方式退款",
+    "refund.to_balance": "退回账户余额", "refund.reissue": "重新发起退款",
+    "complaint.respond": "回复投诉", "complaint.update_refund_progress": "更新投诉退款进度",
+    "complaint.complete": "投诉处理完成",
+    "risk.flag": "加入重点监控", "risk.unflag": "移出重点监控", "risk.ban": "封禁顾客", "risk.unban": "解除封禁",
+    "risk.allow_list": "加入白名单",
+    "settings.update": "修改系统设置", "staff.create": "新增员工", "staff.update": "修改员工",
+    "inventory.adjust": "调整库存", "reconciliation.run": "对账",
+}
+
+# Order columns a modification (M1–M3) may change.
+MODIFICATION_FIELD_LABELS = {
+    "receiver_name": "收货人", "receiver_phone": "联系电话", "province": "省份", "city": "城市", "district": "区县",
+    "address_detail": "详细地址", "remark": "订单备注", "quantities": "商品数量", "lines": "商品数量",
+}
+
+# A reconciliation run (the WeChat refund bill against the ledger).
+RECONCILIATION_STATUS_LABELS = {"running": "对账中", "matched": "一致", "mismatched": "有差异", "failed": "对账失败"}
+
+# adapters.wechat_errors.ERROR_CODES in words finance can act on.
+WECHAT_ERROR_LABELS = {
+    "SYSTEMERROR": "微信支付系统繁忙，系统会自动用同一退款单号重试，无需处理",
+    "SYSTEM_ERROR": "微信支付系统繁忙，系统会自动用同一退款单号重试，无需处理",
+    "BIZERR_NEED_RETRY": "微信退款处理中断，系统会自动用同一退款单号重试",
+    "BIZ_ERR_NEED_RETRY": "微信退款处理中断，系统会自动用同一退款单号重试",
+    "FREQUENCY_LIMITED": "请求过于频繁，系统会稍后自动重试",
+    "-1": "微信接口繁忙，系统会稍后自动重试",
+    "45009": "微信接口今日调用次数已用完，明日自动恢复",
+    "45011": "微信接口每分钟调用次数已用完，系统会稍后重试",
+    "NOTENOUGH": "商户号可用余额不足：请财务在微信支付商户平台充值后，在退款页点击重试",
+    "NOT_ENOUGH": "商户号可用余额不足：请财务在微信支付商户平台充值后，在退款页点击重试",
+    "INVALID_REQUEST": "退款请求不符合微信规则（如退款金额超过可退金额）：请核对订单金额后改用其他方式退款",
+    "REFUND_FEE_MISMATCH": "同一退款单号的金额与之前不一致：请联系技术人员核查",
+    "ERROR": "微信拒绝退款（如订单已全额退款）：请在商户平台核实后改用其他方式",
+    "TRADE_OVERDUE": "订单超过微信可退款期限（一年）：请改为退回账户余额或线下转账",
+    "USER_ACCOUNT_ABNORMAL": "顾客微信账户已注销或冻结：请改为退回账户余额或线下转账",
+    "INVALID_REQ_TOO_MUCH": "该订单部分退款次数已达微信上限：请合并后改用其他方式退款",
+    "INVALID_TRANSACTIONID": "微信支付单号无效：请联系技术人员核查",
+    "ORDERPAID": "订单已支付",
+    "ORDER_PAID": "订单已支付",
+    "ORDERCLOSED": "订单已在微信关闭",
+    "ORDER_CLOSED": "订单已在微信关闭",
+    "ORDERNOTEXIST": "微信查无此订单（或尚未支付）：请在商户平台核实",
+    "ORDER_NOT_EXIST": "微信查无此订单：请在商户平台核实",
+    "RESOURCE_NOT_EXISTS": "微信查无此订单或退款：请在商户平台核实",
+    "REFUNDNOTEXIST": "微信查无此退款：请在商户平台核实",
+    "OUT_TRADE_NO_USED": "商户订单号已被其他参数使用：请联系技术人员",
+    "NOAUTH": "商户号没有该接口权限：请在商户平台开通后重试",
+    "NO_AUTH": "商户号没有该接口权限：请在商户平台开通后重试",
+    "PARAM_ERROR": "请求参数格式错误：请联系技术人员",
+    "LACK_PARAMS": "请求缺少参数：请联系技术人员",
+    "APPID_NOT_EXIST": "配置错误：小程序 AppID 不正确，请联系技术人员",
+    "MCHID_NOT_EXIST": "配置错误：商户号不正确，请联系技术人员",
+    "MCH_NOT_EXISTS": "配置错误：商户号不正确，请联系技术人员",
+    "APPID_MCHID_NOT_MATCH": "配置错误：AppID 与商户号不匹配，请联系技术人员",
+    "SIGNERROR": "配置错误：API 密钥不正确，请联系技术人员",
+    "SIGN_ERROR": "配置错误：请求签名被拒绝（密钥或证书序列号），请联系技术人员",
+    "RETURN_FAIL": "微信拒绝了请求本身，请查看错误详情后联系技术人员",
+    "CERT_REQUIRED": "配置错误：正式环境退款需要商户证书和私钥，请联系技术人员",
+    "40029": "小程序登录凭证无效，请顾客重新进入小程序",
+    "40003": "顾客 openid 无效",
+    "40037": "订阅消息模板 ID 无效：请检查消息模板配置",
+    "43101": "顾客未同意接收该订阅消息，本次通知未送达",
+    "47003": "订阅消息内容与模板不符：请联系技术人员",
+    "NO_STATEMENT_EXIST": "微信当日账单尚未生成或无交易，稍后再对账",
+}
