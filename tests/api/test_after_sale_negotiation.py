@@ -29,6 +29,8 @@ def test_a_partial_refund_staff_propose_and_the_shopper_accepts_is_paid_keeping_
     assert reply.status_code == 200, reply.get_json()
     staff_view = reply.get_json()
     assert staff_view["status"] == "negotiating" and staff_view["actions"] == []
+    waiting = Staff(client, "supervisor").get("/requests", kind="after_sale").get_json()["items"]
+    assert case["request_id"] not in [row["id"] for row in waiting]  # the shopper has the next move
     assert [m["kind"] for m in staff_view["messages"]] == ["apply", "proposal"]
 
     mine = alice.get(f"/after-sales/{case['id']}").get_json()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from ..db import Order, OrderRequest, Sku
+from ..db import AfterSale, Order, OrderRequest, Sku
 from ..domain import clock
 from ..domain.actors import Actor
+from ..domain.after_sales import CaseStatus
 from ..domain.cancellation import CancelReason, cancel_refund, check_decision_reason, describe_alternative
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.notices import rejection_notice
@@ -77,6 +78,9 @@ def list_requests(kind: str | None = None, status: str | None = "pending", page:
         query = query.where(OrderRequest.escalated_at.is_not(None) if escalated else OrderRequest.escalated_at.is_(None))
     if status:
         query = query.where(OrderRequest.status == status)
+    if status == "pending":  # 协商中 (A4): the shopper has the next move, not staff
+        query = query.where(OrderRequest.id.not_in(
+            select(AfterSale.request_id).where(AfterSale.status == CaseStatus.NEGOTIATING.value)))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     order_by = (OrderRequest.created_at.asc(), OrderRequest.id.asc()) if status == "pending" \
         else (OrderRequest.created_at.desc(), OrderRequest.id.desc())
