@@ -16,5 +16,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/**/*.test.js'],
+    // A busy 2-core CI machine mounts Element Plus pages slowly; a test waits on events, not the clock.
+    testTimeout: 30000,
   },
 })
