@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { setUnauthorizedHandler } from '../api/request'
 import { useStaffStore } from '../stores/staff'
+import { loadLabels } from '../utils/labels'
 import { MENU } from '../layout/menu'
 import AdminLayout from '../layout/AdminLayout.vue'
 import LoginView from '../views/LoginView.vue'
@@ -57,6 +58,11 @@ export function createAdminRouter(history = createWebHistory('/admin/')) {
         store.logout()
         return { path: '/login', query: { redirect: to.fullPath } }
       }
+    }
+    try {
+      await loadLabels() // every Chinese label from GET /api/admin/meta, once
+    } catch {
+      // the page still opens; codes show until the next navigation loads the labels
     }
     if (!store.can(to.meta.permission)) return { path: '/forbidden' }
     return true

@@ -1,7 +1,7 @@
 // Shop settings every page may read (cancel reasons are configurable, SPEC C1/C3); loaded once.
 import { defineStore } from 'pinia'
 import { getSettings } from '../api/settings'
-import { MERCHANT_CANCEL_REASONS } from '../utils/labels'
+import { MERCHANT_CANCEL_REASON } from '../utils/labels'
 
 export const useShopSettings = defineStore('shopSettings', {
   state: () => ({ items: [], loaded: false }),
@@ -9,7 +9,7 @@ export const useShopSettings = defineStore('shopSettings', {
     value: (state) => (key) => state.items.find((item) => item.key === key)?.value,
     merchantReasons() {
       const reasons = this.value('merchant_cancel_reasons')
-      return reasons ? Object.entries(reasons).map(([code, label]) => ({ code, label })) : MERCHANT_CANCEL_REASONS
+      return Object.entries(reasons || MERCHANT_CANCEL_REASON).map(([code, label]) => ({ code, label }))
     },
     reasonLabel() {
       const all = { ...(this.value('shopper_cancel_reasons') || {}), ...(this.value('merchant_cancel_reasons') || {}) }

@@ -1,39 +1,50 @@
-// Chinese labels for machine codes the API may send without a *_label.
-export const ORDER_STATUS = {
-  pending_payment: '待付款', paid: '待发货', accepted: '备货中', shipped: '待收货', completed: '已完成', cancelled: '已取消',
+// Chinese labels for machine codes, all from the server's one source (GET /api/admin/meta), loaded once after
+// sign-in (loadLabels, in the router guard) into these maps. Nothing here is a copy of the server's words.
+import { reactive } from 'vue'
+import { get } from '../api/request'
+
+export const ORDER_STATUS = reactive({})
+export const REFUND_STATUS = reactive({})
+export const REFUND_STATE = reactive({})
+export const REQUEST_KIND = reactive({})
+export const REQUEST_STATUS = reactive({})
+export const AFTER_SALE_TYPE = reactive({})
+export const AFTER_SALE_STATUS = reactive({})
+export const MERCHANT_CANCEL_REASON = reactive({})
+export const ROLES = reactive({})
+export const ACTIONS = reactive({})
+export const PERMISSIONS = reactive({})
+export const SETTINGS = reactive({})
+export const AUDIT_ACTIONS = reactive({})
+export const MODIFICATION_FIELDS = reactive({})
+export const RECONCILIATION_STATUS = reactive({})
+export const WECHAT_ERRORS = reactive({})
+
+// meta key -> the map it fills
+const FROM_META = {
+  order_status: ORDER_STATUS, order_refund_status: REFUND_STATUS, refund_state: REFUND_STATE,
+  request_kind: REQUEST_KIND, request_status: REQUEST_STATUS, after_sale_type: AFTER_SALE_TYPE,
+  after_sale_status: AFTER_SALE_STATUS, merchant_cancel_reasons: MERCHANT_CANCEL_REASON, roles: ROLES,
+  actions: ACTIONS, permissions: PERMISSIONS, settings: SETTINGS, audit_actions: AUDIT_ACTIONS,
+  modification_fields: MODIFICATION_FIELDS, reconciliation_status: RECONCILIATION_STATUS, wechat_errors: WECHAT_ERRORS,
 }
-export const REFUND_STATUS = {
-  none: '无退款', refunding: '退款中', partially_refunded: '部分退款', refunded: '已退款', refund_failed: '退款失败',
-}
-export const REFUND_STATE = {
-  pending: '待提交', processing: '处理中', succeeded: '退款成功', failed: '失败待重试', abnormal: '退款异常',
-  wechat_abnormal: '微信退款异常', closed: '退款已关闭',
-}
-export const REQUEST_KIND = { cancel: '取消申请', modify: '修改申请', modification: '修改申请', after_sale: '售后申请' }
-export const REQUEST_STATUS = {
-  pending: '待审核', approved: '已同意', rejected: '已拒绝', escalated: '已升级', alternative_offered: '已提供替代方案',
-  closed: '已关闭',
-}
-export const AFTER_SALE_TYPE = { refund_only: '仅退款', return_refund: '退货退款', exchange: '换货', repair: '维修' }
-export const AFTER_SALE_STATUS = {
-  pending: '待商家处理', awaiting_return: '待寄回商品', returning: '商品寄回中', exchanging: '换货中', repairing: '维修中',
-  completed: '售后完成', rejected: '已拒绝', negotiating: '协商中·待顾客回应', closed: '已关闭（超时未寄回）', withdrawn: '已撤回',
-}
-export const MERCHANT_CANCEL_REASONS = [
-  { code: 'out_of_stock', label: '缺货' },
-  { code: 'quality_issue', label: '质量问题' },
-  { code: 'undeliverable', label: '无法配送' },
-  { code: 'system_error', label: '系统错误' },
-  { code: 'other', label: '其他' },
-]
-export const ROLES = {
-  customer_service: '客服', supervisor: '主管', finance: '财务', warehouse: '仓库', admin: '管理员',
+
+let loading = null
+export function loadLabels(fetchMeta = () => get('/meta')) {
+  loading ??= fetchMeta().then((meta) => {
+    for (const [key, map] of Object.entries(FROM_META)) Object.assign(map, meta[key] || {})
+  }).catch((error) => {
+    loading = null // try again on the next navigation
+    throw error
+  })
+  return loading
 }
 
 export function label(map, code, fallback) {
   return fallback || map[code] || code || '—'
 }
 
+// Element Plus tag colours (presentation, not words).
 const STATUS_TAG = {
   pending_payment: 'warning', paid: 'primary', accepted: 'primary', shipped: '', completed: 'success', cancelled: 'info',
   succeeded: 'success', failed: 'danger', abnormal: 'danger', processing: 'warning', pending: 'warning',
