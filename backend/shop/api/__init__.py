@@ -7,11 +7,12 @@ from ..extensions import api
 
 
 def register_api(app: Flask) -> None:
-    from . import docs, errors, health, security, wechat_notify
+    from . import docs, errors, health, openapi, security, wechat_notify
     from .admin import blueprints as admin_blueprints
     from .admin_web import register_admin_web
     from .limits import init_limiter
     from .mp import blueprints as mp_blueprints
+    from .schemas import ErrorSchema
 
     app.config.setdefault("API_SPEC_OPTIONS", {
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
@@ -19,6 +20,7 @@ def register_api(app: Flask) -> None:
     })
     if not app.config.get("API_DOCS", True):
         app.config["OPENAPI_URL_PREFIX"] = None  # no /api/openapi.json either
+    api.ERROR_SCHEMA = ErrorSchema  # every documented error is the {"error": {...}} that errors.py serves
     api.init_app(app)
     errors.register(app)
     security.install(app)
@@ -31,4 +33,5 @@ def register_api(app: Flask) -> None:
         api.register_blueprint(blp)
     for blp in admin_blueprints():
         api.register_blueprint(blp)
+    openapi.document_errors(api)
     register_admin_web(app)

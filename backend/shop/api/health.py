@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 from rq import Worker
 from sqlalchemy import text
 
@@ -16,7 +17,15 @@ blp = Blueprint("health", __name__, url_prefix="/api", description="运行状态
 WORKER_STALE_SECONDS = 30
 
 
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"description": "ok | degraded"})
+    checks = fields.Dict(required=True, metadata={"description": "database / redis / worker: {ok, ...}"})
+    wechat_platform = fields.Dict(allow_none=True)
+
+
 @blp.get("/health")
+@blp.response(200, HealthSchema)
+@blp.alt_response(503, schema=HealthSchema, description="有依赖不可用（degraded）")
 def health():
     checks = {}
     try:

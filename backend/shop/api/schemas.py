@@ -20,13 +20,14 @@ class ShanghaiDateTime(fields.DateTime):
 
 
 class ErrorBodySchema(Schema):
-    code = fields.String(metadata={"example": "ORDER_NOT_CANCELLABLE"})
-    message = fields.String(metadata={"example": "订单已发货，无法取消"})
-    details = fields.Dict()
+    code = fields.String(required=True, metadata={"example": "ORDER_NOT_CANCELLABLE"})
+    message = fields.String(required=True, metadata={"example": "订单已发货，无法取消"})
+    details = fields.Dict(metadata={"description": "字段错误（422）、retry_after_seconds（429）等"})
 
 
 class ErrorSchema(Schema):
-    error = fields.Nested(ErrorBodySchema)
+    """What errors.py serves for every error status."""
+    error = fields.Nested(ErrorBodySchema, required=True)
 
 
 class PageArgsSchema(Schema):

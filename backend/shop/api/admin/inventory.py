@@ -10,7 +10,8 @@ from ...services.stats import period, utc_bounds
 from ...services.uow import transaction
 from .access import staff_required
 from .common import page_of, plain
-from .schemas import AdjustInSchema, AdminPageArgsSchema, DateRangeArgsSchema, InventoryArgsSchema, LoosePageSchema
+from .schemas import (AdjustInSchema, AdminPageArgsSchema, DateRangeArgsSchema, InventoryArgsSchema, ItemListSchema,
+                      LoosePageSchema, PurchaseAdviceSchema, SkuStockSchema)
 
 blp = Blueprint("admin_inventory", __name__, url_prefix="/api/admin", description="后台：库存")
 
@@ -40,6 +41,7 @@ def ledger(args, sku_id):
 @blp.post("/inventory/<int:sku_id>/adjust")
 @staff_required("inventory.adjust")
 @blp.arguments(AdjustInSchema)
+@blp.response(200, SkuStockSchema)
 def adjust(body, sku_id):
     """手工调整库存（写入流水，记录操作人和原因）"""
     sku = admin_queries.get_sku(sku_id)
@@ -54,6 +56,7 @@ def adjust(body, sku_id):
 
 @blp.get("/inventory/reconciliation")
 @staff_required("inventory.view")
+@blp.response(200, ItemListSchema)
 def reconciliation():
     """库存对账：SKU 库存与流水合计不一致的列表"""
     return {"items": plain(stock_reports.reconcile_stock())}
@@ -62,6 +65,7 @@ def reconciliation():
 @blp.get("/inventory/purchase-advice")
 @staff_required("inventory.view")
 @blp.arguments(DateRangeArgsSchema, location="query")
+@blp.response(200, PurchaseAdviceSchema)
 def purchase_advice(args):
     """采购建议：期间内因取消、退货回到库存的数量"""
     start, end = period(args["date_from"], args["date_to"])

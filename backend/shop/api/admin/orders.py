@@ -13,8 +13,8 @@ from ...services.stats import utc_bounds
 from ..presenters import order_detail, order_summary
 from .access import staff_required
 from .common import csv_response
-from .schemas import (AdminOrderPageSchema, AdminOrderSchema, CarrierSchema, OrderSearchArgsSchema, ShipInSchema,
-                      StaffCancelInSchema, StaffModifyInSchema, StaffRefundInSchema)
+from .schemas import (CSV_DOC, AdminOrderPageSchema, AdminOrderSchema, CarrierSchema, OrderSearchArgsSchema,
+                      ShipInSchema, StaffCancelInSchema, StaffModifyInSchema, StaffRefundInSchema)
 
 blp = Blueprint("admin_orders", __name__, url_prefix="/api/admin", description="后台：订单查询、导出、受理、发货、修改、取消")
 
@@ -80,6 +80,7 @@ def list_orders(args):
 @staff_required("order.export")
 @blp.arguments(OrderSearchArgsSchema, location="query")
 @blp.response(200, content_type="text/csv")
+@blp.doc(**CSV_DOC)
 def export_orders(args):
     """按当前筛选条件导出 CSV（UTF-8 BOM，Excel 可直接打开；金额单位：元）"""
     filters = filters_from(args)

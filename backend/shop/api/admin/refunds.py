@@ -10,8 +10,9 @@ from ...services import admin_queries, audit, reconciliation, refunds
 from ...services.stats import utc_bounds
 from .access import staff_required
 from .common import page_of, plain
-from .schemas import (AdminPageArgsSchema, LoosePageSchema, MismatchArgsSchema, ReconciliationRunInSchema,
-                      RefundArgsSchema, RefundLedgerSchema, RefundPageSchema, RefundRerouteSchema)
+from .schemas import (AdminPageArgsSchema, ItemListSchema, LoosePageSchema, MismatchArgsSchema,
+                      ReconciliationRunInSchema, ReconciliationRunSchema, RefundArgsSchema, RefundLedgerSchema,
+                      RefundPageSchema, RefundRerouteSchema)
 
 blp = Blueprint("admin_refunds", __name__, url_prefix="/api/admin", description="后台：退款台账、异常退款重试、对账")
 
@@ -115,6 +116,7 @@ def reconciliation_runs(args):
 @blp.get("/reconciliation/mismatches")
 @staff_required("refund.view")
 @blp.arguments(MismatchArgsSchema, location="query")
+@blp.response(200, ItemListSchema)
 def reconciliation_mismatches(args):
     """对账差异（默认只看未处理的）"""
     rows = reconciliation.list_mismatches(run_id=args["run_id"], unresolved_only=args["unresolved_only"])
@@ -124,6 +126,7 @@ def reconciliation_mismatches(args):
 @blp.post("/reconciliation/run")
 @staff_required("refund.retry")
 @blp.arguments(ReconciliationRunInSchema)
+@blp.response(200, ReconciliationRunSchema)
 def run_reconciliation(body):
     """立即对某日账单对账"""
     with audit.action(g.actor, "reconciliation.run", "reconciliation", body["date"].isoformat()) as after:

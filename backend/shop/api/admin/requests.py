@@ -10,8 +10,9 @@ from ...extensions import db
 from ...services import admin_queries, after_sales, audit, reviews
 from .access import staff_required
 from .common import page_of, plain
-from .schemas import (AfterSaleArgsSchema, AlternativeInSchema, ApproveInSchema, LoosePageSchema, ProposeInSchema,
-                      ReceiveInSchema, RejectInSchema, RequestArgsSchema, ShipInSchema)
+from .schemas import (AfterSaleArgsSchema, AfterSaleDetailSchema, AlternativeInSchema, ApproveInSchema, LoosePageSchema,
+                      ProposeInSchema, ReceiveInSchema, RejectInSchema, RequestArgsSchema, RequestDetailSchema,
+                      ShipInSchema)
 
 blp = Blueprint("admin_requests", __name__, url_prefix="/api/admin", description="后台：待审核申请与售后单")
 
@@ -59,6 +60,7 @@ def list_requests(args):
 @blp.post("/requests/<int:request_id>/approve")
 @staff_required("request.review")
 @blp.arguments(ApproveInSchema)
+@blp.response(200, RequestDetailSchema)
 def approve_request(body, request_id):
     """同意申请（取消 = 取消并退款；修改 = 应用修改；售后 = 进入售后流程）。涉及退款时按退款规则：
     超出角色退款权限则拒绝（REFUND_OVER_ROLE_LIMIT），本单累计退款达到阈值需再次输入密码（password）"""
@@ -70,6 +72,7 @@ def approve_request(body, request_id):
 @blp.post("/requests/<int:request_id>/reject")
 @staff_required("request.review")
 @blp.arguments(RejectInSchema)
+@blp.response(200, RequestDetailSchema)
 def reject_request(body, request_id):
     """拒绝申请（须填写原因，会告知顾客）"""
     return _decide("request.reject", request_id, lambda: reviews.reject(request_id, g.actor, body["reason"]),
@@ -79,6 +82,7 @@ def reject_request(body, request_id):
 @blp.post("/requests/<int:request_id>/alternative")
 @staff_required("request.review")
 @blp.arguments(AlternativeInSchema)
+@blp.response(200, RequestDetailSchema)
 def offer_alternative(body, request_id):
     """提供替代方案（替换商品、加急发货等），记录在申请上并通知顾客"""
     return _decide("request.alternative", request_id,
@@ -98,6 +102,7 @@ def list_after_sales(args):
 
 @blp.get("/after-sales/<int:case_id>")
 @staff_required("after_sale.view")
+@blp.response(200, AfterSaleDetailSchema)
 def get_after_sale(case_id):
     """售后单详情（含审核参考信息 summary 与当前员工的 actions）"""
     return _case_json(case_id)
@@ -106,6 +111,7 @@ def get_after_sale(case_id):
 @blp.post("/after-sales/<int:case_id>/propose")
 @staff_required("request.review")
 @blp.arguments(ProposeInSchema)
+@blp.response(200, AfterSaleDetailSchema)
 def propose(body, case_id):
     """协商（A4）：改为仅退款、部分退款、请顾客补充凭证或建议撤销；顾客在小程序接受或拒绝，
     超过 after_sale_proposal_answer_hours 未回应视为拒绝。涉及退款时按退款规则（R12）检查权限与二次验证"""
@@ -118,6 +124,7 @@ def propose(body, case_id):
 @blp.post("/after-sales/<int:case_id>/receive")
 @staff_required("after_sale.receive")
 @blp.arguments(ReceiveInSchema)
+@blp.response(200, AfterSaleDetailSchema)
 def receive_return(body, case_id):
     """仓库确认收到退货（并标记能否二次销售），随后自动退款或进入换货/维修"""
     with audit.action(g.actor, "after_sale.receive", "after_sale", case_id, lambda: _case_snapshot(case_id)):
@@ -128,6 +135,7 @@ def receive_return(body, case_id):
 @blp.post("/after-sales/<int:case_id>/ship-replacement")
 @staff_required("after_sale.receive")
 @blp.arguments(ShipInSchema)
+@blp.response(200, AfterSaleDetailSchema)
 def ship_replacement(body, case_id):
     """换货商品寄出（快递公司 + 单号）"""
     with audit.action(g.actor, "after_sale.ship_replacement", "after_sale", case_id, lambda: _case_snapshot(case_id)):
@@ -139,6 +147,7 @@ def ship_replacement(body, case_id):
 @blp.post("/after-sales/<int:case_id>/return-repaired")
 @staff_required("after_sale.receive")
 @blp.arguments(ShipInSchema)
+@blp.response(200, AfterSaleDetailSchema)
 def return_repaired(body, case_id):
     """维修完成，寄回顾客（快递公司 + 单号），维修单完成"""
     with audit.action(g.actor, "after_sale.return_repaired", "after_sale", case_id, lambda: _case_snapshot(case_id)):

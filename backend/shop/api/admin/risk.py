@@ -10,7 +10,7 @@ from ...extensions import db
 from ...services import audit, risk
 from .access import staff_required
 from .common import page_of
-from .schemas import FlagInSchema, LoosePageSchema, RiskArgsSchema
+from .schemas import FlagInSchema, LoosePageSchema, RiskArgsSchema, RiskShopperSchema
 
 blp = Blueprint("admin_risk", __name__, url_prefix="/api/admin", description="后台：风控（重点监控名单）")
 
@@ -44,18 +44,21 @@ def list_shoppers(args):
 @blp.post("/risk/shoppers/<int:shopper_id>/flag")
 @staff_required("risk.manage")
 @blp.arguments(FlagInSchema)
+@blp.response(200, RiskShopperSchema)
 def flag(body, shopper_id):
     return _act("risk.flag", shopper_id, lambda: risk.flag(shopper_id, g.actor, body["reason"]), reason=body["reason"])
 
 
 @blp.post("/risk/shoppers/<int:shopper_id>/unflag")
 @staff_required("risk.manage")
+@blp.response(200, RiskShopperSchema)
 def unflag(shopper_id):
     return _act("risk.unflag", shopper_id, lambda: risk.unflag(shopper_id, g.actor))
 
 
 @blp.post("/risk/shoppers/<int:shopper_id>/allow-list")
 @staff_required("risk.manage")
+@blp.response(200, RiskShopperSchema)
 def allow_list(shopper_id):
     """加入白名单（不再自动标记）"""
     return _act("risk.allow_list", shopper_id, lambda: risk.allow_list(shopper_id, g.actor))
@@ -64,6 +67,7 @@ def allow_list(shopper_id):
 @blp.post("/risk/shoppers/<int:shopper_id>/ban")
 @staff_required("risk.manage")
 @blp.arguments(FlagInSchema)
+@blp.response(200, RiskShopperSchema)
 def ban(body, shopper_id):
     """封禁顾客：不能登录、不能下单，已登录的会话立即失效"""
     return _act("risk.ban", shopper_id, lambda: risk.ban(shopper_id, g.actor, body["reason"]), reason=body["reason"])
@@ -71,6 +75,7 @@ def ban(body, shopper_id):
 
 @blp.post("/risk/shoppers/<int:shopper_id>/unban")
 @staff_required("risk.manage")
+@blp.response(200, RiskShopperSchema)
 def unban(shopper_id):
     """解除封禁"""
     return _act("risk.unban", shopper_id, lambda: risk.unban(shopper_id, g.actor))

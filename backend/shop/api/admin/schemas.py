@@ -354,7 +354,7 @@ class StatsReportSchema(Schema):
 class InventoryArgsSchema(AdminPageArgsSchema):
     q = fields.String(load_default=None, validate=validate.Length(max=40), metadata={"description": "商品名称或 SKU 编码"})
     category_id = id_field(query=True, load_default=None)
-    low_stock = fields.Integer(load_default=None, validate=validate.Range(min=0),
+    low_stock = fields.Integer(load_default=None, validate=validate.Range(min=0, max=DB_ID_MAX),
                                metadata={"description": "只看库存不高于此数的 SKU"})
 
 
@@ -394,3 +394,78 @@ class SettingsSchema(Schema):
     wechat_platform = fields.Dict(metadata={
         "description": "WeChat's answer at the last check (read only): trade_managed (发货信息管理服务), "
                        "checked_at, msg_jump_path, label"})
+
+
+# ---- documented shapes of answers built by services as dicts ----------------------------------
+
+
+class OpenObjectSchema(PassThroughMixin, Schema):
+    """An object whose declared keys are always there; services may add more (kept, not dropped)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class ActionsMixin(Schema):
+    actions = fields.List(fields.Raw(), metadata={"description": "当前员工此刻可做的操作（按钮只按此绘制）"})
+
+
+class RequestDetailSchema(ActionsMixin, OpenObjectSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+
+
+class AfterSaleDetailSchema(ActionsMixin, OpenObjectSchema):
+    id = fields.Integer()
+    status = fields.String()
+
+
+class RiskShopperSchema(ActionsMixin, OpenObjectSchema):
+    id = fields.Integer()
+    nickname = fields.String(allow_none=True)
+    banned = fields.Boolean()
+    risk_flagged = fields.Boolean()
+
+
+class ItemListSchema(OpenObjectSchema):
+    items = fields.List(fields.Dict())
+
+
+class PurchaseAdviceSchema(ItemListSchema):
+    date_from = fields.String(data_key="from")
+    date_to = fields.String(data_key="to")
+
+
+class ReconciliationRunSchema(OpenObjectSchema):
+    id = fields.Integer()
+    status = fields.String()
+    bill_date = fields.String()
+    mismatches = fields.Raw()
+
+
+class StatsSummarySchema(OpenObjectSchema):
+    date_from = fields.String(data_key="from")
+    date_to = fields.String(data_key="to")
+    orders = fields.Integer()
+    paid_fen = fields.Integer()
+    refund_fen = fields.Integer()
+
+
+class AdminMetaSchema(OpenObjectSchema):
+    """Every Chinese name the admin shows, by kind: {kind: {code: 中文}} (see GET /api/admin/meta)."""
+
+
+class TodoSchema(OpenObjectSchema):
+    today = fields.Raw()
+    todo = fields.Raw()
+
+
+CSV_DOC = {"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+class SkuStockSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    stock = fields.Integer()

@@ -7,7 +7,8 @@ from ...domain.money import yuan
 from ...services import stats
 from .access import staff_required
 from .common import csv_response
-from .schemas import DateRangeArgsSchema, StatsArgsSchema, StatsExportArgsSchema, StatsReportSchema
+from .schemas import (CSV_DOC, DateRangeArgsSchema, StatsArgsSchema, StatsExportArgsSchema, StatsReportSchema,
+                      StatsSummarySchema)
 
 blp = Blueprint("admin_stats", __name__, url_prefix="/api/admin", description="后台：统计报表")
 
@@ -34,6 +35,7 @@ def _cell(name: str, value):
 @blp.get("/stats/summary")
 @staff_required("stats.view")
 @blp.arguments(DateRangeArgsSchema, location="query")
+@blp.response(200, StatsSummarySchema)
 def summary(args):
     """概览：下单数、付款、取消数与取消率、退款笔数与金额、退回库存（默认近 30 天）"""
     return stats.summary(args["date_from"], args["date_to"])
@@ -61,6 +63,7 @@ def refunds(args):
 @staff_required("stats.view")
 @blp.arguments(StatsExportArgsSchema, location="query")
 @blp.response(200, content_type="text/csv")
+@blp.doc(**CSV_DOC)
 def export(args):
     """导出报表 CSV（report = cancellations | refunds；金额单位：元）"""
     data = stats.report(args["report"], args["group_by"], args["date_from"], args["date_to"])

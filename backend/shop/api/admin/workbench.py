@@ -6,13 +6,14 @@ from flask_smorest import Blueprint
 from ...services import after_sales, cancellation, meta, notifications, stats
 from .access import staff_required
 from .common import page_of
-from .schemas import AdminPageArgsSchema, LoosePageSchema
+from .schemas import AdminMetaSchema, AdminPageArgsSchema, LoosePageSchema, TodoSchema
 
 blp = Blueprint("admin_workbench", __name__, url_prefix="/api/admin", description="后台：工作台与取消反馈")
 
 
 @blp.get("/todo")
 @staff_required("order.view")
+@blp.response(200, TodoSchema)
 def todo():
     """待办数量（待审核申请、退货待收货、异常退款……）与今日下单/取消/退款数"""
     counts = dict(notifications.staff_todo_counts())
@@ -24,6 +25,7 @@ def todo():
 
 @blp.get("/meta")
 @staff_required("order.view")
+@blp.response(200, AdminMetaSchema)
 def admin_meta():
     """后台显示的全部中文名称（一处来源）：订单/退款/售后/投诉状态、按钮（actions）、权限、角色、设置项、
     取消原因、可修改字段、操作日志动作、对账状态，以及微信错误码的说明（retryable：系统会自动重试）"""

@@ -33,6 +33,9 @@ def upload():
 
 
 @blp.get("/uploads/<path:name>")
+@blp.doc(responses={"200": {"description": "图片（重新编码后的 JPEG 或 PNG）",
+                            "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                                        for kind in ("image/jpeg", "image/png")}}})
 def serve_upload(name):
     response = send_from_directory(uploads.upload_dir(), name)
     response.headers.update(SERVED_HEADERS)
