@@ -127,7 +127,7 @@ def _apply(row: Complaint, item: WeChatComplaint) -> None:
         order_id = db.session.scalar(select(Payment.order_id).where(Payment.out_trade_no == item.out_trade_no))
     row.order_id = order_id or row.order_id
     row.out_trade_no, row.transaction_id, row.amount_fen = item.out_trade_no, item.transaction_id, item.amount_fen
-    row.complaint_time, row.detail = item.complaint_time, item.detail
+    row.detail = item.detail  # complaint_time is WeChat's and fixed: set when the row is made
     row.problem_description = item.problem_description[:255]
     row.media_urls, row.user_complaint_times = list(item.media_urls), item.user_complaint_times
     order = list(ComplaintState)
