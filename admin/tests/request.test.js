@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 vi.mock('element-plus', () => ({ ElMessage: { error: vi.fn(), success: vi.fn(), warning: vi.fn() } }))
 
 const { ElMessage } = await import('element-plus')
-const { request, setToken, setUnauthorizedHandler, listOf, ApiError } = await import('../src/api/request')
+const { request, setToken, setUnauthorizedHandler, listOf, ApiError, changesRunning } = await import('../src/api/request')
 
 function reply(status, body) {
   return { ok: status >= 200 && status < 300, status, text: async () => (body === undefined ? '' : JSON.stringify(body)) }
@@ -26,6 +26,23 @@ describe('request wrapper', () => {
     expect(url).toBe('/api/admin/orders/7/ship')
     expect(init.headers.Authorization).toBe('Bearer t-123')
     expect(JSON.parse(init.body)).toEqual({ carrier: '顺丰速运' })
+  })
+
+  it('sends one request for a double click on a change, and a new one once it has answered', async () => {
+    let answer
+    const fetch = vi.fn().mockImplementation(() => new Promise((resolve) => { answer = resolve }))
+    vi.stubGlobal('fetch', fetch)
+    const first = request('POST', '/after-sales/3/receive', { body: { resellable: true } })
+    const second = request('POST', '/after-sales/3/receive', { body: { resellable: true } })
+    expect(changesRunning.value).toBe(1)
+    answer(reply(200, { status: 'completed' }))
+    expect(await first).toEqual({ status: 'completed' })
+    expect(await second).toEqual({ status: 'completed' })
+    expect(fetch).toHaveBeenCalledTimes(1)
+    expect(changesRunning.value).toBe(0)
+    fetch.mockResolvedValue(reply(200, {}))
+    await request('POST', '/after-sales/3/receive', { body: { resellable: true } })
+    expect(fetch).toHaveBeenCalledTimes(2)
   })
 
   it('drops empty query parameters', async () => {

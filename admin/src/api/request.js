@@ -1,4 +1,5 @@
 // The one request wrapper: token header, 401 → login, the API's Chinese error message shown once.
+import { ref } from 'vue'
 import { ElMessage } from 'element-plus'
 
 export const API_BASE = '/api/admin'
@@ -44,7 +45,26 @@ export function buildUrl(path, params) {
  * request('GET', '/orders', { params }) / request('POST', '/orders/1/cancel', { body }).
  * `quiet: ['PASSWORD_REQUIRED']` lets the caller handle those error codes itself without a toast.
  */
-export async function request(method, path, { params, body, quiet = [] } = {}) {
+export function request(method, path, options = {}) {
+  if (method === 'GET') return send(method, path, options)
+  // One click = one request: the same change (method, path, body) asked again while it is still on its way
+  // (a double click, a second tap on 确认收货) shares the first request instead of sending another.
+  const key = `${method} ${buildUrl(path, options.params)} ${JSON.stringify(options.body ?? null)}`
+  if (!inFlight.has(key)) {
+    changesRunning.value += 1
+    inFlight.set(key, send(method, path, options).finally(() => {
+      inFlight.delete(key)
+      changesRunning.value -= 1
+    }))
+  }
+  return inFlight.get(key)
+}
+
+const inFlight = new Map()
+// How many changes are on their way: buttons that change something bind :loading/:disabled to it.
+export const changesRunning = ref(0)
+
+async function send(method, path, { params, body, quiet = [] } = {}) {
   const headers = { Accept: 'application/json' }
   const token = getToken()
   if (token) headers.Authorization = `Bearer ${token}`

@@ -1,8 +1,10 @@
 // A filtered, paged table: filters + page state + load(), shared by every list page.
-import { reactive, ref } from 'vue'
+import { getCurrentInstance, onUnmounted, reactive, ref } from 'vue'
 import { listOf } from '../api/request'
 
-export function usePagedList(fetchPage, initialFilters = {}, perPage = 20) {
+// `settling(row)`: a row whose state is still changing on the server (a refund 处理中); while the page shows one,
+// the list reloads itself every `pollMs` so it never stays on a state that has already moved on.
+export function usePagedList(fetchPage, initialFilters = {}, perPage = 20, { settling = null, pollMs = 5000 } = {}) {
   const filters = reactive({ ...initialFilters })
   const rows = ref([])
   const total = ref(0)
@@ -23,8 +25,16 @@ export function usePagedList(fetchPage, initialFilters = {}, perPage = 20) {
       total.value = 0
     } finally {
       loading.value = false
+      schedulePoll()
     }
   }
+
+  let timer = null
+  function schedulePoll() {
+    clearTimeout(timer)
+    timer = settling && rows.value.some(settling) ? setTimeout(load, pollMs) : null
+  }
+  if (getCurrentInstance()) onUnmounted(() => clearTimeout(timer))
 
   function search() {
     page.value = 1
