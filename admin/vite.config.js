@@ -1,10 +1,28 @@
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+
+// Beside every script and stylesheet of the build, its gzip copy (name.gz), which Flask sends to browsers
+// that accept gzip (backend/shop/api/admin_web.py): compressed once at build time, never per request.
+function precompress(outDir = 'dist') {
+  return {
+    name: 'precompress',
+    apply: 'build',
+    writeBundle(options) {
+      const assets = join(options.dir || outDir, 'assets')
+      for (const name of readdirSync(assets).filter((n) => /\.(js|css|svg|json)$/.test(n))) {
+        writeFileSync(join(assets, `${name}.gz`), gzipSync(readFileSync(join(assets, name)), { level: 9 }))
+      }
+    },
+  }
+}
 
 // Served by Flask under /admin/ (backend/shop/api/admin_web.py); `npm run dev` proxies the API.
 export default defineConfig({
   base: '/admin/',
-  plugins: [vue()],
+  plugins: [vue(), precompress()],
   server: {
     proxy: { '/api': process.env.SHOP_API || 'http://127.0.0.1:8000' },
   },

@@ -1,13 +1,15 @@
 """Serves the built admin (admin/dist, a Vue single-page app) under /admin/.
 
-Files that exist are sent as they are; any other path under /admin/ gets index.html so the
+Files that exist are sent as they are (hashed assets gzip-compressed when the browser accepts it, with
+a year's immutable cache; index.html with no-cache so a new build is seen at once); any other path under /admin/ gets index.html so the
 front end's router can draw the page. When the build is missing, /admin/ says how to make it.
 """
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
-from flask import Flask, Response, redirect, send_from_directory
+from flask import Flask, Response, redirect, request, send_from_directory
 from werkzeug.security import safe_join
 
 DIST = Path(__file__).resolve().parents[3] / "admin" / "dist"
@@ -22,6 +24,22 @@ MISSING_BUILD = """<!doctype html>
 <p>(<code>make run</code> does this automatically when Node.js is installed.) The API itself is running:
 <a href="/api/health">/api/health</a>.</p>
 </body></html>"""
+
+
+def _asset(dist: Path, path: str) -> Response:
+    """A hashed build file: cached for a year and never revalidated (Vite puts a content hash in every
+    asset name, so a name never changes content); the gzip copy the build wrote beside it (name.gz) is
+    sent to browsers that accept gzip."""
+    gzipped = (dist / f"{path}.gz").is_file() and "gzip" in request.accept_encodings
+    if gzipped:
+        response = send_from_directory(dist, f"{path}.gz", mimetype=mimetypes.guess_type(path)[0],
+                                       conditional=True)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = send_from_directory(dist, path)
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def register_admin_web(app: Flask, dist: Path = DIST) -> None:
@@ -39,12 +57,9 @@ def register_admin_web(app: Flask, dist: Path = DIST) -> None:
         # Only files inside dist count: a path leading outside is answered like any unknown page.
         inside = safe_join(str(dist), path) if path else None
         if inside and Path(inside).is_file():
-            response = send_from_directory(dist, path)
             if path.startswith("assets/"):
-                # Vite puts a content hash in every asset name, so they never change.
-                response.cache_control.max_age = 31536000
-                response.cache_control.public = True
-            return response
+                return _asset(dist, path)
+            return send_from_directory(dist, path)
         if path.startswith("assets/"):
             return Response("not found", status=404, mimetype="text/plain")
         response = send_from_directory(dist, "index.html")
