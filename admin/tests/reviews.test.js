@@ -8,11 +8,16 @@ import './setup-element'
 // request, and a role whose refund limit the cancel exceeds gets none either (with the reason shown).
 const REQUESTS = [
   { id: 1, kind: 'cancel', status: 'pending', order_id: 9, actions: ['reject', 'offer_alternative'] },
+  { id: 5, kind: 'cancel', status: 'pending', order_id: 9, paid_fen: 59700, refund_fen: 59700,
+    actions: ['approve', 'reject', 'offer_alternative'] },
   { id: 2, kind: 'modify', status: 'pending', order_id: 9, actions: ['approve', 'reject'] },
   { id: 3, kind: 'cancel', status: 'pending', order_id: 9, actions: ['reject', 'offer_alternative'],
     approve_refusal: '本单累计退款 ¥597.00 超出客服的退款权限（¥200.00），请交由主管或管理员处理' },
   { id: 4, kind: 'cancel', status: 'approved', order_id: 9, actions: [] },
 ]
+vi.mock('../src/api/todo', () => ({
+  getTodo: vi.fn().mockResolvedValue({ todo: { cancel_requests: 3, modify_requests: 1, after_sales: 0 } }),
+}))
 vi.mock('vue-router', () => ({ useRoute: () => ({ query: {} }), useRouter: () => ({ replace: vi.fn() }) }))
 vi.mock('../src/api/requests', () => ({
   listRequests: vi.fn().mockResolvedValue({ items: REQUESTS, total: 4 }),
@@ -38,7 +43,7 @@ describe('审核 page', () => {
   it('draws exactly the buttons the server sent for each row, and nothing on a decided request', async () => {
     const wrapper = await mountList()
     expect(new Set(buttons(wrapper))).toEqual(new Set(
-      ['reject-1', 'alternative-1', 'approve-2', 'reject-2', 'reject-3', 'alternative-3']))
+      ['reject-1', 'alternative-1', 'approve-5', 'reject-5', 'alternative-5', 'approve-2', 'reject-2', 'reject-3', 'alternative-3']))
     wrapper.unmount()
   })
 
@@ -46,6 +51,21 @@ describe('审核 page', () => {
     const wrapper = await mountList()
     expect(wrapper.find('[data-test="approve-refusal-3"]').text()).toContain('超出客服的退款权限')
     expect(wrapper.find('[data-test="approve-refusal-1"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('counts the waiting requests on the tabs', async () => {
+    const wrapper = await mountList()
+    const tabs = wrapper.findAll('.el-tabs__item').map((t) => t.text())
+    expect(tabs).toEqual(['全部 (4)', '取消申请 (3)', '修改申请 (1)', '售后申请'])
+    wrapper.unmount()
+  })
+
+  it('shows the amount the cancel refunds in the 同意 confirmation', async () => {
+    const wrapper = await mountList()
+    await wrapper.find('[data-test="approve-5"]').trigger('click')
+    await flushPromises()
+    expect(document.body.textContent).toContain('原路退款 ¥597.00')
     wrapper.unmount()
   })
 })

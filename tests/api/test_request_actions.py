@@ -39,6 +39,8 @@ def test_a_supervisor_is_shown_approve_until_the_refund_is_over_the_role_limit(c
     supervisor = Staff(client, "supervisor")
     assert row_of(supervisor, request_id)["actions"] == ["approve", "reject", "offer_alternative"]
     assert row_of(supervisor, request_id)["approve_refusal"] is None
+    row = row_of(supervisor, request_id)
+    assert row["refund_fen"] == row["paid_fen"] > 0  # what 同意 refunds, shown in the confirmation
 
     Staff(client, "admin").ok("PUT", "/settings", {"refund_limit_supervisor_fen": 100})
     row = row_of(supervisor, request_id)

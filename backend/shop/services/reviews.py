@@ -56,6 +56,8 @@ def request_json(request: OrderRequest, order: Order | None = None, staff_role: 
         "order_id": order.id, "order_no": order.order_no, "order_status": order.status,
         "order_status_label": OrderStatus(order.status).label, "paid_fen": order.paid_fen,
         "total_fen": order.total_fen, "shopper_id": request.shopper_id, "reason_code": request.reason_code,
+        # what approving a cancel request refunds (everything not yet refunded), shown in the confirmation
+        "refund_fen": cancel_refund(order.facts(), "system").amount_fen if request.kind == "cancel" else None,
         "reason_label": reasons.get(request.reason_code, request.reason_code) if request.kind == "cancel" else "",
         "reason_text": request.reason_text, "payload": request.payload or {}, "alternative": request.alternative,
         "photos": (request.payload or {}).get("photos", []),  # after-sales evidence, shown as thumbnails
