@@ -7,7 +7,7 @@ import './setup-element'
 vi.mock('../src/api/todo', () => ({
   getTodo: vi.fn().mockResolvedValue({
     todo: { cancel_requests: 1, modify_requests: 0, after_sales: 3, escalated_after_sales: 2, abnormal_refunds: 0,
-      reconciliation_mismatches: 0, returns_to_receive: 4, total: 8 },
+      reconciliation_mismatches: 0, returns_to_receive: 4, orders_to_ship: 7, total: 8 },
     today: { orders: 5, cancellations: 1, refunds: 0, refund_fen: 0 },
   }),
 }))
@@ -49,5 +49,13 @@ describe('工作台', () => {
   it('hides the returns card from staff who cannot receive goods', async () => {
     const wrapper = await mountAs(['order.view', 'request.review', 'after_sale.view'])
     expect(wrapper.find('[data-test="todo-returns_to_receive"]').exists()).toBe(false)
+  })
+
+  it('shows the warehouse the orders waiting to ship, linked to the order list filtered to 待发货', async () => {
+    const wrapper = await mountAs(['order.view', 'order.ship'])
+    const card = wrapper.findAllComponents(RouterLinkStub).find((link) => link.attributes('data-test') === 'todo-orders_to_ship')
+    expect(card.props('to')).toBe('/orders?status=paid')
+    expect(card.text()).toContain('待发货')
+    expect(card.text()).toContain('7')
   })
 })

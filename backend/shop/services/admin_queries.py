@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from ..db import Category, Order, OrderLine, Product, Refund, Shopper, Sku
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.modification import TEXT_FIELDS
-from ..domain.orders import OrderFacts
+from ..domain.orders import OrderFacts, OrderStatus
 from ..extensions import db
 from . import queries
 
@@ -245,3 +245,9 @@ def get_sku(sku_id: int) -> Sku:
     if sku is None:
         raise DomainError(ErrorCode.SKU_NOT_FOUND)
     return sku
+
+
+def orders_to_ship_count() -> int:
+    """The warehouse's to-do (待发货): paid orders, accepted or not, not yet shipped."""
+    return db.session.scalar(select(func.count()).select_from(Order).where(
+        Order.status.in_([OrderStatus.PAID.value, OrderStatus.ACCEPTED.value])))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from ...services import after_sales, cancellation, meta, notifications, stats
+from ...services import admin_queries, after_sales, cancellation, meta, notifications, stats
 from .access import staff_required
 from .common import page_of
 from .schemas import AdminMetaSchema, AdminPageArgsSchema, LoosePageSchema, TodoSchema
@@ -15,11 +15,13 @@ blp = Blueprint("admin_workbench", __name__, url_prefix="/api/admin", descriptio
 @staff_required("order.view")
 @blp.response(200, TodoSchema)
 def todo():
-    """待办数量（待审核申请、退货待收货、异常退款……）与今日下单/取消/退款数"""
+    """待办数量（待审核申请、退货待收货、异常退款……；orders_to_ship 待发货订单数，不计入 total）与今日下单/取消/退款数"""
     counts = dict(notifications.staff_todo_counts())
     # Cases already approved and on their way back: not among the pending requests, so a to-do of their own.
     counts["returns_to_receive"] = after_sales.returns_awaiting_receipt_count()
     counts["total"] = counts.get("total", 0) + counts["returns_to_receive"]
+    # The warehouse's day (待发货): a figure of the work waiting, not an alert, so not in the total.
+    counts["orders_to_ship"] = admin_queries.orders_to_ship_count()
     return {"todo": counts, "today": stats.today()}
 
 
