@@ -172,7 +172,7 @@ def test_each_staff_member_is_sent_the_after_sales_actions_their_role_allows_now
         assert listed["actions"] == detail["actions"]
         return detail["actions"]
 
-    assert (actions(service), actions(warehouse)) == (["approve", "reject"], [])
+    assert (actions(service), actions(warehouse)) == (["approve", "reject", "propose"], [])
     service.ok("POST", f"/requests/{case['request_id']}/approve")
     assert (actions(service), actions(warehouse)) == ([], ["receive"])
     received = warehouse.ok("POST", f"/after-sales/{case['id']}/receive", {"resellable": False})

@@ -114,7 +114,8 @@ def test_staff_offer_an_alternative_instead_of_cancelling(client, sandbox):
     order, request_id = cancel_request(alice, sandbox, "found_better")
     reviews.offer_alternative(request_id, staff("service"), {"kind": "faster_shipping", "message": "今天顺丰发出"})
     detail = alice.detail(order["id"])
-    assert detail["open_request"]["alternative"] == {"kind": "faster_shipping", "text": "加急发货（今天顺丰发出）"}
+    assert detail["open_request"]["alternative"] == {"kind": "faster_shipping", "text": "加急发货（今天顺丰发出）",
+                                                     "answer": None}  # the shopper has not answered yet
     assert "加急发货" in alice.get("/messages").get_json()["items"][0]["body"]
 
 
