@@ -56,7 +56,8 @@ module.exports = async function startBackend() {
   })
   child.unref()
   const origin = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 90000
+  // Generous: a fresh launcher migrates, seeds and starts six processes, slowly on a busy 2-core machine.
+  const deadline = Date.now() + 240000
   while (!(await healthy(origin + '/api/health'))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       try { process.kill(-child.pid, 'SIGTERM') } catch (e) { /* already gone */ }
