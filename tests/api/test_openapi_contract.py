@@ -15,6 +15,7 @@ import os
 import pytest
 import requests
 import schemathesis
+from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
@@ -29,7 +30,8 @@ FUZZ_STAFF = ("fuzz-admin", "fuzz-admin-1234")
 
 FUZZ_TARGET = ("fuzz-target", "fuzz-target-1234")
 # Operations the fuzzer leaves alone: they would end its own session mid-run. Editing a staff account
-# (password, role, active) is fuzzed on a dedicated account only: never the demo admin, never itself.
+# (password, role, active) and banning a shopper are fuzzed on dedicated accounts only: never the demo
+# admin, never the fuzzer's own accounts.
 SKIPPED = {("POST", "/api/mp/auth/logout"), ("POST", "/api/admin/auth/logout")}
 
 CONFIG = SchemathesisConfig.from_dict({
@@ -48,10 +50,11 @@ def served(pgapp):
     target = create_staff(username=FUZZ_TARGET[0], password=FUZZ_TARGET[1], role="finance", name="契约测试对象").id
     db.session.remove()
     shopper = requests.post(f"{base}/api/mp/auth/login", json={"code": "fuzz-shopper"}, timeout=10).json()["token"]
+    target_shopper = requests.post(f"{base}/api/mp/auth/login", json={"code": "fuzz-target"}, timeout=10).json()
     staff = requests.post(f"{base}/api/admin/auth/login", json={"username": FUZZ_STAFF[0], "password": FUZZ_STAFF[1]},
                           timeout=10).json()["token"]
     return {"base": base, "schema": schemathesis.openapi.from_url(f"{base}/api/openapi.json", config=CONFIG),
-            "shopper": shopper, "staff": staff, "target_staff_id": target}
+            "shopper": shopper, "staff": staff, "targets": {"staff_id": target, "shopper_id": target_shopper["user"]["id"]}}
 
 
 def _short(exc: BaseException) -> str:
@@ -59,9 +62,6 @@ def _short(exc: BaseException) -> str:
 
 
 def test_every_operation_answers_as_documented(served):
-    from hypothesis import HealthCheck, settings
-    from hypothesis import given
-
     failures = []
     operations = 0
     for result in served["schema"].get_all_operations():
@@ -77,8 +77,9 @@ def test_every_operation_answers_as_documented(served):
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def run(case):
-            if "staff_id" in (case.path_parameters or {}):
-                case.path_parameters["staff_id"] = served["target_staff_id"]
+            for name, target in served["targets"].items():
+                if name in (case.path_parameters or {}):
+                    case.path_parameters[name] = target
             case.call_and_validate(base_url=served["base"], headers={"Authorization": f"Bearer {token}"},
                                    checks=checks, timeout=30)
 
@@ -90,3 +91,18 @@ def test_every_operation_answers_as_documented(served):
             failures.append(f"{operation.label}: {_short(exc)}")
     assert operations >= 100
     assert not failures, "\n\n".join(failures)
+    # The run kept its sessions to the end (so every operation was fuzzed signed in, not just answered 401).
+    base, auth = served["base"], lambda token: {"Authorization": f"Bearer {token}"}
+    assert requests.get(f"{base}/api/mp/me", headers=auth(served["shopper"]), timeout=10).status_code == 200
+    assert requests.get(f"{base}/api/admin/auth/me", headers=auth(served["staff"]), timeout=10).status_code == 200
+
+
+def test_docs_page_renders_the_document(pgapp):
+    """/api/docs is self-hosted Swagger UI pointed at the same document."""
+    client = pgapp.test_client()
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and "/api/docs/start.js" in page.get_data(as_text=True)
+    assert "/api/openapi.json" in client.get("/api/docs/start.js").get_data(as_text=True)
+    assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
+    document = client.get("/api/openapi.json").get_json()
+    assert document["components"]["schemas"]["Error"]["required"] == ["error"]

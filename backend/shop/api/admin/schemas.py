@@ -400,7 +400,7 @@ class SettingsSchema(Schema):
 
 
 class OpenObjectSchema(PassThroughMixin, Schema):
-    """An object whose declared keys are always there; services may add more (kept, not dropped)."""
+    """An object with the keys declared here, and any others the service adds (kept, not dropped)."""
 
     class Meta:
         unknown = INCLUDE
@@ -432,9 +432,14 @@ class ItemListSchema(OpenObjectSchema):
     items = fields.List(fields.Dict())
 
 
-class PurchaseAdviceSchema(ItemListSchema):
+class PeriodSchema(OpenObjectSchema):
+    """A figure over a period (上海日期, both ends included)."""
     date_from = fields.String(data_key="from")
     date_to = fields.String(data_key="to")
+
+
+class PurchaseAdviceSchema(PeriodSchema, ItemListSchema):
+    pass
 
 
 class ReconciliationRunSchema(OpenObjectSchema):
@@ -444,9 +449,7 @@ class ReconciliationRunSchema(OpenObjectSchema):
     mismatches = fields.Raw()
 
 
-class StatsSummarySchema(OpenObjectSchema):
-    date_from = fields.String(data_key="from")
-    date_to = fields.String(data_key="to")
+class StatsSummarySchema(PeriodSchema):
     orders = fields.Integer()
     paid_fen = fields.Integer()
     refund_fen = fields.Integer()
