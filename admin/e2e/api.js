@@ -47,6 +47,19 @@ export function clients(system) {
       cancel: (order, reasonCode = 'changed_mind', reasonText = '') =>
         mp('POST', `/orders/${order.id}/cancel`, { reason_code: reasonCode, reason_text: reasonText }),
       order: (id) => mp('GET', `/orders/${id}`),
+      // As the mini-program does: when WeChat manages the order's shipping, the shopper confirms inside
+      // WeChat first (the sandbox plays the shopper once the shipment has reached WeChat).
+      async confirmReceipt(order) {
+        const current = await mp('GET', `/orders/${order.id}`)
+        if (current.actions.includes('confirm_receipt_in_wechat')) {
+          const outTradeNo = current.wechat_confirm.merchant_trade_no
+          await waitForOrder(
+            () => call('POST', `${sandboxUrl}/__control__/shipping/confirm`, { body: { out_trade_no: outTradeNo } })
+              .then(() => true, () => false),
+            (confirmed) => confirmed, 'WeChat to see the shipment', 60000)
+        }
+        return mp('POST', `/orders/${order.id}/confirm-receipt`)
+      },
     }
   }
 
@@ -60,6 +73,7 @@ export function clients(system) {
   }
 
   const sandbox = {
+    // WeChat Pay v3 names (the shop's default protocol): v3_refund, SYSTEM_ERROR.
     faults: (endpoint, error, times) => call('POST', `${sandboxUrl}/__control__/faults`, { body: { endpoint, error, times } }),
     refunds: () => call('GET', `${sandboxUrl}/__control__/refunds`),
     // A shopper complains to WeChat Pay about a paid order (消费者投诉2.0); WeChat notifies the shop.

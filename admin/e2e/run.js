@@ -134,7 +134,7 @@ const scenarios = {
 
   async 'a refund that failed three times is retried by finance and succeeds'() {
     const finance = await staff('finance')
-    await sandbox.faults('refund', 'SYSTEMERROR', 3)
+    await sandbox.faults('v3_refund', 'SYSTEM_ERROR', 3)
     const { buyer, order } = await paidOrder('carol')
     await buyer.cancel(order, 'changed_mind')
     const [refund] = await waitFor(async () => {
@@ -170,7 +170,7 @@ const scenarios = {
     const { buyer, order } = await paidOrder('dave', 1, 1)
     await warehouse.post(`/orders/${order.id}/accept`)
     await warehouse.post(`/orders/${order.id}/ship`, { carrier: '顺丰速运', tracking_no: 'SF1000000001' })
-    await buyer.call('POST', `/orders/${order.id}/confirm-receipt`)
+    await buyer.confirmReceipt(order)
     const line = order.items[0]
     const kase = await buyer.call('POST', `/orders/${order.id}/after-sales`, {
       type: 'return_refund', reason_code: 'quality_issue', reason_text: '开机无反应', lines: [{ line_id: line.id, quantity: 1 }], photos: [],
