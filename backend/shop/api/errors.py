@@ -7,16 +7,12 @@ from flask import Flask, current_app, jsonify
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..adapters.wechat_errors import WeChatError
 from ..domain.errors import DomainError, ErrorCode
 
 logger = logging.getLogger("shop.api")
-RETRY_AFTER_SECONDS = 5  # how soon a client may try again while the database or Redis is away
 RETRY_AFTER_SECONDS = 5  # how soon a client may try again while the database or Redis is away
 
 HTTP_CODES = {
@@ -96,26 +92,6 @@ def register(app: Flask) -> None:
     def unexpected(exc: Exception):
         logger.exception("unhandled error")
         return error_response(ErrorCode.SERVICE_UNAVAILABLE, "系统繁忙，请稍后重试", status=500)
-
-    @app.errorhandler(DBAPIError)
-    def database_error(exc: DBAPIError):
-        # Unreachable, restarting or locked: the request changed nothing and may be sent again.
-        if isinstance(exc, (OperationalError, InterfaceError)) or exc.connection_invalidated:
-            logger.warning("database unavailable", extra={"fields": {"error": str(exc.orig)[:200]}})
-            return _unavailable("数据库暂时不可用，请稍后重试")
-        return unexpected(exc)
-
-    @app.errorhandler(RedisConnectionError)
-    @app.errorhandler(RedisTimeoutError)
-    def redis_unavailable(exc: Exception):
-        logger.warning("redis unavailable", extra={"fields": {"error": str(exc)[:200]}})
-        return _unavailable("服务暂时不可用，请稍后重试")
-
-
-def _unavailable(message: str):
-    response, status = error_response(ErrorCode.SERVICE_UNAVAILABLE, message, status=503)
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response, status
 
     @app.errorhandler(DBAPIError)
     def database_error(exc: DBAPIError):
