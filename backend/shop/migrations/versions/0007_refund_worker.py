@@ -5,13 +5,13 @@ can be replaced by a new one (`replaced_by_id`), and a WeChat-abnormal one re-ro
 (`abnormal_route`). The new states (`wechat_abnormal`, `closed`) fit the existing status column.
 
 Revision ID: 0007_refund_worker
-Revises: 0006_payments_v3
+Revises: 0005_order_change_sync
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_refund_worker"
-down_revision = "0006_payments_v3"
+down_revision = "0005_order_change_sync"
 branch_labels = None
 depends_on = None
 
