@@ -37,6 +37,9 @@ def test_thirty_buyers_racing_for_five_units_get_exactly_five_orders(pgapp):
 def test_out_of_stock_order_changes_nothing(client):
     alice = Shopper(client)
     sku_id = first_sku_id()
+    # Few units left, so the order stays within the per-shopper unit cap and meets the stock check itself.
+    db.session.execute(update(Sku).where(Sku.id == sku_id).values(stock=3))
+    db.session.commit()
     before = sku_stock(sku_id)
     reply = alice.post("/orders", {"items": [{"sku_id": sku_id, "quantity": before + 1}],
                                    "address_id": alice.address_id})
