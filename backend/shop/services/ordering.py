@@ -253,9 +253,7 @@ def cancel_unpaid(order: Order, actor: Actor, kind: str, reason: str, tx) -> Non
 def close_unpaid_order(order_id: int) -> bool:
     """Close the order if it is still unpaid past its deadline. True if it was closed."""
     with transaction() as tx:
-        # populate_existing: the session may still hold this order as its creator left it (a new order is
-        # answered without being expired), while another process has closed or paid it since.
-        order = db.session.get(Order, order_id, populate_existing=True)
+        order = db.session.get(Order, order_id)
         if order is None or order.status != OrderStatus.PENDING_PAYMENT.value or order.pay_deadline > clock.now():
             return False
         cancel_unpaid(order, Actor.system(), "closed_unpaid", "超时未支付", tx)

@@ -16,6 +16,7 @@ from ..extensions import db
 
 logger = logging.getLogger("shop.uow")
 WROTE = "shop.wrote"  # Session.info flag: this transaction flushed or executed a change
+KEPT_LOADED = "shop.kept_loaded"  # Session.info flag: the last commit left its objects unexpired
 _before_commit: ContextVar[tuple[Callable[[], None], ...]] = ContextVar("shop_before_commit", default=())
 
 
@@ -65,9 +66,12 @@ class Transaction:
 @contextmanager
 def transaction(*, expire_on_commit: bool = True) -> Iterator[Transaction]:
     """`expire_on_commit=False` keeps what the transaction wrote loaded after commit, for a service that
-    answers with it (a new order) instead of reading it back."""
+    answers with it (a new order) instead of reading it back. The next transaction in the same session
+    starts by expiring it, so it never acts on what another process has changed since."""
     tx = Transaction()
     session = db.session()
+    if session.info.pop(KEPT_LOADED, False):
+        session.expire_all()
     try:
         yield tx
         for action in _before_commit.get():
@@ -77,6 +81,8 @@ def transaction(*, expire_on_commit: bool = True) -> Iterator[Transaction]:
             session.commit()
         finally:
             session.expire_on_commit = True
+        if not expire_on_commit:
+            session.info[KEPT_LOADED] = True
     except StaleDataError as exc:
         db.session.rollback()
         raise DomainError(ErrorCode.CONFLICT) from exc
