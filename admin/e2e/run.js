@@ -1,9 +1,10 @@
 // End-to-end: the real system (launcher, sandbox, worker) driven through the admin in real Chromium.
 // Usage: npm run test:e2e   (builds admin/dist first when it is missing)
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
 import { REPO, startSystem, waitFor } from './system.js'
 import { clients } from './api.js'
@@ -277,10 +278,23 @@ const scenarios = {
   },
 }
 
+// Each file in e2e/scenarios/ exports `default (kit) => ({ 'scenario name'() {...} })`, so areas add
+// scenarios without touching this file. The screenshot tour stays last: it photographs their data.
+const kit = { context, system, shopper, staff, sandbox, admin, loginAs, confirmBox, shot, paidOrder, refundsOf }
+const SCENARIO_DIR = path.join(ADMIN, 'e2e', 'scenarios')
+const extra = {}
+for (const file of existsSync(SCENARIO_DIR) ? readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.js')).sort() : []) {
+  const make = (await import(pathToFileURL(path.join(SCENARIO_DIR, file)).href)).default
+  Object.assign(extra, make(kit))
+}
+const TOUR = 'every page renders for the administrator (screenshots)'
+const { [TOUR]: tour, ...base } = scenarios
+const all = { ...base, ...extra, [TOUR]: tour }
+
 const only = process.env.E2E_ONLY
 const results = []
 try {
-  for (const [name, run] of Object.entries(scenarios)) {
+  for (const [name, run] of Object.entries(all)) {
     if (only && !name.includes(only)) continue
     const t0 = Date.now()
     try {
