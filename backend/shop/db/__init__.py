@@ -13,3 +13,4 @@ from .operations import (AuditLog, ShopSetting, ReconciliationRun, Reconciliatio
 from .shipping import ShippingUpload  # noqa: F401
 from .complaints import Complaint, ComplaintAlert  # noqa: F401
 from .stats import StatsDaily, StatsDay  # noqa: F401
+from .batches import Batch, BatchItem  # noqa: F401
