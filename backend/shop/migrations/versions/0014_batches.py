@@ -1,13 +1,13 @@
 """Batch work (A7): one submitted action over many items, run as a job, with per-item results.
 
-Revision ID: 0013_batches
-Revises: 0012_platform
+Revision ID: 0014_batches
+Revises: 0013_balance
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_batches"
-down_revision = "0012_platform"
+revision = "0014_batches"
+down_revision = "0013_balance"
 branch_labels = None
 depends_on = None
 
