@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain import clock
@@ -55,6 +56,20 @@ class Coupon(db.Model):
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Returned to the shopper when the order is cancelled (if still valid).
     returnable: Mapped[bool] = mapped_column(default=True)
+    # The template's terms (O7); the rules that read them are in domain/coupons.py.
+    kind: Mapped[str] = mapped_column(String(10), default="amount", server_default="amount")  # amount | percent
+    percent_off: Mapped[int] = mapped_column(default=0, server_default="0")  # percent: 15 = 8.5折
+    max_discount_fen: Mapped[int | None]  # percent: the cap, if any
+    valid_days: Mapped[int | None]  # valid N days after the shopper receives it (instead of fixed dates)
+    per_shopper_limit: Mapped[int] = mapped_column(default=1, server_default="1")
+    total_count: Mapped[int | None]  # None: no limit
+    issued_count: Mapped[int] = mapped_column(default=0, server_default="0")  # raised by UPDATE ... WHERE issued < total
+    scope: Mapped[str] = mapped_column(String(12), default="all", server_default="all")  # all | categories | products
+    scope_ids: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default="active", server_default="active")  # active | stopped
+    claimable: Mapped[bool] = mapped_column(default=False, server_default=sa_false())  # published to 领券
+    description: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class ShopperCoupon(db.Model):
