@@ -59,6 +59,7 @@ def order_detail(order: Order, actions: list[str], *, for_shopper: bool) -> dict
                  "cancelled_at", "expedited_at"):
         body[name] = getattr(order, name)
     body["timeline"] = events.timeline(order, for_shopper=for_shopper)
+    body["logistics"] = events.logistics(order, body["timeline"])
     body["refunds"] = [refund_json(r) for r in order.refunds]
     pending = order.pending_request
     body["open_request"] = open_request_json(order, for_shopper) if pending else None

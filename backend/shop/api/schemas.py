@@ -153,6 +153,14 @@ class TimelineEntrySchema(Schema):
     data = fields.Dict()
 
 
+class LogisticsSchema(Schema):
+    carrier = fields.String(allow_none=True)
+    tracking_no = fields.String()
+    shipped_at = ShanghaiDateTime(allow_none=True)
+    status_label = fields.String(metadata={"description": "运输中 / 已签收 / 已确认收货"})
+    events = fields.List(fields.Nested(TimelineEntrySchema), metadata={"description": "the parcel's timeline entries, oldest first"})
+
+
 class RefundBriefSchema(Schema):
     id = fields.Integer()
     out_refund_no = fields.String()
@@ -208,6 +216,8 @@ class OrderSchema(OrderSummarySchema):
     cancelled_at = ShanghaiDateTime(allow_none=True)
     expedited_at = ShanghaiDateTime(allow_none=True, metadata={"description": "加急发货: the shopper accepted it (C4)"})
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
+    logistics = fields.Nested(LogisticsSchema, allow_none=True, metadata={
+        "description": "the parcel once shipped (物流): carrier, tracking number, state, its events; null before"})
     refunds = fields.List(fields.Nested(RefundBriefSchema))
     open_request = fields.Dict(allow_none=True)
     after_sales = fields.List(fields.Dict(), metadata={"description": "售后单（A2）: id, type, status and labels"})

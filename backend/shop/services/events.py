@@ -108,4 +108,21 @@ def timeline(order: Order, for_shopper: bool) -> list[dict]:
     ]
 
 
+# The timeline entries about the parcel, and the parcel's state after each (the shopper's 物流 page).
+LOGISTICS_STATES = {
+    "shipped": "运输中", "shipment_corrected": "运输中", "delivered": "已签收",
+    "received": "已确认收货", "auto_received": "已确认收货",
+}
+
+
+def logistics(order: Order, timeline: list[dict]) -> dict | None:
+    """The order's parcel: carrier, tracking number, its state and its events in time order; None before shipping."""
+    if not order.tracking_no:
+        return None
+    entries = [entry for entry in timeline if entry["kind"] in LOGISTICS_STATES]
+    return {"carrier": order.carrier, "tracking_no": order.tracking_no, "shipped_at": order.shipped_at,
+            "status_label": LOGISTICS_STATES[entries[-1]["kind"]] if entries else LOGISTICS_STATES["shipped"],
+            "events": entries}
+
+
 SHOPPER_VISIBLE_DATA = {"carrier", "tracking_no", "amount_fen", "refund_id", "expected_arrival", "changes", "notice"}
