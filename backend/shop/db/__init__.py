@@ -5,6 +5,7 @@ from .shoppers import Shopper, Address, Upload  # noqa: F401
 from .orders import Order, OrderLine, OrderEvent, Payment  # noqa: F401
 from .inventory import StockLedger  # noqa: F401
 from .refunds import Refund, RefundAttempt  # noqa: F401
+from .balance import BalanceEntry  # noqa: F401
 from .staff import Staff  # noqa: F401
 from .requests import OrderRequest, AfterSale, AfterSaleMessage, CancelFeedback  # noqa: F401
 from .messages import Message, SubscribeMessage  # noqa: F401

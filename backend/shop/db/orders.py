@@ -49,6 +49,10 @@ class Order(db.Model):
     total_fen: Mapped[int]
     paid_fen: Mapped[int] = mapped_column(default=0)
     refunded_fen: Mapped[int] = mapped_column(default=0)
+    # R9: how the order is paid. The balance part is taken (reserved) when the order is placed and given back if
+    # it closes unpaid; WeChat Pay pays the rest. paid_fen = balance_paid_fen + wechat_paid_fen once paid.
+    balance_paid_fen: Mapped[int] = mapped_column(default=0, server_default="0")
+    wechat_paid_fen: Mapped[int] = mapped_column(default=0, server_default="0")
     shopper_coupon_id: Mapped[int | None] = mapped_column(ForeignKey("shopper_coupons.id"))
     receiver_name: Mapped[str] = mapped_column(String(20))
     receiver_phone: Mapped[str] = mapped_column(String(20))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, JSON, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, JSON, String
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,6 +13,8 @@ from .types import UTCDateTime
 
 class Shopper(db.Model):
     __tablename__ = "shoppers"
+    # R9: written only through services.balance (the ledger); migration 0013 adds it on PostgreSQL.
+    __table_args__ = (CheckConstraint("balance_fen >= 0", name="balance_not_negative").ddl_if(dialect="postgresql"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     openid: Mapped[str] = mapped_column(String(64), unique=True)
     nickname: Mapped[str] = mapped_column(String(40), default="", index=True)

@@ -58,6 +58,7 @@ class ErrorCode(Enum):
     RECEIPT_NOT_CONFIRMED_IN_WECHAT = (409, "微信尚未确认收货，请在微信确认收货页面完成确认")
     COMPLAINT_NOT_FOUND = (404, "投诉单不存在")
     COMPLAINT_ACTION_NOT_ALLOWED = (409, "该投诉当前不能这样处理")
+    BALANCE_INSUFFICIENT = (409, "账户余额不足")
     COMPLAINTS_UNSUPPORTED = (409, "消费者投诉仅支持微信支付 APIv3，当前为 APIv2 模式")
     COMPLAINT_REFUSED_BY_WECHAT = (409, "微信未受理本次投诉处理")
 
