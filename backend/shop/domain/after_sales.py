@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from .after_sale_rules import DEFAULT_RULE, RuleMatch, RuleSubject
 from .errors import DomainError, ErrorCode
 from .money import yuan
 from .orders import OrderStatus, UNSHIPPED
@@ -174,25 +175,55 @@ class ApprovalFacts:
     amount_fen: int
     watchlisted: bool
     refunded_before_fen: int = 0  # the order's refunds so far: R12 judges the cumulative amount
+    subject: RuleSubject | None = None  # what the shop's refund rules (A6) judge; None: the rules are not asked
 
     def refund(self, role: str = "system", goods_back: bool = False) -> RefundCase:
         return RefundCase(RefundAction.AFTER_SALE, role, self.order_status, self.refunded_before_fen,
                           self.amount_fen, self.watchlisted, goods_back)
 
 
-def automatic_approval_blockers(facts: ApprovalFacts, policy: Policy) -> list[str]:
-    """R5: why this case needs a person. Empty list = approve automatically.
+def order_stage(status: OrderStatus) -> str | None:
+    """The stage a refund rule names (A6): before shipping, on the way, delivered."""
+    if status in UNSHIPPED and status is not OrderStatus.PENDING_PAYMENT:
+        return "unshipped"
+    return {OrderStatus.SHIPPED: "shipped", OrderStatus.COMPLETED: "delivered"}.get(status)
 
-    Only 仅退款 on an order not yet shipped, for an undisputed reason, and a refund the refund policy
-    (R12: the order's cumulative amount, the watchlist) lets through. (The window was checked when the
-    case was opened.)
+
+@dataclass(frozen=True)
+class AutomaticApproval:
+    blockers: tuple[str, ...]  # why a person must decide; empty = approve now
+    rule: RuleMatch | None     # the rule that approves it (recorded on the case)
+
+    @property
+    def approved(self) -> bool:
+        return not self.blockers
+
+
+def automatic_approval(facts: ApprovalFacts, policy: Policy) -> AutomaticApproval:
+    """R5 and A6: may a machine approve this case, and under which rule?
+
+    The refund policy (R12) is asked with the case's facts: a shop refund rule that matches (never for a
+    flagged shopper or a disputed reason, never past the automatic ceiling) approves it at any stage. Without
+    one, R5's built-in rule: only 仅退款 on an order not yet shipped, for an undisputed reason, a refund the
+    policy lets through. (The window was checked when the case was opened.)
     """
+    decision = decide_refund(RefundCase(RefundAction.AFTER_SALE, "system", facts.order_status,
+                                        facts.refunded_before_fen, facts.amount_fen, facts.watchlisted,
+                                        subject=facts.subject), policy)
+    if decision.rule is not None:
+        return AutomaticApproval((), decision.rule)
     blockers = []
     if facts.case_type is not AfterSaleType.REFUND_ONLY:
         blockers.append("需要寄回商品")
     if is_disputed(facts.reason_code):
         blockers.append("争议原因需人工审核")
-    return blockers + list(decide_refund(facts.refund(), policy).reasons)
+    blockers += decision.reasons
+    return AutomaticApproval(tuple(blockers), None if blockers else DEFAULT_RULE)
+
+
+def automatic_approval_blockers(facts: ApprovalFacts, policy: Policy) -> list[str]:
+    """R5: why this case needs a person. Empty list = approve automatically."""
+    return list(automatic_approval(facts, policy).blockers)
 
 
 def reply_due_at(created_at: datetime, policy: Policy) -> datetime:

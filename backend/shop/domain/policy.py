@@ -43,6 +43,8 @@ class Policy:
     after_sale_return_ship_days: int = 7
     after_sale_receipt_days: int = 7
     after_sale_max_cases_per_line: int = 3
+    # A6: refund rules as data (domain/after_sale_rules.py), edited in 设置 → 售后规则; first match wins.
+    after_sale_rules: list = field(default_factory=list)
     free_shipping_threshold_fen: int = 9900
     shipping_fee_fen: int = 800
     shopper_cancel_reasons: dict = field(default_factory=lambda: dict(SHOPPER_CANCEL_REASONS))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .actors import STAFF_ROLES
+from .after_sale_rules import RuleMatch, RuleSubject, matching_rule
 from .errors import DomainError, ErrorCode
 from .money import yuan
 from .orders import UNSHIPPED, OrderStatus
@@ -42,6 +43,8 @@ class RefundCase:
     amount_fen: int           # this refund
     watchlisted: bool = False
     goods_back: bool = False  # the goods come back to the warehouse before the money leaves
+    # An after-sales case a shopper opened: the shop's refund rules (A6) may let it through.
+    subject: RuleSubject | None = None
 
     @property
     def cumulative_fen(self) -> int:
@@ -52,6 +55,7 @@ class RefundCase:
 class RefundDecision:
     verdict: Verdict
     reasons: tuple[str, ...] = ()  # why it is not automatic, in Chinese
+    rule: RuleMatch | None = None  # the refund rule (A6) that made it automatic
 
     @property
     def automatic(self) -> bool:
@@ -67,9 +71,15 @@ def role_refund_limit(role: str, policy: Policy) -> int | None:
 
 
 def decide_refund(case: RefundCase, policy: Policy) -> RefundDecision:
+    """For a shopper's after-sales case the shop's refund rules (A6) come first: a matching rule lets it
+    through at any stage, never past the automatic ceiling, never for a flagged shopper."""
+    total = case.cumulative_fen
+    if case.subject is not None and case.role not in STAFF_ROLES and total <= policy.auto_refund_max_fen:
+        rule = matching_rule(policy.after_sale_rules, case.subject, case.amount_fen, case.watchlisted)
+        if rule is not None:
+            return RefundDecision(Verdict.AUTOMATIC, rule=rule)
     if case.amount_fen <= 0:
         return RefundDecision(Verdict.AUTOMATIC)
-    total = case.cumulative_fen
     if case.role in STAFF_ROLES:
         limit = role_refund_limit(case.role, policy)
         if limit is not None and total > limit:

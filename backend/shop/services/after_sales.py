@@ -12,11 +12,13 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..db import AfterSale, AfterSaleMessage, Order, OrderLine, OrderRequest, Refund, Shopper
+from ..db import AfterSale, AfterSaleMessage, Order, OrderLine, OrderRequest, Product, Refund, Shopper
 from ..domain import clock
 from ..domain.actors import Actor
+from ..domain.after_sale_rules import RuleMatch, RuleSubject
 from ..domain.after_sales import (ACTIVE_STATUSES, DEADLINE_STAGES, REASONS, AfterSaleType, ApprovalFacts,
-                                  CaseFacts, CaseStatus, OrderForAfterSale, ProposalKind, automatic_approval_blockers,
+                                  CaseFacts, CaseStatus, OrderForAfterSale, ProposalKind, automatic_approval,
+                                  automatic_approval_blockers, order_stage,
                                   build_proposal, deadline_after, deadline_label, ensure_can_apply, ensure_case_limit,
                                   ensure_staff_case_action, ensure_status, is_disputed, on_deadline, on_reply_overdue,
                                   proposal_refund_fen, reply_due_at, shopper_case_actions, staff_case_actions,
@@ -86,8 +88,9 @@ def apply(order_id: int, shopper_id: int, type: str, reason_code: str, reason_te
                  + (f"。{reason_text}" if reason_text else ""), photos)
             events.record(order, "after_sale_requested", actor, reason=REASONS[reason_code],
                           data={"after_sale_id": case.id, "type": case_type.value, "amount_fen": amount})
-            if not automatic_approval_blockers(_approval_facts(case, order), policy):
-                _approve(case, request, order, Actor.system("自动审核"), "符合自动退款规则", tx)
+            decision = automatic_approval(_approval_facts(case, order, with_rules=True), policy)
+            if decision.approved:
+                _approve_by_rule(case, request, order, decision.rule, tx)
             _after_commit_notify(tx, case, "after_sale_submitted", "售后申请已提交",
                                  f"您的{case_type.label}申请已提交，商家将在 {policy.after_sale_reply_hours} 小时内处理")
     except IntegrityError as exc:
@@ -136,9 +139,34 @@ def _shipping_back(order: Order, chosen: list[tuple[int, int]]) -> int:
     return max(order.shipping_fen - already, 0)
 
 
-def _approval_facts(case: AfterSale, order: Order) -> ApprovalFacts:
+def _approval_facts(case: AfterSale, order: Order, with_rules: bool = False) -> ApprovalFacts:
+    """`with_rules`: also gather what the shop's refund rules (A6) judge, when there are any."""
+    subject = _rule_subject(case, order) if with_rules and deps().policy.after_sale_rules else None
     return ApprovalFacts(AfterSaleType(case.type), case.reason_code, OrderStatus(order.status), case.amount_fen,
-                         risk.is_watchlisted(case.shopper_id), order.refunded_fen)
+                         risk.is_watchlisted(case.shopper_id), order.refunded_fen, subject)
+
+
+def _rule_subject(case: AfterSale, order: Order) -> RuleSubject:
+    """The case, its goods' categories and the shopper's trust (白名单, orders completed, refund rate)."""
+    product_ids = {line.product_id for line in order.lines if line.id in {item["line_id"] for item in case.lines}}
+    categories = frozenset(db.session.scalars(select(Product.category_id).where(Product.id.in_(product_ids))))
+    shopper = db.session.get(Shopper, case.shopper_id)
+    completed = db.session.scalar(select(func.count()).select_from(Order).where(
+        Order.shopper_id == case.shopper_id, Order.status == OrderStatus.COMPLETED.value))
+    return RuleSubject(case.type, case.reason_code, is_disputed(case.reason_code), categories,
+                       order_stage(OrderStatus(order.status)), bool(shopper.risk_allow_listed), completed,
+                       risk.compute_metrics(case.shopper_id).refund_rate_percent)
+
+
+def _approve_by_rule(case: AfterSale, request: OrderRequest, order: Order, rule: RuleMatch, tx) -> None:
+    """An automatic approval (R5, A6), recorded with the rule that made it: on the case (shown in the admin)
+    and in the thread and timeline (按规则「…」自动同意). 仅退款无需退货 and 极速退款 refund at once, the
+    shopper keeps the goods."""
+    if rule.refunds_without_return and case.type != AfterSaleType.REFUND_ONLY.value:
+        case.type = AfterSaleType.REFUND_ONLY.value
+    _approve(case, request, order, Actor.system(rule.effect_label), rule.decision_text, tx)
+    # after the decision (which re-reads the request row)
+    request.payload = {**(request.payload or {}), "type": case.type, "auto_rule": rule.as_dict()}
 
 
 # ---- staff: decide -------------------------------------------------------------------------
@@ -601,6 +629,7 @@ def case_json(case: AfterSale, staff_role: str | None = None) -> dict:
         "decision_reason": request.decision_reason or None, "decided_at": request.decided_at,
         "due_at": request.due_at, "escalated": request.escalated_at is not None,
         **_deadline_json(case, status, request),
+        "auto_rule": (request.payload or {}).get("auto_rule"),
         "proposal": _proposal_json(case.proposal), "messages": messages_of(case.id),
         "refund": refund_json(refund) if refund else None,
         "actions": staff_case_actions(_case_facts(case), staff_role) if staff_role

@@ -22,6 +22,8 @@ from . import audit
 from .context import deps, forget_cached_policy
 from .uow import transaction
 
+# Settings with their own editor and API: the refund rules (A6, services/after_sale_rules.py).
+EDITED_ELSEWHERE = {"after_sale_rules"}
 REASON_CODE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 LABELS = {
@@ -75,7 +77,8 @@ def describe() -> list[dict]:
     """Every setting with its value in force, its default and its label, for the settings page."""
     base, policy = deps().base_policy, current_policy()
     return [{"key": f.name, "label": LABELS.get(f.name, f.name), "value": getattr(policy, f.name),
-             "default": getattr(base, f.name), "type": _kind(getattr(base, f.name))} for f in fields(Policy)]
+             "default": getattr(base, f.name), "type": _kind(getattr(base, f.name))} for f in fields(Policy)
+            if f.name not in EDITED_ELSEWHERE]
 
 
 def _kind(default) -> str:
@@ -113,7 +116,7 @@ def update(actor: Actor, values: dict) -> list[dict]:
     """Change some settings; unknown keys are refused, every change is audited."""
     base = deps().base_policy
     known = {f.name for f in fields(Policy)}
-    unknown = sorted(set(values) - known)
+    unknown = sorted(set(values) - (known - EDITED_ELSEWHERE))
     if unknown:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "存在不支持的设置项", {k: "不支持的设置项" for k in unknown})
     clean = {key: _validated(key, value, getattr(base, key)) for key, value in values.items()}
