@@ -1,0 +1,12 @@
+// A 复制 button for a text the shopper pastes elsewhere (return address, tracking number).
+Component({
+  properties: {
+    text: { type: String, value: '' },
+    label: { type: String, value: '复制' }
+  },
+  methods: {
+    onCopy() {
+      if (this.data.text) wx.setClipboardData({ data: this.data.text })
+    }
+  }
+})
