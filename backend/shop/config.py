@@ -111,12 +111,24 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         # Inventory sync to a WMS/ERP (I2): off when the URL is empty.
         "WMS_WEBHOOK_URL": env.get("WMS_WEBHOOK_URL", ""),
         "WMS_WEBHOOK_SECRET": env.get("WMS_WEBHOOK_SECRET", ""),
+        # Uploaded photos (adapters/storage.py): local (this host's UPLOAD_DIR), postgres (a table in the
+        # shop's database) or s3 (any S3-compatible storage); several API hosts need postgres or s3.
+        "UPLOAD_STORAGE": (env.get("UPLOAD_STORAGE") or "local").strip().lower(),
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or "",
+        **{key: env.get(key, "") for key in ("UPLOAD_S3_ENDPOINT_URL", "UPLOAD_S3_BUCKET", "UPLOAD_S3_REGION",
+                                             "UPLOAD_S3_ACCESS_KEY_ID", "UPLOAD_S3_SECRET_ACCESS_KEY",
+                                             "UPLOAD_S3_PREFIX")},
         "RETURN_ADDRESS": env.get("RETURN_ADDRESS", "浙江省杭州市余杭区文一西路 969 号 售后仓 收货人：售后组 电话：0571-88888888"),
     }
     for key, default in SANDBOX_WECHAT.items():
         config[key] = env.get(key, default if sandbox else "")
     if config["WECHATPAY_API"] not in WECHATPAY_APIS:
         raise ConfigError(f"refusing to start: WECHATPAY_API must be 'v3' or 'v2', not {config['WECHATPAY_API']!r}")
+    if config["UPLOAD_STORAGE"] not in ("local", "postgres", "database", "s3"):
+        raise ConfigError("refusing to start: UPLOAD_STORAGE must be 'local', 'postgres' or 's3', "
+                          f"not {config['UPLOAD_STORAGE']!r}")
+    if config["UPLOAD_STORAGE"] == "s3" and not config["UPLOAD_S3_BUCKET"]:
+        raise ConfigError("refusing to start: UPLOAD_STORAGE=s3 needs UPLOAD_S3_BUCKET")
     for key, value in env.items():
         if key.startswith("POLICY_"):
             config[key] = int(value) if value.lstrip("-").isdigit() else _bool(value, False)

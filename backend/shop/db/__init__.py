@@ -15,3 +15,4 @@ from .shipping import ShippingUpload  # noqa: F401
 from .complaints import Complaint, ComplaintAlert  # noqa: F401
 from .stats import StatsDaily, StatsDay  # noqa: F401
 from .batches import Batch, BatchItem  # noqa: F401
+from .storage import UploadBlob  # noqa: F401

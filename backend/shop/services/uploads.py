@@ -1,7 +1,8 @@
 """Evidence photos (after-sales): validated and re-encoded, counted against a quota, owned.
 
-Validation (here and adapters/images.py) is kept apart from where the bytes go (`_store`), so the
-storage can change without touching the checks.
+Validation (here and adapters/images.py) is kept apart from where the bytes go: photos go through the
+storage interface (adapters/storage.py, UPLOAD_STORAGE = local | postgres | s3), the only thing this
+module and the serving route use for them, so several API hosts share the photos.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..adapters.images import NotAnImage, reencode
+from ..adapters.storage import Storage, StorageError, build_storage, valid_name
 from ..config import VAR_DIR
 from ..db import Upload
 from ..domain import clock
@@ -24,14 +26,46 @@ from .uow import transaction
 URL_PATH = "/api/mp/uploads/"
 
 
+STORAGE_KEY = "shop.upload_storage"
+
+
 def upload_dir() -> Path:
+    """This host's upload folder (UPLOAD_DIR): where UPLOAD_STORAGE=local keeps the photos."""
     folder = Path(current_app.config.get("UPLOAD_DIR") or VAR_DIR / "uploads")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
+def storage() -> Storage:
+    """The app's photo storage, built once per app from its settings."""
+    found = current_app.extensions.get(STORAGE_KEY)
+    if found is None:
+        found = current_app.extensions[STORAGE_KEY] = build_storage(
+            current_app.config, lambda: db.engine, VAR_DIR / "uploads")
+    return found
+
+
+def _unavailable(exc: StorageError) -> DomainError:
+    current_app.logger.warning("upload storage unavailable: %s", exc)
+    return DomainError(ErrorCode.SERVICE_UNAVAILABLE, "图片存储暂时不可用，请稍后重试")
+
+
 def _store(name: str, data: bytes) -> None:
-    (upload_dir() / name).write_bytes(data)
+    try:
+        storage().put(name, data)
+    except StorageError as exc:
+        raise _unavailable(exc) from exc
+
+
+def read_photo(name: str) -> bytes:
+    """The stored bytes of an uploaded photo (404 when there is none by that name)."""
+    try:
+        data = storage().get(name) if valid_name(name) else None
+    except StorageError as exc:
+        raise _unavailable(exc) from exc
+    if data is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "图片不存在")
+    return data
 
 
 def url_of(name: str) -> str:

@@ -1,10 +1,11 @@
 """Photo uploads for after-sales applications (wx.uploadFile → URL the application refers to)."""
 from __future__ import annotations
 
-from flask import g, request, send_from_directory
+from flask import Response, g, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from ...adapters.storage import content_type_of
 from ...domain.errors import DomainError, ErrorCode
 from ...services import uploads
 from ..auth import shopper_required
@@ -37,6 +38,9 @@ def upload():
                             "content": {kind: {"schema": {"type": "string", "format": "binary"}}
                                         for kind in ("image/jpeg", "image/png")}}})
 def serve_upload(name):
-    response = send_from_directory(uploads.upload_dir(), name)
+    """From the upload storage (UPLOAD_STORAGE), whichever host stored it; a name is never reused, so
+    the photo may be cached for good."""
+    response = Response(uploads.read_photo(name), mimetype=content_type_of(name))
     response.headers.update(SERVED_HEADERS)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     return response
