@@ -116,9 +116,10 @@ def _requantify_unpaid(order: Order, plan: ModificationPlan, tx) -> None:
             inventory.restore_once(line, -change.delta, "reserve", f"modify:{line.id}:{token}", "修改订单减少数量")
         line.quantity = change.after
     _reprice(order)
+    ordering.rebalance_unpaid(order, Actor.system(), f"modify-{token}")  # R9: the balance part follows the total
     # A prepay for the old amount must not be payable any more; the next pay creates a new one.
     for payment in order.payments:
-        if payment.status == "created" and payment.prepay_id and payment.amount_fen != order.total_fen:
+        if payment.status == "created" and payment.prepay_id and payment.amount_fen != ordering.wechat_due_fen(order):
             out_trade_no = payment.out_trade_no
             tx.after_commit(lambda n=out_trade_no: deps().jobs.enqueue(
                 "shop.jobs.tasks.close_wechat_order", n, job_id=f"close-wx-{n}"))

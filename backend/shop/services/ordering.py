@@ -12,13 +12,14 @@ from ..adapters.payments import CloseResult
 from ..db import Address, Coupon, Order, OrderLine, Payment, ShopperCoupon, Sku
 from ..domain import clock
 from ..domain.actors import Actor
+from ..domain.balance import balance_to_use
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderStatus, ensure_shopper_action, ensure_transition
 from ..domain.pricing import CouponTerms, LineInput, price_order
 from ..domain.purchase_limits import UnpaidHoldings, check_unpaid_limits
 from ..domain.shipping import ShipmentKind
 from ..extensions import db
-from . import events, inventory, queries
+from . import balance, events, inventory, queries
 from .context import deps
 from .uow import transaction
 
@@ -54,7 +55,10 @@ def _find_by_idempotency_key(shopper_id: int, key: str) -> Order | None:
 
 
 def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, shopper_coupon_id: int | None = None,
-                remark: str = "", idempotency_key: str | None = None, actor: Actor | None = None) -> Order:
+                remark: str = "", idempotency_key: str | None = None, actor: Actor | None = None,
+                use_balance: bool = False) -> Order:
+    """R9 `use_balance`: the balance pays what it can at once (reserved; given back if the order closes unpaid),
+    WeChat Pay the rest; an order the balance pays entirely is paid here."""
     if idempotency_key:
         existing = _find_by_idempotency_key(shopper_id, idempotency_key)
         if existing is not None:
@@ -107,10 +111,13 @@ def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, s
                 _use_coupon(shopper_coupon.id, order.id)
             placed = events.record(order, "placed", actor, to_status=order.status,
                                    data={"total_fen": order.total_fen, "lines": len(order.lines)})
+            _pay_with_balance(order, balance_to_use(balance.current_balance(shopper_id), order.total_fen,
+                                                    use_balance), actor)
             queries.new_order_viewed(order, placed)
             order_id, deadline = order.id, order.pay_deadline
-            tx.after_commit(lambda: deps().jobs.enqueue("shop.jobs.tasks.close_unpaid_order", order_id,
-                                                        job_id=f"close-order-{order_id}", at=deadline))
+            if order.status == OrderStatus.PENDING_PAYMENT.value:
+                tx.after_commit(lambda: deps().jobs.enqueue("shop.jobs.tasks.close_unpaid_order", order_id,
+                                                            job_id=f"close-order-{order_id}", at=deadline))
     except IntegrityError:
         # Two submits with the same Idempotency-Key raced: the other one won, return its order.
         existing = idempotency_key and _find_by_idempotency_key(shopper_id, idempotency_key)
@@ -118,6 +125,51 @@ def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, s
             return existing
         raise
     return order
+
+
+def _pay_with_balance(order: Order, amount_fen: int, actor: Actor) -> None:
+    """Take `amount_fen` of the order from the shopper's balance (once per order); if that is all of it, the
+    order is paid now."""
+    if amount_fen <= 0:
+        return
+    balance.change_balance(order.shopper_id, -amount_fen, kind="pay_out", key=f"order-{order.id}-pay",
+                           order_id=order.id, note=f"订单 {order.order_no}", actor=actor)
+    order.balance_paid_fen = amount_fen
+    _paid_if_balance_covers(order, actor)
+
+
+def _paid_if_balance_covers(order: Order, actor: Actor) -> None:
+    if order.balance_paid_fen > 0 and order.balance_paid_fen == order.total_fen:
+        ensure_transition(order.status, OrderStatus.PAID)
+        order.paid_fen, order.paid_at = order.balance_paid_fen, clock.now()
+        events.transition(order, "paid", actor, OrderStatus.PAID.value,
+                          data={"amount_fen": order.paid_fen, "balance_fen": order.paid_fen})
+
+
+def rebalance_unpaid(order: Order, actor: Actor, change_key: str) -> None:
+    """An unpaid order's total went down (M2): balance reserved beyond the new total goes back (once per
+    `change_key`); if the balance now covers the order, it is paid."""
+    excess = order.balance_paid_fen - order.total_fen
+    if excess > 0:
+        balance.change_balance(order.shopper_id, excess, kind="pay_refund", key=f"order-{order.id}-{change_key}",
+                               order_id=order.id, note=f"订单 {order.order_no} 修改后金额减少", actor=actor)
+        order.balance_paid_fen = order.total_fen
+    _paid_if_balance_covers(order, actor)
+
+
+def _give_back_balance(order: Order, actor: Actor) -> None:
+    """An unpaid order closes: the balance it reserved goes back, exactly once."""
+    if order.balance_paid_fen <= 0 or order.paid_fen > 0:
+        return
+    balance.change_balance(order.shopper_id, order.balance_paid_fen, kind="pay_refund",
+                           key=f"order-{order.id}-pay-back", order_id=order.id,
+                           note=f"订单 {order.order_no} 已关闭", actor=actor)
+    order.balance_paid_fen = 0
+
+
+def wechat_due_fen(order: Order) -> int:
+    """What WeChat Pay is asked for: the order's total less what the balance already paid."""
+    return order.total_fen - order.balance_paid_fen
 
 
 def _usable_coupon(shopper_id: int, shopper_coupon_id: int | None) -> tuple[ShopperCoupon | None, CouponTerms | None]:
@@ -163,15 +215,16 @@ def request_payment(order_id: int, shopper_id: int, openid: str) -> dict:
     with transaction():
         order = get_order(order_id, shopper_id)
         ensure_shopper_action(order.facts(), "pay", d.policy, clock.now(), ErrorCode.ORDER_NOT_PAYABLE)
-        payment = next((p for p in order.payments if p.status == "created" and p.amount_fen == order.total_fen), None)
+        due = wechat_due_fen(order)
+        payment = next((p for p in order.payments if p.status == "created" and p.amount_fen == due), None)
         if payment is None:
             for stale in order.payments:
                 if stale.status == "created":
                     stale.status = "closed"
             payment = Payment(order_id=order.id, out_trade_no=f"{order.order_no}{len(order.payments) + 1:02d}",
-                              amount_fen=order.total_fen, created_at=clock.now())
+                              amount_fen=due, created_at=clock.now())
             db.session.add(payment)
-            events.record(order, "payment_requested", Actor.shopper(shopper_id), data={"amount_fen": order.total_fen})
+            events.record(order, "payment_requested", Actor.shopper(shopper_id), data={"amount_fen": due})
         db.session.flush()
         payment_id, prepay_id = payment.id, payment.prepay_id
         out_trade_no, amount, order_no, deadline = payment.out_trade_no, payment.amount_fen, order.order_no, order.pay_deadline
@@ -207,13 +260,16 @@ def record_payment(out_trade_no: str, transaction_id: str, amount_fen: int, paid
         order = payment.order
         if not claimed:
             return order  # a duplicate notification: already applied
-        order.paid_fen += amount_fen
+        order.wechat_paid_fen += amount_fen
         if order.status == OrderStatus.PENDING_PAYMENT.value:
             ensure_transition(order.status, OrderStatus.PAID)
+            order.paid_fen += amount_fen + order.balance_paid_fen  # the balance part was reserved at placing
             order.paid_at = paid_at or now
             events.transition(order, "paid", Actor.wechat(), OrderStatus.PAID.value,
-                              data={"amount_fen": amount_fen, "transaction_id": transaction_id})
+                              data={"amount_fen": amount_fen + order.balance_paid_fen, "wechat_fen": amount_fen,
+                                    "balance_fen": order.balance_paid_fen, "transaction_id": transaction_id})
         else:
+            order.paid_fen += amount_fen
             # Paid after the order was closed or cancelled: the money goes straight back.
             refund = refunds.create_refund(order, amount_fen, source="late_payment",
                                            reason="订单已关闭后收到付款，自动退款", actor=Actor.system(), tx=tx)
@@ -243,6 +299,7 @@ def cancel_unpaid(order: Order, actor: Actor, kind: str, reason: str, tx) -> Non
     events.transition(order, kind, actor, OrderStatus.CANCELLED.value, reason=reason)
     inventory.release_order_stock(order)
     return_coupon(order)
+    _give_back_balance(order, actor)
     for payment in order.payments:
         if payment.status == "created" and payment.prepay_id:
             out_trade_no = payment.out_trade_no

@@ -17,15 +17,16 @@ from sqlalchemy import func, or_, select, update
 
 from ..adapters.payments import NOT_SUPPORTED_CODE, RefundOutcome, RefundStatus
 from ..adapters.wechat_errors import WeChatError
-from ..db import Coupon, Order, Refund, RefundAttempt, Shopper, ShopperCoupon
+from ..db import Coupon, Order, Refund, RefundAttempt, ShopperCoupon
 from ..domain import clock
 from ..domain.actors import Actor
+from ..domain.balance import split_refund
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.refund_pacing import RATE_LIMITED_PAUSE, is_rate_limited, next_query_at
 from ..domain.refunds import (ABNORMAL_ROUTES, SUBMITTABLE_STATES, RefundAction, RefundState, after_failed_attempt,
                               order_refund_status, refund_actions)
 from ..extensions import db
-from . import events, notifications
+from . import balance, events, notifications
 from .context import deps
 from .uow import transaction
 
@@ -61,7 +62,11 @@ def new_out_refund_no(order_no: str) -> str:
 def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, actor: Actor, tx,
                   method: str = "wechat", source_id: int | None = None, lines: list | None = None,
                   shipping_fen: int = 0) -> Refund:
-    """Add a refund row in the caller's transaction; the job that pays it is queued after commit."""
+    """Add a refund in the caller's transaction; the job that pays it is queued after commit.
+
+    R9: an original-route ("wechat") refund of an order the balance paid in part goes back the way the money
+    came (domain.balance.split_refund): a WeChat row for what WeChat still holds, a balance row for the rest,
+    each paid by its own route. The first row (WeChat when there is one) is returned and carries the lines."""
     if amount_fen <= 0:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "退款金额必须大于 0")
     if method not in METHODS:
@@ -73,11 +78,25 @@ def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, ac
     if reserved != 1:
         raise DomainError(ErrorCode.REFUND_EXCEEDS_PAID)
     db.session.refresh(order)
-    refund = _add_refund(order, Refund(amount_fen=amount_fen, shipping_fen=shipping_fen, method=method, source=source,
-                                       source_id=source_id, reason=reason, lines=lines or []), actor, tx)
+    if method == "wechat":
+        split = split_refund(amount_fen, order.wechat_paid_fen, wechat_refunds_booked_fen(order.id))
+        parts = [(m, fen) for m, fen in (("wechat", split.wechat_fen), ("balance", split.balance_fen)) if fen > 0]
+    else:
+        parts = [(method, amount_fen)]
+    created = [_add_refund(order, Refund(amount_fen=fen, shipping_fen=shipping_fen if i == 0 else 0, method=m,
+                                         source=source, source_id=source_id, reason=reason,
+                                         lines=(lines or []) if i == 0 else []), actor, tx)
+               for i, (m, fen) in enumerate(parts)]
     shopper_id = order.shopper_id
     tx.after_commit(lambda: enqueue_risk_evaluation(shopper_id))
-    return refund
+    return created[0]
+
+
+def wechat_refunds_booked_fen(order_id: int) -> int:
+    """What the order's WeChat refunds hold of the WeChat payment: every one not replaced (a replaced one's
+    amount moved to its replacement)."""
+    return db.session.scalar(select(func.coalesce(func.sum(Refund.amount_fen), 0)).where(
+        Refund.order_id == order_id, Refund.method == "wechat", Refund.replaced_by_id.is_(None))) or 0
 
 
 def _add_refund(order: Order, refund: Refund, actor: Actor, tx) -> Refund:
@@ -105,8 +124,9 @@ def enqueue_risk_evaluation(shopper_id: int) -> None:
 
 
 def _pay_to_balance(order: Order, refund: Refund) -> None:
-    db.session.execute(update(Shopper).where(Shopper.id == order.shopper_id)
-                       .values(balance_fen=Shopper.balance_fen + refund.amount_fen))
+    """A balance refund is paid at once, through the ledger: once per refund row, whatever retries."""
+    balance.change_balance(order.shopper_id, refund.amount_fen, kind="refund_in", key=f"refund-{refund.id}",
+                           order_id=order.id, refund_id=refund.id, note=refund.reason or "")
     refund.status, refund.succeeded_at = RefundState.SUCCEEDED.value, clock.now()
     events.record(order, "refund_succeeded", Actor.system(), data={"amount_fen": refund.amount_fen,
                                                                   "refund_id": refund.id, "method": "balance"})
