@@ -21,7 +21,7 @@ AUDIT_ACTION_LABELS = {
     "auth.password_recheck_failed": "二次验证密码失败",
     "order.accept": "受理订单", "order.ship": "订单发货", "order.cancel": "取消订单", "order.modify": "修改订单",
     "order.correct_shipment": "修改物流信息", "order.mark_delivered": "标记已送达", "order.refund": "员工退款",
-    "order.export": "导出订单",
+    "order.export": "导出订单", "batch.submit": "提交批量操作",
     "request.approve": "同意申请", "request.reject": "拒绝申请", "request.alternative": "提供替代方案",
     "after_sale.propose": "售后协商", "after_sale.receive": "确认收到退货", "after_sale.ship_replacement": "寄出换货",
     "after_sale.return_repaired": "寄回维修件",

@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
     "order.ship": (frozenset({WAREHOUSE, SUPERVISOR, ADMIN}), "订单发货"),
     "order.cancel": (frozenset({CS, SUPERVISOR, ADMIN}), "取消订单"),
     "order.modify": (frozenset({CS, SUPERVISOR, ADMIN}), "修改订单（收货信息、备注、数量）"),
+    "order.recall": (frozenset({SUPERVISOR, ADMIN}), "缺货/召回：取消某规格全部未发货订单"),
     "request.review": (frozenset({CS, SUPERVISOR, ADMIN}), "审核取消/修改/售后申请"),
     "after_sale.view": (frozenset({CS, SUPERVISOR, WAREHOUSE, ADMIN}), "查看售后单"),
     "after_sale.receive": (frozenset({WAREHOUSE, ADMIN}), "售后收货、换货发货、维修件寄回"),

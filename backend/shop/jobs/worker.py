@@ -33,6 +33,7 @@ SCHEDULE = [
     ("shop.jobs.shipping_tasks.sweep_shipping_uploads", 60),
     ("shop.jobs.shipping_tasks.check_wechat_platform", 3600),
     ("shop.jobs.shipping_tasks.sweep_complaints", 300),
+    ("shop.jobs.batch_tasks.sweep_batches", 120),
 ]
 # A worker's heartbeat is renewed at least every WORKER_TTL - 15 s; /api/health drops a worker whose
 # heartbeat is older than 30 s, so a dead one leaves the count quickly.

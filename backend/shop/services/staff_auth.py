@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import current_app
 from redis.exceptions import RedisError
@@ -31,6 +34,8 @@ logger = logging.getLogger("shop.staff_auth")
 RECHECK_FAILURES_ALLOWED = 5
 RECHECK_WINDOW_SECONDS = 15 * 60
 STAFF_MANAGEMENT_PROMPT = "管理员工账号需要二次验证，请输入您的登录密码"
+# A batch (A7) whose submitter typed the password once, checked at submission, runs its items inside this.
+_password_confirmed: ContextVar[bool] = ContextVar("shop_password_confirmed", default=False)
 
 
 @functools.cache
@@ -71,10 +76,23 @@ def verify_own_password(staff_id: int, password: str) -> bool:
     return staff is not None and verify_password(staff, password)
 
 
+@contextmanager
+def password_confirmed() -> Iterator[None]:
+    """The password was typed again once for a whole batch (services.batches checked it at submission):
+    each item's recheck inside passes without asking again."""
+    token = _password_confirmed.set(True)
+    try:
+        yield
+    finally:
+        _password_confirmed.reset(token)
+
+
 def recheck_password(actor: Actor, password: str | None, purpose: str = "", prompt: str | None = None) -> None:
     """二次验证 where a rule asks for it (R12, C3, staff management): missing or wrong, the action is
     refused. Wrong passwords are counted per staff member (a pause after RECHECK_FAILURES_ALLOWED)
     and audited after the refused action rolled back; a successful one is audited with the action."""
+    if _password_confirmed.get():
+        return
     if not password:
         raise DomainError(ErrorCode.PASSWORD_REQUIRED, prompt)
     key = f"shop:password-recheck-failures:{actor.id}"
@@ -140,6 +158,7 @@ def add_staff(actor: Actor, *, username: str, name: str, role: str, password: st
     with transaction():
         recheck_password(actor, current_password, "staff.create", STAFF_MANAGEMENT_PROMPT)
     _check_new_password(password, username or "")
+    # The audit row is written in the account's own transaction: a crash cannot keep one without the other.
     staff = create_staff(username=(username or "").strip(), name=(name or "").strip() or username, role=role,
                          password=password)
     audit.record(actor, "staff.create", "staff", staff.id, None, snapshot(staff))
