@@ -1,6 +1,8 @@
 """Staff accounts: creation and password checks (P3)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -12,7 +14,10 @@ from ..extensions import db
 from .uow import transaction
 
 
-def create_staff(*, username: str, name: str, role: str, password: str) -> Staff:
+def create_staff(*, username: str, name: str, role: str, password: str,
+                 on_created: Callable[[Staff], None] | None = None) -> Staff:
+    """`on_created` runs inside the same transaction once the row has its id (the audit row of the
+    administrator who added the account): the account and its audit row commit together or not at all."""
     problems = {}
     if not username or len(username) > 40:
         problems["username"] = "用户名须为 1 到 40 个字符"
@@ -28,6 +33,9 @@ def create_staff(*, username: str, name: str, role: str, password: str) -> Staff
         staff = Staff(username=username, name=name, role=role, password_hash=generate_password_hash(password),
                       created_at=clock.now())
         db.session.add(staff)
+        if on_created is not None:
+            db.session.flush()
+            on_created(staff)
     return staff
 
 

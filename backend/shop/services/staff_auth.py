@@ -159,10 +159,10 @@ def add_staff(actor: Actor, *, username: str, name: str, role: str, password: st
         recheck_password(actor, current_password, "staff.create", STAFF_MANAGEMENT_PROMPT)
     _check_new_password(password, username or "")
     # The audit row is written in the account's own transaction: a crash cannot keep one without the other.
-    staff = create_staff(username=(username or "").strip(), name=(name or "").strip() or username, role=role,
-                         password=password)
-    audit.record(actor, "staff.create", "staff", staff.id, None, snapshot(staff))
-    return staff
+    # The audit row is written in the account's own transaction: a crash cannot keep one without the other.
+    return create_staff(username=(username or "").strip(), name=(name or "").strip() or username, role=role,
+                        password=password, on_created=lambda staff: audit.record(
+                            actor, "staff.create", "staff", staff.id, None, snapshot(staff), commit=False))
 
 
 def _lock_active_admins() -> int:
