@@ -83,6 +83,13 @@ class DeclineSchema(Schema):
     reason = fields.String(load_default="", validate=validate.Length(max=200, error="原因最多 200 字"))
 
 
+class AutoRuleSchema(Schema):
+    id = fields.Integer(metadata={"description": "0: the built-in rule (未发货仅退款)"})
+    name = fields.String()
+    effect = fields.String(metadata={"description": "auto_approve | no_return | instant_refund"})
+    effect_label = fields.String(metadata={"example": "极速退款"})
+
+
 class AfterSaleSchema(Schema):
     id = fields.Integer()
     request_id = fields.Integer()
@@ -112,6 +119,8 @@ class AfterSaleSchema(Schema):
     deadline_for = fields.String(allow_none=True, metadata={"description": "shopper 顾客 / staff 商家需要处理"})
     deadline_stage = fields.String(allow_none=True, metadata={"example": "顾客寄回商品"})
     proposal = fields.Nested(ProposalSchema, allow_none=True, metadata={"description": "商家待回应的协商方案"})
+    auto_rule = fields.Nested(AutoRuleSchema, allow_none=True,
+                              metadata={"description": "自动同意时：作出决定的售后规则（A6）"})
     messages = fields.List(fields.Nested(AfterSaleMessageSchema), metadata={"description": "协商历史"})
     refund = fields.Nested(AfterSaleRefundSchema, allow_none=True)
     actions = fields.List(fields.String())
