@@ -80,12 +80,25 @@ class AddressSchema(AddressInSchema):
 
 
 class CouponSchema(Schema):
+    """A coupon in the shopper's wallet (我的优惠券, O7)."""
     id = fields.Integer(metadata={"description": "shopper coupon id, pass as coupon_id when ordering"})
-    name = fields.String(attribute="coupon.name")
-    threshold_fen = fields.Integer(attribute="coupon.threshold_fen")
-    discount_fen = fields.Integer(attribute="coupon.discount_fen")
-    valid_until = ShanghaiDateTime(attribute="coupon.valid_until")
-    status = fields.String()
+    coupon_id = fields.Integer(metadata={"description": "the template"})
+    name = fields.String()
+    description = fields.String()
+    rule_text = fields.String(metadata={"example": "满99减10"})
+    kind = fields.String(metadata={"description": "amount | percent"})
+    threshold_fen = fields.Integer()
+    discount_fen = fields.Integer()
+    percent_off = fields.Integer(metadata={"description": "percent: 15 = 8.5折"})
+    valid_until = ShanghaiDateTime(allow_none=True)
+    status = fields.String(metadata={"description": "available | used | expired"})
+    status_label = fields.String()
+    order_id = fields.Integer(allow_none=True)
+    source = fields.String(metadata={"description": "grant | claim | compensation"})
+
+
+class CouponListArgsSchema(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(["available", "used", "expired"]))
 
 
 class LoginInSchema(Schema):

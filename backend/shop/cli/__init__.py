@@ -11,10 +11,11 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load demo catalogue, coupons and staff (sandbox mode only)."""
-        from .seed import seed_demo
+        from .seed import seed_demo, seed_demo_shopper
         if not current_app.config["SANDBOX"] or not current_app.config["DEMO_DATA"]:
             raise click.ClickException("demo data is only loaded in sandbox mode")
         click.echo(seed_demo())
+        click.echo(seed_demo_shopper())
 
     @app.cli.command("create-staff")
     @click.option("--username", required=True)

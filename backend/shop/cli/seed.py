@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..db import Category, Coupon, Product, Sku, Staff, StockLedger
 from ..domain import clock
@@ -41,10 +41,12 @@ def seed_demo() -> str:
     created = []
     if not db.session.scalar(select(Product.id).limit(1)):
         now = clock.now()
+        category_ids = {}
         for sort, (category_name, products) in enumerate(CATALOGUE.items()):
             category = Category(name=category_name, sort=sort)
             db.session.add(category)
             db.session.flush()
+            category_ids[category_name] = category.id
             for name, skus in products:
                 product = Product(category_id=category.id, name=name, description=f"{name}，精选好物。",
                                   image=f"/static/products/{category.id}.png", created_at=now)
@@ -62,6 +64,14 @@ def seed_demo() -> str:
                    valid_until=now + timedelta(days=365)),
             Coupon(name="新人无门槛5元", threshold_fen=0, discount_fen=500, valid_from=now - timedelta(days=1),
                    valid_until=now + timedelta(days=365)),
+            # Published to 领券 (O7): a percentage with a cap, and amount off for one category.
+            Coupon(name="全场9折券", kind="percent", percent_off=10, max_discount_fen=3000, threshold_fen=5000,
+                   discount_fen=0, valid_days=30, per_shopper_limit=1, total_count=1000, claimable=True,
+                   description="满50元打9折，最高减30元；领取后30天内有效", created_at=now),
+            Coupon(name="食品饮料满100减15", threshold_fen=10000, discount_fen=1500, valid_from=now - timedelta(days=1),
+                   valid_until=now + timedelta(days=90), per_shopper_limit=2, total_count=500, claimable=True,
+                   scope="categories", scope_ids=[category_ids["食品饮料"]], description="仅限食品饮料类商品",
+                   created_at=now),
         ])
         db.session.commit()
         created.append("catalogue")
@@ -70,3 +80,21 @@ def seed_demo() -> str:
             create_staff(username=username, name=name, role=role, password=DEMO_PASSWORD)
             created.append(username)
     return "seeded: " + (", ".join(created) if created else "nothing new")
+
+
+DEMO_SHOPPER_OPENID = "sandbox-demo"  # the sandbox's openid for wx.login code "demo"
+
+
+def seed_demo_shopper() -> str:
+    """The demo shopper (演示顾客) with one coupon in the wallet (O7). Idempotent."""
+    from ..db import Shopper, ShopperCoupon
+    if db.session.scalar(select(Shopper.id).where(Shopper.openid == DEMO_SHOPPER_OPENID)):
+        return "demo shopper: nothing new"
+    shopper = Shopper(openid=DEMO_SHOPPER_OPENID, nickname="演示顾客", created_at=clock.now())
+    db.session.add(shopper)
+    db.session.flush()
+    coupon_id = db.session.scalar(select(Coupon.id).where(Coupon.name == "满99减10"))
+    db.session.add(ShopperCoupon(shopper_id=shopper.id, coupon_id=coupon_id, source="grant", created_at=clock.now()))
+    db.session.execute(update(Coupon).where(Coupon.id == coupon_id).values(issued_count=Coupon.issued_count + 1))
+    db.session.commit()
+    return "demo shopper: 演示顾客 with 满99减10"

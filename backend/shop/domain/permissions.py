@@ -28,6 +28,8 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
     "refund.retry": (frozenset({FINANCE, ADMIN}), "重试异常退款、发起对账"),
     "refund.resolve": (frozenset({FINANCE, ADMIN}), "处理微信退款异常（改退银行卡或余额）、重新发起已关闭的退款"),
     "refund.create": (frozenset({FINANCE, SUPERVISOR, ADMIN}), "发起退款（退商品、补偿/差价金额、运费，可附补偿券）"),
+    "coupon.view": (frozenset({CS, SUPERVISOR, FINANCE, ADMIN}), "查看优惠券"),
+    "coupon.manage": (frozenset({SUPERVISOR, ADMIN}), "管理优惠券（新建、编辑、发放、开放领取、停用）"),
     "inventory.view": (frozenset({WAREHOUSE, SUPERVISOR, FINANCE, ADMIN}), "查看库存"),
     "inventory.adjust": (frozenset({WAREHOUSE, ADMIN}), "调整库存"),
     "stats.view": (frozenset({SUPERVISOR, FINANCE, ADMIN}), "查看统计报表"),

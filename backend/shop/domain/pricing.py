@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import coupons
+from .coupons import CouponTerms
 from .errors import DomainError, ErrorCode
 from .money import allocate
 from .policy import Policy
@@ -14,14 +16,10 @@ class LineInput:
     sku_id: int
     unit_price_fen: int
     quantity: int
+    product_id: int = 0  # for coupons limited to products or categories
+    category_id: int = 0
 
 
-@dataclass(frozen=True)
-class CouponTerms:
-    threshold_fen: int
-    discount_fen: int
-    valid_from: datetime | None
-    valid_until: datetime | None
 
 
 @dataclass(frozen=True)
@@ -54,17 +52,9 @@ def shipping_fee(goods_fen: int, policy: Policy) -> int:
     return 0 if goods_fen >= policy.free_shipping_threshold_fen else policy.shipping_fee_fen
 
 
-def coupon_discount(coupon: CouponTerms | None, goods_fen: int, now: datetime) -> int:
-    if coupon is None:
-        return 0
-    if coupon.valid_from and now < coupon.valid_from or coupon.valid_until and now > coupon.valid_until:
-        raise DomainError(ErrorCode.COUPON_UNAVAILABLE, "优惠券不在有效期内")
-    if goods_fen < coupon.threshold_fen:
-        raise DomainError(ErrorCode.COUPON_UNAVAILABLE, "未达到优惠券使用门槛")
-    return min(coupon.discount_fen, goods_fen)
-
-
 def price_order(lines: list[LineInput], coupon: CouponTerms | None, policy: Policy, now: datetime) -> Pricing:
+    """The coupon is checked again here (validity, scope, threshold); its discount is split across the lines it
+    applies to, in proportion to their goods."""
     if not lines:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "请至少选择一件商品")
     for line in lines:
@@ -72,10 +62,20 @@ def price_order(lines: list[LineInput], coupon: CouponTerms | None, policy: Poli
             raise DomainError(ErrorCode.VALIDATION_ERROR, "购买数量须在 1 到 999 之间")
     goods = [line.unit_price_fen * line.quantity for line in lines]
     goods_fen = sum(goods)
-    discount_fen = coupon_discount(coupon, goods_fen, now)
-    shares = allocate(discount_fen, goods)
+    shares = [0] * len(lines)
+    discount_fen = 0
+    if coupon is not None:
+        outcome = coupons.evaluate(coupon, coupon_lines(lines), now)
+        coupons.ensure_usable(outcome)
+        discount_fen = outcome.discount_fen
+        shares = allocate(discount_fen, [g if ok else 0 for g, ok in zip(goods, outcome.eligible)])
     priced = tuple(
         PricedLine(line.sku_id, line.unit_price_fen, line.quantity, g, d)
         for line, g, d in zip(lines, goods, shares)
     )
     return Pricing(priced, goods_fen, discount_fen, shipping_fee(goods_fen, policy))
+
+
+def coupon_lines(lines: list[LineInput]) -> list[coupons.CouponLine]:
+    return [coupons.CouponLine(line.product_id, line.category_id, line.unit_price_fen * line.quantity)
+            for line in lines]

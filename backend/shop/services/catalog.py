@@ -1,10 +1,10 @@
-"""Products, SKUs and the shopper's coupons (O2)."""
+"""Products and SKUs (O2)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..db import Category, Product, ShopperCoupon
+from ..db import Category, Product
 from ..domain.errors import DomainError, ErrorCode
 from ..extensions import db
 
@@ -30,8 +30,3 @@ def get_product(product_id: int) -> Product:
 
 def list_categories() -> list[Category]:
     return list(db.session.scalars(select(Category).order_by(Category.sort, Category.id)))
-
-
-def shopper_coupons(shopper_id: int) -> list[ShopperCoupon]:
-    return list(db.session.scalars(select(ShopperCoupon).where(ShopperCoupon.shopper_id == shopper_id)
-                                   .options(selectinload(ShopperCoupon.coupon)).order_by(ShopperCoupon.id)))

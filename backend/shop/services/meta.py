@@ -6,6 +6,7 @@ from ..adapters.wechat_errors import ERROR_CODES
 from ..domain import labels
 from ..domain.actors import STAFF_ROLES
 from ..domain.after_sales import STATUS_LABELS as AFTER_SALE_STATUS_LABELS, TYPE_LABELS
+from ..domain import coupons
 from ..domain.complaints import STATE_LABELS as COMPLAINT_STATE_LABELS
 from ..domain.orders import REFUND_STATUS_LABELS, STATUS_LABELS as ORDER_STATUS_LABELS
 from ..domain.permissions import PERMISSIONS
@@ -32,6 +33,8 @@ def admin_meta() -> dict:
         "after_sale_type": _codes(TYPE_LABELS),
         "after_sale_status": _codes(AFTER_SALE_STATUS_LABELS),
         "complaint_state": dict(COMPLAINT_STATE_LABELS),
+        "coupon_kind": dict(coupons.KIND_LABELS), "coupon_scope": dict(coupons.SCOPE_LABELS),
+        "coupon_status": dict(coupons.STATUS_LABELS), "coupon_actions": dict(coupons.TEMPLATE_ACTION_LABELS),
         "actions": {**labels.ACTION_LABELS, **_codes(REFUND_ACTION_LABELS)},
         "permissions": {name: text for name, (_, text) in PERMISSIONS.items()},
         "roles": dict(STAFF_ROLES),

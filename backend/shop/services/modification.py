@@ -18,11 +18,11 @@ from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.modification import TEXT_FIELDS, LineState, ModificationPlan, is_paid, plan_modification
 from ..domain.orders import OrderStatus
-from ..domain.pricing import CouponTerms, LineInput, price_order
+from ..domain.pricing import price_order
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
 from ..domain.refund_policy import RefundAction, RefundCase, check_staff_refund, decide_refund
 from ..extensions import db
-from . import events, inventory, inventory_sync, notifications, ordering, queries, refunds, risk
+from . import coupons, events, inventory, inventory_sync, notifications, ordering, queries, refunds, risk
 from .context import deps
 from .staff_auth import recheck_password
 from .uow import is_unique_violation, transaction
@@ -128,11 +128,10 @@ def _requantify_unpaid(order: Order, plan: ModificationPlan, tx) -> None:
 def _reprice(order: Order) -> None:
     terms = None
     if order.shopper_coupon_id is not None:
-        coupon = db.session.get(ShopperCoupon, order.shopper_coupon_id).coupon
-        terms = CouponTerms(coupon.threshold_fen, coupon.discount_fen, None, None)  # validity checked at order time
+        terms = coupons.wallet_terms(db.session.get(ShopperCoupon, order.shopper_coupon_id))
     try:
-        pricing = price_order([LineInput(line.sku_id, line.unit_price_fen, line.quantity) for line in order.lines],
-                              terms, deps().policy, clock.now())
+        # The coupon's validity is judged when the order was placed (its lines and threshold now).
+        pricing = price_order(coupons.order_line_inputs(order.lines, terms), terms, deps().policy, order.created_at)
     except DomainError as exc:
         if exc.code == ErrorCode.COUPON_UNAVAILABLE:
             raise DomainError(ErrorCode.ORDER_NOT_MODIFIABLE, "修改后未达到优惠券使用门槛，请保留足够的商品数量或取消订单") from exc

@@ -9,17 +9,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..adapters.payments import CloseResult
-from ..db import Address, Coupon, Order, OrderLine, Payment, ShopperCoupon, Sku
+from ..db import Address, Order, OrderLine, Payment, ShopperCoupon, Sku
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.balance import balance_to_use
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderStatus, ensure_shopper_action, ensure_transition
-from ..domain.pricing import CouponTerms, LineInput, price_order
+from ..domain import coupons as coupon_rules
+from ..domain.pricing import LineInput, price_order
 from ..domain.purchase_limits import UnpaidHoldings, check_unpaid_limits
 from ..domain.shipping import ShipmentKind
 from ..extensions import db
-from . import balance, events, inventory, queries
+from . import balance, coupons, events, inventory, queries
 from .context import deps
 from .uow import transaction
 
@@ -66,28 +67,18 @@ def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, s
     actor = actor or Actor.shopper(shopper_id)
     policy = deps().policy
     now = clock.now()
-    merged: dict[int, int] = {}
-    for item in items:
-        merged[item.sku_id] = merged.get(item.sku_id, 0) + item.quantity
+    merged = merge_items(items)
     try:
         # The order is answered from what this transaction wrote: nothing is read back after commit.
         with transaction(expire_on_commit=False) as tx:
             address = db.session.get(Address, address_id)
             if address is None or address.shopper_id != shopper_id:
                 raise DomainError(ErrorCode.ADDRESS_NOT_FOUND)
-            skus = {s.id: s for s in db.session.scalars(
-                select(Sku).options(joinedload(Sku.product)).where(Sku.id.in_(merged)))}
-            for sku_id in merged:
-                sku = skus.get(sku_id)
-                if sku is None:
-                    raise DomainError(ErrorCode.SKU_NOT_FOUND, details={"sku_id": sku_id})
-                if not sku.product.on_sale:
-                    raise DomainError(ErrorCode.PRODUCT_UNAVAILABLE, f"「{sku.product.name}」已下架")
+            skus, line_inputs = cart_lines(merged)
             check_unpaid_limits(unpaid_holdings(shopper_id), merged,
                                 {i: f"{s.product.name} {s.name}" for i, s in skus.items()}, policy)
-            shopper_coupon, terms = _usable_coupon(shopper_id, shopper_coupon_id)
-            pricing = price_order([LineInput(sku_id, skus[sku_id].price_fen, qty) for sku_id, qty in merged.items()],
-                                  terms, policy, now)
+            shopper_coupon, terms = coupons.order_coupon(shopper_id, shopper_coupon_id)
+            pricing = price_order(line_inputs, terms, policy, now)
             order = Order(
                 order_no=new_order_no(), shopper_id=shopper_id, status=OrderStatus.PENDING_PAYMENT.value,
                 goods_fen=pricing.goods_fen, discount_fen=pricing.discount_fen, shipping_fen=pricing.shipping_fen,
@@ -172,16 +163,25 @@ def wechat_due_fen(order: Order) -> int:
     return order.total_fen - order.balance_paid_fen
 
 
-def _usable_coupon(shopper_id: int, shopper_coupon_id: int | None) -> tuple[ShopperCoupon | None, CouponTerms | None]:
-    if shopper_coupon_id is None:
-        return None, None
-    sc = db.session.get(ShopperCoupon, shopper_coupon_id)
-    if sc is None or sc.shopper_id != shopper_id:
-        raise DomainError(ErrorCode.COUPON_NOT_FOUND)
-    if sc.status != "available":
-        raise DomainError(ErrorCode.COUPON_UNAVAILABLE, "优惠券已使用或已过期")
-    c: Coupon = sc.coupon
-    return sc, CouponTerms(c.threshold_fen, c.discount_fen, c.valid_from, c.valid_until)
+def merge_items(items: list[ItemRequest]) -> dict[int, int]:
+    merged: dict[int, int] = {}
+    for item in items:
+        merged[item.sku_id] = merged.get(item.sku_id, 0) + item.quantity
+    return merged
+
+
+def cart_lines(merged: dict[int, int]) -> tuple[dict[int, Sku], list[LineInput]]:
+    """The SKUs asked for (each must exist and be on sale) and the lines to price, in the order asked."""
+    skus = {s.id: s for s in db.session.scalars(
+        select(Sku).options(joinedload(Sku.product)).where(Sku.id.in_(merged)))}
+    for sku_id in merged:
+        sku = skus.get(sku_id)
+        if sku is None:
+            raise DomainError(ErrorCode.SKU_NOT_FOUND, details={"sku_id": sku_id})
+        if not sku.product.on_sale:
+            raise DomainError(ErrorCode.PRODUCT_UNAVAILABLE, f"「{sku.product.name}」已下架")
+    return skus, [LineInput(sku_id, skus[sku_id].price_fen, qty, skus[sku_id].product_id,
+                            skus[sku_id].product.category_id) for sku_id, qty in merged.items()]
 
 
 def _use_coupon(shopper_coupon_id: int, order_id: int) -> None:
@@ -199,7 +199,7 @@ def return_coupon(order: Order) -> bool:
     sc = db.session.get(ShopperCoupon, order.shopper_coupon_id)
     if sc is None or sc.status != "used" or sc.order_id != order.id or not sc.coupon.returnable:
         return False
-    if sc.coupon.valid_until and sc.coupon.valid_until < clock.now():
+    if coupon_rules.is_expired(coupons.wallet_terms(sc), clock.now()):
         sc.status = "expired"
         return False
     sc.status, sc.order_id = "available", None

@@ -2,5 +2,6 @@
 
 
 def blueprints():
-    from . import account, after_sales, catalog, messages, orders, requests, uploads
-    return [account.blp, catalog.blp, orders.blp, requests.blp, messages.blp, after_sales.blp, uploads.blp]
+    from . import account, after_sales, catalog, coupons, messages, orders, requests, uploads
+    return [account.blp, catalog.blp, coupons.blp, orders.blp, requests.blp, messages.blp, after_sales.blp,
+            uploads.blp]

@@ -1,9 +1,10 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from ...services import addresses, auth, catalog
+from ...services import addresses, auth, coupons
 from ..auth import shopper_required
-from ..schemas import AddressInSchema, AddressSchema, CouponSchema, LoginInSchema, LoginOutSchema, ShopperSchema
+from ..schemas import (AddressInSchema, AddressSchema, CouponListArgsSchema, CouponSchema, LoginInSchema,
+                       LoginOutSchema, ShopperSchema)
 
 blp = Blueprint("mp_account", __name__, url_prefix="/api/mp", description="小程序：登录、地址、优惠券")
 
@@ -63,7 +64,9 @@ def delete_address(address_id):
 
 
 @blp.get("/coupons")
+@blp.arguments(CouponListArgsSchema, location="query")
 @blp.response(200, CouponSchema(many=True))
 @shopper_required
-def list_coupons():
-    return catalog.shopper_coupons(g.shopper.id)
+def list_coupons(args):
+    """我的优惠券：status 选可使用 / 已使用 / 已过期"""
+    return coupons.wallet(g.shopper.id, args["status"])
