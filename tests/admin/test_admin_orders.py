@@ -1,6 +1,4 @@
 """Staff order search (Q2), CSV export, detail, accept and ship — with their audit rows."""
-import csv
-import io
 from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import select
@@ -12,6 +10,7 @@ from shop.extensions import db
 from support.services import wait_until
 from support.shop import ADDRESS, Shopper
 from support.staff import Staff
+from support.xlsx import sheet_cells
 
 
 def sku_of(product_name: str) -> int:
@@ -100,25 +99,23 @@ def test_bad_filters_get_a_422_with_field_details(client):
     assert set(reply.get_json()["error"]["details"]) >= {"status", "sort"}
 
 
-def test_csv_export_opens_in_excel_with_chinese_headers_and_yuan(client, sandbox):
+def test_xlsx_export_opens_in_excel_with_chinese_headers_text_order_numbers_and_yuan(client, sandbox):
     alice, bob, cable, cups, earbuds = three_orders(client, sandbox)
     finance = Staff(client, "finance")
-    reply = finance.get("/orders/export.csv", shopper="13800138000")
+    reply = finance.get("/orders/export.xlsx", shopper="13800138000")
     assert reply.status_code == 200
-    assert reply.headers["Content-Type"].startswith("text/csv")
+    assert reply.headers["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert "attachment" in reply.headers["Content-Disposition"]
-    raw = reply.get_data()
-    assert raw.startswith(b"\xef\xbb\xbf")  # BOM
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    header, data = rows[0], rows[1:]
+    cells = sheet_cells(reply.get_data())
+    header, data = [text for _, text in cells[0]], cells[1:]
     assert header[:4] == ["订单号", "下单时间", "订单状态", "退款状态"]
-    assert [r[0] for r in data] == [earbuds["order_no"], cable["order_no"]]
+    assert [r[0] for r in data] == [("s", earbuds["order_no"]), ("s", cable["order_no"])]  # text, all digits
     earbuds_row = dict(zip(header, data[0]))
-    assert earbuds_row["订单状态"] == "待发货" and earbuds_row["收货人"] == "张三"
-    assert earbuds_row["实付（元）"] == yuan(earbuds["total_fen"]) and "." in earbuds_row["实付（元）"]
+    assert earbuds_row["订单状态"] == ("s", "待发货") and earbuds_row["收货人"] == ("s", "张三")
+    assert earbuds_row["实付（元）"] == ("n", str(earbuds["total_fen"] / 100).removesuffix(".0"))
     cable_row = dict(zip(header, data[1]))
-    assert cable_row["下单时间"] == f"{day_ago(10)} 12:00:00"  # Shanghai time
-    assert "蓝牙耳机" in earbuds_row["商品"]
+    assert cable_row["下单时间"] == ("s", f"{day_ago(10)} 12:00:00")  # Shanghai time
+    assert "蓝牙耳机" in earbuds_row["商品"][1]
     logged = db.session.scalars(select(AuditLog).where(AuditLog.action == "order.export")).all()
     assert len(logged) == 1 and logged[0].after == {"shopper": "13800138000", "sort": "created_at",
                                                     "direction": "desc"}

@@ -16,7 +16,10 @@ ENDPOINTS = [
     # method, path, body, roles allowed
     ("GET", "/orders", None, EVERYONE),
     ("GET", f"/orders/{NO}", None, EVERYONE),
-    ("GET", "/orders/export.csv", None, {CS, SUP, FIN, ADM}),
+    ("GET", "/orders/export.xlsx", None, {CS, SUP, FIN, ADM}),
+    ("POST", "/orders/exports", {}, {CS, SUP, FIN, ADM}),
+    ("GET", f"/orders/exports/{'0' * 32}", None, {CS, SUP, FIN, ADM}),
+    ("GET", f"/orders/exports/{'0' * 32}/file", None, {CS, SUP, FIN, ADM}),
     ("POST", f"/orders/{NO}/accept", None, {CS, SUP, WH, ADM}),
     ("POST", f"/orders/{NO}/ship", {"carrier": "顺丰", "tracking_no": "SF123456789"}, {WH, SUP, ADM}),
     ("POST", f"/orders/{NO}/shipment", {"carrier": "顺丰", "tracking_no": "SF123456789"}, {WH, SUP, ADM}),
@@ -119,7 +122,7 @@ def test_the_table_above_covers_every_admin_endpoint(app):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/admin") or rule.rule.startswith("/api/admin/auth/"):
             continue
-        path = re.sub(r"<int:\w+>", "<id>", rule.rule.removeprefix("/api/admin"))
+        path = re.sub(r"<(?:int:|string:)?\w+>", "<id>", rule.rule.removeprefix("/api/admin"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             if (method, path) not in covered:
                 raise AssertionError(f"{method} {path} is missing from the permission table")

@@ -7,10 +7,10 @@ table first, and counts stop at COUNT_CAP.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import exists, false, func, or_, select
+from sqlalchemy import exists, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from ..db import Category, Order, OrderLine, Product, Refund, Shopper, Sku
@@ -98,20 +98,44 @@ def _ordered(query, f: OrderFilters):
     return query.order_by(first, Order.id.desc())
 
 
-def search_orders(f: OrderFilters, page: int, per_page: int) -> tuple[list[tuple[Order, OrderFacts]], int, bool]:
-    """((order, facts) on the page, total matches capped at COUNT_CAP, whether the cap was hit)."""
-    query = _order_query(f)
-    total, capped = _capped_count(query)
+def _status_counts(query) -> dict[str, tuple[int, bool]]:
+    """Matches of `query` (every filter but the status) per status: {status: (count capped at COUNT_CAP, capped)}."""
+    # One statement: a UNION ALL of one capped count per status, each a walk of its status index.
+    base = query.with_only_columns(Order.id)
+    parts = [select(literal(status.value).label("status"), select(func.count()).select_from(
+        base.where(Order.status == status.value).limit(COUNT_CAP + 1).subquery()).scalar_subquery().label("n"))
+             for status in OrderStatus]
+    found = dict(db.session.execute(union_all(*parts)).all())
+    return {status.value: (min(found.get(status.value, 0), COUNT_CAP), found.get(status.value, 0) > COUNT_CAP)
+            for status in OrderStatus}
+
+
+def count_orders(f: OrderFilters) -> tuple[int, bool]:
+    """Matches, capped at COUNT_CAP, and whether the cap was hit."""
+    return _capped_count(_order_query(f))
+
+
+def search_orders(f: OrderFilters, page: int, per_page: int) -> tuple[list[tuple[Order, OrderFacts]], int, bool, dict]:
+    """((order, facts) on the page, total matches capped at COUNT_CAP, whether the cap was hit, the counts per
+    status as _status_counts gives them). The counts give the total, so the page costs no count of its own."""
+    query = _order_query(replace(f, status=None))  # the shopper and product look-ups run once
+    counts = _status_counts(query)
+    if f.status:
+        query = query.where(Order.status == f.status)
+        total, capped = counts[f.status]
+    else:
+        every = sum(n for n, _ in counts.values())
+        total, capped = min(every, COUNT_CAP), every > COUNT_CAP or any(c for _, c in counts.values())
     rows = queries.with_facts(_ordered(query, f).limit(per_page).offset((page - 1) * per_page))
-    return rows, total, capped
+    return rows, total, capped, counts
 
 
-def iter_orders_for_export(f: OrderFilters) -> Iterator[Order]:
-    """Every matching order (up to EXPORT_MAX_ROWS), loaded a chunk at a time."""
+def iter_order_chunks_for_export(f: OrderFilters) -> Iterator[list[Order]]:
+    """Every matching order (up to EXPORT_MAX_ROWS) with its lines, a chunk at a time."""
     query = _ordered(_order_query(f), f).options(selectinload(Order.lines))
     for offset in range(0, EXPORT_MAX_ROWS, EXPORT_CHUNK):
         chunk = db.session.scalars(query.limit(min(EXPORT_CHUNK, EXPORT_MAX_ROWS - offset)).offset(offset)).all()
-        yield from chunk
+        yield chunk
         db.session.expunge_all()
         if len(chunk) < EXPORT_CHUNK:
             return

@@ -75,3 +75,12 @@ def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Resp
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(filename: str, body: bytes) -> Response:
+    response = Response(body, mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

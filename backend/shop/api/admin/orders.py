@@ -1,26 +1,21 @@
-"""Staff order management: search (Q2), CSV export, detail, accept / ship (O6), modify (M1–M3), cancel (C3),
+"""Staff order management: search (Q2), .xlsx export, detail, accept / ship (O6), modify (M1–M3), cancel (C3),
 staff refunds (R8)."""
 from __future__ import annotations
 
 from flask import g
 from flask_smorest import Blueprint
 
-from ...domain.clock import to_shanghai
-from ...domain.money import yuan
-from ...domain.orders import OrderStatus, RefundStatus
-from ...services import admin_queries, audit, cancellation, modification, ordering, queries, shipping, staff_refunds
+from ...domain.orders import OrderStatus
+from ...services import (admin_queries, audit, cancellation, modification, order_exports, ordering, queries, shipping,
+                         staff_refunds)
 from ...services.stats import utc_bounds
 from ..presenters import order_detail, order_summary
 from .access import staff_required
-from .common import csv_response
-from .schemas import (CSV_DOC, AdminOrderPageSchema, AdminOrderSchema, CarrierSchema, OrderSearchArgsSchema,
-                      ShipInSchema, StaffCancelInSchema, StaffModifyInSchema, StaffRefundInSchema)
+from .common import XLSX_MIMETYPE, xlsx_response
+from .schemas import (XLSX_DOC, AdminOrderPageSchema, AdminOrderSchema, CarrierSchema, OrderExportSchema,
+                      OrderSearchArgsSchema, ShipInSchema, StaffCancelInSchema, StaffModifyInSchema, StaffRefundInSchema)
 
 blp = Blueprint("admin_orders", __name__, url_prefix="/api/admin", description="后台：订单查询、导出、受理、发货、修改、取消")
-
-EXPORT_HEADER = ["订单号", "下单时间", "订单状态", "退款状态", "顾客", "收货人", "手机号", "收货地址", "商品",
-                 "件数", "商品金额（元）", "优惠（元）", "运费（元）", "应付（元）", "实付（元）", "已退款（元）",
-                 "支付时间", "快递公司", "快递单号", "取消原因"]
 
 
 def filters_from(args) -> admin_queries.OrderFilters:
@@ -63,8 +58,8 @@ def order_action(name: str, order_id: int, run, snapshot=admin_queries.order_sna
 @blp.arguments(OrderSearchArgsSchema, location="query")
 @blp.response(200, AdminOrderPageSchema)
 def list_orders(args):
-    """订单列表：订单号、顾客姓名/手机号、商品、状态、退款状态、下单日期、金额筛选；排序；分页"""
-    rows, total, capped = admin_queries.search_orders(filters_from(args), args["page"], args["per_page"])
+    """订单列表：订单号、顾客姓名/手机号、商品、状态、退款状态、下单日期、金额筛选；排序；分页；各状态数量（状态页签）"""
+    rows, total, capped, counts = admin_queries.search_orders(filters_from(args), args["page"], args["per_page"])
     shoppers = admin_queries.shopper_names({order.shopper_id for order, _ in rows})
     items = []
     for order, facts in rows:
@@ -73,36 +68,56 @@ def list_orders(args):
         row.update(shopper_id=order.shopper_id, shopper_nickname=shopper.nickname if shopper else "",
                    receiver_name=order.receiver_name, receiver_phone=order.receiver_phone, paid_at=order.paid_at)
         items.append(row)
-    return {"items": items, "total": total, "total_capped": capped, "page": args["page"], "per_page": args["per_page"]}
+    status_counts = [{"status": status.value, "label": status.label, "count": counts[status.value][0],
+                      "capped": counts[status.value][1]} for status in OrderStatus]
+    return {"items": items, "total": total, "total_capped": capped, "page": args["page"], "per_page": args["per_page"],
+            "status_counts": status_counts}
 
 
-@blp.get("/orders/export.csv")
-@staff_required("order.export")
-@blp.arguments(OrderSearchArgsSchema, location="query")
-@blp.response(200, content_type="text/csv")
-@blp.doc(**CSV_DOC)
-def export_orders(args):
-    """按当前筛选条件导出 CSV（UTF-8 BOM，Excel 可直接打开；金额单位：元）"""
-    filters = filters_from(args)
+def _audit_export(args) -> None:
     audit.record(g.actor, "order.export", "order", "", None,
                  {k: v for k, v in args.items() if v is not None and k not in ("page", "per_page")})
 
-    def rows():
-        for order in admin_queries.iter_orders_for_export(filters):
-            yield [
-                order.order_no, f"{to_shanghai(order.created_at):%Y-%m-%d %H:%M:%S}",
-                OrderStatus(order.status).label, RefundStatus(order.refund_status).label, order.shopper_id,
-                order.receiver_name, order.receiver_phone,
-                f"{order.province}{order.city}{order.district}{order.address_detail}",
-                "；".join(f"{line.product_name}（{line.sku_name}）×{line.quantity}" for line in order.lines),
-                sum(line.quantity for line in order.lines), yuan(order.goods_fen), yuan(order.discount_fen),
-                yuan(order.shipping_fen), yuan(order.total_fen), yuan(order.paid_fen), yuan(order.refunded_fen),
-                f"{to_shanghai(order.paid_at):%Y-%m-%d %H:%M:%S}" if order.paid_at else "",
-                order.carrier or "", order.tracking_no or "",
-                order.cancel_reason_text or order.cancel_reason_code or "",
-            ]
 
-    return csv_response("订单导出.csv", EXPORT_HEADER, rows())
+@blp.get("/orders/export.xlsx")
+@staff_required("order.export")
+@blp.arguments(OrderSearchArgsSchema, location="query")
+@blp.response(200, content_type=XLSX_MIMETYPE)
+@blp.doc(**XLSX_DOC)
+def export_orders(args):
+    """按当前筛选条件导出 Excel（.xlsx；订单号为文本，金额单位：元）；超过 10000 条请用 POST /orders/exports"""
+    body = order_exports.xlsx_bytes(filters_from(args))
+    _audit_export(args)
+    return xlsx_response("订单导出.xlsx", body)
+
+
+@blp.post("/orders/exports")
+@staff_required("order.export")
+@blp.arguments(OrderSearchArgsSchema, location="json")
+@blp.response(202, OrderExportSchema)
+def start_order_export(args):
+    """后台导出：任意条数（最多 100000 条）排队生成 .xlsx，用 GET /orders/exports/<id> 查看进度"""
+    export = order_exports.start_export(filters_from(args), g.staff.id)
+    _audit_export(args)
+    return export
+
+
+@blp.get("/orders/exports/<string:export_id>")
+@staff_required("order.export")
+@blp.response(200, OrderExportSchema)
+def order_export_status(export_id):
+    """后台导出的进度；完成后 status 为 ready，可下载"""
+    return order_exports.export_status(export_id, g.staff.id)
+
+
+@blp.get("/orders/exports/<string:export_id>/file")
+@staff_required("order.export")
+@blp.response(200, content_type=XLSX_MIMETYPE)
+@blp.doc(**XLSX_DOC)
+def order_export_file(export_id):
+    """下载已完成的后台导出（.xlsx）"""
+    path = order_exports.export_file(export_id, g.staff.id)
+    return xlsx_response("订单导出.xlsx", path.read_bytes())
 
 
 @blp.get("/orders/<int:order_id>")

@@ -9,7 +9,7 @@ from ...domain.refunds import RefundState
 from ...services.stats import GROUPS
 from ..schemas import ModifyInSchema, OrderSchema, OrderSummarySchema, ShanghaiDateTime
 from ..ids import DB_ID_MAX, id_field, quantity_field
-from .common import plain
+from .common import XLSX_MIMETYPE, plain
 
 ORDER_SORTS = ["created_at", "total_fen", "paid_at"]
 
@@ -153,6 +153,24 @@ class AdminOrderPageSchema(Schema):
     total_capped = fields.Boolean(metadata={"description": "more matches exist than `total` (show 10000+)"})
     page = fields.Integer()
     per_page = fields.Integer()
+    status_counts = fields.List(fields.Nested(lambda: OrderStatusCountSchema()),
+                                metadata={"description": "状态页签：各状态在其余筛选条件下的数量（每个最多 10000）"})
+
+
+class OrderStatusCountSchema(Schema):
+    status = fields.String()
+    label = fields.String()
+    count = fields.Integer()
+    capped = fields.Boolean(metadata={"description": "more than `count` (show 10000+)"})
+
+
+class OrderExportSchema(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"description": "queued 排队中 / running 生成中 / ready 可下载 / failed 失败"})
+    done = fields.Integer(metadata={"description": "已写入的行数"})
+    total = fields.Integer()
+    total_capped = fields.Boolean()
+    progress = fields.Integer(metadata={"description": "0–100"})
 
 
 class AdminOrderSchema(PassThroughMixin, OrderSchema):
@@ -464,6 +482,8 @@ class TodoSchema(OpenObjectSchema):
     todo = fields.Raw()
 
 
+XLSX_DOC = {"responses": {"200": {"content": {
+    XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}}}
 CSV_DOC = {"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}}}}}
 
 
