@@ -82,7 +82,8 @@ class RuleMatch:
         return self.effect in ("no_return", "instant_refund")
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "effect": self.effect, "effect_label": self.effect_label}
+        return {"id": self.id, "name": self.name, "effect": self.effect, "effect_label": self.effect_label,
+                "text": self.decision_text}
 
 
 # R5's built-in rule, recorded like the others: 仅退款 on an order not yet shipped, under the ceiling.

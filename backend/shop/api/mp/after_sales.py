@@ -88,6 +88,7 @@ class AutoRuleSchema(Schema):
     name = fields.String()
     effect = fields.String(metadata={"description": "auto_approve | no_return | instant_refund"})
     effect_label = fields.String(metadata={"example": "极速退款"})
+    text = fields.String(metadata={"example": "按规则「白名单极速退款」自动同意"})
 
 
 class AfterSaleSchema(Schema):
