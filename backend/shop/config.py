@@ -92,6 +92,8 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "WECHATPAY_DEMO_KEYS_DIR": str(VAR_DIR / "wechatpay") if sandbox else "",
         "JOBS_ASYNC": _bool(env.get("JOBS_ASYNC"), True),
         "DEMO_DATA": _bool(env.get("DEMO_DATA"), sandbox),
+        # make run: orders of the last 90 days made once in an empty demo shop (0: none).
+        "DEMO_HISTORY_ORDERS": int(env.get("DEMO_HISTORY_ORDERS") or 1500),
         "API_TITLE": "订单售后系统 API",
         "API_VERSION": "1.0",
         "OPENAPI_VERSION": "3.0.3",

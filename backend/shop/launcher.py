@@ -226,6 +226,15 @@ def serve(launcher: Launcher, env: dict, config: dict, log_dir: Path, started: f
         if not launcher.run_step("seed", flask + ["seed-demo"], env, log_dir):
             return 1
         print("  " + (log_dir / "seed.log").read_text(errors="replace").strip().splitlines()[-1], flush=True)
+        # 90 days of orders through the real services, once (an empty shop), before the sandbox starts: it
+        # writes the payments and refunds of the past into the sandbox's store, which the sandbox then loads.
+        if config["DEMO_HISTORY_ORDERS"] > 0:
+            print(f"  making 90 days of demo history ({config['DEMO_HISTORY_ORDERS']} orders) ...", flush=True)
+            if not launcher.run_step("history", flask + ["seed-history", "--orders", str(config["DEMO_HISTORY_ORDERS"]),
+                                                          "--sandbox-state", str(VAR_DIR / "sandbox.sqlite")],
+                                     env, log_dir):
+                return 1
+            print("  " + (log_dir / "history.log").read_text(errors="replace").strip().splitlines()[-1], flush=True)
     if config["SANDBOX"]:
         # The sandbox keeps its payments and refunds in var/ and signs with the demo keys the shop uses.
         launcher.add(Child("sandbox", [python, "-m", "wechat_sandbox", "--port", str(sandbox_port),
@@ -274,7 +283,8 @@ def banner(port: int, sandbox_port: int, config: dict, elapsed: float) -> str:
         "  Demo staff logins (password " + DEMO_PASSWORD + "):",
     ]
     lines += [f"    {username:<11} {name}（{role}）" for username, name, role in DEMO_STAFF]
-    lines += ["  Mini-program: any wx.login code X logs in as openid sandbox-X.",
+    lines += ["  Demo shopper: wx.login code demo-alice (orders in every state); any other code X logs in",
+              "  as openid sandbox-X.",
               "  A process that exits is started again (see var/log/). Press Ctrl-C to stop.", ""]
     return "\n".join(lines)
 

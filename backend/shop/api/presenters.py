@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..db import Order, Refund
 from ..domain.after_sales import AfterSaleType, CaseStatus
+from ..domain.balance import payment_split
 from ..domain.cancellation import shopper_request_actions
 from ..domain.clock import to_shanghai
 from ..domain.notices import refund_notice
@@ -61,6 +62,9 @@ def order_detail(order: Order, actions: list[str], *, for_shopper: bool) -> dict
     body["timeline"] = events.timeline(order, for_shopper=for_shopper)
     body["logistics"] = events.logistics(order, body["timeline"])
     body["refunds"] = [refund_json(r) for r in order.refunds]
+    body["balance_paid_fen"], body["wechat_paid_fen"] = order.balance_paid_fen, order.wechat_paid_fen
+    body["payment_split"] = payment_split(order.balance_paid_fen, order.wechat_paid_fen,
+                                          [(r.method, r.amount_fen, r.replaced_by_id is not None) for r in order.refunds])
     pending = order.pending_request
     body["open_request"] = open_request_json(order, for_shopper) if pending else None
     body["modifiable"] = what_is_modifiable(order.facts(open_request_kind=pending.kind if pending else None))

@@ -128,6 +128,8 @@ class OrderCreateSchema(Schema):
     address_id = id_field(required=True)
     coupon_id = id_field(load_default=None, allow_none=True)
     remark = fields.String(load_default="", validate=validate.Length(max=200, error="备注不能超过 200 字"))
+    use_balance = fields.Boolean(load_default=False, metadata={
+        "description": "使用余额 (R9): the balance pays min(balance, payable) now, WeChat Pay the rest"})
 
 
 class OrderListArgsSchema(PageArgsSchema):
@@ -232,6 +234,10 @@ class OrderSchema(OrderSummarySchema):
     logistics = fields.Nested(LogisticsSchema, allow_none=True, metadata={
         "description": "the parcel once shipped (物流): carrier, tracking number, state, its events; null before"})
     refunds = fields.List(fields.Nested(RefundBriefSchema))
+    balance_paid_fen = fields.Integer(metadata={"description": "R9: paid (or reserved while unpaid) from the balance"})
+    wechat_paid_fen = fields.Integer(metadata={"description": "R9: paid by WeChat Pay"})
+    payment_split = fields.List(fields.Dict(), metadata={
+        "description": "支付方式: route (balance | wechat), label, paid_fen, refunded_fen, refunded_label"})
     open_request = fields.Dict(allow_none=True)
     after_sales = fields.List(fields.Dict(), metadata={"description": "售后单（A2）: id, type, status and labels"})
     modifiable = fields.Dict(metadata={"description": "what the shopper may change now (M1)"})

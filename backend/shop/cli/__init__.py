@@ -1,4 +1,4 @@
-"""`flask` commands: seed-demo, create-staff, worker, cron, backup, restore."""
+"""`flask` commands: seed-demo, seed-history, create-staff, worker, cron, backup, restore."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,6 +16,17 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException("demo data is only loaded in sandbox mode")
         click.echo(seed_demo())
         click.echo(seed_demo_shopper())
+
+    @app.cli.command("seed-history")
+    @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 365))
+    @click.option("--orders", default=2400, show_default=True, type=click.IntRange(0, 100000))
+    @click.option("--sandbox-state", default=None, help="The sandbox's state file (var/sandbox.sqlite).")
+    def seed_history_command(days, orders, sandbox_state):
+        """Demo history: orders of the last days through the real services (sandbox mode, empty shop)."""
+        from .history import seed_history
+        if not current_app.config["SANDBOX"] or not current_app.config["DEMO_DATA"]:
+            raise click.ClickException("demo history is only made in sandbox mode")
+        click.echo(seed_history(days=days, orders=orders, sandbox_state=sandbox_state))
 
     @app.cli.command("create-staff")
     @click.option("--username", required=True)

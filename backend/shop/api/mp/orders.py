@@ -40,7 +40,8 @@ def create_order(headers, body):
     key = headers.get("idempotency_key")
     order = ordering.place_order(
         g.shopper.id, [ItemRequest(i["sku_id"], i["quantity"]) for i in body["items"]], body["address_id"],
-        shopper_coupon_id=body["coupon_id"], remark=body["remark"], idempotency_key=key, actor=g.actor)
+        shopper_coupon_id=body["coupon_id"], remark=body["remark"], idempotency_key=key, actor=g.actor,
+        use_balance=body["use_balance"])
     return shopper_order_json(order)
 
 
