@@ -44,6 +44,18 @@ def split_refund(amount_fen: int, wechat_paid_fen: int, wechat_refunded_fen: int
     return RefundSplit(wechat_fen=wechat, balance_fen=amount_fen - wechat)
 
 
+def payment_split(balance_paid_fen: int, wechat_paid_fen: int, refunds: list[tuple[str, int, bool]]) -> list[dict]:
+    """The order page's 支付方式: each route that paid, how much, and how much went back to it.
+    `refunds`: (method, amount_fen, replaced) of the order's refunds; replaced ones no longer count."""
+    back = {"wechat": 0, "balance": 0}
+    for method, amount, replaced in refunds:
+        if not replaced and method in back:
+            back[method] += amount
+    routes = [("balance", "余额支付", balance_paid_fen, "退回余额"), ("wechat", "微信支付", wechat_paid_fen, "退回微信")]
+    return [{"route": route, "label": label, "paid_fen": paid, "refunded_fen": back[route], "refunded_label": back_label}
+            for route, label, paid, back_label in routes if paid or back[route]]
+
+
 # ---- money is provable (issue 10 item 8) --------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ AUDIT_ACTION_LABELS = {
     "complaint.complete": "投诉处理完成",
     "risk.flag": "加入重点监控", "risk.unflag": "移出重点监控", "risk.ban": "封禁顾客", "risk.unban": "解除封禁",
     "risk.allow_list": "加入白名单",
+    "finance.money_check": "资金核对",
     "settings.update": "修改系统设置", "staff.create": "新增员工", "staff.update": "修改员工",
     "coupon.create": "新建优惠券", "coupon.update": "修改优惠券", "coupon.publish": "开放领取优惠券",
     "coupon.unpublish": "停止领取优惠券", "coupon.stop": "停用优惠券", "coupon.issue": "发放优惠券",

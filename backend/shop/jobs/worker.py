@@ -27,6 +27,7 @@ SCHEDULE = [
     ("shop.jobs.operations_tasks.sweep_after_sale_deadlines", 300),
     ("shop.jobs.operations_tasks.sweep_risk", 600),
     ("shop.jobs.operations_tasks.reconcile_refunds_daily", 24 * 3600),
+    ("shop.jobs.money_tasks.check_money_daily", 24 * 3600),
     ("shop.jobs.operations_tasks.check_stock_ledger", 3600),
     ("shop.jobs.operations_tasks.push_stock_changes", 60),
     ("shop.jobs.operations_tasks.rebuild_stats_rollups", 3600),
