@@ -57,10 +57,12 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "PORT": port,
         "SANDBOX_PORT": sandbox_port,
         "HOST": env.get("HOST") or "127.0.0.1",  # where `make run` binds the API
+        # This host's name in a cluster (cron's scheduler name, logs); the machine's hostname by default.
+        "SHOP_INSTANCE": env.get("SHOP_INSTANCE") or socket.gethostname(),
         # Processes (docs/operations.md): gunicorn processes x threads, RQ worker processes; each process's
         # database pool follows its threads (DB_POOL_SIZE / DB_MAX_OVERFLOW override).
         "WEB_CONCURRENCY": int(env.get("WEB_CONCURRENCY") or "2"),
-        "WEB_THREADS": int(env.get("WEB_THREADS") or "8"),
+        "WEB_THREADS": int(env.get("GUNICORN_THREADS") or env.get("WEB_THREADS") or "8"),
         "WORKER_PROCESSES": int(env.get("WORKER_PROCESSES") or "2"),
         "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE") or "0") or None,
         "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW") or "2"),

@@ -6,7 +6,7 @@ import signal
 import socket
 import time
 
-from flask import Flask
+from flask import Flask, current_app
 from redis.exceptions import RedisError
 from rq import SimpleWorker
 from rq.scheduler import RQScheduler
@@ -82,7 +82,7 @@ class CronProcess:
     """
 
     def __init__(self, name: str | None = None):
-        self.name = name or f"shop-cron@{socket.gethostname()}"
+        self.name = name or f"shop-cron@{current_app.config.get('SHOP_INSTANCE') or socket.gethostname()}"
         self.jobs = deps().jobs
         self.scheduler = RQScheduler(list(QUEUE_NAMES), connection=self.jobs.connection, name=self.name,
                                      logging_level="WARNING")
