@@ -1,4 +1,4 @@
-// "Mine": order shortcuts with counts, message centre, address book.
+// "Mine": order shortcuts with counts, message centre, address book, 联系客服 (WeChat's customer-service chat).
 const api = require('../../config/api')
 const http = require('../../utils/request')
 const auth = require('../../utils/auth')

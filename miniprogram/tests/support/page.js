@@ -4,6 +4,21 @@ const simulate = require('miniprogram-simulate')
 
 const ROOT = path.resolve(__dirname, '../..')
 
+// simulate's built-in <button> is a bare slot that drops every attribute; this one keeps the open
+// abilities (联系客服 and friends) as properties, so a test can read what WeChat would get.
+require('j-component').register({
+  id: 'button',
+  tagName: 'wx-button',
+  template: '<slot/>',
+  properties: {
+    openType: { type: String, value: '' },
+    sessionFrom: { type: String, value: '' },
+    sendMessageTitle: { type: String, value: '' },
+    sendMessagePath: { type: String, value: '' },
+    showMessageCard: { type: Boolean, value: false }
+  }
+})
+
 /**
  * @param {string} pagePath e.g. 'pages/orders/list/list'
  * @param {object} [query] what WeChat passes to onLoad

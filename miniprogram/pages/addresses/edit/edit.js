@@ -1,9 +1,18 @@
-// Add or edit an address (O2), checked here and by the API (mainland mobile, region, detail).
+// Add or edit an address (O2), checked here and by the API (mainland mobile, region, detail). The form can
+// be filled from WeChat (导入微信地址), or arrive filled (?draft=) when the API refused an imported one.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { toast } = require('../../../utils/ui')
 const { validateReceiver } = require('../../../utils/validate')
+const { chooseWechatAddress } = require('../../../utils/wechat-address')
+
+function formOf(address, isDefault) {
+  return {
+    receiver: address.receiver, phone: address.phone, region: [address.province, address.city, address.district],
+    detail: address.detail, is_default: isDefault
+  }
+}
 
 Page(withMixin(single, {
   data: {
@@ -16,6 +25,10 @@ Page(withMixin(single, {
   },
 
   onLoad(query) {
+    if (query.draft) {
+      const form = formOf(JSON.parse(decodeURIComponent(query.draft)), false)
+      return this.setData({ form, errors: validateReceiver(form) })
+    }
     if (!query.id) return
     this.setData({ id: Number(query.id), state: 'loading' })
     wx.setNavigationBarTitle({ title: '编辑收货地址' })
@@ -29,18 +42,17 @@ Page(withMixin(single, {
   show(addresses) {
     const address = addresses.find(a => a.id === this.data.id)
     if (!address) return this.setData({ state: 'error', errorText: '收货地址不存在' })
-    this.setData({
-      form: {
-        receiver: address.receiver, phone: address.phone, region: [address.province, address.city, address.district],
-        detail: address.detail, is_default: address.is_default
-      },
-      state: 'ready'
-    })
+    this.setData({ form: formOf(address, address.is_default), state: 'ready' })
   },
 
   onInput(e) {
     const field = e.currentTarget.dataset.field
     this.setData({ ['form.' + field]: e.detail.value, ['errors.' + field]: '' })
+  },
+
+  async onImport() {
+    const address = await chooseWechatAddress()
+    if (address) this.setData({ form: formOf(address, this.data.form.is_default), errors: {} })
   },
 
   onRegion(e) {

@@ -1,8 +1,10 @@
-// Address book (O2): list, set default, delete; with ?select=1 a tap picks the address for checkout.
+// Address book (O2): list, set default, delete, 一键导入微信地址; with ?select=1 a tap picks the address
+// for checkout.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { confirm, toast } = require('../../../utils/ui')
+const { chooseWechatAddress } = require('../../../utils/wechat-address')
 
 const SELECTED_KEY = 'checkout_address_id'
 
@@ -35,6 +37,23 @@ Page(withMixin(single, {
 
   onAdd() {
     wx.navigateTo({ url: '/pages/addresses/edit/edit' })
+  },
+
+  // Saved as it comes when the API accepts it; otherwise the edit page opens with it filled in, and the
+  // API's message (already toasted) says what to fix.
+  async onImport() {
+    const address = await chooseWechatAddress()
+    if (!address) return
+    try {
+      await http.post(api.Addresses, Object.assign({ is_default: !this.data.addresses.length }, address), { loading: '正在导入' })
+    } catch (error) {
+      if (error.statusCode === 422) {
+        wx.navigateTo({ url: '/pages/addresses/edit/edit?draft=' + encodeURIComponent(JSON.stringify(address)) })
+      }
+      return
+    }
+    toast('已导入微信地址', 'success')
+    return this.load(true)
   },
 
   onEdit(e) {

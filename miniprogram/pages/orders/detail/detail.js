@@ -1,11 +1,12 @@
-// Order detail (Q1): status, address, goods, amounts, refund progress, open request, timeline.
-// The bottom buttons are exactly the server's `actions` for this shopper (SPEC §3).
+// Order detail (Q1): status, parcel, address, goods, amounts, refund progress, open request, timeline.
+// The bottom buttons are exactly the server's `actions` for this shopper (SPEC §3); what they do is
+// utils/order-actions, shared with the order-list cards.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { presentOrder } = require('../../../utils/orders')
+const { orderActions } = require('../../../utils/order-actions')
 const { yuan, shanghaiTime } = require('../../../utils/format')
-const { payOrder } = require('../../../utils/payment')
 const { confirm, toast } = require('../../../utils/ui')
 
 const REQUEST_KINDS = { cancel: '取消申请', modify: '修改申请', after_sale: '售后申请' }
@@ -17,8 +18,6 @@ const REQUEST_BUTTONS = [
   { action: 'decline_alternative', label: '不接受' },
   { action: 'withdraw', label: '撤回申请' }
 ]
-
-const DELETE_WARNING = '删除后订单将从你的订单列表中移除，该订单的售后申请和评价将无法再查看或发起，且无法恢复。确定删除吗？'
 
 function presentDetail(order) {
   const view = presentOrder(order)
@@ -34,14 +33,20 @@ function presentDetail(order) {
     buttons: REQUEST_BUTTONS.filter(button => (request.actions || []).indexOf(button.action) >= 0)
   }) : null
   view.address_text = [order.province, order.city, order.district, order.address_detail].join(' ')
+  const parcel = order.logistics
+  const latest = parcel && parcel.events.length ? parcel.events[parcel.events.length - 1] : null
+  view.parcel = parcel ? Object.assign({}, parcel, {
+    latest_text: latest ? latest.label + ' ' + shanghaiTime(latest.at) : ''
+  }) : null
   return view
 }
 
-Page(withMixin(single, {
+Page(withMixin(Object.assign({}, single, orderActions), {
   data: {
     state: 'loading',
     errorText: '',
-    order: null
+    order: null,
+    acting: false
   },
 
   onLoad(query) {
@@ -63,70 +68,15 @@ Page(withMixin(single, {
     this.setData({ order: presentDetail(order), state: 'ready' })
   },
 
-  onAction(e) {
-    const handler = {
-      pay: () => this.pay(),
-      cancel: () => wx.navigateTo({ url: '/pages/orders/cancel/cancel?id=' + this.orderId }),
-      modify: () => wx.navigateTo({ url: '/pages/orders/modify/modify?id=' + this.orderId }),
-      delete: () => this.remove(),
-      confirm_receipt: () => this.confirmReceipt(),
-      confirm_receipt_in_wechat: () => this.confirmReceiptInWechat(),
-      after_sale: () => wx.navigateTo({ url: '/pages/after-sales/apply/apply?order_id=' + this.orderId }),
-      feedback: () => wx.navigateTo({ url: '/pages/orders/feedback/feedback?id=' + this.orderId }),
-      view_refund: () => this.openRefunds()
-    }[e.currentTarget.dataset.action]
-    return handler ? handler() : undefined
+  orderFor() {
+    return this.data.order
   },
 
-  pay() {
-    return payOrder(this.orderId).then(paid => {
-      toast(paid ? '支付成功' : '支付未完成，可稍后继续支付', paid ? 'success' : 'none')
-      return this.load(true)
-    }, () => {})
-  },
-
-  async remove() {
-    const warning = (this.data.order && this.data.order.delete_warning) || DELETE_WARNING
-    if (!(await confirm('删除订单', warning, '删除'))) return
-    try {
-      await http.del(api.Order(this.orderId), { loading: '正在删除' })
-    } catch (error) {
-      return this.load(true)
+  orderHooks() {
+    return {
+      refresh: () => this.load(true),
+      removed: () => wx.navigateBack({ delta: 1 })
     }
-    toast('订单已删除', 'success')
-    wx.navigateBack({ delta: 1 })
-  },
-
-  async confirmReceipt() {
-    if (!(await confirm('确认收货', '请确认已收到全部商品且无问题。确认后订单完成，如有问题仍可申请售后。', '确认收货'))) return
-    try {
-      await http.post(api.OrderConfirmReceipt(this.orderId), {})
-      toast('已确认收货', 'success')
-    } catch (error) {
-      // the toast already told the shopper why
-    }
-    return this.load(true)
-  },
-
-  // WeChat manages the shop's trades (W5): the shopper confirms in WeChat's own page, then the server
-  // asks WeChat whether they did before it completes the order.
-  async confirmReceiptInWechat() {
-    // openBusinessView is missing from miniprogram-api-typings, though WeChat has it since base library 2.6.0.
-    const openBusinessView = /** @type {any} */ (wx).openBusinessView
-    const opened = await new Promise(resolve => openBusinessView({
-      businessType: 'weappOrderConfirm',
-      extraData: this.data.order.wechat_confirm,
-      success: () => resolve(true),
-      fail: () => resolve(false)
-    }))
-    if (!opened) return
-    try {
-      await http.post(api.OrderConfirmReceipt(this.orderId), {})
-      toast('已确认收货', 'success')
-    } catch (error) {
-      // the toast already told the shopper why (e.g. 微信尚未确认收货)
-    }
-    return this.load(true)
   },
 
   // Each step asks first and says what follows; the server decides whether it is still possible.
@@ -161,6 +111,10 @@ Page(withMixin(single, {
     wx.navigateTo({ url: '/pages/orders/refund/refund?id=' + this.orderId })
   },
 
+  openLogistics() {
+    wx.navigateTo({ url: '/pages/orders/logistics/logistics?id=' + this.orderId })
+  },
+
   openRequest() {
     const request = this.data.order && this.data.order.request
     if (request && request.after_sale_id) {
@@ -169,6 +123,6 @@ Page(withMixin(single, {
   },
 
   copyTracking() {
-    wx.setClipboardData({ data: this.data.order.tracking_no })
+    wx.setClipboardData({ data: this.data.order.parcel.tracking_no })
   }
 }))

@@ -1,13 +1,15 @@
 // Order list (Q1): status tabs with counts, search by order number or product name,
-// pull-to-refresh and paging on reach-bottom.
+// pull-to-refresh and paging on reach-bottom. Each card carries the order's server `actions` as buttons,
+// doing what they do on the order detail page (utils/order-actions).
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { TABS, presentOrder } = require('../../../utils/orders')
 const { paged, withMixin } = require('../../../utils/loadable')
+const { orderActions } = require('../../../utils/order-actions')
 
 const PER_PAGE = 10
 
-Page(withMixin(paged, {
+Page(withMixin(Object.assign({}, paged, orderActions), {
   data: {
     tabs: TABS.map(tab => Object.assign({ count: 0 }, tab)),
     active: 'all',
@@ -17,7 +19,8 @@ Page(withMixin(paged, {
     hasMore: true,
     state: 'loading', // loading | ready | empty | error
     errorText: '',
-    loadingMore: false
+    loadingMore: false,
+    acting: false
   },
 
   onLoad(query) {
@@ -65,6 +68,14 @@ Page(withMixin(paged, {
   onClearSearch() {
     this.setData({ q: '' })
     return this.reload()
+  },
+
+  orderFor(id) {
+    return this.data.items.find(item => item.id === id)
+  },
+
+  orderHooks() {
+    return { refresh: () => this.reload(true), removed: () => this.reload(true) }
   },
 
   onOpen(e) {

@@ -1,0 +1,107 @@
+// What each order button does, shared by the order-list cards and the order detail page. Which
+// buttons exist is the server's `actions`; this only carries them out and says what happened.
+const api = require('../config/api')
+const http = require('./request')
+const { payOrder } = require('./payment')
+const { confirm, toast } = require('./ui')
+
+const DELETE_WARNING = '删除后订单将从你的订单列表中移除，该订单的售后申请和评价将无法再查看或发起，且无法恢复。确定删除吗？'
+
+const PAGES = {
+  cancel: id => '/pages/orders/cancel/cancel?id=' + id,
+  modify: id => '/pages/orders/modify/modify?id=' + id,
+  after_sale: id => '/pages/after-sales/apply/apply?order_id=' + id,
+  feedback: id => '/pages/orders/feedback/feedback?id=' + id,
+  view_refund: id => '/pages/orders/refund/refund?id=' + id,
+  logistics: id => '/pages/orders/logistics/logistics?id=' + id
+}
+
+async function pay(order, hooks) {
+  const paid = await payOrder(order.id).catch(() => null)
+  if (paid === null) return
+  toast(paid ? '支付成功' : '支付未完成，可稍后继续支付', paid ? 'success' : 'none')
+  return hooks.refresh()
+}
+
+async function remove(order, hooks) {
+  if (!(await confirm('删除订单', order.delete_warning || DELETE_WARNING, '删除'))) return
+  try {
+    await http.del(api.Order(order.id), { loading: '正在删除' })
+  } catch (error) {
+    return hooks.refresh()
+  }
+  toast('订单已删除', 'success')
+  return hooks.removed()
+}
+
+async function confirmReceipt(order, hooks) {
+  if (!(await confirm('确认收货', '请确认已收到全部商品且无问题。确认后订单完成，如有问题仍可申请售后。', '确认收货'))) return
+  return postReceipt(order, hooks)
+}
+
+// WeChat manages the shop's trades (W5): the shopper confirms in WeChat's own page, then the server
+// asks WeChat whether they did before it completes the order. A list card has no extraData: ask for it.
+async function confirmReceiptInWechat(order, hooks) {
+  const extraData = order.wechat_confirm || (await http.get(api.Order(order.id)).catch(() => ({}))).wechat_confirm
+  if (!extraData) return
+  // openBusinessView is missing from miniprogram-api-typings, though WeChat has it since base library 2.6.0.
+  const openBusinessView = /** @type {any} */ (wx).openBusinessView
+  const opened = await new Promise(resolve => openBusinessView({
+    businessType: 'weappOrderConfirm',
+    extraData,
+    success: () => resolve(true),
+    fail: () => resolve(false)
+  }))
+  if (opened) return postReceipt(order, hooks)
+}
+
+async function postReceipt(order, hooks) {
+  try {
+    await http.post(api.OrderConfirmReceipt(order.id), {})
+    toast('已确认收货', 'success')
+  } catch (error) {
+    // the toast already told the shopper why (e.g. 微信尚未确认收货)
+  }
+  return hooks.refresh()
+}
+
+const HANDLERS = {
+  pay,
+  delete: remove,
+  confirm_receipt: confirmReceipt,
+  confirm_receipt_in_wechat: confirmReceiptInWechat
+}
+
+/**
+ * Carry out one of the order's server `actions`.
+ * @param {string} action
+ * @param {{id: number, delete_warning?: string, wechat_confirm?: object}} order
+ * @param {{refresh: () => any, removed: () => any}} hooks refresh: the order changed; removed: it was deleted
+ */
+function runOrderAction(action, order, hooks) {
+  if (PAGES[action]) {
+    wx.navigateTo({ url: PAGES[action](order.id) })
+    return Promise.resolve()
+  }
+  return HANDLERS[action] ? Promise.resolve(HANDLERS[action](order, hooks)) : Promise.resolve()
+}
+
+/**
+ * Page methods for buttons with data-action (and data-id on list cards): one action at a time, the
+ * buttons disabled meanwhile (data.acting), so a double tap sends one request.
+ * The page defines orderFor(id) and orderHooks().
+ * @type {Record<string, Function> & ThisType<any>}
+ */
+const orderActions = {
+  onOrderAction(e) {
+    if (this.data.acting) return
+    const { action, id } = e.currentTarget.dataset
+    const order = this.orderFor(id)
+    if (!order) return
+    this.setData({ acting: true })
+    const done = () => this.setData({ acting: false })
+    return runOrderAction(action, order, this.orderHooks()).then(done, done)
+  }
+}
+
+module.exports = { runOrderAction, orderActions, DELETE_WARNING }
