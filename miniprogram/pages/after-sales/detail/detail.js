@@ -1,17 +1,12 @@
-// After-sales case (A2, A4, A5): decision, the stage's countdown, staff's proposal to accept or decline, the
-// evidence asked for, the 协商历史 thread, the return address and the return shipment form when goods go back.
+// After-sales case (A2, A4–A6): decision (or the rule that approved it automatically), the stage's countdown,
+// staff's proposal to accept or decline, the evidence asked for, the 协商历史 thread, the return address and the
+// return shipment form when goods go back.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { yuan, shanghaiTime } = require('../../../utils/format')
 const { confirm, toast } = require('../../../utils/ui')
 
-const TYPE_LABELS = { refund_only: '仅退款', return_refund: '退货退款', exchange: '换货', repair: '维修' }
-const STATUS_LABELS = {
-  pending: '等待商家处理', approved: '商家已同意', awaiting_return: '待寄回商品', returned: '商品寄回中',
-  received: '商家已收货', refunded: '已退款', exchanging: '换货中', repairing: '维修中',
-  completed: '售后完成', rejected: '商家已拒绝', escalated: '已升级处理', closed: '已关闭', withdrawn: '已撤回'
-}
 const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '极兔速递', '京东物流', '中国邮政 EMS', '其他']
 const TRACKING_NO = /^[A-Za-z0-9]{6,30}$/
 
@@ -50,8 +45,9 @@ Page(withMixin(single, {
   show(aCase) {
     this.setData({
       aCase: Object.assign({}, aCase, {
-        type_text: aCase.type_label || TYPE_LABELS[aCase.type] || aCase.type,
-        status_text: aCase.status_label || STATUS_LABELS[aCase.status] || aCase.status,
+        // the words are the server's (type_label, status_label, deadline_label, auto_rule.text)
+        type_text: aCase.type_label || aCase.type,
+        status_text: aCase.status_label || aCase.status,
         amount_text: aCase.amount_fen ? yuan(aCase.amount_fen) : '',
         created_text: shanghaiTime(aCase.created_at),
         refund: aCase.refund ? Object.assign({}, aCase.refund, { amount_text: yuan(aCase.refund.amount_fen) }) : null
