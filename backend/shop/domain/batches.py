@@ -13,7 +13,7 @@ from enum import Enum
 
 from .errors import DomainError, ErrorCode
 
-CHUNK_SIZE = 200  # items per job: big batches are worked by several workers at once
+CHUNK_SIZE = 50  # items per job: big batches are worked by several workers at once
 MAX_ITEMS = 20000
 
 
