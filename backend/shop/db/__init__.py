@@ -14,5 +14,6 @@ from .operations import (AuditLog, ShopSetting, ReconciliationRun, Reconciliatio
 from .shipping import ShippingUpload  # noqa: F401
 from .complaints import Complaint, ComplaintAlert  # noqa: F401
 from .stats import StatsDaily, StatsDay  # noqa: F401
+from .invoices import Invoice  # noqa: F401
 from .batches import Batch, BatchItem  # noqa: F401
 from .storage import UploadBlob  # noqa: F401

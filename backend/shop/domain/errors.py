@@ -61,6 +61,9 @@ class ErrorCode(Enum):
     BALANCE_INSUFFICIENT = (409, "账户余额不足")
     COMPLAINTS_UNSUPPORTED = (409, "消费者投诉仅支持微信支付 APIv3，当前为 APIv2 模式")
     COMPLAINT_REFUSED_BY_WECHAT = (409, "微信未受理本次投诉处理")
+    INVOICE_NOT_FOUND = (404, "发票申请不存在")
+    INVOICE_NOT_ALLOWED = (409, "该订单当前不能申请发票")
+    INVOICE_ACTION_NOT_ALLOWED = (409, "该发票当前不能这样处理")
     EXPORT_TOO_LARGE = (409, "超过 10000 条，请用“后台导出”，完成后下载")
     EXPORT_NOT_FOUND = (404, "导出文件不存在或已过期，请重新导出")
 

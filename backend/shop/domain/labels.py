@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "approve": "同意", "reject": "拒绝", "propose": "协商", "receive": "确认收货",
     "ship_replacement": "寄出换货", "return_repaired": "寄回维修件",
     "respond": "回复用户", "update_refund_progress": "更新退款进度", "complete": "反馈处理完成",
+    "issue": "开具发票", "record_red": "冲红/重开", "download": "下载发票", "request_invoice": "申请发票",
 }
 
 # What the 操作日志 page shows for each audited action.
@@ -36,6 +37,7 @@ AUDIT_ACTION_LABELS = {
     "coupon.create": "新建优惠券", "coupon.update": "修改优惠券", "coupon.publish": "开放领取优惠券",
     "coupon.unpublish": "停止领取优惠券", "coupon.stop": "停用优惠券", "coupon.issue": "发放优惠券",
     "inventory.adjust": "调整库存", "reconciliation.run": "对账",
+    "invoice.issue": "开具发票", "invoice.reject": "驳回发票申请", "invoice.record_red": "发票冲红/重开",
 }
 
 # Order columns a modification (M1–M3) may change.

@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
     "complaint.view": (frozenset({CS, SUPERVISOR, ADMIN}), "查看微信支付消费者投诉"),
     "complaint.respond": (frozenset({CS, SUPERVISOR, ADMIN}), "回复投诉、更新投诉退款进度"),
     "complaint.complete": (frozenset({SUPERVISOR, ADMIN}), "投诉反馈处理完成"),
+    "invoice.manage": (frozenset({FINANCE, ADMIN}), "处理发票申请（开具、驳回、冲红/重开）"),
     "feedback.view": (frozenset({CS, SUPERVISOR, ADMIN}), "查看取消反馈"),
     "audit.view": (frozenset({SUPERVISOR, ADMIN}), "查看操作日志"),
     "staff.manage": (frozenset({ADMIN}), "管理员工账号"),

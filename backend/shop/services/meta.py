@@ -8,6 +8,7 @@ from ..domain.actors import STAFF_ROLES
 from ..domain.after_sales import STATUS_LABELS as AFTER_SALE_STATUS_LABELS, TYPE_LABELS
 from ..domain import coupons
 from ..domain.complaints import STATE_LABELS as COMPLAINT_STATE_LABELS
+from ..domain.invoices import STATUS_LABELS as INVOICE_STATUS_LABELS, InvoiceKind
 from ..domain.orders import REFUND_STATUS_LABELS, STATUS_LABELS as ORDER_STATUS_LABELS
 from ..domain.permissions import PERMISSIONS
 from ..domain.refunds import METHOD_LABELS, REFUND_ACTION_LABELS, REFUND_STATE_LABELS
@@ -33,6 +34,8 @@ def admin_meta() -> dict:
         "after_sale_type": _codes(TYPE_LABELS),
         "after_sale_status": _codes(AFTER_SALE_STATUS_LABELS),
         "complaint_state": dict(COMPLAINT_STATE_LABELS),
+        "invoice_status": _codes(INVOICE_STATUS_LABELS),
+        "invoice_kind": {kind.value: kind.label for kind in InvoiceKind},
         "coupon_kind": dict(coupons.KIND_LABELS), "coupon_scope": dict(coupons.SCOPE_LABELS),
         "coupon_status": dict(coupons.STATUS_LABELS), "coupon_actions": dict(coupons.TEMPLATE_ACTION_LABELS),
         "actions": {**labels.ACTION_LABELS, **_codes(REFUND_ACTION_LABELS)},

@@ -26,6 +26,7 @@ from ..domain.refund_pacing import RATE_LIMITED_PAUSE, is_rate_limited, next_que
 from ..domain.refunds import (ABNORMAL_ROUTES, SUBMITTABLE_STATES, RefundAction, RefundState, after_failed_attempt,
                               order_refund_status, refund_actions)
 from ..extensions import db
+from . import invoices
 from . import balance, events, notifications
 from .context import deps
 from .uow import transaction
@@ -87,6 +88,7 @@ def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, ac
                                          source=source, source_id=source_id, reason=reason,
                                          lines=(lines or []) if i == 0 else []), actor, tx)
                for i, (m, fen) in enumerate(parts)]
+    invoices.note_refund(order)  # an issued invoice no longer matches what was kept: 冲红/重开 for finance
     shopper_id = order.shopper_id
     tx.after_commit(lambda: enqueue_risk_evaluation(shopper_id))
     return created[0]

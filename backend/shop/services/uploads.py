@@ -1,4 +1,5 @@
-"""Evidence photos (after-sales): validated and re-encoded, counted against a quota, owned.
+"""Evidence photos (after-sales): validated and re-encoded, counted against a quota, owned. Invoice PDFs
+(finance), kept where only their downloads reach them.
 
 Validation (here and adapters/images.py) is kept apart from where the bytes go: photos go through the
 storage interface (adapters/storage.py, UPLOAD_STORAGE = local | postgres | s3), the only thing this
@@ -6,6 +7,7 @@ module and the serving route use for them, so several API hosts share the photos
 """
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -107,6 +109,30 @@ def own_photos_only(shopper_id: int, photos: list[str]) -> list[str]:
         if name not in owned:
             raise DomainError(ErrorCode.VALIDATION_ERROR, "凭证图片须通过小程序上传", {"photos": url[:80]})
     return [url_of(name) for name in names]
+
+
+INVOICE_FILE = re.compile(r"invoice-[0-9a-f]{24}\.pdf")
+
+
+def invoice_dir() -> Path:
+    """Invoice PDFs sit apart from the photos, which are served to anyone: only the order's shopper and
+    finance download one (services/invoices.py)."""
+    folder = upload_dir().parent / "invoices"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_invoice_pdf(data: bytes) -> str:
+    """Store an invoice PDF finance uploaded; returns the name an issued invoice refers to."""
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        raise DomainError(ErrorCode.VALIDATION_ERROR, "请上传 PDF 格式的电子发票", {"file": "不是有效的 PDF"})
+    name = f"invoice-{secrets.token_hex(12)}.pdf"
+    (invoice_dir() / name).write_bytes(data)
+    return name
+
+
+def invoice_pdf_exists(name: str) -> bool:
+    return bool(INVOICE_FILE.fullmatch(name)) and (invoice_dir() / name).is_file()
 
 
 def _is_ours(url: str) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from ...services import admin_queries, after_sales, cancellation, meta, notifications, stats
+from ...services import admin_queries, after_sales, cancellation, invoices, meta, notifications, stats
 from .access import staff_required
 from .common import page_of
 from .schemas import AdminMetaSchema, AdminPageArgsSchema, LoosePageSchema, TodoSchema
@@ -20,6 +20,10 @@ def todo():
     # Cases already approved and on their way back: not among the pending requests, so a to-do of their own.
     counts["returns_to_receive"] = after_sales.returns_awaiting_receipt_count()
     counts["total"] = counts.get("total", 0) + counts["returns_to_receive"]
+    # Finance's invoices (R10): requests to issue, and 冲红/重开 after a refund.
+    invoice_counts = invoices.todo_counts()
+    counts.update(invoice_counts)
+    counts["total"] += sum(invoice_counts.values())
     # The warehouse's day (待发货): a figure of the work waiting, not an alert, so not in the total.
     counts["orders_to_ship"] = admin_queries.orders_to_ship_count()
     return {"todo": counts, "today": stats.today()}
