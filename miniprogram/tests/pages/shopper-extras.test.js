@@ -246,3 +246,23 @@ describe('copy the return address', () => {
     expect(copy).toHaveBeenCalledWith(expect.objectContaining({ data: '上海市浦东新区 退货仓 张收 021-12345678' }))
   })
 })
+
+describe('tab bar', () => {
+  const fs = require('fs')
+  const path = require('path')
+  const { ROOT } = require('../support/page')
+
+  test('every tab has an 81×81 PNG icon and a selected one (scripts/tabbar_icons.py)', () => {
+    const tabBar = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8')).tabBar
+    expect(tabBar.list.map(tab => tab.text)).toEqual(['首页', '我的'])
+    for (const tab of tabBar.list) {
+      expect(tab.selectedIconPath).not.toBe(tab.iconPath)
+      for (const icon of [tab.iconPath, tab.selectedIconPath]) {
+        const png = fs.readFileSync(path.join(ROOT, icon))
+        expect(png.subarray(1, 4).toString()).toBe('PNG')
+        expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([81, 81])
+        expect(png.length).toBeLessThan(40 * 1024) // WeChat refuses tab icons over 40 kB
+      }
+    }
+  })
+})
