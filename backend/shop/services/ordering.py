@@ -102,8 +102,9 @@ def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, s
                 _use_coupon(shopper_coupon.id, order.id)
             placed = events.record(order, "placed", actor, to_status=order.status,
                                    data={"total_fen": order.total_fen, "lines": len(order.lines)})
-            _pay_with_balance(order, balance_to_use(balance.current_balance(shopper_id), order.total_fen,
-                                                    use_balance), actor)
+            if use_balance:
+                _pay_with_balance(order, balance_to_use(balance.current_balance(shopper_id), order.total_fen,
+                                                        use_balance), actor)
             queries.new_order_viewed(order, placed)
             order_id, deadline = order.id, order.pay_deadline
             if order.status == OrderStatus.PENDING_PAYMENT.value:

@@ -79,7 +79,7 @@ def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, ac
     if reserved != 1:
         raise DomainError(ErrorCode.REFUND_EXCEEDS_PAID)
     db.session.refresh(order)
-    if method == "wechat":
+    if method == "wechat" and order.balance_paid_fen > 0:  # WeChat alone paid: WeChat holds all that is left
         split = split_refund(amount_fen, order.wechat_paid_fen, wechat_refunds_booked_fen(order.id))
         parts = [(m, fen) for m, fen in (("wechat", split.wechat_fen), ("balance", split.balance_fen)) if fen > 0]
     else:
