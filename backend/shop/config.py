@@ -76,6 +76,7 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'shop.sqlite'}",
         "REDIS_URL": env.get("REDIS_URL") or f"unix://{VAR_DIR / 'redis.sock'}",
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
+        "SHOP_NAME": env.get("SHOP_NAME") or "示例小店",  # printed on 发货单
         "TOKEN_MAX_AGE_SECONDS": int(env.get("TOKEN_MAX_AGE_SECONDS", str(7 * 24 * 3600))),
         "STAFF_TOKEN_MAX_AGE_SECONDS": int(env.get("STAFF_TOKEN_MAX_AGE_SECONDS", str(12 * 3600))),
         "WECHAT_API_BASE": env.get("WECHAT_API_BASE", sandbox_base if sandbox else ""),

@@ -6,7 +6,12 @@ export const acceptOrder = (id) => post(`/orders/${id}/accept`)
 export const shipOrder = (id, carrier, trackingNo) => post(`/orders/${id}/ship`, { carrier, tracking_no: trackingNo })
 // Over the amount threshold the API answers PASSWORD_REQUIRED; the dialog then asks for the password.
 export const cancelOrder = (id, body) => post(`/orders/${id}/cancel`, body, { quiet: ['PASSWORD_REQUIRED'] })
-export const exportOrders = (params) => download('/orders/export.csv', params, '订单导出.csv')
+// Exports are .xlsx: up to 10,000 rows at once; more as a job on the server (start, poll, then download).
+export const exportOrders = (params) => download('/orders/export.xlsx', params, '订单导出.xlsx')
+const filled = (params) => Object.fromEntries(Object.entries(params).filter(([, value]) => value !== '' && value != null))
+export const startExport = (params) => post('/orders/exports', filled(params))
+export const getExport = (id) => get(`/orders/exports/${id}`)
+export const downloadExport = (id) => download(`/orders/exports/${id}/file`, null, '订单导出.xlsx')
 // Staff changes apply at once (no request to themselves); a paid order's decrease is refunded, under the
 // refund rules (a large refund answers PASSWORD_REQUIRED: see usePasswordRecheck).
 export const modifyOrder = (id, changes, password) =>

@@ -9,6 +9,7 @@ import LoginView from '../views/LoginView.vue'
 const pages = {
   '/dashboard': () => import('../views/DashboardView.vue'),
   '/orders': () => import('../views/orders/OrderList.vue'),
+  '/batch-ship': () => import('../views/orders/BatchShipView.vue'),
   '/reviews': () => import('../views/reviews/ReviewList.vue'),
   '/refunds': () => import('../views/refunds/RefundList.vue'),
   '/after-sales': () => import('../views/after-sales/AfterSaleList.vue'),
@@ -24,6 +25,12 @@ const pages = {
 
 export const routes = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
+  // 打印发货单: a page of its own (no menu or header), A4 with @media print
+  {
+    path: '/print/packing',
+    component: () => import('../views/orders/PackingSlips.vue'),
+    meta: { title: '打印发货单', permission: 'order.view' },
+  },
   {
     path: '/',
     component: AdminLayout,

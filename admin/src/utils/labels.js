@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = reactive({})
 export const MODIFICATION_FIELDS = reactive({})
 export const RECONCILIATION_STATUS = reactive({})
 export const WECHAT_ERRORS = reactive({})
+export const SHOP = reactive({ name: '' }) // the shop's name (发货单)
 
 // meta key -> the map it fills
 const FROM_META = {
@@ -33,6 +34,7 @@ let loading = null
 export function loadLabels(fetchMeta = () => get('/meta')) {
   loading ??= fetchMeta().then((meta) => {
     for (const [key, map] of Object.entries(FROM_META)) Object.assign(map, meta[key] || {})
+    SHOP.name = meta.shop_name || ''
   }).catch((error) => {
     loading = null // try again on the next navigation
     throw error

@@ -20,3 +20,12 @@ export function yuanToFen(text) {
   const fen = Number(whole) * 100 + Number(frac.padEnd(2, '0'))
   return sign ? -fen : fen
 }
+
+// 1230 → "12.30" for an input box (no currency sign, no grouping); nothing → "".
+export function fenToYuan(fen) {
+  if (fen === null || fen === undefined || fen === '') return ''
+  const value = Number(fen)
+  if (!Number.isInteger(value)) return ''
+  const abs = Math.abs(value)
+  return `${value < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}

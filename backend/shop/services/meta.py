@@ -2,6 +2,8 @@
 instead of keeping copies. Cancel reasons come from the current settings (they are editable)."""
 from __future__ import annotations
 
+from flask import current_app
+
 from ..adapters.wechat_errors import ERROR_CODES
 from ..domain import labels
 from ..domain.actors import STAFF_ROLES
@@ -48,6 +50,7 @@ def admin_meta() -> dict:
         "audit_actions": dict(labels.AUDIT_ACTION_LABELS),
         "reconciliation_status": dict(labels.RECONCILIATION_STATUS_LABELS),
         "reconciliation_mismatch": dict(MISMATCH_LABELS),
+        "shop_name": current_app.config.get("SHOP_NAME") or "",
         "wechat_errors": {code: {"label": labels.WECHAT_ERROR_LABELS[code], "retryable": retryable}
                           for code, (retryable, _) in ERROR_CODES.items()},
     }
