@@ -18,12 +18,15 @@ module.exports = {
   Categories: '/categories',
   Products: '/products',
   Product: id => `/products/${id}`,
-  Coupons: '/coupons',
+  Coupons: '/coupons', // 我的优惠券 (?status=available|used|expired)
+  CouponsClaimable: '/coupons/claimable',
+  CouponClaim: id => `/coupons/${id}/claim`,
 
   Addresses: '/addresses',
   Address: id => `/addresses/${id}`,
 
   Orders: '/orders',
+  OrderQuote: '/orders/quote',
   Order: id => `/orders/${id}`,
   OrderPay: id => `/orders/${id}/pay`,
   OrderCancel: id => `/orders/${id}/cancel`,

@@ -1,5 +1,7 @@
-// Checkout (O3/O4/N1): address, coupon, remark; ask for subscribe templates; create the order with an
-// Idempotency-Key that stays the same across retries of the same submit; then wx.requestPayment.
+// Checkout (O3/O4/O7/N1): address, coupon, balance, remark. The price breakdown (goods, freight, coupon,
+// balance, payable) comes from POST /orders/quote and is asked again on every change, so the shopper sees
+// what they will pay before 提交订单并支付. The order is created with an Idempotency-Key that stays the same
+// across retries of the same submit; then wx.requestPayment.
 const api = require('../../config/api')
 const http = require('../../utils/request')
 const { single, withMixin } = require('../../utils/loadable')
@@ -9,6 +11,7 @@ const { payOrder } = require('../../utils/payment')
 const { toast } = require('../../utils/ui')
 
 const SELECTED_ADDRESS_KEY = 'checkout_address_id'
+const NO_COUPON = '不使用优惠券'
 
 function newIdempotencyKey() {
   return 'mp-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12)
@@ -24,9 +27,13 @@ Page(withMixin(single, {
     goods_text: '',
     addresses: [],
     addressIndex: -1,
-    coupons: [],
-    couponOptions: ['不使用优惠券'],
+    quote: null, // the server's breakdown, with *_text for display
+    usableCoupons: [],
+    unusableCoupons: [],
+    couponOptions: [NO_COUPON],
     couponIndex: 0,
+    useBalance: false,
+    quoteError: '',
     remark: '',
     formError: '',
     submitting: false
@@ -34,34 +41,32 @@ Page(withMixin(single, {
 
   onLoad(query) {
     this.query = query
+    this.couponChoice = undefined // undefined: the server picks the best; null: none; a number: that coupon
     this.setData({ quantity: Number(query.quantity) || 1 })
     return Promise.all([this.load(), preloadTemplates()]).then(() => {})
   },
 
   onShow() {
     // Back from the address book: pick what was chosen or just added.
-    if (this.shownOnce) return this.loadAddresses()
+    if (this.shownOnce) return this.loadAddresses().then(() => this.requote())
     this.shownOnce = true
   },
 
   fetch() {
     return Promise.all([
       http.get(api.Product(this.query.product_id), null, { toast: false }),
-      http.get(api.Coupons, null, { toast: false }),
       this.loadAddresses()
     ])
   },
 
-  show([product, coupons]) {
+  show([product]) {
     const sku = product.skus.find(s => String(s.id) === String(this.query.sku_id))
     if (!sku) return this.setData({ state: 'error', errorText: '商品规格不存在' })
-    const goods = sku.price_fen * this.data.quantity
-    const usable = coupons.filter(c => c.threshold_fen <= goods && ['used', 'expired'].indexOf(c.status) < 0)
     this.setData({
-      product, sku: Object.assign({}, sku, { price_text: yuan(sku.price_fen) }), goods_text: yuan(goods), coupons: usable,
-      couponOptions: ['不使用优惠券'].concat(usable.map(c => c.name + '（减 ' + yuan(c.discount_fen) + '）')),
-      state: 'ready'
+      product, sku: Object.assign({}, sku, { price_text: yuan(sku.price_fen) }),
+      goods_text: yuan(sku.price_fen * this.data.quantity), state: 'ready'
     })
+    return this.requote()
   },
 
   loadAddresses() {
@@ -77,13 +82,58 @@ Page(withMixin(single, {
     })
   },
 
+  orderBody() {
+    const address = this.data.addresses[this.data.addressIndex]
+    return { items: [{ sku_id: this.data.sku.id, quantity: this.data.quantity }], address_id: address ? address.id : null }
+  },
+
+  /** Ask the server what this order costs now (the same body as creating it). */
+  requote() {
+    if (!this.data.sku || this.data.addressIndex < 0) return Promise.resolve()
+    const body = Object.assign(this.orderBody(), { use_balance: this.data.useBalance })
+    if (this.couponChoice !== undefined) body.coupon_id = this.couponChoice
+    const asked = (this.quoteSeq = (this.quoteSeq || 0) + 1)
+    return http.post(api.OrderQuote, body, { toast: false }).then(quote => {
+      if (asked !== this.quoteSeq) return // an older answer arriving late
+      const usable = quote.coupons.filter(c => c.usable)
+      const chosen = usable.findIndex(c => c.id === quote.chosen_coupon_id)
+      this.setData({
+        quote: Object.assign({}, quote, {
+          goods_text: yuan(quote.goods_fen),
+          freight_text: quote.freight_fen ? yuan(quote.freight_fen) : '免运费',
+          coupon_text: quote.coupon_discount_fen ? '-' + yuan(quote.coupon_discount_fen) : '',
+          balance_text: '-' + yuan(quote.balance_fen),
+          balance_available_text: yuan(quote.balance_available_fen),
+          payable_text: yuan(quote.payable_fen)
+        }),
+        usableCoupons: usable,
+        unusableCoupons: quote.coupons.filter(c => !c.usable),
+        couponOptions: [NO_COUPON].concat(usable.map(c => c.name + '（减 ' + yuan(c.discount_fen) + '）')),
+        couponIndex: chosen + 1,
+        quoteError: ''
+      })
+    }, error => {
+      if (asked === this.quoteSeq) this.setData({ quoteError: error.message })
+    })
+  },
+
   onChooseAddress() {
     wx.navigateTo({ url: this.data.addresses.length ? '/pages/addresses/list/list?select=1' : '/pages/addresses/edit/edit' })
   },
 
   onCoupon(e) {
-    this.setData({ couponIndex: Number(e.detail.value) })
+    const index = Number(e.detail.value)
+    const coupon = this.data.usableCoupons[index - 1]
+    this.couponChoice = coupon ? coupon.id : null
+    this.setData({ couponIndex: index })
     this.idempotencyKey = null
+    return this.requote()
+  },
+
+  onBalance(e) {
+    this.setData({ useBalance: !!e.detail.value })
+    this.idempotencyKey = null
+    return this.requote()
   },
 
   onRemark(e) {
@@ -98,25 +148,27 @@ Page(withMixin(single, {
     await askSubscribe(api.SUBSCRIBE_AT.checkout)
     // Same key for every retry of this exact order, so a lost reply never creates a second order.
     if (!this.idempotencyKey) this.idempotencyKey = newIdempotencyKey()
-    const coupon = this.data.coupons[this.data.couponIndex - 1]
+    const quote = this.data.quote
+    const body = Object.assign(this.orderBody(), {
+      coupon_id: quote ? quote.chosen_coupon_id : null,
+      remark: this.data.remark.trim()
+    })
+    if (this.data.useBalance) body.use_balance = true
     this.setData({ submitting: true })
     let order
     try {
-      order = await http.post(api.Orders, {
-        items: [{ sku_id: this.data.sku.id, quantity: this.data.quantity }],
-        address_id: address.id,
-        coupon_id: coupon ? coupon.id : null,
-        remark: this.data.remark.trim()
-      }, { loading: '正在提交订单', header: { 'Idempotency-Key': this.idempotencyKey } })
+      order = await http.post(api.Orders, body, { loading: '正在提交订单', header: { 'Idempotency-Key': this.idempotencyKey } })
     } catch (error) {
       this.setData({ submitting: false, formError: error.message })
-      return
+      return this.requote()
     }
-    let paid = false
-    try {
-      paid = await payOrder(order.id)
-    } catch (error) {
-      // the order exists; it can be paid from its detail page
+    let paid = order.status === 'paid' // the balance paid all of it
+    if (!paid) {
+      try {
+        paid = await payOrder(order.id)
+      } catch (error) {
+        // the order exists; it can be paid from its detail page
+      }
     }
     this.setData({ submitting: false })
     toast(paid ? '支付成功' : '订单已提交，请在 30 分钟内完成支付', paid ? 'success' : 'none')

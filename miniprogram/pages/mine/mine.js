@@ -35,5 +35,13 @@ Page({
 
   onAddresses() {
     wx.navigateTo({ url: '/pages/addresses/list/list' })
+  },
+
+  onCoupons() {
+    wx.navigateTo({ url: '/pages/coupons/mine/mine' })
+  },
+
+  onClaimCoupons() {
+    wx.navigateTo({ url: '/pages/coupons/claim/claim' })
   }
 })

@@ -60,7 +60,13 @@ describe('checkout', () => {
   const routes = extra => Object.assign({
     'GET /products/1': PRODUCT,
     'GET /addresses': [ADDRESS],
-    'GET /coupons': [{ id: 9, name: '新人无门槛5元', threshold_fen: 0, discount_fen: 500, status: 'unused' }, { id: 10, name: '满99减10', threshold_fen: 9900, discount_fen: 1000, status: 'unused' }],
+    'POST /orders/quote': req => ({
+      goods_fen: 5800, freight_fen: 800, coupon_discount_fen: req.data.coupon_id === null ? 0 : 500, balance_fen: 0,
+      payable_fen: req.data.coupon_id === null ? 6600 : 6100, balance_available_fen: 0,
+      chosen_coupon_id: req.data.coupon_id === null ? null : 9,
+      coupons: [{ id: 9, name: '新人无门槛5元', discount_fen: 500, usable: true, reason_unusable: null },
+        { id: 10, name: '满99减10', discount_fen: 0, usable: false, reason_unusable: '未达到优惠券使用门槛（满99元）' }]
+    }),
     'POST /subscriptions': { ok: true },
     'POST /orders/7/pay': { out_trade_no: 'T1', amount_fen: 5300, pay_params: { appId: 'wxsandboxappid0001', package: 'prepay_id=1' } }
   }, extra)
@@ -73,7 +79,7 @@ describe('checkout', () => {
     const { comp, page } = await loadPage('pages/checkout/checkout', { product_id: '1', sku_id: '1', quantity: '2' })
     expect(text(comp)).toContain('张三')
     expect(page.data.couponOptions).toHaveLength(2) // 满99 is not reachable with ¥58
-    page.onCoupon({ detail: { value: '1' } })
+    await page.onCoupon({ detail: { value: '1' } })
     page.onRemark({ detail: { value: '放门口' } })
     await tap(comp, '#submit')
     expect(subscribe.mock.calls[0][0].tmplIds).toEqual(config.SUBSCRIBE_AT.checkout.map(k => 'tmpl-' + k))
