@@ -6,12 +6,13 @@
 // `days` ahead (domain/clock.py `advance`). The shop's settings keep their defaults (7 days to ship a return,
 // 7 days to receive it) and the running system's clock is untouched: the sweep simply happens as it would
 // `days` from now, and what it decides (close, refund) goes through the same code and the same refund worker.
-import { spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { REPO, waitFor } from '../system.js'
 
-export default ({ system, shopper, staff, admin, loginAs, confirmBox, shot, paidOrder }) => {
-  function sweepLater(days) {
+export default ({ system, staff, admin, loginAs, confirmBox, shot, paidOrder }) => {
+  async function sweepLater(days) {
     const code = [
       'from datetime import timedelta',
       'from shop import create_app',
@@ -22,12 +23,12 @@ export default ({ system, shopper, staff, admin, loginAs, confirmBox, shot, paid
       `    clock.advance(timedelta(days=${days}))`,
       '    print(after_sales.sweep_deadlines())',
     ].join('\n')
-    const run = spawnSync(path.join(REPO, '.venv', 'bin', 'python'), ['-c', code], {
+    // asynchronously: the event loop keeps the HTTP clients' connections healthy meanwhile
+    const { stdout } = await promisify(execFile)(path.join(REPO, '.venv', 'bin', 'python'), ['-c', code], {
       cwd: REPO, encoding: 'utf8',
       env: { ...process.env, PYTHONPATH: path.join(REPO, 'backend'), SHOP_VAR_DIR: system.varDir, FLASK_APP: 'shop' },
-    })
-    if (run.status !== 0) throw new Error(`the deadline sweep failed:\n${run.stderr.slice(-2000)}`)
-    return run.stdout.trim().split('\n').pop()
+    }).catch((error) => { throw new Error(`the deadline sweep failed:\n${String(error.stderr).slice(-2000)}`) })
+    return stdout.trim().split('\n').pop()
   }
 
   async function deliveredOrder(code, productIndex = 0) {
@@ -62,8 +63,8 @@ export default ({ system, shopper, staff, admin, loginAs, confirmBox, shot, paid
       const dialog = page.locator('.el-dialog', { hasText: '协商方式' })
       await dialog.locator('[data-test="propose-kind"]').click()
       await page.locator('.el-select-dropdown__item:visible', { hasText: '部分退款' }).click()
-      await dialog.locator('[data-test="propose-amount"] input').fill((half / 100).toFixed(2))
-      await dialog.locator('[data-test="propose-message"] textarea').fill('商品有轻微使用痕迹，退一半')
+      await dialog.locator('input[data-test="propose-amount"]').fill((half / 100).toFixed(2))
+      await dialog.locator('textarea[data-test="propose-message"]').fill('商品有轻微使用痕迹，退一半')
       await dialog.locator('[data-test="propose-confirm"]').click()
       await page.locator('.el-message--success').waitFor()
 
@@ -92,9 +93,9 @@ export default ({ system, shopper, staff, admin, loginAs, confirmBox, shot, paid
       if (waiting.deadline_stage !== '顾客寄回商品' || !waiting.deadline_label.startsWith('还剩 ')) {
         throw new Error(`return clock not shown: ${waiting.deadline_stage} ${waiting.deadline_label}`)
       }
-      sweepLater(6)  // a day early: nothing happens
+      await sweepLater(6)  // a day early: nothing happens
       if ((await buyer.call('GET', `/after-sales/${kase.id}`)).status !== 'awaiting_return') throw new Error('closed too early')
-      sweepLater(8)
+      await sweepLater(8)
       const closed = await buyer.call('GET', `/after-sales/${kase.id}`)
       if (closed.status !== 'closed') throw new Error(`case is ${closed.status} after the return clock ran out`)
 
@@ -116,7 +117,7 @@ export default ({ system, shopper, staff, admin, loginAs, confirmBox, shot, paid
       const page = await loginAs('warehouse')
       await page.goto(admin('after-sales?status=returning'))
       await page.locator(`[data-test="deadline-${kase.id}"]`, { hasText: '商家确认收货' }).waitFor()
-      sweepLater(8)
+      await sweepLater(8)
       const paid = await refundSucceeded(buyer, kase.id)
       if (paid.status !== 'completed' || paid.refund.amount_fen !== kase.amount_fen) {
         throw new Error(`case ${paid.status}, refund ${paid.refund.amount_fen} of ${kase.amount_fen}`)
@@ -135,10 +136,10 @@ export default ({ system, shopper, staff, admin, loginAs, confirmBox, shot, paid
       const rules = page.locator('[data-test="after-sale-rules"]')
       await rules.locator('[data-test="rule-add"]').click()
       const form = page.locator('.el-dialog', { hasText: '添加售后规则' })
-      await form.locator('[data-test="rule-name"] input').fill(name)
+      await form.locator('input[data-test="rule-name"]').fill(name)
       await form.locator('[data-test="rule-effect"]').click()
       await page.locator('.el-select-dropdown__item:visible', { hasText: '极速退款' }).click()
-      await form.locator('[data-test="rule-max-amount"] input').fill('500')
+      await form.locator('input[data-test="rule-max-amount"]').fill('500')
       await form.locator('[data-test="rule-trust"]').click()
       await page.locator('.el-select-dropdown__item:visible', { hasText: '白名单顾客' }).first().click()
       await form.locator('[data-test="rule-save"]').click()
