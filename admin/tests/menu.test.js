@@ -39,7 +39,7 @@ describe('permission-based menu', () => {
   it('shows a warehouse clerk only the pages their role may open', async () => {
     const wrapper = await mountLayoutAs(warehouse)
     const titles = wrapper.findAll('.el-menu-item').map((item) => item.text())
-    expect(titles).toEqual(['工作台', '订单管理', '售后', '库存', '设置'])
+    expect(titles).toEqual(['工作台', '订单管理', '批量发货', '售后', '库存', '设置'])
     expect(titles).not.toContain('退款')
     expect(titles).not.toContain('员工管理')
   })

@@ -68,11 +68,12 @@ async function send(method, path, { params, body, quiet = [] } = {}) {
   const headers = { Accept: 'application/json' }
   const token = getToken()
   if (token) headers.Authorization = `Bearer ${token}`
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const form = typeof FormData !== 'undefined' && body instanceof FormData // a file upload: the browser sets its type
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json'
   let response
   try {
     response = await fetch(buildUrl(path, params), {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      method, headers, body: body === undefined || form ? body : JSON.stringify(body),
     })
   } catch (cause) {
     ElMessage.error('网络异常，请检查网络后重试')

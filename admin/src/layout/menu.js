@@ -2,6 +2,7 @@
 export const MENU = [
   { path: '/dashboard', title: '工作台', icon: 'Odometer' },
   { path: '/orders', title: '订单管理', icon: 'List', permission: 'order.view' },
+  { path: '/batch-ship', title: '批量发货', icon: 'Van', permission: 'order.ship' },
   { path: '/reviews', title: '审核', icon: 'Stamp', permission: 'request.review' },
   { path: '/refunds', title: '退款', icon: 'Money', permission: 'refund.view' },
   { path: '/after-sales', title: '售后', icon: 'Box', permission: 'after_sale.view' },
