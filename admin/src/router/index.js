@@ -16,6 +16,7 @@ const pages = {
   '/inventory': () => import('../views/inventory/InventoryView.vue'),
   '/stats': () => import('../views/stats/StatsView.vue'),
   '/complaints': () => import('../views/complaints/ComplaintList.vue'),
+  '/invoices': () => import('../views/invoices/InvoiceList.vue'),
   '/risk': () => import('../views/risk/RiskView.vue'),
   '/feedback': () => import('../views/feedback/FeedbackList.vue'),
   '/audit-logs': () => import('../views/audit/AuditLogList.vue'),
