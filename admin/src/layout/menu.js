@@ -10,6 +10,7 @@ export const MENU = [
   { path: '/stats', title: '统计', icon: 'TrendCharts', permission: 'stats.view' },
   { path: '/complaints', title: '投诉', icon: 'Bell', permission: 'complaint.view' },
   { path: '/invoices', title: '发票', icon: 'Document', permission: 'invoice.manage' },
+  { path: '/coupons', title: '优惠券', icon: 'Ticket', permission: 'coupon.view' },
   { path: '/risk', title: '风控', icon: 'Warning', permission: 'risk.view' },
   { path: '/feedback', title: '取消反馈', icon: 'ChatDotRound', permission: 'feedback.view' },
   { path: '/audit-logs', title: '审计日志', icon: 'Document', permission: 'audit.view' },

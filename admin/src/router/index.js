@@ -17,6 +17,7 @@ const pages = {
   '/stats': () => import('../views/stats/StatsView.vue'),
   '/complaints': () => import('../views/complaints/ComplaintList.vue'),
   '/invoices': () => import('../views/invoices/InvoiceList.vue'),
+  '/coupons': () => import('../views/coupons/CouponList.vue'),
   '/risk': () => import('../views/risk/RiskView.vue'),
   '/feedback': () => import('../views/feedback/FeedbackList.vue'),
   '/audit-logs': () => import('../views/audit/AuditLogList.vue'),

@@ -19,6 +19,10 @@ export const AUDIT_ACTIONS = reactive({})
 export const MODIFICATION_FIELDS = reactive({})
 export const RECONCILIATION_STATUS = reactive({})
 export const WECHAT_ERRORS = reactive({})
+export const COUPON_KIND = reactive({})
+export const COUPON_SCOPE = reactive({})
+export const COUPON_STATUS = reactive({})
+export const COUPON_ACTIONS = reactive({})
 export const SHOP = reactive({ name: '' }) // the shop's name (发货单)
 
 // meta key -> the map it fills
@@ -28,6 +32,7 @@ const FROM_META = {
   after_sale_status: AFTER_SALE_STATUS, merchant_cancel_reasons: MERCHANT_CANCEL_REASON, roles: ROLES,
   actions: ACTIONS, permissions: PERMISSIONS, settings: SETTINGS, audit_actions: AUDIT_ACTIONS,
   modification_fields: MODIFICATION_FIELDS, reconciliation_status: RECONCILIATION_STATUS, wechat_errors: WECHAT_ERRORS,
+  coupon_kind: COUPON_KIND, coupon_scope: COUPON_SCOPE, coupon_status: COUPON_STATUS, coupon_actions: COUPON_ACTIONS,
 }
 
 let loading = null
