@@ -11,7 +11,7 @@ QUIET_PIP := grep -v '^WARNING: Location' || true
 ADMIN_SOURCES := $(shell find admin/src admin/public admin/index.html admin/package.json admin/package-lock.json \
                    admin/vite.config.* -type f 2>/dev/null)
 
-.PHONY: run test bench audit clean venv admin
+.PHONY: run test bench audit clean venv admin screenshots
 
 $(STAMP): requirements.txt
 	@command -v python3 >/dev/null || { echo "python3 (3.11+) is required"; exit 1; }
@@ -46,6 +46,10 @@ bench: $(STAMP)
 ## audit: the pinned Python and npm dependencies against a vulnerability database (says so when unreachable)
 audit: $(STAMP)
 	@$(PY) scripts/audit.py
+
+## screenshots: pictures of the mini-program's main pages with fixture data (jest harness + Chromium) in docs/screenshots/miniprogram
+screenshots:
+	@cd miniprogram && { test -d node_modules || npm ci --no-audit --no-fund --loglevel=error; } && npm run screenshots --silent
 
 clean:
 	rm -rf var .pytest_cache admin/dist

@@ -31,7 +31,7 @@ module.exports = {
       }
     },
     {
-      files: ['tests/**/*.js', 'jest.config.js', '.eslintrc.js'],
+      files: ['tests/**/*.js', 'screenshots/**/*.js', 'jest.config.js', '.eslintrc.js'],
       env: { jest: true, node: true, browser: true }
     }
   ]
