@@ -4,9 +4,10 @@ If Redis is down, the enqueue is logged and dropped: the database row (an unpaid
 pending refund) is the real record of work to do, and the periodic sweepers pick it up once
 Redis is back.
 
-Jobs go to one of three queues, so that a slow WeChat Pay call never holds up closing unpaid
+Jobs go to one of four queues, so that a slow WeChat Pay call never holds up closing unpaid
 orders or sending messages: `refunds` (every job that calls WeChat Pay), `notifications`
-(subscribe messages, shipping uploads) and `default` (the rest).
+(subscribe messages, shipping uploads), `default` (the rest) and, last in every worker's order,
+`batches` (the chunks of staff batches, A7: a 10,000-order recall never delays the other queues).
 """
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from rq.exceptions import DuplicateJobError
 
 logger = logging.getLogger("shop.queue")
 
-DEFAULT_QUEUE, REFUNDS_QUEUE, NOTIFICATIONS_QUEUE = "default", "refunds", "notifications"
+DEFAULT_QUEUE, REFUNDS_QUEUE, NOTIFICATIONS_QUEUE, BATCHES_QUEUE = "default", "refunds", "notifications", "batches"
 # A worker listening to several queues takes work from the first non-empty one in this order.
-QUEUE_NAMES = (DEFAULT_QUEUE, REFUNDS_QUEUE, NOTIFICATIONS_QUEUE)
+QUEUE_NAMES = (DEFAULT_QUEUE, REFUNDS_QUEUE, NOTIFICATIONS_QUEUE, BATCHES_QUEUE)
 WECHAT_PAY_JOBS = frozenset({
     "shop.jobs.tasks.submit_refund",
     "shop.jobs.tasks.query_refund",
@@ -31,6 +32,7 @@ WECHAT_PAY_JOBS = frozenset({
 })
 # Calls to the WeChat mini-program platform (messages, shipping uploads) share the notifications queue.
 NOTIFICATION_JOB_MODULES = ("shop.jobs.notification_tasks.", "shop.jobs.shipping_tasks.")
+BATCH_CHUNK_JOB = "shop.jobs.batch_tasks.run_batch_chunk"
 
 
 def queue_for(func: str) -> str:
@@ -39,6 +41,8 @@ def queue_for(func: str) -> str:
         return REFUNDS_QUEUE
     if func.startswith(NOTIFICATION_JOB_MODULES):
         return NOTIFICATIONS_QUEUE
+    if func == BATCH_CHUNK_JOB:
+        return BATCHES_QUEUE
     return DEFAULT_QUEUE
 
 
@@ -113,11 +117,14 @@ def worker_queue_plan(processes: int) -> list[list[str]]:
 
     Closing orders (default) and messages never wait behind a hanging WeChat Pay call: with two or
     more processes one of them never takes refunds; with three or more each queue has its own.
+    Every process takes batch chunks when its other queues are empty.
     """
     everything = list(QUEUE_NAMES)
     if processes <= 1:
         return [everything]
     if processes == 2:
-        return [[DEFAULT_QUEUE, NOTIFICATIONS_QUEUE], [REFUNDS_QUEUE, DEFAULT_QUEUE, NOTIFICATIONS_QUEUE]]
-    plan = [[DEFAULT_QUEUE], [NOTIFICATIONS_QUEUE, DEFAULT_QUEUE]]
-    return plan + [[REFUNDS_QUEUE, DEFAULT_QUEUE, NOTIFICATIONS_QUEUE]] * (processes - 2)
+        plan = [[DEFAULT_QUEUE, NOTIFICATIONS_QUEUE], [REFUNDS_QUEUE, DEFAULT_QUEUE, NOTIFICATIONS_QUEUE]]
+    else:
+        plan = [[DEFAULT_QUEUE], [NOTIFICATIONS_QUEUE, DEFAULT_QUEUE]]
+        plan += [[REFUNDS_QUEUE, DEFAULT_QUEUE, NOTIFICATIONS_QUEUE]] * (processes - 2)
+    return [queues + [BATCHES_QUEUE] for queues in plan]

@@ -20,6 +20,7 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..adapters.queue import BATCH_CHUNK_JOB
 from ..db import AfterSale, Batch, BatchItem, Order, OrderLine, OrderRequest, Staff
 from ..domain import clock
 from ..domain.actors import Actor
@@ -36,7 +37,6 @@ from .staff_auth import password_confirmed, recheck_password
 from .uow import is_unique_violation, transaction
 
 logger = logging.getLogger("shop.batches")
-JOB = "shop.jobs.batch_tasks.run_batch_chunk"
 CHUNK_TIMEOUT_SECONDS = 3600
 
 
@@ -91,7 +91,7 @@ def _by_key(key: str) -> Batch | None:
 def enqueue_chunks(batch_id: int, chunks, attempt: str = "") -> None:
     jobs = deps().jobs
     for chunk in chunks:
-        jobs.enqueue(JOB, batch_id, chunk, job_id=f"batch-{batch_id}-{chunk}{attempt}", timeout=CHUNK_TIMEOUT_SECONDS)
+        jobs.enqueue(BATCH_CHUNK_JOB, batch_id, chunk, job_id=f"batch-{batch_id}-{chunk}{attempt}", timeout=CHUNK_TIMEOUT_SECONDS)
 
 
 def request_items(refs: list[int]) -> list[tuple[int, str, None]]:
