@@ -32,14 +32,14 @@ describe('batch progress', () => {
     const wrapper = mount(BatchProgress, { props: { initial: { ...running, status: 'queued', percent: 0 }, pollMs: 1000 },
       global: { plugins: [ElementPlus] } })
     await flushPromises()
-    expect(wrapper.find('[data-test="batch-bar"]').attributes('data-percent')).toBe('50')
+    expect(wrapper.find('[data-test="batch-progress-bar"]').attributes('data-percent')).toBe('50')
     expect(wrapper.find('[data-test="batch-counts"]').text()).toBe('成功 1 · 失败 1 · 共 4')
     expect(wrapper.find('[data-test="batch-items"]').text()).toContain('该申请已处理')
 
     await vi.advanceTimersByTimeAsync(1000)
     await flushPromises()
     expect(getBatch).toHaveBeenCalledTimes(2)
-    expect(wrapper.find('[data-test="batch-bar"]').attributes('data-percent')).toBe('100')
+    expect(wrapper.find('[data-test="batch-progress-bar"]').attributes('data-percent')).toBe('100')
     expect(wrapper.find('[data-test="batch-status"]').text()).toBe('已完成')
     expect(wrapper.emitted('finished')).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(5000)
