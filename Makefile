@@ -11,7 +11,7 @@ QUIET_PIP := grep -v '^WARNING: Location' || true
 ADMIN_SOURCES := $(shell find admin/src admin/public admin/index.html admin/package.json admin/package-lock.json \
                    admin/vite.config.* -type f 2>/dev/null)
 
-.PHONY: run test bench audit clean venv admin screenshots
+.PHONY: run test bench soak audit clean venv admin screenshots
 
 $(STAMP): requirements.txt
 	@command -v python3 >/dev/null || { echo "python3 (3.11+) is required"; exit 1; }
@@ -42,6 +42,11 @@ test: $(STAMP)
 ## bench: speed figures (a million orders in PostgreSQL, refunds per second, a 10,000-order recall)
 bench: $(STAMP)
 	@$(PY) bench/orders.py && $(PY) bench/refunds.py && $(PY) bench/recall.py
+
+## soak: shoppers and staff for SOAK_MINUTES (default 10) while workers, Redis and PostgreSQL are killed and
+## WeChat fails; then money and stock are checked (duplicates 0, losses 0)
+soak: $(STAMP)
+	@$(PY) scripts/soak.py --minutes $${SOAK_MINUTES:-10}
 
 ## audit: the pinned Python and npm dependencies against a vulnerability database (says so when unreachable)
 audit: $(STAMP)

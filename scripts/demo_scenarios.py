@@ -10,7 +10,7 @@ Leaves, for a first look at the admin:
 - 一个待收货的退货: a received order the shopper returned; staff agreed and the parcel is on its way
   back, waiting for the warehouse to confirm receipt;
 - a few ordinary orders in other states (unpaid, paid, shipped, completed).
-Runs only while the demo shopper demo-alice has no orders, so `make run` twice does not pile them up.
+Runs only while the demo shopper (code `demo`) has no orders, so `make run` twice does not pile them up.
 """
 from __future__ import annotations
 
@@ -121,13 +121,13 @@ def main() -> int:
     args = parser.parse_args()
     demo = Demo(args.api, args.sandbox)
     # The demo shoppers' own orders are made once; the 90 days of history (flask seed-history) are others'.
-    alice_token = demo.call("POST", "/mp/auth/login", json={"code": "demo-alice"})["token"]
+    alice_token = demo.call("POST", "/mp/auth/login", json={"code": "demo"})["token"]
     if demo.call("GET", "/mp/orders?per_page=1", alice_token)["total"] > 0:
-        print("  demo orders: demo-alice already has orders, none added")
+        print("  demo orders: the demo shopper already has orders, none added")
         return 0
     sku = skus(demo)
     alice, bob, carol = (demo.shopper(code, address) for code, address in
-                         zip(("demo-alice", "demo-bob", "demo-carol"), ADDRESSES))
+                         zip(("demo", "demo-bob", "demo-carol"), ADDRESSES))
 
     # A cancel request waiting for a supervisor: accepted orders are no longer cancelled automatically.
     order = demo.paid(alice, [(sku[2], 1), (sku[0], 2)])

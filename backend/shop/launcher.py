@@ -283,8 +283,8 @@ def banner(port: int, sandbox_port: int, config: dict, elapsed: float) -> str:
         "  Demo staff logins (password " + DEMO_PASSWORD + "):",
     ]
     lines += [f"    {username:<11} {name}（{role}）" for username, name, role in DEMO_STAFF]
-    lines += ["  Demo shopper: wx.login code demo-alice (orders in every state); any other code X logs in",
-              "  as openid sandbox-X.",
+    lines += ["  Demo shopper: wx.login code demo (演示顾客: orders in several states, a coupon); any other",
+              "  code X logs in as a new shopper (openid sandbox-X).",
               "  A process that exits is started again (see var/log/). Press Ctrl-C to stop.", ""]
     return "\n".join(lines)
 
