@@ -49,6 +49,7 @@ module.exports = {
   // Photo upload (multipart field "file" -> {url}); not in the backend yet, see docs/miniprogram.md.
   Uploads: '/uploads',
 
+  Balance: '/balance', // 我的余额 (R9): balance_fen + paged history
   Messages: '/messages',
   MessageRead: id => `/messages/${id}/read`,
   SubscribeTemplates: '/subscribe-templates',

@@ -37,6 +37,10 @@ Page({
     wx.navigateTo({ url: '/pages/addresses/list/list' })
   },
 
+  onBalance() {
+    wx.navigateTo({ url: '/pages/balance/balance' })
+  },
+
   onCoupons() {
     wx.navigateTo({ url: '/pages/coupons/mine/mine' })
   },

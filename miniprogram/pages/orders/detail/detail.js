@@ -26,6 +26,10 @@ function presentDetail(order) {
     amount_text: entry.data && entry.data.amount_fen ? yuan(entry.data.amount_fen) : ''
   }))
   view.refunds = (order.refunds || []).map(refund => Object.assign({}, refund, { amount_text: yuan(refund.amount_fen) }))
+  // R9: how it was paid (余额支付 / 微信支付) and how much went back to each.
+  view.payment_split = (order.payment_split || []).map(part => Object.assign({}, part, {
+    paid_text: yuan(part.paid_fen), refunded_text: yuan(part.refunded_fen)
+  }))
   const request = order.open_request
   view.request = request ? Object.assign({}, request, {
     kind_text: request.kind_label || REQUEST_KINDS[request.kind] || '申请',
