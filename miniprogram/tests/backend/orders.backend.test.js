@@ -39,7 +39,7 @@ describeBackend('order list and detail against the real API', () => {
     expect(text(comp)).toContain(placed.order_no)
     expect(text(comp)).toContain('¥66.00')
 
-    await page.onAction(act('pay'))
+    await page.onOrderAction(act('pay'))
     await waitFor(async () => {
       await page.load(true)
       return page.data.order.status === 'paid'
@@ -118,7 +118,7 @@ describeBackend('cancel, modify and delete against the real API', () => {
     bridgeWx()
     const { page } = await loadPage('pages/orders/detail/detail', { id: String(placed.id) })
     expect(page.data.order.buttons.map(b => b.action)).toContain('delete')
-    await page.onAction(act('delete'))
+    await page.onOrderAction(act('delete'))
     expect(modal.mock.calls[0][0].content).toMatch(/售后/)
     expect(modal.mock.calls[0][0].content).toMatch(/评价/)
     const list = await loadPage('pages/orders/list/list')
@@ -145,7 +145,7 @@ describeBackend('after-sales against the real API', () => {
       httpCall('POST', state.sandbox + '/__control__/shipping/confirm', { out_trade_no: opts.extraData.merchant_trade_no })
         .then(() => opts.success && opts.success(/** @type {any} */ ({ errMsg: 'openBusinessView:ok' })))
     })
-    await detail.page.onAction(act('confirm_receipt_in_wechat'))
+    await detail.page.onOrderAction(act('confirm_receipt_in_wechat'))
     expect(detail.page.data.order.status).toBe('completed')
     expect(detail.page.data.order.buttons.map(b => b.action)).toContain('after_sale')
 

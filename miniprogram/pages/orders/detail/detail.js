@@ -5,7 +5,7 @@ const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { presentOrder } = require('../../../utils/orders')
-const { orderActions } = require('../../../utils/order-actions')
+const { orderActions, runOrderAction } = require('../../../utils/order-actions')
 const { yuan, shanghaiTime } = require('../../../utils/format')
 const { confirm, toast } = require('../../../utils/ui')
 
@@ -70,6 +70,7 @@ Page(withMixin(Object.assign({}, single, orderActions), {
 
   show(order) {
     this.setData({ order: presentDetail(order), state: 'ready' })
+    this.loadInvoice()
   },
 
   orderFor() {
@@ -111,12 +112,27 @@ Page(withMixin(Object.assign({}, single, orderActions), {
     return this.load(true)
   },
 
+  // 发票 (R10): its state on the order page, from its own endpoint; nothing shown when there is none to ask for.
+  async loadInvoice() {
+    try {
+      const body = await http.get(api.OrderInvoice(this.orderId), null, { toast: false })
+      const asked = body.invoice ? body.invoice.status_label : ''
+      this.setData({ invoice: asked || body.actions.indexOf('request_invoice') > -1 ? { label: asked || '申请发票' } : null })
+    } catch (error) {
+      this.setData({ invoice: null })
+    }
+  },
+
+  openInvoice() {
+    wx.navigateTo({ url: '/pages/invoice/invoice?id=' + this.orderId })
+  },
+
   openRefunds() {
-    wx.navigateTo({ url: '/pages/orders/refund/refund?id=' + this.orderId })
+    return runOrderAction('view_refund', this.data.order, this.orderHooks())
   },
 
   openLogistics() {
-    wx.navigateTo({ url: '/pages/orders/logistics/logistics?id=' + this.orderId })
+    return runOrderAction('logistics', this.data.order, this.orderHooks())
   },
 
   openRequest() {
