@@ -55,7 +55,9 @@ export default ({ system, staff, admin, loginAs, confirmBox, shot, paidOrder }) 
   return {
     async 'after-sales flows: staff propose a partial refund in the admin, the shopper accepts, that amount is paid'() {
       const { buyer, order } = await deliveredOrder('h4_partial')
-      const kase = await applyFor(buyer, order, 'return_refund', 'no_reason')
+      // 仅退款 after delivery: a person decides (R5); staff offer half, the shopper keeps the goods
+      const kase = await applyFor(buyer, order, 'refund_only', 'not_wanted')
+      if (kase.status !== 'pending') throw new Error(`expected a case for staff, got ${kase.status}`)
       const half = Math.floor(kase.amount_fen / 2)
       const page = await loginAs('supervisor')
       await page.goto(admin('after-sales?status=pending'))
