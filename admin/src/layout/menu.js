@@ -5,6 +5,7 @@ export const MENU = [
   { path: '/batch-ship', title: '批量发货', icon: 'Van', permission: 'order.ship' },
   { path: '/reviews', title: '审核', icon: 'Stamp', permission: 'request.review' },
   { path: '/refunds', title: '退款', icon: 'Money', permission: 'refund.view' },
+  { path: '/finance', title: '资金核对', icon: 'Money', permission: 'refund.view' },
   { path: '/after-sales', title: '售后', icon: 'Box', permission: 'after_sale.view' },
   { path: '/inventory', title: '库存', icon: 'Goods', permission: 'inventory.view' },
   { path: '/stats', title: '统计', icon: 'TrendCharts', permission: 'stats.view' },

@@ -12,6 +12,7 @@ const pages = {
   '/batch-ship': () => import('../views/orders/BatchShipView.vue'),
   '/reviews': () => import('../views/reviews/ReviewList.vue'),
   '/refunds': () => import('../views/refunds/RefundList.vue'),
+  '/finance': () => import('../views/finance/MoneyCheckView.vue'),
   '/after-sales': () => import('../views/after-sales/AfterSaleList.vue'),
   '/inventory': () => import('../views/inventory/InventoryView.vue'),
   '/stats': () => import('../views/stats/StatsView.vue'),
