@@ -39,8 +39,11 @@ function line(product, quantity, id) {
 
 const at = hours => new Date(Date.UTC(2026, 10, 21, 22, 51) + hours * 3600 * 1000).toISOString()
 const PARCEL = {
-  carrier: '顺丰速运', tracking_no: 'SF1402358866712', shipped_at: at(20), status_label: '运输中',
-  events: [{ id: 4, kind: 'shipped', label: '商家已发货', at: at(20), actor_type: 'staff', actor_name: '商家', reason: '', data: { carrier: '顺丰速运', tracking_no: 'SF1402358866712' } }]
+  carrier: '顺丰速运', tracking_no: 'SF1402358866712', shipped_at: at(20), status_label: '已签收',
+  events: [
+    { id: 4, kind: 'shipped', label: '商家已发货', at: at(20), actor_type: 'staff', actor_name: '商家', reason: '', data: { carrier: '顺丰速运', tracking_no: 'SF1402358866712' } },
+    { id: 5, kind: 'delivered', label: '快递已签收', at: at(43.5), actor_type: 'staff', actor_name: '商家', reason: '', data: {} }
+  ]
 }
 const SHIPPED = order({
   id: 8, order_no: '20261122065154331013', status: 'shipped', status_label: '待收货', items: [line(PRODUCTS[1], 1, 21), line(PRODUCTS[0], 2, 22)],
@@ -49,9 +52,8 @@ const SHIPPED = order({
   timeline: [
     { id: 1, kind: 'placed', label: '订单已提交', at: at(0), data: {} },
     { id: 2, kind: 'paid', label: '支付成功', at: at(0.02), data: { amount_fen: 24700 } },
-    { id: 3, kind: 'accepted', label: '商家已受理', at: at(2), data: {} },
-    PARCEL.events[0]
-  ]
+    { id: 3, kind: 'accepted', label: '商家已受理', at: at(2), data: {} }
+  ].concat(PARCEL.events)
 })
 const ORDERS = [
   order({ id: 9, order_no: '20261123101502118842', items: [line(PRODUCTS[2], 1, 31)], goods_fen: 8900, total_fen: 8900, item_count: 1, created_at: at(30) }),
