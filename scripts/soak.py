@@ -240,9 +240,12 @@ class Soak:
                  "drop notifications"]
         if self.postgres is not None:
             kinds.append("restart postgresql")
+        self.random.shuffle(kinds)
+        turn = 0
         while time.monotonic() < self.until - 20:
             time.sleep(self.random.uniform(20, 40))
-            kind = self.random.choice(kinds)
+            kind = kinds[turn % len(kinds)]  # every kind in turn, in a shuffled order
+            turn += 1
             try:
                 self.inject(kind)
                 self.count(self.faults, kind)
