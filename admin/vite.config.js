@@ -30,6 +30,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    manifest: true, // scripts/admin_size.py reads which chunks each page loads
   },
   test: {
     environment: 'jsdom',

@@ -1,7 +1,7 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import ElementPlus from 'element-plus'
 import 'element-plus/dist/index.css'
+import { installElement } from './element'
 import { ICONS } from './icons'
 import App from './App.vue'
 import { createAdminRouter } from './router'
@@ -11,5 +11,5 @@ const app = createApp(App)
 for (const [name, component] of Object.entries(ICONS)) app.component(name, component)
 app.use(createPinia())
 app.use(createAdminRouter())
-app.use(ElementPlus)
+installElement(app) // only the components the admin draws (src/element.js)
 app.mount('#app')

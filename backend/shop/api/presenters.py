@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..db import Order, Refund
 from ..domain.after_sales import AfterSaleType, CaseStatus
 from ..domain.balance import payment_split
-from ..domain.cancellation import shopper_request_actions
+from ..domain.cancellation import cancel_refund, shopper_request_actions
 from ..domain.clock import to_shanghai
 from ..domain.notices import refund_notice
 from ..domain.modification import what_is_modifiable
@@ -110,4 +110,6 @@ def open_request_json(order: Order, for_shopper: bool) -> dict:
         body["after_sale_id"] = next((c.id for c in order.after_sales if c.request_id == request.id), None)
     if not for_shopper:
         body["due_at"] = _iso(request.due_at)
+        # what approving a cancel request refunds, shown in the order page's confirmation
+        body["refund_fen"] = cancel_refund(order.facts(), "system").amount_fen if request.kind == "cancel" else None
     return body

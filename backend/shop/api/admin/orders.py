@@ -84,6 +84,7 @@ def _audit_export(args) -> None:
 @blp.arguments(OrderSearchArgsSchema, location="query")
 @blp.response(200, content_type=XLSX_MIMETYPE)
 @blp.doc(**XLSX_DOC)
+@blp.alt_response(409, response="CONFLICT", description="超过 10000 条（EXPORT_TOO_LARGE），请用 POST /orders/exports")
 def export_orders(args):
     """按当前筛选条件导出 Excel（.xlsx；订单号为文本，金额单位：元）；超过 10000 条请用 POST /orders/exports"""
     body = order_exports.xlsx_bytes(filters_from(args))
