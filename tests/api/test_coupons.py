@@ -2,9 +2,9 @@
 quotes the best one and the order pays less; a cancel gives the coupon back."""
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from shop.db import AuditLog, Category, Coupon, Order, Product, ShopperCoupon, Sku
+from shop.db import AuditLog, Category, Coupon, Order, Product, Shopper as ShopperRow, ShopperCoupon, Sku
 from shop.extensions import db
 from support.orders import refunds_of
 from support.services import wait_until
@@ -79,7 +79,13 @@ def test_the_quote_lists_every_coupon_with_why_it_does_not_fit_and_null_means_no
     assert breakdown["balance_fen"] == 0 and breakdown["balance_available_fen"] == 0
 
     none = quote(alice, [(cable, 1)], coupon_id=None, use_balance=True)
-    assert none["chosen_coupon_id"] is None and none["coupon_discount_fen"] == 0
+    assert none["chosen_coupon_id"] is None and none["coupon_discount_fen"] == 0 and none["balance_fen"] == 0
+    db.session.execute(update(ShopperRow).where(ShopperRow.id == alice.user["id"]).values(balance_fen=1000))
+    db.session.commit()
+    with_balance = quote(alice, [(cable, 1)], use_balance=True)
+    assert (with_balance["balance_available_fen"], with_balance["balance_fen"]) == (1000, 1000)
+    assert with_balance["payable_fen"] == breakdown["payable_fen"] - 1000
+    assert quote(alice, [(cable, 1)])["balance_fen"] == 0
     refused = alice.post("/orders", {"items": [{"sku_id": cable, "quantity": 1}], "address_id": alice.address_id,
                                      "coupon_id": by_name["食品9折"]["id"]})
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "COUPON_UNAVAILABLE"
@@ -146,3 +152,37 @@ def test_racing_claims_never_exceed_the_total(pgapp):
     assert db.session.get(Coupon, template["id"]).issued_count == 3
     assert db.session.scalar(select(func.count(ShopperCoupon.id)).where(
         ShopperCoupon.coupon_id == template["id"])) == 3
+
+
+def test_a_coupon_past_its_days_is_not_given_back_when_the_order_is_cancelled(client):
+    from datetime import timedelta
+
+    from shop.domain import clock
+    template = published(Staff(client, "supervisor"), {**TEN_PERCENT, "valid_days": 1})
+    alice = Shopper(client)
+    mine = alice.post(f"/coupons/{template['id']}/claim").get_json()
+    order = alice.order([(sku_of("蓝牙耳机"), 1)], coupon_id=mine["id"])
+    clock.advance(timedelta(days=2))
+    reply = alice.post(f"/orders/{order['id']}/cancel", {"reason_code": "changed_mind", "reason_text": ""})
+    assert reply.status_code == 200 and reply.get_json()["status"] == "cancelled"
+    assert [(c["id"], c["status"], c["status_label"]) for c in alice.get("/coupons").get_json()] == \
+        [(mine["id"], "expired", "已过期")]
+    assert alice.get("/coupons?status=available").get_json() == []
+
+
+def test_a_line_the_coupon_does_not_cover_is_refunded_in_full(client, sandbox):
+    coffee, cable = sku_of("挂耳咖啡"), sku_of("快充数据线")  # 6900 (食品饮料) and 2900 (数码配件)
+    coffee_product = db.session.scalar(select(Sku.product_id).where(Sku.id == coffee))
+    template = published(Staff(client, "supervisor"), {"name": "咖啡减10", "kind": "amount", "discount_fen": 1000,
+                                                       "threshold_fen": 5000, "valid_days": 7, "scope": "products",
+                                                       "scope_ids": [coffee_product]})
+    alice = Shopper(client)
+    mine = alice.post(f"/coupons/{template['id']}/claim").get_json()
+    order = alice.order([(coffee, 1), (cable, 1)], coupon_id=mine["id"])
+    assert [(i["goods_fen"], i["discount_fen"]) for i in order["items"]] == [(6900, 1000), (2900, 0)]
+    alice.pay(order, sandbox)
+    wait_until(lambda: alice.detail(order["id"])["status"] == "paid")
+    cable_line = next(i for i in order["items"] if i["sku_id"] == cable)
+    Staff(client, "finance").ok("POST", f"/orders/{order['id']}/refunds", {
+        "kind": "lines", "reason": "缺货", "lines": [{"line_id": cable_line["id"], "quantity": 1}]})
+    assert [r.amount_fen for r in refunds_of(order["id"])] == [2900]
