@@ -113,3 +113,19 @@ def test_the_built_in_rule_is_recorded_too(client, sandbox):
     alice = ShopperClient(client)
     case = apply(alice, paid_order(alice, sandbox), type_="refund_only", reason="not_wanted").get_json()
     assert case["status"] == "completed" and case["auto_rule"]["name"] == "未发货仅退款（系统默认）"
+
+
+def test_a_case_the_timeout_setting_approves_records_that_setting_as_its_rule(client, sandbox):
+    from datetime import timedelta
+
+    from shop.domain import clock
+    from shop.services import after_sales
+    alice = ShopperClient(client)
+    order = received_order(alice, sandbox)
+    Staff(client, "admin").ok("PUT", "/settings", {"after_sale_timeout_auto_approve": True})
+    case = apply(alice, order, type_="return_refund", reason="no_reason").get_json()
+    clock.advance(timedelta(hours=49))
+    assert after_sales.escalate_overdue()["approved"] == 1
+    approved = alice.get(f"/after-sales/{case['id']}").get_json()
+    assert approved["status"] == "awaiting_return" and approved["auto_rule"]["id"] == -1
+    assert approved["auto_rule"]["text"] == "按规则「商家超时未处理（设置：售后超时自动同意）」自动同意"

@@ -65,7 +65,7 @@ class RuleSubject:
 class RuleMatch:
     """The rule that made an automatic decision, as recorded on the case."""
 
-    id: int  # 0: the built-in rule
+    id: int  # 0: R5's built-in rule, -1: A3's timeout setting; others: the shop's rules
     name: str
     effect: str
 
@@ -88,6 +88,8 @@ class RuleMatch:
 
 # R5's built-in rule, recorded like the others: 仅退款 on an order not yet shipped, under the ceiling.
 DEFAULT_RULE = RuleMatch(0, "未发货仅退款（系统默认）", "auto_approve")
+# A3's setting, when staff leave a case unanswered past the reply time and the setting approves it.
+REPLY_TIMEOUT_RULE = RuleMatch(-1, "商家超时未处理（设置：售后超时自动同意）", "auto_approve")
 
 
 def _trusted(rule: dict, who: RuleSubject) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import AfterSale, AfterSaleMessage, Order, OrderLine, OrderRequest, Product, Refund, Shopper
 from ..domain import clock
 from ..domain.actors import Actor
-from ..domain.after_sale_rules import RuleMatch, RuleSubject
+from ..domain.after_sale_rules import REPLY_TIMEOUT_RULE, RuleMatch, RuleSubject
 from ..domain.after_sales import (ACTIVE_STATUSES, DEADLINE_STAGES, REASONS, AfterSaleType, ApprovalFacts,
                                   CaseFacts, CaseStatus, OrderForAfterSale, ProposalKind, automatic_approval,
                                   automatic_approval_blockers, order_stage,
@@ -367,7 +367,8 @@ def _refund_case(case: AfterSale, order: Order, actor: Actor, tx) -> Refund:
     refund = refunds.create_refund(order, goods + shipping, source="after_sale", source_id=case.id,
                                    reason=f"售后退款：{REASONS.get(case.reason_code, case.reason_code)}",
                                    actor=actor, tx=tx, lines=refunded_lines, shipping_fen=shipping)
-    case.refund_id, case.amount_fen = refund.id, refund.amount_fen
+    # The case's whole amount: an order the balance paid in part gets it back in two refunds (WeChat, balance).
+    case.refund_id, case.amount_fen = refund.id, goods + shipping
     if OrderStatus(order.status) in UNSHIPPED and all(line.refunded_quantity == line.quantity for line in order.lines):
         ensure_transition(order.status, OrderStatus.CANCELLED)
         order.cancelled_at = clock.now()
@@ -570,7 +571,7 @@ def escalate_overdue(limit: int = 200) -> dict:
                         or case.status != CaseStatus.PENDING.value:  # 协商中: the shopper's clock runs instead
                     continue
                 if on_reply_overdue(_approval_facts(case, order), policy) == "approve":
-                    _approve(case, request, order, Actor.system("超时自动同意"), "商家超时未处理，系统自动同意", tx)
+                    _approve_by_rule(case, request, order, REPLY_TIMEOUT_RULE, tx)
                     counts["approved"] += 1
                 else:
                     request.escalated_at = clock.now()
