@@ -19,7 +19,7 @@ const ROWS = [
   { id: 5, out_refund_no: 'R5', amount_fen: 4000, status: 'succeeded', actions: [] },
 ].map((row) => ({ ...row, action_labels: labelsOf(row.actions) }))
 
-vi.mock('vue-router', () => ({ useRoute: () => ({ query: {} }) }))
+vi.mock('vue-router', () => ({ useRoute: () => ({ query: {} }), useRouter: () => ({ replace: vi.fn() }) }))
 vi.mock('../src/api/refunds', () => ({
   listRefunds: vi.fn().mockResolvedValue({ items: ROWS, total: 5 }),
   listReconciliationRuns: vi.fn().mockResolvedValue({ items: [] }),
