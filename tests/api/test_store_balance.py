@@ -152,3 +152,15 @@ def test_the_conservation_report_adds_up_and_finds_a_planted_difference(client, 
     assert {("shopper", "shopper_balance"), ("order", "paid_split"), ("order", "wechat_payments")} <= kinds
     assert any("余额账本合计 1200 分" in d["explanation"] for d in found["differences"])
     assert Staff(client, "finance").ok("GET", "/finance/money-check")["difference_count"] == found["difference_count"]
+
+
+def test_a_cancelled_mixed_order_goes_back_by_both_routes_and_the_shopper_is_told_each(client, sandbox):
+    alice = Shopper(client)
+    credit(alice, 1000)
+    order = paid_mixed_order(alice, sandbox, units=1)  # ¥47: ¥10 balance + ¥37 WeChat
+    reply = alice.post(f"/orders/{order['id']}/cancel", {"reason_code": "changed_mind", "reason_text": ""})
+    assert reply.status_code == 200, reply.get_json()
+    assert [(r.method, r.amount_fen) for r in refunds_of(order["id"])] == [("wechat", 3700), ("balance", 1000)]
+    assert balance_of(alice) == 1000
+    notice = reply.get_json()["decision"]["text"]
+    assert "¥37.00 原路退回（微信支付）" in notice and "¥10.00 退回账户余额" in notice

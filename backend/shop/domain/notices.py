@@ -15,6 +15,11 @@ def refund_remedy(amount_fen: int, method: str, arrival: str) -> str:
     return f"¥{yuan(amount_fen)} {METHOD_LABELS.get(method, method)}，到账时间：{arrival}"
 
 
+def parts_remedy(parts: list[tuple[int, str, str]]) -> str:
+    """A refund paid back by more than one route (R9: WeChat part, balance part): each (amount, method, arrival)."""
+    return "；".join(refund_remedy(amount, method, arrival) for amount, method, arrival in parts)
+
+
 def refund_notice(amount_fen: int, method: str, arrival: str, reason: str) -> str:
     return f"退款 {refund_remedy(amount_fen, method, arrival)}。退款原因：{reason}"
 

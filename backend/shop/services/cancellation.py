@@ -17,10 +17,9 @@ from ..domain.actors import Actor
 from ..domain.cancellation import (CancelDecision, CancelReason, check_feedback, check_reason, check_staff_cancel,
                                    decide_shopper_cancel, ensure_feedback_allowed)
 from ..domain.errors import DomainError, ErrorCode
-from ..domain.notices import cancel_notice, refund_remedy
+from ..domain.notices import cancel_notice
 from ..domain.orders import OrderStatus, ensure_transition
 from ..domain.refund_amounts import LineAmounts, full_refund_fen, line_refund_fen
-from ..domain.refunds import expected_arrival
 from ..extensions import db
 from . import events, inventory, notifications, ordering, queries, refunds, risk
 from .context import deps
@@ -116,8 +115,7 @@ def cancel_order(order: Order, actor: Actor, reason: CancelReason, tx, *, kind: 
         refund = _refund_everything(order, actor, reason, tx, request_id)
     # A merchant's own cancel (not a shopper's request approved) says why; every cancel says what comes back.
     notice = cancel_notice(order.order_no, actor.is_staff and kind == "cancelled", reason.summary,
-                           refund_remedy(refund.amount_fen, refund.method, expected_arrival(refund.method, None))
-                           if refund else None, coupon_back)
+                           notifications.remedy_of(refund) if refund else None, coupon_back)
     events.record(order, "decision_notice", actor, reason=notice, data={"notice": notice})
     notifications.cancel_result(order, True, notice, tx)
     return refund

@@ -18,7 +18,7 @@ from ..db import Message, Order, OrderRequest, ReconciliationMismatch, Refund, S
 from ..domain import clock
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.money import yuan
-from ..domain.notices import refund_notice
+from ..domain.notices import parts_remedy, refund_notice
 from ..domain.refunds import NEEDS_FINANCE_STATES, expected_arrival
 from ..extensions import db
 from . import complaints, shipping
@@ -181,7 +181,14 @@ def order_shipped(order: Order, tx) -> None:
 
 def refund_started(refund: Refund) -> str:
     """What the shopper reads when a refund is created: amount, route, arrival and reason."""
-    return refund_notice(refund.amount_fen, refund.method, expected_arrival(refund.method, None), refund.reason)
+    return f"退款 {remedy_of(refund)}。退款原因：{refund.reason}"
+
+
+def remedy_of(refund: Refund) -> str:
+    """Amount, route and arrival of a refund just created, of each part when it goes back by two routes (R9:
+    services.refunds.create_refund hangs the parts on the row it returns)."""
+    return parts_remedy([(p.amount_fen, p.method, expected_arrival(p.method, None))
+                         for p in getattr(refund, "parts", None) or [refund]])
 
 
 def _refund_sentence(refund: Refund | None) -> str:

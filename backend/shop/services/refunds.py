@@ -88,6 +88,7 @@ def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, ac
                                          source=source, source_id=source_id, reason=reason,
                                          lines=(lines or []) if i == 0 else []), actor, tx)
                for i, (m, fen) in enumerate(parts)]
+    created[0].parts = created  # what the shopper is told covers every part (notifications.remedy_of)
     invoices.note_refund(order)  # an issued invoice no longer matches what was kept: 冲红/重开 for finance
     shopper_id = order.shopper_id
     tx.after_commit(lambda: enqueue_risk_evaluation(shopper_id))
