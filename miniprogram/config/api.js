@@ -33,6 +33,8 @@ module.exports = {
   OrderConfirmReceipt: id => `/orders/${id}/confirm-receipt`,
   OrderAfterSales: id => `/orders/${id}/after-sales`,
   OrderFeedback: id => `/orders/${id}/feedback`,
+  OrderInvoice: id => `/orders/${id}/invoice`, // 发票 (R10): GET state + actions, POST 申请
+  OrderInvoicePdf: id => `/orders/${id}/invoice/pdf`,
   CancelReasons: '/cancel-reasons',
   // The shopper's own pending request (A7, C4): withdraw it, answer a staff alternative.
   RequestWithdraw: id => `/requests/${id}/withdraw`,

@@ -1,0 +1,67 @@
+// 发票 (R10): the order's invoice as the server describes it (state, a sentence, 下载 when issued) and, when
+// the server offers request_invoice, the 申请发票 form (个人/企业, title, tax number for 企业, email).
+const api = require('../../config/api')
+const http = require('../../utils/request')
+const auth = require('../../utils/auth')
+const { toast } = require('../../utils/ui')
+const { single, withMixin } = require('../../utils/loadable')
+
+Page(withMixin(single, {
+  data: {
+    state: 'loading', errorText: '', orderId: '', invoice: null, actions: [],
+    kind: 'personal', title: '', taxNo: '', email: '', fieldErrors: {}, formError: '', submitting: false
+  },
+
+  onLoad(query) {
+    this.setData({ orderId: query.id })
+    return this.load()
+  },
+
+  fetch(quiet) {
+    return http.get(api.OrderInvoice(this.data.orderId), null, { toast: quiet })
+  },
+
+  show(body) {
+    this.setData({ invoice: body.invoice, actions: body.actions, state: 'ready' })
+  },
+
+  onKind(e) {
+    this.setData({ kind: e.currentTarget.dataset.kind, fieldErrors: {}, formError: '' })
+  },
+
+  onInput(e) {
+    this.setData({ [e.currentTarget.dataset.field]: e.detail.value })
+  },
+
+  async onSubmit() {
+    const { kind, title, taxNo, email } = this.data
+    const body = { kind, title: title.trim(), email: email.trim() }
+    if (kind === 'company') body.tax_no = taxNo.trim().toUpperCase()
+    this.setData({ submitting: true, fieldErrors: {}, formError: '' })
+    try {
+      const reply = await http.post(api.OrderInvoice(this.data.orderId), body)
+      this.setData({ invoice: reply.invoice, actions: reply.actions })
+      toast('发票申请已提交', 'success')
+    } catch (error) {
+      // The server's words: the field that is wrong, or why the order cannot have an invoice.
+      this.setData({ fieldErrors: error.details || {}, formError: error.message })
+    } finally {
+      this.setData({ submitting: false })
+    }
+  },
+
+  onDownload() {
+    wx.downloadFile({
+      url: api.BASE_URL + api.OrderInvoicePdf(this.data.orderId),
+      header: { Authorization: 'Bearer ' + auth.getToken() },
+      success: res => {
+        if (res.statusCode !== 200) {
+          toast('发票下载失败，请稍后重试')
+          return
+        }
+        wx.openDocument({ filePath: res.tempFilePath, fileType: 'pdf', showMenu: true })
+      },
+      fail: () => toast('网络连接失败，请检查网络后重试')
+    })
+  }
+}))
