@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument("--var", default=os.environ.get("SHOP_VAR_DIR", "var"))
     args = parser.parse_args()
     run = Path(args.var) / "run"
-    for name in ("api", "worker-1", "worker-2", "cron", "sandbox", "redis"):
+    for name in ("api", "api-2", "worker-1", "worker-2", "cron", "sandbox", "redis"):
         pid_file = run / f"{name}.pid"
         if not pid_file.exists():
             continue
