@@ -154,3 +154,27 @@ def test_a_spreadsheet_of_shipments_ships_each_order(client, sandbox):
     assert (done["done"], done["failed"]) == (2, 0), done["items"]
     assert [shopper.detail(o["id"])["status"] for o in orders] == ["shipped", "shipped"]
     assert [shopper.detail(o["id"])["tracking_no"] for o in orders] == ["SF100000000", "SF100000001"]
+
+
+def test_after_sales_cases_rejected_in_one_batch_each_tell_the_shopper(client, sandbox):
+    from shop.services import ordering
+    from support.orders import staff as staff_actor
+    from test_after_sales import apply
+
+    cases = []
+    for code in ("alice", "bob"):
+        shopper = Shopper(client, code)
+        order = paid_order(shopper, sandbox)
+        ordering.ship_order(order["id"], staff_actor("warehouse"), "顺丰速运", "SF100200300")
+        ordering.confirm_receipt(order["id"], shopper.user["id"])
+        cases.append((shopper, apply(shopper, shopper.detail(order["id"])).get_json()))
+    supervisor = Staff(client, "supervisor")
+
+    batch = supervisor.ok("POST", "/batches/after-sales/reject",
+                          {"ids": [case["id"] for _, case in cases], "reason": "商品已拆封影响二次销售"}, status=202)
+    done = finished(supervisor, batch["id"])
+
+    assert (done["done"], done["failed"]) == (2, 0), done["items"]
+    for shopper, case in cases:
+        seen = shopper.get(f"/after-sales/{case['id']}").get_json()
+        assert (seen["status"], seen["decision_reason"]) == ("rejected", "商品已拆封影响二次销售")
