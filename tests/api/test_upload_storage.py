@@ -168,7 +168,7 @@ def test_an_unreachable_storage_answers_503_not_500(app):
     try:
         client = app.test_client()
         reply = Shopper(client).upload(image_bytes())
-        assert reply.status_code == 503
+        assert reply.status_code == 503 and reply.headers["Retry-After"] == "5"
         assert reply.get_json()["error"]["code"] == "SERVICE_UNAVAILABLE"
         assert client.get("/api/mp/uploads/1-abc.png").status_code == 503
     finally:

@@ -49,7 +49,7 @@ def storage() -> Storage:
 
 def _unavailable(exc: StorageError) -> DomainError:
     current_app.logger.warning("upload storage unavailable: %s", exc)
-    return DomainError(ErrorCode.SERVICE_UNAVAILABLE, "图片存储暂时不可用，请稍后重试")
+    return DomainError(ErrorCode.SERVICE_UNAVAILABLE, "图片存储暂时不可用，请稍后重试", {"retry_after_seconds": 5})
 
 
 def _store(name: str, data: bytes) -> None:
