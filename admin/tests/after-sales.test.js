@@ -15,7 +15,7 @@ const CASES = [
     deadline_label: '还剩 1天3小时', deadline_stage: '商家处理',
     messages: [{ id: 1, author: 'shopper', author_name: '顾客', kind: 'apply', text: '申请退货退款：质量问题', photos: [], created_at: '2026-11-21T23:00:00+00:00' }] },
 ]
-vi.mock('vue-router', () => ({ useRoute: () => ({ query: { status: 'returning' } }) }))
+vi.mock('vue-router', () => ({ useRoute: () => ({ query: { status: 'returning' } }), useRouter: () => ({ replace: vi.fn() }) }))
 vi.mock('../src/api/afterSales', () => ({
   listAfterSales: vi.fn().mockResolvedValue({ items: CASES, total: 5 }),
   receiveReturn: vi.fn(), shipReplacement: vi.fn().mockResolvedValue({}), returnRepaired: vi.fn().mockResolvedValue({}),
