@@ -164,3 +164,15 @@ def test_a_cancelled_mixed_order_goes_back_by_both_routes_and_the_shopper_is_tol
     assert balance_of(alice) == 1000
     notice = reply.get_json()["decision"]["text"]
     assert "¥37.00 原路退回（微信支付）" in notice and "¥10.00 退回账户余额" in notice
+
+
+def test_the_quote_takes_the_balance_by_the_same_rule_as_placing_the_order(client):
+    alice = Shopper(client)
+    credit(alice, 1000)
+    cart = {"items": [{"sku_id": cable_2m(), "quantity": 1}], "address_id": alice.address_id, "coupon_id": None}
+    without = alice.post("/orders/quote", cart).get_json()
+    assert (without["balance_fen"], without["payable_fen"], without["balance_available_fen"]) == (0, 4700, 1000)
+    quote = alice.post("/orders/quote", {**cart, "use_balance": True}).get_json()
+    assert (quote["balance_fen"], quote["payable_fen"]) == (1000, 3700)
+    placed = alice.order([(cable_2m(), 1)], use_balance=True)
+    assert (placed["balance_paid_fen"], placed["total_fen"] - placed["balance_paid_fen"]) == (1000, 3700)
