@@ -52,6 +52,23 @@ export default ({ system, staff, admin, loginAs, confirmBox, shot, paidOrder }) 
     }, { timeout: 60000, interval: 1000, what: 'the after-sales refund to succeed' })
   }
 
+  // The 售后 page filtered by status: the case's row, expanded, its 协商历史 shows `text`.
+  async function threadShows(page, status, order, caseId, text) {
+    await page.goto(admin(`after-sales?status=${status}`))
+    const row = page.locator('[data-test="after-sale-table"] .el-table__row', { hasText: order.order_no })
+    await row.locator(`[data-status="${status}"]`).waitFor()
+    await row.locator('.el-table__expand-icon').click()
+    await page.locator(`[data-test="thread-${caseId}"]`, { hasText: text }).waitFor()
+  }
+
+  // A delivered order's 退货退款 case, approved by a supervisor: the goods must now come back.
+  async function approvedReturn(code) {
+    const { buyer, order } = await deliveredOrder(code)
+    const kase = await applyFor(buyer, order, 'return_refund', 'no_reason')
+    await (await staff('supervisor')).post(`/requests/${kase.request_id}/approve`, { note: '请寄回' })
+    return { buyer, order, kase }
+  }
+
   return {
     async 'after-sales flows: staff propose a partial refund in the admin, the shopper accepts, that amount is paid'() {
       const { buyer, order } = await deliveredOrder('h4_partial')
@@ -79,18 +96,12 @@ export default ({ system, staff, admin, loginAs, confirmBox, shot, paidOrder }) 
       const paid = await refundSucceeded(buyer, kase.id)
       if (paid.refund.amount_fen !== half) throw new Error(`refunded ${paid.refund.amount_fen} fen, agreed ${half}`)
 
-      await page.goto(admin('after-sales?status=completed'))
-      const row = page.locator('[data-test="after-sale-table"] .el-table__row', { hasText: order.order_no })
-      await row.locator('.el-table__expand-icon').click()
-      await page.locator(`[data-test="thread-${kase.id}"]`, { hasText: '顾客接受了协商' }).waitFor()
+      await threadShows(page, 'completed', order, kase.id, '顾客接受了协商')
       await page.close()
     },
 
     async 'after-sales flows: a return never shipped closes the case when its 7 days run out'() {
-      const supervisor = await staff('supervisor')
-      const { buyer, order } = await deliveredOrder('h4_noship')
-      const kase = await applyFor(buyer, order, 'return_refund', 'no_reason')
-      await supervisor.post(`/requests/${kase.request_id}/approve`, { note: '请寄回' })
+      const { buyer, order, kase } = await approvedReturn('h4_noship')
       const waiting = await buyer.call('GET', `/after-sales/${kase.id}`)
       if (waiting.deadline_stage !== '顾客寄回商品' || !waiting.deadline_label.startsWith('还剩 ')) {
         throw new Error(`return clock not shown: ${waiting.deadline_stage} ${waiting.deadline_label}`)
@@ -102,19 +113,12 @@ export default ({ system, staff, admin, loginAs, confirmBox, shot, paidOrder }) 
       if (closed.status !== 'closed') throw new Error(`case is ${closed.status} after the return clock ran out`)
 
       const page = await loginAs('supervisor')
-      await page.goto(admin('after-sales?status=closed'))
-      const row = page.locator('[data-test="after-sale-table"] .el-table__row', { hasText: order.order_no })
-      await row.locator('[data-status="closed"]').waitFor()
-      await row.locator('.el-table__expand-icon').click()
-      await page.locator(`[data-test="thread-${kase.id}"]`, { hasText: '未寄回商品，售后已关闭' }).waitFor()
+      await threadShows(page, 'closed', order, kase.id, '未寄回商品，售后已关闭')
       await page.close()
     },
 
     async 'after-sales flows: a returned parcel the warehouse never received is refunded automatically'() {
-      const supervisor = await staff('supervisor')
-      const { buyer, order } = await deliveredOrder('h4_noreceipt')
-      const kase = await applyFor(buyer, order, 'return_refund', 'no_reason')
-      await supervisor.post(`/requests/${kase.request_id}/approve`, { note: '请寄回' })
+      const { buyer, order, kase } = await approvedReturn('h4_noreceipt')
       await buyer.call('POST', `/after-sales/${kase.id}/return-shipment`, { carrier: '中通快递', tracking_no: 'ZT3000000003' })
       const page = await loginAs('warehouse')
       await page.goto(admin('after-sales?status=returning'))
@@ -124,10 +128,7 @@ export default ({ system, staff, admin, loginAs, confirmBox, shot, paidOrder }) 
       if (paid.status !== 'completed' || paid.refund.amount_fen !== kase.amount_fen) {
         throw new Error(`case ${paid.status}, refund ${paid.refund.amount_fen} of ${kase.amount_fen}`)
       }
-      await page.goto(admin('after-sales?status=completed'))
-      const row = page.locator('[data-test="after-sale-table"] .el-table__row', { hasText: order.order_no })
-      await row.locator('.el-table__expand-icon').click()
-      await page.locator(`[data-test="thread-${kase.id}"]`, { hasText: '系统自动退款' }).waitFor()
+      await threadShows(page, 'completed', order, kase.id, '系统自动退款')
       await page.close()
     },
 
@@ -159,9 +160,7 @@ export default ({ system, staff, admin, loginAs, confirmBox, shot, paidOrder }) 
       const paid = await refundSucceeded(buyer, kase.id)
       if (paid.refund.amount_fen !== kase.amount_fen) throw new Error('refunded a different amount')
 
-      await page.goto(admin('after-sales?status=completed'))
-      const row = page.locator('[data-test="after-sale-table"] .el-table__row', { hasText: order.order_no })
-      await row.locator('.el-table__expand-icon').click()
+      await threadShows(page, 'completed', order, kase.id, `按规则「${name}」自动同意`)
       await page.locator(`[data-test="auto-rule-${kase.id}"]`, { hasText: `按规则「${name}」自动同意` }).waitFor()
 
       // leave the shop as it was: the rule goes
