@@ -91,6 +91,7 @@ def test_a_flagged_shopper_never_matches_a_rule_and_waits_for_a_person(client, s
 
     case = apply(alice, order, type_="return_refund", reason="no_reason").get_json()
     assert case["status"] == "pending" and case["auto_rule"] is None
+    assert 47 * 3600 < case["deadline_seconds"] <= 48 * 3600  # staff's reply clock, by the server's time
     summary = Staff(client, "supervisor").ok("GET", f"/after-sales/{case['id']}")["summary"]
     assert "顾客在重点监控名单" in summary["automatic_approval_blockers"]
 

@@ -643,7 +643,10 @@ def _deadline_json(case: AfterSale, status: CaseStatus, request: OrderRequest) -
     """A5's countdown, the same on both sides: when, who must act, and 还剩 1天3小时."""
     stage = DEADLINE_STAGES.get(status)
     deadline = (request.due_at if status is CaseStatus.PENDING else case.deadline_at) if stage else None
-    return {"deadline_at": deadline, "deadline_label": deadline_label(deadline, clock.now()),
+    now = clock.now()
+    return {"deadline_at": deadline, "deadline_label": deadline_label(deadline, now),
+            # what is left by the server's clock, so a page can count down without trusting the phone's
+            "deadline_seconds": max(int((deadline - now).total_seconds()), 0) if deadline else None,
             "deadline_for": stage[0] if deadline else None, "deadline_stage": stage[1] if deadline else None}
 
 

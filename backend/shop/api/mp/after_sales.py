@@ -117,6 +117,7 @@ class AfterSaleSchema(Schema):
     due_at = ShanghaiDateTime(allow_none=True)
     deadline_at = ShanghaiDateTime(allow_none=True, metadata={"description": "当前环节的截止时间（A5）"})
     deadline_label = fields.String(allow_none=True, metadata={"example": "还剩 1天3小时"})
+    deadline_seconds = fields.Integer(allow_none=True, metadata={"description": "截止前剩余秒数（按服务器时钟）"})
     deadline_for = fields.String(allow_none=True, metadata={"description": "shopper 顾客 / staff 商家需要处理"})
     deadline_stage = fields.String(allow_none=True, metadata={"example": "顾客寄回商品"})
     proposal = fields.Nested(ProposalSchema, allow_none=True, metadata={"description": "商家待回应的协商方案"})

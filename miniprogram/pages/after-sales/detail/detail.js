@@ -6,6 +6,7 @@ const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { yuan, shanghaiTime } = require('../../../utils/format')
 const { confirm, toast } = require('../../../utils/ui')
+const { labelAfter } = require('../../../utils/countdown')
 
 const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '极兔速递', '京东物流', '中国邮政 EMS', '其他']
 const TRACKING_NO = /^[A-Za-z0-9]{6,30}$/
@@ -60,6 +61,26 @@ Page(withMixin(single, {
       messages: (aCase.messages || []).map(m => Object.assign({}, m, { time_text: shanghaiTime(m.created_at) })),
       state: 'ready'
     })
+    this.startCountdown(aCase)
+  },
+
+  // The stage's clock keeps running on screen (A5): from the server's seconds left, by the time since loading.
+  startCountdown(aCase) {
+    this.stopCountdown()
+    if (aCase.deadline_seconds === null || aCase.deadline_seconds === undefined) return
+    const loadedAt = Date.now()
+    this.countdownTimer = setInterval(() => {
+      this.setData({ 'aCase.deadline_label': labelAfter(aCase.deadline_seconds, Date.now() - loadedAt) })
+    }, 30000)
+  },
+
+  stopCountdown() {
+    if (this.countdownTimer) clearInterval(this.countdownTimer)
+    this.countdownTimer = null
+  },
+
+  onUnload() {
+    this.stopCountdown()
   },
 
   async answer(url, body, done) {
