@@ -55,7 +55,7 @@ export async function startSystem() {
       REFUND_RETRY_INTERVALS: '1,1',
       REFUND_QUERY_AFTER_SECONDS: '2',
       // Some history, so the dashboard, statistics and lists photographed by the tour have content.
-      DEMO_HISTORY_ORDERS: process.env.DEMO_HISTORY_ORDERS || '300',
+      DEMO_HISTORY_ORDERS: process.env.DEMO_HISTORY_ORDERS || '200',
     },
     stdio: ['ignore', log, log],
     detached: true,
