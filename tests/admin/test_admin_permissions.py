@@ -47,6 +47,8 @@ ENDPOINTS = [
     ("GET", "/reconciliation/runs", None, {FIN, SUP, ADM}),
     ("GET", "/reconciliation/mismatches", None, {FIN, SUP, ADM}),
     ("POST", "/reconciliation/run", {"date": "not-a-date"}, {FIN, ADM}),
+    ("GET", "/finance/money-check", None, {FIN, SUP, ADM}),
+    ("POST", "/finance/money-check", None, {FIN, ADM}),
     ("GET", "/stats/summary", None, {SUP, FIN, ADM}),
     ("GET", "/stats/cancellations", None, {SUP, FIN, ADM}),
     ("GET", "/stats/refunds", None, {SUP, FIN, ADM}),

@@ -20,6 +20,7 @@ def test_every_label_staff_meet_is_chinese_and_comes_from_meta(client):
     assert meta["modification_fields"]["receiver_phone"] == "联系电话"
     assert meta["reconciliation_status"]["matched"] == "一致"
     assert meta["shopper_cancel_reasons"]["changed_mind"] == "改变主意"
+    assert HAN.search(meta.pop("shop_name"))  # the one plain value: the shop's own name, for printed slips
     for group, labels in meta.items():
         for code, text in labels.items():
             text = text["label"] if group == "wechat_errors" else text
