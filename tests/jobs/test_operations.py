@@ -83,6 +83,25 @@ def test_compensation_coupon_is_granted_to_the_orders_shopper_and_recorded(clien
     assert caught.value.code.name == "COUPON_NOT_FOUND"
 
 
+def test_a_compensation_coupon_counts_against_the_templates_total_and_a_stopped_one_is_not_given(client, sandbox):
+    order_id = paid_order(client, sandbox)
+    coupon = db.session.scalar(select(Coupon).order_by(Coupon.id))
+    coupon.total_count, coupon.issued_count = coupon.issued_count + 1, coupon.issued_count
+    db.session.commit()
+    refunds.grant_compensation_coupon(order_id, FINANCE, coupon.id)
+    assert db.session.get(Coupon, coupon.id, populate_existing=True).issued_count == coupon.total_count
+    with pytest.raises(DomainError) as caught:  # the total is reached
+        refunds.grant_compensation_coupon(order_id, FINANCE, coupon.id)
+    assert caught.value.code.name == "COUPON_NOT_GRANTABLE"
+    other = db.session.scalars(select(Coupon).order_by(Coupon.id)).all()[1]
+    other.status = "stopped"
+    db.session.commit()
+    with pytest.raises(DomainError) as caught:
+        refunds.grant_compensation_coupon(order_id, FINANCE, other.id)
+    assert "停用" in caught.value.message
+    assert db.session.scalar(select(func.count(ShopperCoupon.id)).where(ShopperCoupon.source == "compensation")) == 1
+
+
 def test_manual_retry_is_refused_for_a_refund_that_is_not_abnormal(client, sandbox):
     refund_id = refund(paid_order(client, sandbox))
     settled(refund_id)

@@ -176,6 +176,16 @@ def _grant(shopper_id: int, coupon: Coupon, source: str) -> ShopperCoupon:
     return mine
 
 
+def grant_compensation(shopper_id: int, coupon: Coupon) -> ShopperCoupon:
+    """A compensation coupon (补偿券, R3) staff give with a refund, inside the caller's transaction: counted
+    against the template's total like every other coupon; a stopped or expired template cannot be given. The
+    per-shopper limit is for claims, not for amends, so it does not apply."""
+    refusal = rules.issue_refusal(coupon.status, _template_expired(coupon, clock.now()), 0, 1)
+    if refusal:
+        raise DomainError(ErrorCode.COUPON_NOT_GRANTABLE, f"{refusal}，不能作为补偿发放")
+    return _grant(shopper_id, coupon, "compensation")
+
+
 def _lock_shopper(shopper_id: int) -> Shopper | None:
     """Claims and issues for one shopper go one at a time (the per-shopper limit is counted then)."""
     return db.session.scalar(select(Shopper).where(Shopper.id == shopper_id).with_for_update())

@@ -478,12 +478,8 @@ def grant_compensation_coupon(order_id: int, actor: Actor, coupon_id: int) -> Sh
         coupon = db.session.get(Coupon, coupon_id)
         if coupon is None:
             raise DomainError(ErrorCode.COUPON_NOT_FOUND)
-        if coupon.valid_until is not None and coupon.valid_until < clock.now():
-            raise DomainError(ErrorCode.COUPON_NOT_GRANTABLE, "优惠券已过期，不能作为补偿发放")
-        granted = ShopperCoupon(shopper_id=order.shopper_id, coupon_id=coupon.id, source="compensation",
-                                created_at=clock.now())
-        db.session.add(granted)
-        db.session.flush()
+        from . import coupons  # coupons read orders' pricing; imported here to keep the graph one-way
+        granted = coupons.grant_compensation(order.shopper_id, coupon)
         events.record(order, "compensation_coupon", actor, reason=coupon.name,
                       data={"coupon_id": coupon.id, "shopper_coupon_id": granted.id,
                             "amount_fen": coupon.discount_fen})
