@@ -298,6 +298,17 @@ def _record_failure(refund_id: int, attempt_no: int, exc: RefundOutcome, operato
 
 
 def _record_accepted(refund_id: int, attempt_no: int, outcome: RefundOutcome, operator: str) -> RefundState:
+    try:
+        return _record_accepted_once(refund_id, attempt_no, outcome, operator)
+    except DomainError as exc:
+        if exc.code != ErrorCode.CONFLICT:
+            raise
+        # WeChat's notification settled the refund while WeChat's reply to the submission was on its way here:
+        # read it again; it now knows more than the reply (the attempt is still logged).
+        return _record_accepted_once(refund_id, attempt_no, outcome, operator)
+
+
+def _record_accepted_once(refund_id: int, attempt_no: int, outcome: RefundOutcome, operator: str) -> RefundState:
     with transaction():
         refund = db.session.get(Refund, refund_id, populate_existing=True)
         db.session.add(RefundAttempt(refund_id=refund.id, number=attempt_no, outcome="accepted",
