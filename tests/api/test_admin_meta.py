@@ -46,3 +46,12 @@ def test_the_cancel_reasons_follow_the_settings(client):
 
 def test_meta_needs_a_signed_in_staff_member(client):
     assert client.get("/api/admin/meta").status_code == 401
+
+
+def test_every_setting_on_the_settings_page_has_a_chinese_label_without_units_the_page_converts(client):
+    items = Staff(client, "admin").ok("GET", "/settings")["items"]
+
+    assert items and all(item["label"] != item["key"] and HAN.search(item["label"]) for item in items), \
+        [item["key"] for item in items if item["label"] == item["key"]]
+    # Amounts in fen are typed in 元 on the page: their labels name no unit.
+    assert not [item["label"] for item in items if item["key"].endswith("_fen") and "分" in item["label"]]
