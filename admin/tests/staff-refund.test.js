@@ -7,6 +7,8 @@ import './setup-element'
 vi.mock('../src/api/orders', () => ({
   acceptOrder: vi.fn(), shipOrder: vi.fn(), cancelOrder: vi.fn(), modifyOrder: vi.fn(),
   refundOrder: vi.fn().mockResolvedValue({}),
+  previewRefund: vi.fn().mockResolvedValue({ amount_fen: 3300, shipping_fen: 0, allowed: true, password_required: false,
+    message: '本次退款 33.00 元' }),
 }))
 vi.mock('../src/api/requests', () => ({ approveRequest: vi.fn(), rejectRequest: vi.fn(), offerAlternative: vi.fn() }))
 vi.mock('../src/api/refunds', () => ({ retryRefund: vi.fn() }))
@@ -46,6 +48,25 @@ describe('staff refund (R8)', () => {
       kind: 'amount', reason: '商品有划痕', method: 'balance', amount_fen: 1250,
     }, undefined)
     expect(wrapper.emitted('changed')).toHaveLength(2)
+    wrapper.unmount()
+  })
+
+  it('shows the amount the server would pay back on the confirm button before it is pressed', async () => {
+    const wrapper = mount(StaffRefundDialog, { props: { order: order(['refund']), modelValue: true }, ...plugins() })
+    wrapper.vm.form.quantities[11] = 1
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await wrapper.vm.$nextTick()
+    expect(ordersApi.previewRefund).toHaveBeenLastCalledWith(7, expect.objectContaining({
+      kind: 'lines', lines: [{ line_id: 11, quantity: 1 }] }))
+    const confirm = document.body.querySelector('[data-test="refund-confirm"]')
+    expect(confirm.textContent).toContain('33.00')
+    expect(document.body.querySelector('[data-test="refund-preview"]').textContent).toContain('本次退款 33.00 元')
+    ordersApi.previewRefund.mockResolvedValueOnce({ amount_fen: 6600, shipping_fen: 0, allowed: false,
+      password_required: false, message: '超出您的退款权限' })
+    wrapper.vm.form.quantities[11] = 2
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await wrapper.vm.$nextTick()
+    expect(document.body.querySelector('[data-test="refund-confirm"]').disabled).toBe(true)
     wrapper.unmount()
   })
 

@@ -43,7 +43,8 @@ export function buildUrl(path, params) {
 
 /**
  * request('GET', '/orders', { params }) / request('POST', '/orders/1/cancel', { body }).
- * `quiet: ['PASSWORD_REQUIRED']` lets the caller handle those error codes itself without a toast.
+ * `quiet: ['PASSWORD_REQUIRED']` lets the caller handle those error codes itself without a toast; `quiet: true`
+ * all of them (a preview that only informs).
  */
 export function request(method, path, options = {}) {
   if (method === 'GET') return send(method, path, options)
@@ -98,7 +99,7 @@ async function send(method, path, { params, body, quiet = [] } = {}) {
     onUnauthorized()
     throw failure
   }
-  if (!quiet.includes(failure.code)) ElMessage.error(message)
+  if (quiet !== true && !quiet.includes(failure.code)) ElMessage.error(message)
   throw failure
 }
 

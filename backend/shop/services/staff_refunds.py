@@ -53,6 +53,27 @@ def refund_order(order_id: int, actor: Actor, kind: str, reason: str, *, lines: 
     return order
 
 
+def preview(order_id: int, actor: Actor, kind: str, *, lines: list[dict] | None = None,
+            amount_fen: int | None = None) -> dict:
+    """What `refund_order` would pay back, asked before staff confirm: the amount (to the fen, by the same
+    rules), whether the password will be asked for, or why this role cannot. Changes nothing."""
+    order = ordering.get_order(order_id)
+    try:
+        if not may_refund_by_staff(queries.facts_for(order)):
+            raise DomainError(ErrorCode.ORDER_ACTION_NOT_ALLOWED, "该订单当前不能发起退款（未付款、已全额退款或有待处理的申请）")
+        amount, _, shipping = _what_goes_back(order, kind, lines, amount_fen)
+        case = RefundCase(RefundAction.STAFF_REFUND, actor.role, OrderStatus(order.status), order.refunded_fen, amount)
+        try:
+            password = check_staff_refund(case, deps().policy)
+        except DomainError as exc:
+            return {"amount_fen": amount, "shipping_fen": shipping, "allowed": False, "password_required": False,
+                    "message": exc.message}
+        return {"amount_fen": amount, "shipping_fen": shipping, "allowed": True, "password_required": password,
+                "message": f"本次退款 {yuan(amount)} 元" + ("，需再次输入登录密码" if password else "")}
+    finally:
+        db.session.rollback()
+
+
 def _compensation_coupon(coupon_id: int | None) -> Coupon | None:
     if coupon_id is None:
         return None

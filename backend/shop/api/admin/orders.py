@@ -13,7 +13,8 @@ from ..presenters import order_detail, order_summary
 from .access import staff_required
 from .common import XLSX_MIMETYPE, xlsx_response
 from .schemas import (XLSX_DOC, AdminOrderPageSchema, AdminOrderSchema, CarrierSchema, OrderExportSchema,
-                      OrderSearchArgsSchema, ShipInSchema, StaffCancelInSchema, StaffModifyInSchema, StaffRefundInSchema)
+                      OrderSearchArgsSchema, ShipInSchema, StaffCancelInSchema, StaffModifyInSchema, StaffRefundInSchema,
+                      StaffRefundPreviewInSchema, StaffRefundPreviewSchema)
 
 blp = Blueprint("admin_orders", __name__, url_prefix="/api/admin", description="后台：订单查询、导出、受理、发货、修改、取消")
 
@@ -197,6 +198,16 @@ def cancel_order(body, order_id):
     return order_action("order.cancel", order_id, lambda: cancellation.cancel_by_staff(
         order_id, g.actor, body["reason_code"], body["reason_text"], password=body["password"]),
         reason_code=body["reason_code"], reason_text=body["reason_text"])
+
+
+@blp.post("/orders/<int:order_id>/refunds/preview")
+@staff_required("refund.create")
+@blp.arguments(StaffRefundPreviewInSchema)
+@blp.response(200, StaffRefundPreviewSchema)
+def preview_refund(body, order_id):
+    """员工退款预览：确认前告知本次将退的金额、是否需再次输入密码、或为何不能发起（不做任何修改）"""
+    admin_queries.get_order(order_id)
+    return staff_refunds.preview(order_id, g.actor, body["kind"], lines=body["lines"], amount_fen=body["amount_fen"])
 
 
 @blp.post("/orders/<int:order_id>/refunds")

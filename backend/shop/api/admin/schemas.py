@@ -212,6 +212,22 @@ class StaffRefundInSchema(Schema):
                              metadata={"description": "二次验证：本单累计退款达到阈值时重新输入登录密码（R12）"})
 
 
+class StaffRefundPreviewInSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["lines", "amount", "shipping"]),
+                         metadata={"description": "lines 退商品 / amount 补偿或差价金额 / shipping 退运费"})
+    lines = fields.List(fields.Nested(StaffRefundLineSchema), load_default=None, metadata={"description": "kind=lines"})
+    amount_fen = fields.Integer(strict=True, load_default=None, validate=validate.Range(min=1, max=DB_ID_MAX),
+                                metadata={"description": "kind=amount"})
+
+
+class StaffRefundPreviewSchema(Schema):
+    amount_fen = fields.Integer(required=True, metadata={"description": "本次将退金额（分）"})
+    shipping_fen = fields.Integer(required=True, metadata={"description": "其中运费（分）"})
+    allowed = fields.Boolean(required=True, metadata={"description": "当前角色能否发起（超出退款权限为 false）"})
+    password_required = fields.Boolean(required=True, metadata={"description": "确认时是否需再次输入密码"})
+    message = fields.String(required=True, metadata={"description": "给员工看的说明（中文）"})
+
+
 class StaffCancelInSchema(Schema):
     reason_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
     reason_text = fields.String(load_default="", validate=validate.Length(max=200))
