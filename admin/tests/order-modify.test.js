@@ -7,6 +7,8 @@ import './setup-element'
 
 vi.mock('../src/api/orders', () => ({
   acceptOrder: vi.fn(), shipOrder: vi.fn(), cancelOrder: vi.fn(), modifyOrder: vi.fn().mockResolvedValue({}),
+  previewModify: vi.fn().mockResolvedValue({ refund_fen: 8600, allowed: true, password_required: false,
+    message: '修改后退还差价 86.00 元（原路退回）' }),
 }))
 vi.mock('../src/api/requests', () => ({ approveRequest: vi.fn(), rejectRequest: vi.fn(), offerAlternative: vi.fn() }))
 vi.mock('../src/api/refunds', () => ({ retryRefund: vi.fn() }))
@@ -58,6 +60,17 @@ describe('staff modify order', () => {
     const wrapper = mount(OrderModifyDialog, { props: { order: order(['modify']), modelValue: true }, ...plugins() })
     await wrapper.vm.submit()
     expect(ordersApi.modifyOrder).not.toHaveBeenCalled()
+    wrapper.unmount()
+  })
+
+  it('shows the difference a decrease refunds on the confirm button before it is pressed', async () => {
+    const wrapper = mount(OrderModifyDialog, { props: { order: order(['modify']), modelValue: true }, ...plugins() })
+    wrapper.vm.form.quantities[11] = 1
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    await nextTick()
+    expect(ordersApi.previewModify).toHaveBeenLastCalledWith(7, { lines: [{ line_id: 11, quantity: 1 }] })
+    expect(document.body.querySelector('[data-test="modify-confirm"]').textContent).toContain('86.00')
+    expect(document.body.querySelector('[data-test="modify-preview"]').textContent).toContain('退还差价')
     wrapper.unmount()
   })
 })

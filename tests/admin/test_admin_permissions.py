@@ -27,6 +27,7 @@ ENDPOINTS = [
     ("POST", f"/orders/{NO}/delivered", None, {WH, SUP, ADM}),
     ("POST", f"/orders/{NO}/cancel", {"reason_code": "out_of_stock"}, {CS, SUP, ADM}),
     ("POST", f"/orders/{NO}/modify", {"remark": "请周末送"}, {CS, SUP, ADM}),
+    ("POST", f"/orders/{NO}/modify/preview", {"remark": "请周末送"}, {CS, SUP, ADM}),
     ("POST", f"/orders/{NO}/refunds", {"kind": "shipping", "reason": "运费补偿"}, {FIN, SUP, ADM}),
     ("POST", f"/orders/{NO}/refunds/preview", {"kind": "shipping"}, {FIN, SUP, ADM}),
     ("GET", "/requests", None, {CS, SUP, ADM}),

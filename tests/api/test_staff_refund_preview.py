@@ -39,3 +39,19 @@ def test_the_preview_says_when_the_password_is_needed_and_when_the_role_cannot(c
     too_much = Staff(client, "finance").post(f"/orders/{order['id']}/refunds/preview",
                                               {"kind": "amount", "amount_fen": order["paid_fen"] + 1})
     assert too_much.status_code == 422 and too_much.get_json()["error"]["message"]
+
+
+def test_the_preview_of_a_staff_decrease_is_the_difference_the_modification_then_refunds(client, sandbox):
+    order = paid_order(Shopper(client), sandbox, [(sku_of("快充数据线"), 3)])
+    line = order["items"][0]
+    staff = Staff(client, "supervisor")
+    change = {"lines": [{"line_id": line["id"], "quantity": 1}]}
+
+    preview = staff.ok("POST", f"/orders/{order['id']}/modify/preview", change)
+
+    assert preview["allowed"] and preview["refund_fen"] > 0 and "退还差价" in preview["message"]
+    db.session.expire_all()
+    assert refunds_of(order["id"]) == []  # the preview changed nothing
+    staff.ok("POST", f"/orders/{order['id']}/modify", change)
+    assert [r.amount_fen for r in refunds_of(order["id"])] == [preview["refund_fen"]]
+    assert staff.ok("POST", f"/orders/{order['id']}/modify/preview", {"remark": "请周末送"})["refund_fen"] == 0

@@ -17,6 +17,7 @@ export const downloadExport = (id) => download(`/orders/exports/${id}/file`, nul
 export const modifyOrder = (id, changes, password) =>
   post(`/orders/${id}/modify`, password ? { ...changes, password } : changes, { quiet: ['PASSWORD_REQUIRED'] })
 // R8: staff refunds (lines, an amount or the shipping fee) under the refund rules; see usePasswordRecheck.
+export const previewModify = (id, changes) => post(`/orders/${id}/modify/preview`, changes, { quiet: true })
 export const previewRefund = (id, { kind, lines, amount_fen: amountFen }) =>
   post(`/orders/${id}/refunds/preview`, { kind, lines, amount_fen: amountFen }, { quiet: true })
 export const refundOrder = (id, body, password) =>

@@ -16,6 +16,7 @@ from ..db import Order, OrderLine, OrderRequest, Refund, ShopperCoupon
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.money import yuan
 from ..domain.modification import TEXT_FIELDS, LineState, ModificationPlan, is_paid, plan_modification
 from ..domain.orders import OrderStatus
 from ..domain.pricing import price_order
@@ -70,6 +71,25 @@ def modify_order(order_id: int, actor: Actor, changes: dict, password: str | Non
             raise DomainError(ErrorCode.REQUEST_ALREADY_OPEN) from exc
         raise
     return order
+
+
+def preview_staff_modification(order_id: int, actor: Actor, changes: dict) -> dict:
+    """What a staff member's change would give back before they confirm: the refund of the decreases (R2), whether
+    the password will be asked for, or why this role cannot. The plan is checked as `modify_order` checks it;
+    nothing changes."""
+    order = ordering.get_order(order_id)
+    try:
+        plan = plan_for(order, changes, by_staff=True)
+        refund_fen = refund_fen_of(order, plan)
+        try:
+            password = check_staff_refund(modification_refund(order, refund_fen, actor.role), deps().policy)
+        except DomainError as exc:
+            return {"refund_fen": refund_fen, "allowed": False, "password_required": False, "message": exc.message}
+        message = (f"修改后退还差价 {yuan(refund_fen)} 元（原路退回）" if refund_fen else "修改不涉及退款") + \
+            ("，需再次输入登录密码" if password else "")
+        return {"refund_fen": refund_fen, "allowed": True, "password_required": password, "message": message}
+    finally:
+        db.session.rollback()
 
 
 def _open_modify_request(order: Order, actor: Actor, plan: ModificationPlan) -> OrderRequest:

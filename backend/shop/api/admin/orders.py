@@ -14,7 +14,7 @@ from .access import staff_required
 from .common import XLSX_MIMETYPE, xlsx_response
 from .schemas import (XLSX_DOC, AdminOrderPageSchema, AdminOrderSchema, CarrierSchema, OrderExportSchema,
                       OrderSearchArgsSchema, ShipInSchema, StaffCancelInSchema, StaffModifyInSchema, StaffRefundInSchema,
-                      StaffRefundPreviewInSchema, StaffRefundPreviewSchema)
+                      StaffModifyPreviewSchema, StaffRefundPreviewInSchema, StaffRefundPreviewSchema)
 
 blp = Blueprint("admin_orders", __name__, url_prefix="/api/admin", description="后台：订单查询、导出、受理、发货、修改、取消")
 
@@ -172,6 +172,17 @@ def mark_delivered(order_id):
 def carriers():
     """发货可选的快递公司（微信 get_delivery_list，缓存一天）"""
     return shipping.carrier_choices()
+
+
+@blp.post("/orders/<int:order_id>/modify/preview")
+@staff_required("order.modify")
+@blp.arguments(StaffModifyInSchema)
+@blp.response(200, StaffModifyPreviewSchema)
+def preview_modify(body, order_id):
+    """修改订单预览：确认前告知将退还的差价、是否需再次输入密码、或为何不能修改（不做任何修改）"""
+    body.pop("password", None)
+    admin_queries.get_order(order_id)
+    return modification.preview_staff_modification(order_id, g.actor, {k: v for k, v in body.items() if v is not None})
 
 
 @blp.post("/orders/<int:order_id>/modify")

@@ -188,6 +188,13 @@ class StaffModifyInSchema(ModifyInSchema):
                              metadata={"description": "二次验证：减少数量的退款使本单累计退款达到阈值时重新输入登录密码（R12）"})
 
 
+class StaffModifyPreviewSchema(Schema):
+    refund_fen = fields.Integer(required=True, metadata={"description": "修改后退还的差价（分），不退款为 0"})
+    allowed = fields.Boolean(required=True, metadata={"description": "当前角色能否确认（超出退款权限为 false）"})
+    password_required = fields.Boolean(required=True, metadata={"description": "确认时是否需再次输入密码"})
+    message = fields.String(required=True, metadata={"description": "给员工看的说明（中文）"})
+
+
 class CarrierSchema(Schema):
     code = fields.String(metadata={"description": "WeChat's carrier code (delivery_id)"})
     name = fields.String()
