@@ -4,7 +4,8 @@ module.exports = {
   env: { es2020: true, commonjs: true },
   parserOptions: { ecmaVersion: 2020, sourceType: 'script' },
   extends: ['eslint:recommended'],
-  globals: { wx: 'readonly', App: 'readonly', Page: 'readonly', Component: 'readonly', getApp: 'readonly', getCurrentPages: 'readonly' },
+  globals: { wx: 'readonly', App: 'readonly', Page: 'readonly', Component: 'readonly', getApp: 'readonly', getCurrentPages: 'readonly',
+    setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
   rules: {
     'no-unused-vars': ['error', { args: 'none' }],
     eqeqeq: 'error',
