@@ -13,7 +13,7 @@ from PIL import Image
 from shop.adapters.storage import DatabaseStorage, LocalStorage, S3Storage, StorageError, build_storage
 from shop.extensions import db
 from shop.services.uploads import STORAGE_KEY
-from support.services import free_port
+from support.services import PG_ADMIN_URL, free_port
 from support.shop import Shopper, image_bytes
 
 BUCKET = "shop-uploads"
@@ -48,15 +48,24 @@ def blob_engines(pg_url, tmp_path_factory):
 
     from shop.db.storage import UploadBlob
     engines = {"sqlite": create_engine(f"sqlite:///{tmp_path_factory.mktemp('blobs') / 'blobs.sqlite'}")}
+    # PostgreSQL: a database of its own. The app's tests share theirs, whose migrated upload_blobs table this
+    # fixture must neither create nor drop.
+    name = f"shop_blobs_{os.getpid()}"
     if pg_url:
-        engines["postgresql"] = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        import psycopg
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        engines["postgresql"] = create_engine(
+            f"{PG_ADMIN_URL.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}")
     for engine in engines.values():
-        UploadBlob.__table__.drop(engine, checkfirst=True)
         UploadBlob.__table__.create(engine)
     yield engines
     for engine in engines.values():
-        UploadBlob.__table__.drop(engine, checkfirst=True)
         engine.dispose()
+    if pg_url:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["local", "sqlite", "postgresql", "s3"])
