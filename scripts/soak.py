@@ -162,6 +162,8 @@ class Soak:
             code = re.search(r"HTTP (\d+).*?\"code\": ?\"?(\w+)", str(exc))
             self.count(self.errors, f"{what} ({code.group(1)} {code.group(2)})" if code else
                        f"{what} ({type(exc).__name__})")
+            if code and code.group(1) in ("429", "503"):
+                time.sleep(1)  # as the mini-program does: wait (Retry-After) before trying again
             return None
         self.count(self.ops, what)
         return True if result is None else result
@@ -184,7 +186,7 @@ class Soak:
                 placed = 0
                 continue
             placed += 1
-            order = self.step("place", demo.order, shopper, [(rnd.choice(sku_ids[:8]), rnd.choice((1, 1, 2)))])
+            order = self.step("place", demo.order, shopper, [(rnd.choice(sku_ids), rnd.choice((1, 1, 2)))])
             if order is None:
                 continue
             roll = rnd.random()

@@ -72,6 +72,15 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if exc.code is not None and exc.code >= 500:
+            # Flask wraps what escaped every other handler (e.g. raised while ending the request) as a 500: a
+            # database or Redis that went away is still 503 + Retry-After, anything else the generic answer.
+            original = getattr(exc, "original_exception", None)
+            if isinstance(original, DBAPIError):
+                return database_error(original)
+            if isinstance(original, (RedisConnectionError, RedisTimeoutError)):
+                return redis_unavailable(original)
+            return unexpected(original or exc)
         code = HTTP_CODES.get(exc.code, ErrorCode.BAD_REQUEST)
         details = None
         if exc.code == 422:
