@@ -99,9 +99,24 @@ def decide_refund(case: RefundCase, policy: Policy) -> RefundDecision:
     return RefundDecision(Verdict.REVIEW if reasons else Verdict.AUTOMATIC, tuple(reasons))
 
 
-def check_staff_refund(case: RefundCase, policy: Policy) -> bool:
-    """For a staff action: refused over the role's limit; True when the password must be typed again."""
+@dataclass(frozen=True)
+class StaffRefundOutlook:
+    """What a staff action's refund will meet, told before staff confirm (the refund and modify previews)."""
+    allowed: bool             # False: over the role's limit
+    password_required: bool   # the password is typed again
+    refusal: str | None = None
+
+
+def staff_refund_outlook(case: RefundCase, policy: Policy) -> StaffRefundOutlook:
     decision = decide_refund(case, policy)
     if decision.verdict is Verdict.REVIEW:
-        raise DomainError(ErrorCode.REFUND_OVER_ROLE_LIMIT, decision.reasons[0])
-    return decision.verdict is Verdict.PASSWORD
+        return StaffRefundOutlook(False, False, decision.reasons[0])
+    return StaffRefundOutlook(True, decision.verdict is Verdict.PASSWORD)
+
+
+def check_staff_refund(case: RefundCase, policy: Policy) -> bool:
+    """For a staff action: refused over the role's limit; True when the password must be typed again."""
+    outlook = staff_refund_outlook(case, policy)
+    if not outlook.allowed:
+        raise DomainError(ErrorCode.REFUND_OVER_ROLE_LIMIT, outlook.refusal)
+    return outlook.password_required

@@ -21,7 +21,7 @@ from ..domain.modification import TEXT_FIELDS, LineState, ModificationPlan, is_p
 from ..domain.orders import OrderStatus
 from ..domain.pricing import price_order
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
-from ..domain.refund_policy import RefundAction, RefundCase, check_staff_refund, decide_refund
+from ..domain.refund_policy import RefundAction, RefundCase, check_staff_refund, decide_refund, staff_refund_outlook
 from ..extensions import db
 from . import coupons, events, inventory, inventory_sync, notifications, ordering, queries, refunds, risk
 from .context import deps
@@ -81,13 +81,11 @@ def preview_staff_modification(order_id: int, actor: Actor, changes: dict) -> di
     try:
         plan = plan_for(order, changes, by_staff=True)
         refund_fen = refund_fen_of(order, plan)
-        try:
-            password = check_staff_refund(modification_refund(order, refund_fen, actor.role), deps().policy)
-        except DomainError as exc:
-            return {"refund_fen": refund_fen, "allowed": False, "password_required": False, "message": exc.message}
-        message = (f"修改后退还差价 {yuan(refund_fen)} 元（原路退回）" if refund_fen else "修改不涉及退款") + \
-            ("，需再次输入登录密码" if password else "")
-        return {"refund_fen": refund_fen, "allowed": True, "password_required": password, "message": message}
+        outlook = staff_refund_outlook(modification_refund(order, refund_fen, actor.role), deps().policy)
+        message = outlook.refusal or (f"修改后退还差价 {yuan(refund_fen)} 元（原路退回）" if refund_fen else "修改不涉及退款") + \
+            ("，需再次输入登录密码" if outlook.password_required else "")
+        return {"refund_fen": refund_fen, "allowed": outlook.allowed, "password_required": outlook.password_required,
+                "message": message}
     finally:
         db.session.rollback()
 
