@@ -80,3 +80,14 @@ def test_split_staff_refunds_are_judged_on_the_cumulative_amount(client, sandbox
     assert second.get_json()["error"]["code"] == "PASSWORD_REQUIRED"  # ¥600 so far: over the ¥500 threshold
     finance.ok("POST", path, {"kind": "amount", "amount_fen": 30000, "reason": "差价", "password": PASSWORD})
     assert [r.amount_fen for r in refunds_of(order["id"])] == [30000, 30000]
+
+
+def test_a_stopped_compensation_coupon_refuses_the_refund_before_any_money_moves(client, sandbox):
+    order = paid_order(Shopper(client), sandbox)
+    coupon = db.session.scalar(select(Coupon).where(Coupon.name == "新人无门槛5元"))
+    coupon.status = "stopped"
+    db.session.commit()
+    reply = Staff(client, "supervisor").post(f"/orders/{order['id']}/refunds", {
+        "kind": "amount", "amount_fen": 500, "reason": "发货延迟补偿", "coupon_id": coupon.id})
+    assert reply.status_code == 409 and "停用" in reply.get_json()["error"]["message"]
+    assert refunds_of(order["id"]) == []

@@ -180,10 +180,14 @@ def grant_compensation(shopper_id: int, coupon: Coupon) -> ShopperCoupon:
     """A compensation coupon (补偿券, R3) staff give with a refund, inside the caller's transaction: counted
     against the template's total like every other coupon; a stopped or expired template cannot be given. The
     per-shopper limit is for claims, not for amends, so it does not apply."""
+    ensure_compensation_grantable(coupon)
+    return _grant(shopper_id, coupon, "compensation")
+
+
+def ensure_compensation_grantable(coupon: Coupon) -> None:
     refusal = rules.issue_refusal(coupon.status, _template_expired(coupon, clock.now()), 0, 1)
     if refusal:
         raise DomainError(ErrorCode.COUPON_NOT_GRANTABLE, f"{refusal}，不能作为补偿发放")
-    return _grant(shopper_id, coupon, "compensation")
 
 
 def _lock_shopper(shopper_id: int) -> Shopper | None:

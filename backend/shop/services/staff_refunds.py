@@ -8,15 +8,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ..db import Coupon, Order, Refund
-from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.money import yuan
 from ..domain.orders import OrderStatus, may_refund_by_staff
 from ..domain.refund_amounts import LineAmounts, line_refund_fen
-from ..domain.refund_policy import RefundAction, RefundCase, check_staff_refund
+from ..domain.refund_policy import RefundAction, RefundCase, check_staff_refund, staff_refund_outlook
 from ..extensions import db
-from . import notifications, ordering, queries, refunds
+from . import coupons, notifications, ordering, queries, refunds
 from .context import deps
 from .staff_auth import recheck_password
 from .uow import transaction
@@ -63,13 +62,10 @@ def preview(order_id: int, actor: Actor, kind: str, *, lines: list[dict] | None 
             raise DomainError(ErrorCode.ORDER_ACTION_NOT_ALLOWED, "该订单当前不能发起退款（未付款、已全额退款或有待处理的申请）")
         amount, _, shipping = _what_goes_back(order, kind, lines, amount_fen)
         case = RefundCase(RefundAction.STAFF_REFUND, actor.role, OrderStatus(order.status), order.refunded_fen, amount)
-        try:
-            password = check_staff_refund(case, deps().policy)
-        except DomainError as exc:
-            return {"amount_fen": amount, "shipping_fen": shipping, "allowed": False, "password_required": False,
-                    "message": exc.message}
-        return {"amount_fen": amount, "shipping_fen": shipping, "allowed": True, "password_required": password,
-                "message": f"本次退款 {yuan(amount)} 元" + ("，需再次输入登录密码" if password else "")}
+        outlook = staff_refund_outlook(case, deps().policy)
+        message = outlook.refusal or f"本次退款 {yuan(amount)} 元" + ("，需再次输入登录密码" if outlook.password_required else "")
+        return {"amount_fen": amount, "shipping_fen": shipping, "allowed": outlook.allowed,
+                "password_required": outlook.password_required, "message": message}
     finally:
         db.session.rollback()
 
@@ -80,8 +76,8 @@ def _compensation_coupon(coupon_id: int | None) -> Coupon | None:
     coupon = db.session.get(Coupon, coupon_id)
     if coupon is None:
         raise DomainError(ErrorCode.COUPON_NOT_FOUND)
-    if coupon.valid_until is not None and coupon.valid_until < clock.now():
-        raise DomainError(ErrorCode.COUPON_NOT_GRANTABLE, "优惠券已过期，不能作为补偿发放")
+    # Checked before any money moves, by the rule the grant itself applies after the refund.
+    coupons.ensure_compensation_grantable(coupon)
     return coupon
 
 
