@@ -1,6 +1,6 @@
 """`make bench`: the shop at a million orders, measured side by side (issue 13).
 
-Builds a throw-away PostgreSQL database (`shop_bench`, next to BENCH_PG_URL, default
+Builds a throw-away PostgreSQL database (`shop_bench`, or BENCH_DB, next to BENCH_PG_URL, default
 postgresql://postgres@127.0.0.1:5432/postgres) and fills it with BENCH_ORDERS orders (default
 1,000,000) for a tenth as many shoppers, spread over 365 days, with INSERT ... SELECT generate_series.
 Then it serves the API and a bare Flask JSON endpoint (bench/bare_app.py) under the same gunicorn
@@ -47,6 +47,13 @@ RUN_SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 PORT = int(os.environ.get("BENCH_PORT", "8170"))
+DB_NAME = os.environ.get("BENCH_DB", "shop_bench")
+# BENCH_ONLY=list,detail,create,cancel,admin,stats,counts measures only those parts (default: all).
+ONLY = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
+
+
+def wanted(part: str) -> bool:
+    return not ONLY or part in ONLY  # another name lets two benches run side by side
 MAKERS = 6000  # distinct shoppers placing orders during the bench
 SECRET = "bench-secret-key"
 # `make run`'s gunicorn settings (backend/shop/launcher.py).
@@ -55,14 +62,14 @@ GUNICORN = ["--workers", "2", "--threads", "8"]
 
 def bench_url() -> tuple[str, str]:
     base = ADMIN_URL.rsplit("/", 1)[0]
-    return base + "/shop_bench", base.replace("postgresql://", "postgresql+psycopg://", 1) + "/shop_bench"
+    return base + "/" + DB_NAME, base.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + DB_NAME
 
 
 def create_database() -> None:
     import psycopg
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute('DROP DATABASE IF EXISTS "shop_bench" WITH (FORCE)')
-        conn.execute('CREATE DATABASE "shop_bench"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 FILL_SQL = [
@@ -465,6 +472,8 @@ def main() -> int:
                                              lambda: run_load("cancel", floor_cancel_items(next_pending()),
                                                               consume=True, dsn=dsn), 0.5),
         }
+        keys = dict(zip(pairs, ("list", "detail", "create", "cancel")))
+        pairs = {name: pair for name, pair in pairs.items() if wanted(keys[name])}
         run_load("http", list_items[:8])  # warm both servers up
         run_load("http", bare_items, port=PORT + 1)
         ratios = {name: [] for name in pairs}
@@ -504,11 +513,14 @@ def main() -> int:
         ]
         print(f"\n{'request (20 sequential, after one warm-up)':<44} {'p50 ms':>8} {'p95 ms':>8} {'goal':>7}")
         for label, path, goal in timings:
+            if not wanted("stats" if label.startswith(("stats", "cancellations")) else "admin"):
+                continue
             p50, p95 = timed_get(PORT, path, admin_headers, 20)
             print(f"{label:<44} {p50:>8.1f} {p95:>8.1f} {'<' + str(goal):>7}  {'ok' if p95 < goal else 'ABOVE GOAL'}")
 
-        print_statement_counts(app, client, token, readers, own, makers, addresses, admin_headers, pending, week,
-                               year)
+        if wanted("counts"):
+            print_statement_counts(app, client, token, readers, own, makers, addresses, admin_headers, pending, week,
+                                   year)
     finally:
         sampler.stopped.set()
         for server in (api, bare, worker):
