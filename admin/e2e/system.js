@@ -63,12 +63,21 @@ export async function startSystem() {
   const baseUrl = `http://127.0.0.1:${port}`
   let exited = null
   child.on('exit', (code) => { exited = code })
+  // The launcher migrates, seeds, makes the demo history and starts its children: under a minute on an idle
+  // machine, several on a busy one (the 200 history orders alone). So this waits for what the launcher does,
+  // not for a clock: it answers /api/health, or it exits (it gives up by itself when a step fails or the API
+  // does not come up). The limit only catches a launcher that hangs.
+  let launcherGaveUp = null
   try {
     await waitFor(async () => {
-      if (exited !== null) throw new Error(`launcher exited with ${exited}`)
+      if (exited !== null) {
+        launcherGaveUp = new Error(`launcher exited with ${exited}`)
+        return true
+      }
       const reply = await fetch(`${baseUrl}/api/health`)
       return reply.status === 200
-    }, { timeout: 120000, interval: 500, what: '/api/health' })
+    }, { timeout: 15 * 60000, interval: 500, what: '/api/health' })
+    if (launcherGaveUp) throw launcherGaveUp
   } catch (error) {
     stop()
     throw new Error(`${error.message}\n--- launcher log (${logFile}) ---\n${readFileSync(logFile, 'utf8').slice(-4000)}`)
