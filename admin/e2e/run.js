@@ -33,6 +33,19 @@ const context = await chromium.launchPersistentContext(profile, {
   acceptDownloads: true,
 })
 context.setDefaultTimeout(15000)
+// Element Plus toasts (ElMessage) go away after 3 s, and on a busy machine a look for one can come later than
+// that. So every page keeps each toast as it appears (a MutationObserver), and a scenario waits for that record
+// (`toast`), never for the toast to be on the screen still.
+await context.addInitScript(() => {
+  window.__toasts = []
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      for (const node of change.addedNodes) {
+        if (node.nodeType === 1 && node.classList.contains('el-message')) window.__toasts.push(node)
+      }
+    }
+  }).observe(document, { childList: true, subtree: true })
+})
 const system = await startSystem().catch(async (error) => {
   await context.close()
   throw error
@@ -56,6 +69,21 @@ async function loginAs(username) {
 async function confirmBox(page) {
   await page.locator('.el-message-box__btns .el-button--primary').click()
 }
+
+// The next toast of this kind ('success', 'error', ...; '' for any) holding `text` that the page showed since
+// the last one a scenario waited for; each toast is taken once.
+async function toast(page, kind = 'success', text = '') {
+  await page.waitForFunction(([kind, text]) => {
+    const found = (window.__toasts || []).find((node) => !node.__taken
+      && (!kind || node.classList.contains(`el-message--${kind}`)) && node.textContent.includes(text))
+    if (found) found.__taken = true
+    return Boolean(found)
+  }, [kind, text], { polling: 100 })
+}
+
+/** Whether the page showed a toast of this kind at any time (e.g. an error beside a success). */
+const showedToast = (page, kind) => page.evaluate((kind) => (window.__toasts || []).some(
+  (node) => node.classList.contains(`el-message--${kind}`)), kind)
 
 async function shot(page, name) {
   await page.waitForTimeout(500)  // let Element Plus transitions finish
@@ -88,7 +116,7 @@ const scenarios = {
     await shot(page, 'reviews')
     await row.getByRole('button', { name: '同意' }).click()
     await confirmBox(page)
-    await page.locator('.el-message--success').waitFor()
+    await toast(page)
     await page.goto(admin(`orders/${order.id}`))
     await waitFor(async () => {
       await page.reload()
@@ -126,7 +154,7 @@ const scenarios = {
     await dialog.locator('textarea').fill('请工作日白天送达')
     await shot(page, 'order-modify')
     await dialog.locator('[data-test="modify-confirm"]').click()
-    await page.locator('.el-message--success', { hasText: '订单已修改' }).waitFor()
+    await toast(page, 'success', '订单已修改')
     await page.locator('[data-test="order-detail"]', { hasText: '请工作日白天送达' }).waitFor()
     if (!(await page.locator('[data-test="order-detail"]').innerText()).includes('13900139000')) throw new Error('the new phone is not shown')
     if (await page.locator('[data-test="action-approve_modify"]').count()) throw new Error('a staff change became a request')
@@ -151,7 +179,7 @@ const scenarios = {
     await shot(page, 'refunds')
     await retry.click()
     await confirmBox(page)
-    await page.locator('.el-message--success').waitFor()
+    await toast(page)
     await page.locator('[data-test="refund-status-filter"]').click()
     await page.locator('.el-select-dropdown__item', { hasText: '退款成功' }).click()
     await waitFor(async () => {
@@ -187,7 +215,7 @@ const scenarios = {
     await shot(page, 'after-sales')
     await receive.click()
     await page.locator('[data-test="receive-confirm"]').click()
-    await page.locator('.el-message--success').waitFor()
+    await toast(page)
     await waitFor(async () => {
       const detail = await buyer.order(order.id)
       return detail.refund_status === 'refunded' || (detail.refunds || []).some((r) => r.status === 'succeeded')
@@ -234,7 +262,7 @@ const scenarios = {
     await page.locator('[data-test="respond"]').click()
     await page.locator('textarea[data-test="reply-text"], [data-test="reply-text"] textarea').fill('您好，已为您安排退款，请注意查收')
     await page.locator('[data-test="reply-submit"]').click()
-    await page.locator('.el-message--success', { hasText: '已回复用户' }).waitFor()
+    await toast(page, 'success', '已回复用户')
     const replied = await held()
     if (replied.responses[0]?.content !== '您好，已为您安排退款，请注意查收') throw new Error(`WeChat holds ${JSON.stringify(replied.responses)}`)
     await page.close()
@@ -244,7 +272,7 @@ const scenarios = {
     await boss.locator('[data-test="complaint-table"] .el-table__row', { hasText: text }).getByRole('button', { name: '处理' }).click()
     await boss.locator('[data-test="complete"]').click()
     await confirmBox(boss)
-    await boss.locator('.el-message--success', { hasText: '已反馈处理完成' }).waitFor()
+    await toast(boss, 'success', '已反馈处理完成')
     const done = await held()
     if (done.complaint_state !== 'PROCESSED' || !done.completed_at) throw new Error(`WeChat shows ${done.complaint_state}`)
     await boss.close()
@@ -280,7 +308,7 @@ const scenarios = {
 
 // Each file in e2e/scenarios/ exports `default (kit) => ({ 'scenario name'() {...} })`, so areas add
 // scenarios without touching this file. The screenshot tour stays last: it photographs their data.
-const kit = { context, system, shopper, staff, sandbox, admin, loginAs, confirmBox, shot, paidOrder, refundsOf }
+const kit = { context, system, shopper, staff, sandbox, admin, loginAs, confirmBox, toast, showedToast, shot, paidOrder, refundsOf }
 const SCENARIO_DIR = path.join(ADMIN, 'e2e', 'scenarios')
 const extra = {}
 for (const file of existsSync(SCENARIO_DIR) ? readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.js')).sort() : []) {

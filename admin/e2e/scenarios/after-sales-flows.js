@@ -11,7 +11,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { REPO, waitFor } from '../system.js'
 
-export default ({ system, staff, admin, loginAs, confirmBox, shot, paidOrder }) => {
+export default ({ system, staff, admin, loginAs, confirmBox, toast, shot, paidOrder }) => {
   async function sweepLater(days) {
     const code = [
       'from datetime import timedelta',
@@ -85,7 +85,7 @@ export default ({ system, staff, admin, loginAs, confirmBox, shot, paidOrder }) 
       await dialog.locator('input[data-test="propose-amount"]').fill((half / 100).toFixed(2))
       await dialog.locator('textarea[data-test="propose-message"]').fill('商品有轻微使用痕迹，退一半')
       await dialog.locator('[data-test="propose-confirm"]').click()
-      await page.locator('.el-message--success').waitFor()
+      await toast(page)
 
       const offered = await buyer.call('GET', `/after-sales/${kase.id}`)
       if (!offered.actions.includes('accept_proposal') || offered.proposal?.amount_fen !== half) {
@@ -146,7 +146,7 @@ export default ({ system, staff, admin, loginAs, confirmBox, shot, paidOrder }) 
       await form.locator('[data-test="rule-trust"]').click()
       await page.locator('.el-select-dropdown__item:visible', { hasText: '白名单顾客' }).first().click()
       await form.locator('[data-test="rule-save"]').click()
-      await page.locator('.el-message--success', { hasText: '售后规则已保存' }).waitFor()
+      await toast(page, 'success', '售后规则已保存')
       await rules.locator('.el-table__row', { hasText: name }).waitFor()
       await shot(page, 'settings-after-sale-rules')
 

@@ -1,6 +1,6 @@
 // Coupons (O7) end to end: a supervisor publishes a template in the admin (Chromium), a shopper claims it
 // through the mini-program API, checkout's quote preselects it and the order is paid for less.
-export default ({ loginAs, admin, shopper, shot }) => ({
+export default ({ loginAs, admin, shopper, toast, shot }) => ({
   async 'coupons: staff publish a coupon, a shopper claims it and pays less'() {
     const name = `E2E满100减20-${Date.now() % 100000}`
     const page = await loginAs('supervisor')
@@ -12,7 +12,7 @@ export default ({ loginAs, admin, shopper, shot }) => ({
     await dialog.locator('input[data-test="f-threshold"]').fill('100')
     await dialog.locator('.el-switch').click()
     await dialog.locator('[data-test="save-coupon"]').click()
-    await page.locator('.el-message--success').waitFor()
+    await toast(page)
     const row = page.locator('[data-test="coupon-table"] tbody tr', { hasText: name })
     await row.waitFor()
     if (!(await row.textContent()).includes('满100减20')) throw new Error(`the table does not show the rule: ${await row.textContent()}`)

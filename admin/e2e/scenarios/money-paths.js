@@ -1,7 +1,7 @@
 // Staff refunds (R8) end to end: finance refunds one chosen unit, then a goodwill amount that takes the order's
 // refunds past the 二次验证 amount (¥500), so the admin asks for the password again; the shopper reads both
 // refunds with the reason finance gave.
-export default ({ staff, shopper, loginAs, admin }) => ({
+export default ({ staff, shopper, loginAs, admin, toast }) => ({
   async 'finance refunds a chosen line and a goodwill amount over the password threshold; the shopper reads why'() {
     const buyer = await shopper('money-paths-e2e')
     const [address] = await buyer.call('GET', '/addresses')
@@ -23,7 +23,7 @@ export default ({ staff, shopper, loginAs, admin }) => ({
     await page.locator(`[data-test="refund-qty-${line.id}"] input`).press('Tab')
     await page.locator('textarea[data-test="refund-reason"], [data-test="refund-reason"] textarea').fill('商品外包装破损')
     await page.locator('[data-test="refund-confirm"]').click()
-    await page.locator('.el-message--success').first().waitFor()
+    await toast(page, 'success', '退款已发起')
 
     // A goodwill amount that brings the order's refunds to ¥500 or more: the password is asked for.
     const left = order.paid_fen - line.payable_fen / line.quantity
@@ -38,7 +38,7 @@ export default ({ staff, shopper, loginAs, admin }) => ({
     await prompt.waitFor()
     await prompt.locator('input[type="password"]').fill('demo1234')
     await prompt.locator('.el-button--primary').click()
-    await page.locator('.el-message--success').first().waitFor()
+    await toast(page, 'success', '退款已发起')
     await page.close()
 
     // The shopper sees both refunds, each with its reason, on the order and in a message.

@@ -9,7 +9,7 @@ import { REPO } from '../system.js'
 // data-test="<button>-<row id>" → the server action it performs
 const BUTTON_ACTION = { alternative: 'offer_alternative' }
 
-export default ({ context, staff, admin, loginAs, paidOrder, shot }) => {
+export default ({ context, staff, admin, loginAs, paidOrder, shot, toast, showedToast }) => {
   // Every button in a table row that changes something (data-test "<action>-<id>") against the row's actions in
   // the list the page last received from the server (a background job may move a row on in the meantime).
   async function buttonsMatchActions(page, name, apiPath) {
@@ -100,11 +100,11 @@ print(json.dumps(sheet_cells(open(sys.argv[1], 'rb').read())))`, file], { cwd: R
       await page.goto(admin(`orders/${order.id}`))
       await page.locator('[data-test="action-accept"]').dblclick()
       await page.locator('.el-message-box__btns .el-button--primary').dblclick()
-      await page.locator('.el-message--success').first().waitFor()
+      await toast(page)
       await page.waitForTimeout(1000) // a second request would have left by now
       await page.waitForLoadState('networkidle')
       if (sent.length !== 1) throw new Error(`${sent.length} accept requests for one double click`)
-      if (await page.locator('.el-message--error').count()) throw new Error('an error toast beside the success')
+      if (await showedToast(page, 'error')) throw new Error('an error toast beside the success')
       await page.close()
     },
 
