@@ -1,7 +1,7 @@
 // The order pages against the real shop (launched by tests/support/backend-setup.js): wx.request goes
 // over HTTP to the API, payment is completed through the WeChat sandbox's control API.
 const { loadPage, text, waitFor } = require('../support/page')
-const { describeBackend, bridgeWx, shopper, payInSandbox, staff, state, httpCall } = require('../support/backend')
+const { describeBackend, bridgeWx, shopper, payInSandbox, staff, state, httpCall, wechatHasShipment } = require('../support/backend')
 
 const unique = name => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`
 const act = action => ({ currentTarget: { dataset: { action } } })
@@ -141,9 +141,14 @@ describeBackend('after-sales against the real API', () => {
     // The sandbox's mini-program has WeChat's shipping management on (W5): the shopper confirms in
     // WeChat's own page, which the sandbox records, and the server then checks with WeChat.
     expect(detail.page.data.order.buttons.map(b => b.action)).toContain('confirm_receipt_in_wechat')
+    // The shipment reaches WeChat through a job of the worker; the shopper confirms once WeChat has it
+    // (before that, WeChat's page refuses, as the sandbox does: then `fail`, as WeChat would).
+    await wechatHasShipment(detail.page.data.order.wechat_confirm.merchant_trade_no)
     jest.spyOn(wx, 'openBusinessView').mockImplementation(opts => {
       httpCall('POST', state.sandbox + '/__control__/shipping/confirm', { out_trade_no: opts.extraData.merchant_trade_no })
-        .then(() => opts.success && opts.success(/** @type {any} */ ({ errMsg: 'openBusinessView:ok' })))
+        .then(res => res.statusCode === 200
+          ? opts.success && opts.success(/** @type {any} */ ({ errMsg: 'openBusinessView:ok' }))
+          : opts.fail && opts.fail(/** @type {any} */ ({ errMsg: 'openBusinessView:fail ' + JSON.stringify(res.data) })))
     })
     await detail.page.onOrderAction(act('confirm_receipt_in_wechat'))
     expect(detail.page.data.order.status).toBe('completed')

@@ -127,4 +127,16 @@ async function staff(step, id) {
   return res.data
 }
 
-module.exports = { state, describeBackend, bridgeWx, shopper, sandboxPay, payInSandbox, staff, httpCall }
+/** Waits until the shipping upload (a worker's job after staff ship) has reached WeChat for this payment. */
+async function wechatHasShipment(outTradeNo) {
+  const deadline = Date.now() + 20000
+  for (;;) {
+    const res = await httpCall('GET', state.sandbox + '/__control__/shipping')
+    const record = ((res.data && res.data.shipping) || []).find(r => r.out_trade_no === outTradeNo)
+    if (record && record.uploads.length) return record
+    if (Date.now() > deadline) throw new Error(`WeChat never received the shipment of ${outTradeNo}: ${JSON.stringify(record)}`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+}
+
+module.exports = { state, describeBackend, bridgeWx, shopper, sandboxPay, payInSandbox, staff, httpCall, wechatHasShipment }
