@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.db import (AfterSale, AuditLog, Order, OrderEvent, OrderLine, OrderRequest, Product, Refund,
-                     RefundAttempt, Shopper, Sku, StockLedger)
+                     RefundAttempt, Shopper, Sku, StatsDaily, StatsDay, StockLedger)
 from shop.domain import clock
 from shop.extensions import db
 from shop.services import stats
@@ -196,3 +196,44 @@ def test_finance_retries_an_abnormal_refund_and_the_retry_is_audited(client, kno
     assert len(rows) == 1
     assert rows[0].before["status"] == "abnormal" and rows[0].after["status"] == "pending"
     assert rows[0].staff_name == "赵财务" and rows[0].target_id == str(refund_id)
+
+
+def test_today_is_stored_up_to_a_moment_ago_and_only_what_follows_is_read_from_the_orders(client):
+    """The minute job stores today up to stats.SETTLE_SECONDS ago; a report adds what came after from the
+    orders, counting nothing twice, and the next run stores that too."""
+    noon = moment(0, 12)
+    with clock.frozen_at(noon):
+        shopper = Shopper(openid="stats-today", nickname="今日客", member_level=1, created_at=moment(5, 9))
+        db.session.add(shopper)
+        db.session.flush()
+        make_order(shopper, "保温杯", 1, moment(0, 10), paid=moment(0, 10), cancelled=moment(0, 11),
+                   reason="changed_mind", canceller=("shopper", "今日客"), released=1)
+        db.session.commit()
+        assert stats.refresh_today() == 2  # yesterday was not stored to its end yet, then today
+        yesterday = clock.to_shanghai(noon).date() - timedelta(days=1)
+        assert db.session.get(StatsDay, yesterday).built_at == moment(0, 0)
+        assert db.session.get(StatsDay, noon.astimezone(clock.SHANGHAI).date()).built_at == \
+            noon - timedelta(seconds=stats.SETTLE_SECONDS)
+        assert stats.refresh_today() == 1  # yesterday is complete now
+        # Placed and cancelled after the stored moment: read from the orders, beside the stored figures.
+        make_order(shopper, "纯棉毛巾", 1, noon - timedelta(seconds=20), paid=noon - timedelta(seconds=15),
+                   cancelled=noon - timedelta(seconds=5),
+                   reason="out_of_stock", canceller=("staff", "王主管"))
+        db.session.commit()
+        stored = db.session.scalars(select(StatsDaily.measures).where(
+            StatsDaily.report == "cancellations", StatsDaily.group_by == "day",
+            StatsDaily.day == clock.to_shanghai(noon).date())).all()
+        assert [m["count"] for m in stored] == [1]
+        staff = Staff(client, "admin")
+
+        def figures():
+            by_category = rows_by_key(staff.ok("GET", "/stats/cancellations", query={"group_by": "category"}))
+            by_day = rows_by_key(staff.ok("GET", "/stats/cancellations", query={"group_by": "day"}))
+            summary = staff.ok("GET", "/stats/summary", query={"from": day(0), "to": day(0)})
+            return ({k: r["count"] for k, r in by_category.items()}, by_day[day(0)]["count"],
+                    by_day[day(0)]["orders"], summary["cancellations"], summary["stock_returned"])
+
+        assert figures() == ({"居家日用": 2}, 2, 2, 2, 1)
+        clock.advance(timedelta(minutes=1))
+        assert stats.refresh_today() == 1
+        assert figures() == ({"居家日用": 2}, 2, 2, 2, 1)

@@ -22,7 +22,8 @@ class StatsDaily(db.Model):
 
 
 class StatsDay(db.Model):
-    """A day whose rollup rows are built; days without a row here are computed from the orders."""
+    """A day whose rollup rows are stored, up to `built_at` (its end for a closed day, a moment ago for
+    today); what lies after `built_at`, and days without a row here, are computed from the orders."""
 
     __tablename__ = "stats_days"
     day: Mapped[date] = mapped_column(Date, primary_key=True)

@@ -67,3 +67,10 @@ def rebuild_stats_rollups() -> int:
     """S1: store the figures of the recent closed days, so reports read days instead of orders."""
     from ..services import stats
     return stats.rebuild_rollups()
+
+
+@job
+def refresh_stats_today() -> int:
+    """S1: store today's figures up to a moment ago, so a report reads only the last minute or two from the orders."""
+    from ..services import stats
+    return stats.refresh_today()

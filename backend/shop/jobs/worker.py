@@ -31,6 +31,7 @@ SCHEDULE = [
     ("shop.jobs.operations_tasks.check_stock_ledger", 3600),
     ("shop.jobs.operations_tasks.push_stock_changes", 60),
     ("shop.jobs.operations_tasks.rebuild_stats_rollups", 3600),
+    ("shop.jobs.operations_tasks.refresh_stats_today", 60),
     ("shop.jobs.shipping_tasks.sweep_shipping_uploads", 60),
     ("shop.jobs.shipping_tasks.check_wechat_platform", 3600),
     ("shop.jobs.shipping_tasks.sweep_complaints", 300),

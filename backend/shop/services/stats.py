@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Date, and_, case, cast, delete, func, insert, literal_column, select
+from sqlalchemy import BigInteger, Date, and_, case, cast, delete, func, insert, literal_column, select
 from sqlalchemy.orm import aliased
 
 from ..db import (AfterSale, Category, Order, OrderEvent, OrderLine, Product, Refund, Shopper, StatsDaily, StatsDay,
@@ -160,11 +160,17 @@ REPORTS = {
 }
 
 
+GROUPING_ONLY = ("reason", "stage", "operator", "customer_group", "member_level")
+
+
 def _grouped(facts, measures: dict, group_by: str, *, by_day: bool = False) -> dict:
     """Aggregate facts by the grouping: {name: {measure: n}}, or {(day, name): ...} with by_day."""
     if group_by == "category":
-        # A fact touching several categories counts once in each of them.
-        pairs = (select(*facts.c, Category.name.label("category"))
+        # A fact touching several categories counts once in each of them. Only the columns the measures
+        # need go through the DISTINCT, so the grouping-only ones (operator, customer group...) are not
+        # computed at all.
+        needed = [c for c in facts.c if c.name not in GROUPING_ONLY]
+        pairs = (select(*needed, Category.name.label("category"))
                  .join(OrderLine, OrderLine.order_id == facts.c.order_id)
                  .join(Product, Product.id == OrderLine.product_id).join(Category, Category.id == Product.category_id)
                  .distinct().subquery())
@@ -227,48 +233,64 @@ SUMMARY_MEASURES = ("orders", "paid_orders", "paid_fen", "cancellations", "refun
 
 # ---- daily rollups ------------------------------------------------------------------------------
 #
-# A closed day's figures are stored per report and grouping (db/stats.py); a report over a period reads
-# the stored days and computes only the days not stored (today, or days not built yet) from the orders.
-# The `rebuild_stats_rollups` job rebuilds the last RECENT_DAYS closed days every hour, so what changes
-# after the day (a refund settling, a return) is in the figures within the hour.
+# A day's figures are stored per report and grouping (db/stats.py) up to a moment, its `built_at`: a
+# closed day up to its end, today up to a minute or so ago. A report over a period sums the stored rows
+# in SQL (a few rows per grouping key, however many orders the days hold) and computes from the orders
+# only what lies after each day's `built_at`: the last minute or two of today, and days not built yet.
+# Two jobs keep them up to date as orders change: `refresh_stats_today` (every minute: today, and
+# yesterday until it is stored to its end) and `rebuild_stats_rollups` (hourly: the last RECENT_DAYS
+# closed days, so what changes after the day, a refund settling or failing, is in the figures within the
+# hour, and any day not stored yet).
 
 RECENT_DAYS = 35
 ROLLUP_GROUPS = ("day", "reason", "stage", "category", "customer_group", "member_level", "operator")
+# Today is stored up to this long ago: a transaction still open then (its facts stamped a moment before
+# its commit) is read from the orders rather than missed.
+SETTLE_SECONDS = 30
 
 
 class _Period:
-    """A report period split into stored days (one statement) and live [first, after) ranges."""
+    """A report period split into stored figures (summed in SQL) and live [first, after) ranges."""
 
     def __init__(self, start: date, end: date):
         self.start, self.end = start, end
-        built = set(db.session.scalars(select(StatsDay.day).where(StatsDay.day >= start, StatsDay.day <= end)))
+        built = dict(db.session.execute(select(StatsDay.day, StatsDay.built_at).where(
+            StatsDay.day >= start, StatsDay.day <= end)).all())
         self.any_built = bool(built)
         self.live: list[tuple[datetime, datetime]] = []
         day = start
         while day <= end:
-            if day in built:
-                day += timedelta(days=1)
-                continue
-            first_day = day
-            while day <= end and day not in built:
-                day += timedelta(days=1)
-            self.live.append(utc_bounds(first_day, day - timedelta(days=1)))
+            first, after = utc_bounds(day, day)
+            through = built.get(day)
+            if through is None or through < after:
+                first = first if through is None else max(first, through)
+                if self.live and self.live[-1][1] == first:
+                    first = self.live.pop()[0]
+                self.live.append((first, after))
+            day += timedelta(days=1)
 
-    def stored(self, report: str, group_by: str) -> list[tuple[str, str, dict]]:
+    def stored(self, report: str, group_by: str, measures, *, by_day: bool = False) -> list[tuple[str, dict]]:
+        """[(key, {measure: sum})] of the stored rows, summed per key (per day with by_day) in SQL."""
         if not self.any_built:
             return []
-        return [(day.isoformat(), key, measures) for day, key, measures in db.session.execute(
-            select(StatsDaily.day, StatsDaily.key, StatsDaily.measures).where(
-                StatsDaily.report == report, StatsDaily.group_by == group_by,
-                StatsDaily.day >= self.start, StatsDaily.day <= self.end))]
+        key = StatsDaily.day if by_day else StatsDaily.key
+        sums = [func.coalesce(func.sum(cast(StatsDaily.measures[m].as_string(), BigInteger)), 0).label(m)
+                for m in measures]
+        rows = db.session.execute(select(key.label("k"), *sums).where(
+            StatsDaily.report == report, StatsDaily.group_by == group_by,
+            StatsDaily.day >= self.start, StatsDaily.day <= self.end).group_by(key)).mappings()
+        return [(_day_key(row["k"]) if by_day else row["k"], {m: int(row[m] or 0) for m in measures}) for row in rows]
 
 
 def _period_grouped(period_: _Period, name: str, group_by: str) -> dict[str, dict]:
     build, measures = REPORTS[name]
     result: dict[str, dict] = {}
-    stored_group = "day" if group_by in TIME_GROUPS else group_by
-    for day, key, values in period_.stored(name, stored_group):
-        _add(result, _bucket(day, group_by) if group_by in TIME_GROUPS else key, values, measures)
+    if group_by in TIME_GROUPS:
+        for day, values in period_.stored(name, "day", measures, by_day=True):
+            _add(result, _bucket(day, group_by), values, measures)
+    else:
+        for key, values in period_.stored(name, group_by, measures):
+            _add(result, key, values, measures)
     for first, after in period_.live:
         for key, values in _grouped(build(first, after), measures, group_by).items():
             _add(result, key, values, measures)
@@ -277,28 +299,48 @@ def _period_grouped(period_: _Period, name: str, group_by: str) -> dict[str, dic
 
 def _period_days(period_: _Period, wanted=None) -> dict[str, dict]:
     """The summary figures of each day of the period (`wanted`: at least these measures)."""
-    days = {day: values for day, _, values in period_.stored("summary", "day")}
+    measures = SUMMARY_MEASURES if wanted is None else tuple(m for m in SUMMARY_MEASURES if m in wanted)
+    days = {day: {m: 0 for m in SUMMARY_MEASURES} | values
+            for day, values in period_.stored("summary", "day", measures, by_day=True)}
     for first, after in period_.live:
-        days.update(_summary_by_day(first, after, wanted))
+        for day, values in _summary_by_day(first, after, wanted).items():
+            target = days.setdefault(day, {m: 0 for m in SUMMARY_MEASURES})
+            for m in SUMMARY_MEASURES:
+                target[m] += int(values.get(m) or 0)
     return days
 
 
+def _first_missing_day(end: date) -> date | None:
+    """The first day from the first order up to `end` that has no stored figures."""
+    first_order = db.session.scalar(select(func.min(Order.created_at)))
+    if first_order is None:
+        return None
+    day = clock.to_shanghai(first_order).date()
+    built = set(db.session.scalars(select(StatsDay.day).where(StatsDay.day >= day, StatsDay.day <= end)))
+    while day <= end:
+        if day not in built:
+            return day
+        day += timedelta(days=1)
+    return None
+
+
 def rebuild_rollups(start: date | None = None, end: date | None = None) -> int:
-    """Store the figures of the closed days [start, end]. Default: the last RECENT_DAYS closed days and any
-    earlier day not stored yet (all of them the first time). Returns the number of days stored."""
-    yesterday = clock.to_shanghai(clock.now()).date() - timedelta(days=1)
-    end = min(end or yesterday, yesterday)
+    """Store the figures of the days [start, end], today up to SETTLE_SECONDS ago. Default: the last
+    RECENT_DAYS closed days, today, and any earlier day not stored yet (all of them the first time).
+    Returns the number of days stored."""
+    now = clock.now()
+    through = now - timedelta(seconds=SETTLE_SECONDS)
+    today = clock.to_shanghai(now).date()
+    end = min(end or today, today)
     if start is None:
-        last = db.session.scalar(select(func.max(StatsDay.day)))
-        first_order = db.session.scalar(select(func.min(Order.created_at)))
-        start = end - timedelta(days=RECENT_DAYS - 1)
-        if last is not None:
-            start = min(start, last + timedelta(days=1))
-        elif first_order is not None:
-            start = min(start, clock.to_shanghai(first_order).date())
+        start = today - timedelta(days=RECENT_DAYS)
+        missing = _first_missing_day(end)
+        if missing is not None:
+            start = min(start, missing)
     if start > end:
         return 0
     first, after = utc_bounds(start, end)
+    after = max(first, min(after, through))
     rows = []
     for name, (build, measures) in REPORTS.items():
         for group_by in ROLLUP_GROUPS:
@@ -314,8 +356,19 @@ def rebuild_rollups(start: date | None = None, end: date | None = None) -> int:
         db.session.execute(delete(StatsDay).where(StatsDay.day >= start, StatsDay.day <= end))
         if rows:
             db.session.execute(insert(StatsDaily), rows)
-        db.session.execute(insert(StatsDay), [{"day": day, "built_at": clock.now()} for day in days])
+        # built_at: the moment the stored figures reach (facts before it are in them, later ones are live).
+        db.session.execute(insert(StatsDay), [{"day": day, "built_at": min(utc_bounds(day, day)[1], after)}
+                                              for day in days])
     return len(days)
+
+
+def refresh_today() -> int:
+    """Today's figures up to a moment ago, and yesterday's while they do not reach its end (the minute job)."""
+    today = clock.to_shanghai(clock.now()).date()
+    yesterday = today - timedelta(days=1)
+    built = db.session.scalar(select(StatsDay.built_at).where(StatsDay.day == yesterday))
+    complete = built is not None and built >= utc_bounds(yesterday, yesterday)[1]
+    return rebuild_rollups(today if complete else yesterday, today)
 
 
 def _label(group_by: str, key: str, report: str) -> str:
