@@ -1,11 +1,10 @@
 // What each order button does, shared by the order-list cards and the order detail page. Which
-// buttons exist is the server's `actions`; this only carries them out and says what happened.
+// buttons exist, their words, what to ask first and what to say once done are the server's (`buttons`);
+// this only carries them out.
 const api = require('../config/api')
 const http = require('./request')
 const { payOrder } = require('./payment')
 const { confirm, toast } = require('./ui')
-
-const DELETE_WARNING = '删除后订单将从你的订单列表中移除，该订单的售后申请和评价将无法再查看或发起，且无法恢复。确定删除吗？'
 
 const PAGES = {
   cancel: id => '/pages/orders/cancel/cancel?id=' + id,
@@ -23,20 +22,33 @@ async function pay(order, hooks) {
   return hooks.refresh()
 }
 
+/** The server's button for this action on this order ({label, confirm, done}); {} when it sent none. */
+function buttonOf(order, action) {
+  return ((order && order.buttons) || []).find(button => button.action === action) || {}
+}
+
+/** Asks the server's confirmation for the button, if it has one. */
+function asked(button) {
+  const question = button.confirm
+  return question ? confirm(question.title, question.content, question.confirm_text) : Promise.resolve(true)
+}
+
 async function remove(order, hooks) {
-  if (!(await confirm('删除订单', order.delete_warning || DELETE_WARNING, '删除'))) return
+  const button = buttonOf(order, 'delete')
+  if (!(await asked(button))) return
   try {
     await http.del(api.Order(order.id), { loading: '正在删除' })
   } catch (error) {
     return hooks.refresh()
   }
-  toast('订单已删除', 'success')
+  if (button.done) toast(button.done, 'success')
   return hooks.removed()
 }
 
 async function confirmReceipt(order, hooks) {
-  if (!(await confirm('确认收货', '请确认已收到全部商品且无问题。确认后订单完成，如有问题仍可申请售后。', '确认收货'))) return
-  return postReceipt(order, hooks)
+  const button = buttonOf(order, 'confirm_receipt')
+  if (!(await asked(button))) return
+  return postReceipt(order, hooks, button.done)
 }
 
 // WeChat manages the shop's trades (W5): the shopper confirms in WeChat's own page, then the server
@@ -52,13 +64,13 @@ async function confirmReceiptInWechat(order, hooks) {
     success: () => resolve(true),
     fail: () => resolve(false)
   }))
-  if (opened) return postReceipt(order, hooks)
+  if (opened) return postReceipt(order, hooks, buttonOf(order, 'confirm_receipt_in_wechat').done)
 }
 
-async function postReceipt(order, hooks) {
+async function postReceipt(order, hooks, done) {
   try {
     await http.post(api.OrderConfirmReceipt(order.id), {})
-    toast('已确认收货', 'success')
+    if (done) toast(done, 'success')
   } catch (error) {
     // the toast already told the shopper why (e.g. 微信尚未确认收货)
   }
@@ -75,7 +87,7 @@ const HANDLERS = {
 /**
  * Carry out one of the order's server `actions`.
  * @param {string} action
- * @param {{id: number, delete_warning?: string, wechat_confirm?: object}} order
+ * @param {{id: number, buttons?: object[], wechat_confirm?: object}} order
  * @param {{refresh: () => any, removed: () => any}} hooks refresh: the order changed; removed: it was deleted
  */
 function runOrderAction(action, order, hooks) {
@@ -104,4 +116,4 @@ const orderActions = {
   }
 }
 
-module.exports = { runOrderAction, orderActions, DELETE_WARNING }
+module.exports = { runOrderAction, orderActions, buttonOf, asked }

@@ -11,22 +11,11 @@ const TABS = [
   { key: 'refund', label: '退款/售后' }
 ]
 
-// Order of the buttons in the bottom bar; the primary (red) one is last.
-const ACTION_BUTTONS = [
-  { action: 'delete', label: '删除订单' },
-  { action: 'feedback', label: '评价取消体验' },
-  { action: 'view_refund', label: '退款进度' },
-  { action: 'modify', label: '修改订单' },
-  { action: 'cancel', label: '取消订单' },
-  { action: 'after_sale', label: '申请售后' },
-  { action: 'confirm_receipt', label: '确认收货', primary: true },
-  { action: 'confirm_receipt_in_wechat', label: '确认收货', primary: true },
-  { action: 'pay', label: '去支付', primary: true }
-]
-
-function buttonsFor(actions) {
-  const allowed = actions || []
-  return ACTION_BUTTONS.filter(button => allowed.indexOf(button.action) >= 0)
+// The buttons are the server's: each order (and its open request) carries `buttons`, its `actions` in display order
+// with their Chinese label, primary flag, the confirmation to ask first and the toast once done
+// (backend/shop/domain/labels.py). Nothing here names a button.
+function buttonsFor(order) {
+  return (order && order.buttons) || []
 }
 
 function presentLine(line) {
@@ -48,7 +37,7 @@ function presentOrder(order) {
     discount_text: yuan(order.discount_fen),
     created_text: shanghaiTime(order.created_at),
     pay_deadline_text: shanghaiTime(order.pay_deadline),
-    buttons: buttonsFor(order.actions)
+    buttons: buttonsFor(order)
   })
 }
 
@@ -58,4 +47,4 @@ function reasonOptions(body) {
   return list.map(r => ({ code: r.code, label: r.label, textRequired: !!r.text_required }))
 }
 
-module.exports = { TABS, ACTION_BUTTONS, buttonsFor, presentOrder, presentLine, reasonOptions }
+module.exports = { TABS, buttonsFor, presentOrder, presentLine, reasonOptions }

@@ -6,6 +6,7 @@ from ..domain.after_sales import AfterSaleType, CaseStatus
 from ..domain.balance import payment_split
 from ..domain.cancellation import cancel_refund, shopper_request_actions
 from ..domain.clock import to_shanghai
+from ..domain.labels import shopper_buttons
 from ..domain.notices import refund_notice
 from ..domain.modification import what_is_modifiable
 from ..domain.orders import OrderStatus, RefundStatus
@@ -40,8 +41,8 @@ def refund_json(refund: Refund) -> dict:
     }
 
 
-def order_summary(order: Order, actions: list[str]) -> dict:
-    return {
+def order_summary(order: Order, actions: list[str], *, for_shopper: bool = False) -> dict:
+    body = {
         "id": order.id, "order_no": order.order_no, "status": order.status,
         "status_label": OrderStatus(order.status).label, "refund_status": order.refund_status,
         "refund_status_label": RefundStatus(order.refund_status).label, "total_fen": order.total_fen,
@@ -49,11 +50,14 @@ def order_summary(order: Order, actions: list[str]) -> dict:
         "item_count": sum(line.quantity for line in order.lines),
         "items": [line_json(line) for line in order.lines], "created_at": order.created_at, "actions": actions,
     }
+    if for_shopper:  # the mini-program draws these; staff read their labels from GET /api/admin/meta
+        body["buttons"] = shopper_buttons(actions)
+    return body
 
 
 def order_detail(order: Order, actions: list[str], *, for_shopper: bool) -> dict:
     """The order page, from an order loaded with `queries.VIEW_OPTIONS` (no further statement)."""
-    body = order_summary(order, actions)
+    body = order_summary(order, actions, for_shopper=for_shopper)
     for name in ("goods_fen", "discount_fen", "shipping_fen", "receiver_name", "receiver_phone", "province", "city",
                  "district", "address_detail", "remark", "carrier", "tracking_no", "cancel_reason_code",
                  "cancel_reason_text", "pay_deadline", "paid_at", "accepted_at", "shipped_at", "completed_at",
@@ -106,6 +110,8 @@ def open_request_json(order: Order, for_shopper: bool) -> dict:
         # the shopper's buttons on their request (withdraw; accept/decline a staff alternative)
         "actions": shopper_request_actions(request.status, request.kind, alternative) if for_shopper else [],
     }
+    if for_shopper:
+        body["buttons"] = shopper_buttons(body["actions"], offer=body["alternative"]["text"] if alternative else "")
     if request.kind == "after_sale":
         body["after_sale_id"] = next((c.id for c in order.after_sales if c.request_id == request.id), None)
     if not for_shopper:

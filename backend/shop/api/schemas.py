@@ -206,6 +206,9 @@ class OrderSummarySchema(Schema):
     items = fields.List(fields.Nested(OrderLineSchema))
     created_at = ShanghaiDateTime()
     actions = fields.List(fields.String())
+    buttons = fields.List(fields.Dict(), metadata={
+        "description": "mini-program only: the actions as buttons to draw, in display order — action, label (Chinese), "
+                       "primary; the open_request carries its own buttons the same way"})
 
 
 class OrderSchema(OrderSummarySchema):

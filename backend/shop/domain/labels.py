@@ -14,7 +14,48 @@ ACTION_LABELS = {
     "ship_replacement": "寄出换货", "return_repaired": "寄回维修件",
     "respond": "回复用户", "update_refund_progress": "更新退款进度", "complete": "反馈处理完成",
     "issue": "开具发票", "record_red": "冲红/重开", "download": "下载发票", "request_invoice": "申请发票",
+    # the shopper's buttons in the mini-program: on an order (domain.orders.shopper_actions) and on its open
+    # request (domain.cancellation.shopper_request_actions)
+    "pay": "去支付", "confirm_receipt": "确认收货", "confirm_receipt_in_wechat": "确认收货", "after_sale": "申请售后",
+    "feedback": "评价取消体验", "view_refund": "退款进度", "delete": "删除订单",
+    "withdraw": "撤回申请", "accept_alternative": "接受方案", "decline_alternative": "不接受",
 }
+
+# The order in which the mini-program draws the shopper's buttons (left to right; the primary, red one last).
+SHOPPER_BUTTON_ORDER = ("delete", "feedback", "view_refund", "modify", "cancel", "after_sale", "confirm_receipt",
+                        "confirm_receipt_in_wechat", "pay", "decline_alternative", "withdraw", "accept_alternative",
+                        "request_invoice", "download")
+SHOPPER_PRIMARY_ACTIONS = frozenset({"pay", "confirm_receipt", "confirm_receipt_in_wechat", "accept_alternative"})
+
+
+DELETE_WARNING = "删除后，该订单将不再显示在您的订单列表中，也无法再申请售后、查看评价或物流信息。此操作不可恢复。"
+
+# What the mini-program asks before a button that cannot be undone (title, content, confirm button) and says after it.
+SHOPPER_CONFIRMATIONS = {
+    "delete": {"title": "删除订单", "content": DELETE_WARNING, "confirm_text": "删除"},
+    "confirm_receipt": {"title": "确认收货", "content": "请确认已收到全部商品且无问题。确认后订单完成，如有问题仍可申请售后。",
+                        "confirm_text": "确认收货"},
+    "withdraw": {"title": "撤回申请", "content": "撤回后商家将不再处理该申请，订单按原样继续。确定撤回吗？", "confirm_text": "撤回"},
+    "accept_alternative": {"title": "接受商家方案", "content": "接受后取消申请结束，订单按以下方案继续：{offer}",
+                           "confirm_text": "接受"},
+    "decline_alternative": {"title": "不接受方案", "content": "不接受后，你的取消申请将交回商家继续处理。",
+                            "confirm_text": "不接受"},
+}
+SHOPPER_DONE = {"delete": "订单已删除", "confirm_receipt": "已确认收货", "confirm_receipt_in_wechat": "已确认收货",
+                "withdraw": "已撤回申请", "accept_alternative": "已接受方案", "decline_alternative": "已告知商家"}
+
+
+def shopper_buttons(actions: list[str], offer: str = "") -> list[dict]:
+    """The shopper's `actions` as the buttons the mini-program draws, in display order: action, label, primary,
+    and where it applies the confirmation to ask first (confirm: title, content, confirm_text; `offer` is the staff
+    alternative the request's accept button names) and the toast once done (done). Its words come from here,
+    never from the mini-program."""
+    def confirmation(code: str) -> dict | None:
+        asked = SHOPPER_CONFIRMATIONS.get(code)
+        return {**asked, "content": asked["content"].format(offer=offer)} if asked else None
+    return [{"action": code, "label": ACTION_LABELS[code], "primary": code in SHOPPER_PRIMARY_ACTIONS,
+             "confirm": confirmation(code), "done": SHOPPER_DONE.get(code)}
+            for code in SHOPPER_BUTTON_ORDER if code in actions]
 
 # What the 操作日志 page shows for each audited action.
 AUDIT_ACTION_LABELS = {

@@ -1,14 +1,14 @@
 """Deleting an order from the shopper's view (D1, D2): a soft delete, kept for staff, statistics and audit."""
 from __future__ import annotations
 
-from ..domain import clock
+from ..domain import clock, labels
 from ..domain.actors import Actor
 from ..domain.orders import ensure_deletable
 from . import events, ordering, queries
 from .uow import transaction
 
-# D1: what the confirmation dialog says is lost.
-DELETE_WARNING = "删除后，该订单将不再显示在您的订单列表中，也无法再申请售后、查看评价或物流信息。此操作不可恢复。"
+# D1: what the confirmation dialog says is lost (one text, domain.labels; the delete button's confirm too).
+DELETE_WARNING = labels.DELETE_WARNING
 
 
 def delete_for_shopper(order_id: int, shopper_id: int) -> None:

@@ -6,9 +6,14 @@ const auth = require('../../utils/auth')
 const { toast } = require('../../utils/ui')
 const { single, withMixin } = require('../../utils/loadable')
 
+/** The words of the server's buttons by action ({download: '下载发票', …}). */
+function labelsOf(body) {
+  return (body.buttons || []).reduce((labels, button) => Object.assign(labels, { [button.action]: button.label }), {})
+}
+
 Page(withMixin(single, {
   data: {
-    state: 'loading', errorText: '', orderId: '', invoice: null, actions: [],
+    state: 'loading', errorText: '', orderId: '', invoice: null, actions: [], labels: {},
     kind: 'personal', title: '', taxNo: '', email: '', fieldErrors: {}, formError: '', submitting: false
   },
 
@@ -22,7 +27,7 @@ Page(withMixin(single, {
   },
 
   show(body) {
-    this.setData({ invoice: body.invoice, actions: body.actions, state: 'ready' })
+    this.setData({ invoice: body.invoice, actions: body.actions, labels: labelsOf(body), state: 'ready' })
   },
 
   onKind(e) {
@@ -40,7 +45,7 @@ Page(withMixin(single, {
     this.setData({ submitting: true, fieldErrors: {}, formError: '' })
     try {
       const reply = await http.post(api.OrderInvoice(this.data.orderId), body)
-      this.setData({ invoice: reply.invoice, actions: reply.actions })
+      this.setData({ invoice: reply.invoice, actions: reply.actions, labels: labelsOf(reply) })
       toast('发票申请已提交', 'success')
     } catch (error) {
       // The server's words: the field that is wrong, or why the order cannot have an invoice.

@@ -2,7 +2,7 @@
 // paid (余额支付 / 微信支付) and how much went back to each.
 const { loadPage, tap, text } = require('../support/page')
 const { mockApi, apiError } = require('../support/mock-api')
-const { order, page } = require('../support/fixtures')
+const { order, page, buttons } = require('../support/fixtures')
 
 function entry(id, kind, kindLabel, delta, after, orderId) {
   return {
@@ -64,7 +64,7 @@ describe('order page: how it was paid', () => {
           { route: 'wechat', label: '微信支付', paid_fen: 7600, refunded_fen: 100, refunded_label: '退回微信' }
         ]
       }),
-      'GET /orders/7/invoice': { invoice: null, actions: [] }
+      'GET /orders/7/invoice': { invoice: null, actions: [], buttons: buttons([]) }
     })
     const { comp } = await loadPage('pages/orders/detail/detail', { id: '7' })
     const balance = text(comp.querySelector('#split-balance'))

@@ -112,7 +112,7 @@ describe('order detail page', () => {
       'GET /orders/7': order({
         status: 'paid', refund_status: 'refunding', refund_status_label: '退款中',
         refunds: [{ id: 1, amount_fen: 6600, method_label: '原路退回', status: 'processing', status_label: '退款中', expected_arrival: '1-3 个工作日内原路退回' }],
-        open_request: { id: 3, kind: 'cancel', status: 'pending', reason_text: '买错了' }
+        open_request: { id: 3, kind: 'cancel', kind_label: '取消申请', status: 'pending', status_label: '待商家处理', reason_text: '买错了' }
       })
     })
     const { comp } = await loadPage('pages/orders/detail/detail', { id: '7' })

@@ -19,7 +19,7 @@ describe('the shopper answers a request from its server actions', () => {
     mockApi({ 'GET /orders/7': offered(['withdraw', 'accept_alternative', 'decline_alternative']) })
     const { comp, page } = await loadPage('pages/orders/detail/detail', { id: '7' })
     expect(text(comp)).toContain('商家建议：加急发货（今天顺丰发出）')
-    expect(page.data.order.request.buttons.map(b => b.action)).toEqual(['accept_alternative', 'decline_alternative', 'withdraw'])
+    expect(page.data.order.request.buttons.map(b => b.action)).toEqual(['decline_alternative', 'withdraw', 'accept_alternative'])
     expect(comp.querySelector('#request-accept_alternative')).toBeTruthy()
   })
 

@@ -1,5 +1,42 @@
 // Shapes the API returns (see backend/shop/api/presenters.py), for page tests with wx.request mocked.
+// The shopper's buttons as the server sends them (backend/shop/domain/labels.py: ACTION_LABELS, SHOPPER_BUTTON_ORDER,
+// SHOPPER_CONFIRMATIONS, SHOPPER_DONE): the mini-program draws these words and has none of its own.
+const SERVER_BUTTONS = [
+  ['delete', '删除订单', { title: '删除订单', content: '删除后，该订单将不再显示在您的订单列表中，也无法再申请售后、查看评价或物流信息。此操作不可恢复。', confirm_text: '删除' }, '订单已删除'],
+  ['feedback', '评价取消体验'], ['view_refund', '退款进度'], ['modify', '修改订单'], ['cancel', '取消订单'],
+  ['after_sale', '申请售后'],
+  ['confirm_receipt', '确认收货', { title: '确认收货', content: '请确认已收到全部商品且无问题。确认后订单完成，如有问题仍可申请售后。', confirm_text: '确认收货' }, '已确认收货'],
+  ['confirm_receipt_in_wechat', '确认收货', null, '已确认收货'], ['pay', '去支付'],
+  ['decline_alternative', '不接受', { title: '不接受方案', content: '不接受后，你的取消申请将交回商家继续处理。', confirm_text: '不接受' }, '已告知商家'],
+  ['withdraw', '撤回申请', { title: '撤回申请', content: '撤回后商家将不再处理该申请，订单按原样继续。确定撤回吗？', confirm_text: '撤回' }, '已撤回申请'],
+  ['accept_alternative', '接受方案', { title: '接受商家方案', content: '接受后取消申请结束，订单按以下方案继续：{offer}', confirm_text: '接受' }, '已接受方案'],
+  ['request_invoice', '申请发票'], ['download', '下载发票']
+]
+const PRIMARY = ['pay', 'confirm_receipt', 'confirm_receipt_in_wechat', 'accept_alternative']
+
+/** `actions` as the server's `buttons` (its order, words, confirmation and toast). */
+function buttons(actions, offer) {
+  return SERVER_BUTTONS.filter(([action]) => (actions || []).indexOf(action) >= 0).map(([action, label, confirm, done]) => ({
+    action, label, primary: PRIMARY.indexOf(action) >= 0,
+    confirm: confirm ? Object.assign({}, confirm, { content: confirm.content.replace('{offer}', offer || '') }) : null,
+    done: done || null
+  }))
+}
+
+/** An order as the server sends it; its `buttons` (and its open request's) follow its actions unless given. */
 function order(overrides) {
+  const body = orderBody(overrides)
+  if (!(overrides && overrides.buttons)) body.buttons = buttons(body.actions)
+  const request = body.open_request
+  if (request && !request.buttons) {
+    body.open_request = Object.assign({}, request, {
+      buttons: buttons(request.actions, request.alternative ? request.alternative.text : '')
+    })
+  }
+  return body
+}
+
+function orderBody(overrides) {
   return Object.assign({
     id: 7,
     order_no: '20261122065154331013',
@@ -42,4 +79,4 @@ function page(items, counts, total) {
   return { items, total: total === undefined ? items.length : total, page: 1, per_page: 10, counts: counts || { all: items.length } }
 }
 
-module.exports = { order, page }
+module.exports = { order, page, buttons, SERVER_BUTTONS }

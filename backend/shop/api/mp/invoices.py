@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.invoices import EMAIL_MAX, TITLE_MAX, InvoiceApplication, InvoiceKind
+from ...domain.labels import shopper_buttons
 from ...services import invoices
 from ..auth import shopper_required
 from ..schemas import ShanghaiDateTime
@@ -39,6 +40,12 @@ class InvoiceSchema(Schema):
 class OrderInvoiceSchema(Schema):
     invoice = fields.Nested(InvoiceSchema, allow_none=True)
     actions = fields.List(fields.String(), metadata={"description": "request_invoice（申请发票）/ download（下载发票）"})
+    buttons = fields.List(fields.Dict(), metadata={"description": "the actions with their Chinese label (action, label, "
+                                                                  "primary), as the mini-program draws them"})
+
+
+def with_buttons(view: dict) -> dict:
+    return {**view, "buttons": shopper_buttons(view["actions"])}
 
 
 class InvoiceRequestInSchema(Schema):
@@ -54,7 +61,7 @@ class InvoiceRequestInSchema(Schema):
 @shopper_required
 def get_invoice(order_id):
     """订单的发票：状态（申请中/已开具/已冲红……）与可做的操作（申请发票、下载）"""
-    return invoices.shopper_view(order_id, g.shopper.id)
+    return with_buttons(invoices.shopper_view(order_id, g.shopper.id))
 
 
 @blp.post("/orders/<int:order_id>/invoice")
@@ -65,7 +72,7 @@ def request_invoice(body, order_id):
     """申请发票（已付款订单；企业须填写税号；每个订单同时只有一个有效申请）"""
     invoices.request_invoice(order_id, g.shopper.id, InvoiceApplication(body["kind"], body["title"], body["tax_no"],
                                                                         body["email"]))
-    return invoices.shopper_view(order_id, g.shopper.id)
+    return with_buttons(invoices.shopper_view(order_id, g.shopper.id))
 
 
 @blp.get("/orders/<int:order_id>/invoice/pdf")

@@ -52,7 +52,8 @@ def create_order(headers, body):
 def list_orders(args):
     rows, total, counts = queries.list_shopper_orders(g.shopper.id, args["status"], args["q"], args["page"],
                                                       args["per_page"])
-    return {"items": [order_summary(order, queries.shopper_actions_of(facts)) for order, facts in rows],
+    return {"items": [order_summary(order, queries.shopper_actions_of(facts), for_shopper=True)
+                      for order, facts in rows],
             "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts}
 
 

@@ -4,20 +4,10 @@
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
-const { presentOrder } = require('../../../utils/orders')
-const { orderActions, runOrderAction } = require('../../../utils/order-actions')
+const { buttonsFor, presentOrder } = require('../../../utils/orders')
+const { asked, buttonOf, orderActions, runOrderAction } = require('../../../utils/order-actions')
 const { yuan, shanghaiTime } = require('../../../utils/format')
-const { confirm, toast } = require('../../../utils/ui')
-
-const REQUEST_KINDS = { cancel: '取消申请', modify: '修改申请', after_sale: '售后申请' }
-const REQUEST_STATES = { pending: '待商家处理', approved: '已同意', rejected: '已拒绝', withdrawn: '已撤回' }
-
-// Buttons on the open request, exactly its server `actions` (withdraw; answer a staff alternative).
-const REQUEST_BUTTONS = [
-  { action: 'accept_alternative', label: '接受方案', primary: true },
-  { action: 'decline_alternative', label: '不接受' },
-  { action: 'withdraw', label: '撤回申请' }
-]
+const { toast } = require('../../../utils/ui')
 
 function presentDetail(order) {
   const view = presentOrder(order)
@@ -32,9 +22,9 @@ function presentDetail(order) {
   }))
   const request = order.open_request
   view.request = request ? Object.assign({}, request, {
-    kind_text: request.kind_label || REQUEST_KINDS[request.kind] || '申请',
-    status_text: request.status_label || REQUEST_STATES[request.status] || request.status,
-    buttons: REQUEST_BUTTONS.filter(button => (request.actions || []).indexOf(button.action) >= 0)
+    kind_text: request.kind_label,
+    status_text: request.status_label,
+    buttons: buttonsFor(request) // the server's, with their words (withdraw; answer a staff alternative)
   }) : null
   view.address_text = [order.province, order.city, order.district, order.address_detail].join(' ')
   const parcel = order.logistics
@@ -87,25 +77,17 @@ Page(withMixin(Object.assign({}, single, orderActions), {
   // Each step asks first and says what follows; the server decides whether it is still possible.
   async onRequestAction(e) {
     const request = this.data.order.request
-    const offer = request.alternative ? request.alternative.text : ''
-    const step = {
-      withdraw: {
-        title: '撤回申请', content: '撤回后商家将不再处理该申请，订单按原样继续。确定撤回吗？', confirmText: '撤回',
-        url: api.RequestWithdraw(request.id), done: '已撤回申请'
-      },
-      accept_alternative: {
-        title: '接受商家方案', content: '接受后取消申请结束，订单按以下方案继续：' + offer, confirmText: '接受',
-        url: api.RequestAcceptAlternative(request.id), done: '已接受方案'
-      },
-      decline_alternative: {
-        title: '不接受方案', content: '不接受后，你的取消申请将交回商家继续处理。', confirmText: '不接受',
-        url: api.RequestDeclineAlternative(request.id), done: '已告知商家'
-      }
-    }[e.currentTarget.dataset.action]
-    if (!step || !(await confirm(step.title, step.content, step.confirmText))) return
+    const action = e.currentTarget.dataset.action
+    const url = {
+      withdraw: api.RequestWithdraw,
+      accept_alternative: api.RequestAcceptAlternative,
+      decline_alternative: api.RequestDeclineAlternative
+    }[action]
+    const button = buttonOf(request, action) // what to ask and to say: the server's words
+    if (!url || !(await asked(button))) return
     try {
-      await http.post(step.url, {}, { loading: '正在提交' })
-      toast(step.done, 'success')
+      await http.post(url(request.id), {}, { loading: '正在提交' })
+      if (button.done) toast(button.done, 'success')
     } catch (error) {
       // the toast already told the shopper why (e.g. 申请已处理)
     }
@@ -116,8 +98,9 @@ Page(withMixin(Object.assign({}, single, orderActions), {
   async loadInvoice() {
     try {
       const body = await http.get(api.OrderInvoice(this.orderId), null, { toast: false })
-      const asked = body.invoice ? body.invoice.status_label : ''
-      this.setData({ invoice: asked || body.actions.indexOf('request_invoice') > -1 ? { label: asked || '申请发票' } : null })
+      const status = body.invoice ? body.invoice.status_label : ''
+      const ask = buttonOf(body, 'request_invoice').label // the server's word for the button
+      this.setData({ invoice: status || ask ? { label: status || ask } : null })
     } catch (error) {
       this.setData({ invoice: null })
     }
