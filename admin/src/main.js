@@ -1,6 +1,6 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import 'element-plus/dist/index.css'
+import './element-styles' // Element Plus's stylesheets of the components installed below only
 import { installElement } from './element'
 import { ICONS } from './icons'
 import App from './App.vue'

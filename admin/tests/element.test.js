@@ -24,4 +24,21 @@ describe('Element Plus on demand', () => {
     expect(missing).toEqual([])
     expect(app.directive('loading')).toBeTruthy()
   })
+
+  // Their stylesheets too, one by one (src/element-styles.js): a component drawn without its stylesheet renders
+  // unstyled, and the whole element-plus/dist/index.css would bring every other component's styles back.
+  it('imports the stylesheet of every component the templates draw and every service the code calls, and only those', () => {
+    const files = sources(join(__dirname, '..', 'src'))
+    const styles = readFileSync(join(__dirname, '..', 'src', 'element-styles.js'), 'utf8')
+    const imported = new Set([...styles.matchAll(/^import 'element-plus\/es\/components\/([a-z-]+)\/style\/css'$/gm)]
+      .map((match) => match[1]))
+    const code = files.filter((file) => !file.endsWith('element-styles.js')).map((file) => readFileSync(file, 'utf8')).join('\n')
+    const drawn = new Set([...code.matchAll(/<el-([a-z-]+)/g)].map((match) => match[1]))
+    const services = { ElMessage: 'message', ElMessageBox: 'message-box', ElLoading: 'loading', ElNotification: 'notification' }
+    for (const [name, style] of Object.entries(services)) if (new RegExp(`\\b${name}\\b`).test(code)) drawn.add(style)
+    expect([...drawn].filter((name) => !imported.has(name))).toEqual([])
+    expect([...imported].filter((name) => !drawn.has(name))).toEqual([])
+    expect(code).not.toMatch(/element-plus\/(dist|theme-chalk)\/index\.css/)
+    expect(readFileSync(join(__dirname, '..', 'src', 'main.js'), 'utf8')).toMatch(/import '\.\/element-styles'/)
+  })
 })
