@@ -36,6 +36,7 @@ SCHEDULE = [
     ("shop.jobs.shipping_tasks.check_wechat_platform", 3600),
     ("shop.jobs.shipping_tasks.sweep_complaints", 300),
     ("shop.jobs.batch_tasks.sweep_batches", 120),
+    ("shop.jobs.export_tasks.remove_old_exports", 3600),
 ]
 # A worker's heartbeat is renewed at least every WORKER_TTL - 15 s; /api/health drops a worker whose
 # heartbeat is older than 30 s, so a dead one leaves the count quickly.

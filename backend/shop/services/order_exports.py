@@ -18,6 +18,7 @@ from flask import current_app
 
 from ..config import VAR_DIR
 from ..db import Order
+from ..domain import clock
 from ..domain.clock import to_shanghai
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderStatus, RefundStatus
@@ -157,6 +158,22 @@ def export_status(export_id: str, staff_id: int) -> dict:
     return {"id": export_id, "status": state["status"], "done": done, "total": total,
             "total_capped": state.get("total_capped") == "1",
             "progress": 100 if state["status"] == "ready" else min(99, done * 100 // total) if total else 0}
+
+
+def remove_old_exports() -> int:
+    """Deletes the export files (and a failed export's leftovers) older than FILE_LIFETIME: their status in Redis
+    expired with them, so nobody can download them any more. Run every hour by cron (jobs/worker.py SCHEDULE).
+    Returns how many files went."""
+    oldest = (clock.now() - FILE_LIFETIME).timestamp()
+    removed = 0
+    for path in _exports_dir().glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another cron host removed it first
+            pass
+    return removed
 
 
 def export_file(export_id: str, staff_id: int) -> Path:
