@@ -64,7 +64,8 @@ def failure_lines(output: str, limit: int = 60) -> list[str]:
             add(lines[index - 1])  # eslint's file name
         add(line)
         if re.match(r"^\s*([×✗✕]|●)\s", line) or re.match(r"^\s*FAIL\s.* > ", line):  # the error under a test
-            details = [text for text in lines[index + 1:index + 1 + 3 * DETAIL_LINES] if text.strip()][:DETAIL_LINES]
+            details = [text for text in lines[index + 1:index + 1 + 3 * DETAIL_LINES]
+                       if text.strip() and not text.lstrip().startswith("\u23af")][:DETAIL_LINES]  # vitest's ⎯⎯ rules
             for text in details:
                 if FAILURE.search(text):
                     break

@@ -40,6 +40,7 @@ VITEST = """\
  \x1b[31m\u276f\x1b[39m tests/orders.test.js (12 tests | 1 failed) 2104ms
    \x1b[31m\u00d7\x1b[39m orders page > keeps the filters 40ms
      \u2192 expected 'a' to be 'b'
+\u23af\u23af\u23af\u23af Failed Tests 1 \u23af\u23af\u23af\u23af
  FAIL  tests/orders.test.js > orders page > keeps the filters
 AssertionError: expected 'a' to be 'b'
  Test Files  1 failed | 40 passed (41)
@@ -77,6 +78,7 @@ def test_vitest_failure_without_colours():
     assert any(line.strip() == "\u00d7 orders page > keeps the filters 40ms" for line in lines)
     assert any(line.startswith(" FAIL  tests/orders.test.js > orders page > keeps the filters") for line in lines)
     assert "AssertionError: expected 'a' to be 'b'" in lines
+    assert not any("\u23af" in line for line in lines)
 
 
 def test_eslint_error_with_its_file():
