@@ -101,4 +101,59 @@ describe('售后 page', () => {
     expect(state.proposal.open).toBe(false)
     wrapper.unmount()
   })
+
+  // Issue 12 item 7: the amount in every confirmation that moves money.
+  it('names the refund when approving a refund-only case and when receiving a return, not for an exchange', async () => {
+    const wrapper = await mountAs('supervisor', ['after_sale.view', 'request.review', 'after_sale.receive'])
+    const state = wrapper.vm.$.setupState
+    const { ElMessageBox } = await import('element-plus')
+    const confirm = vi.spyOn(ElMessageBox, 'confirm').mockResolvedValue('confirm')
+    await state.BUTTONS.approve.run({ ...CASES[3], type: 'refund_only', type_label: '仅退款', amount_fen: 4550 })
+    expect(confirm.mock.calls[0][0]).toContain('同意后将退款 ¥45.50')
+    await state.BUTTONS.approve.run({ ...CASES[3], type: 'exchange', type_label: '换货', amount_fen: 0 })
+    expect(confirm.mock.calls[1][0]).not.toContain('退款')
+
+    state.BUTTONS.receive.run({ ...CASES[4], type: 'return_refund', amount_fen: 9900 })
+    await flushPromises()
+    expect(document.querySelector('[data-test="receive-amount"]').textContent).toContain('¥99.00')
+    expect(document.querySelector('[data-test="receive-confirm"]').textContent).toContain('确认收货并退款 ¥99.00')
+    state.receive.open = false
+    state.BUTTONS.receive.run(CASES[4]) // an exchange: no money moves
+    await flushPromises()
+    expect(state.receiveRefund).toBe(null)
+    confirm.mockRestore()
+    wrapper.unmount()
+  })
+
+  it('one click on 确认收货 sends one request', async () => {
+    const wrapper = await mountAs('warehouse', ['after_sale.view', 'after_sale.receive'])
+    const state = wrapper.vm.$.setupState
+    let finish
+    api.receiveReturn.mockImplementationOnce(() => new Promise((resolve) => { finish = resolve }))
+    state.BUTTONS.receive.run(CASES[4])
+    const first = state.submitReceive()
+    await state.submitReceive()
+    finish({})
+    await first
+    expect(api.receiveReturn).toHaveBeenCalledTimes(1)
+    wrapper.unmount()
+  })
+
+  it('reloads while a case\'s refund is on its way and stops once it has settled', async () => {
+    vi.useFakeTimers()
+    try {
+      api.listAfterSales
+        .mockResolvedValueOnce({ items: [{ ...CASES[2], status: 'completed', refund: { status: 'processing', amount_fen: 100 } }], total: 1 })
+        .mockResolvedValueOnce({ items: [{ ...CASES[2], status: 'completed', refund: { status: 'succeeded', amount_fen: 100 } }], total: 1 })
+      const wrapper = await mountAs('warehouse', ['after_sale.view'])
+      expect(api.listAfterSales).toHaveBeenCalledTimes(1)
+      await vi.advanceTimersByTimeAsync(5000)
+      expect(api.listAfterSales).toHaveBeenCalledTimes(2)
+      await vi.advanceTimersByTimeAsync(20000)
+      expect(api.listAfterSales).toHaveBeenCalledTimes(2)
+      wrapper.unmount()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })

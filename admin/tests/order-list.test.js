@@ -99,4 +99,25 @@ describe('打印发货单', () => {
     expect(print).toHaveBeenCalledTimes(1)
     print.mockRestore()
   })
+
+  // Issue 12 item 5: an order whose refund is on its way (退款中) keeps the list reloading until it has settled.
+  it('reloads while an order\'s refund is 退款中 and stops once it has settled', async () => {
+    vi.useFakeTimers()
+    try {
+      api.listOrders.mockClear()
+      const row = (refund_status) => ({ id: 3, order_no: '20261201120000000003', status: 'cancelled', refund_status, items: [] })
+      api.listOrders
+        .mockResolvedValueOnce({ ...PAGE, items: [row('refunding')], total: 1 })
+        .mockResolvedValueOnce({ ...PAGE, items: [row('refunded')], total: 1 })
+      const { wrapper } = await mountAt('/orders')
+      expect(api.listOrders).toHaveBeenCalledTimes(1)
+      await vi.advanceTimersByTimeAsync(5000)
+      expect(api.listOrders).toHaveBeenCalledTimes(2)
+      await vi.advanceTimersByTimeAsync(20000)
+      expect(api.listOrders).toHaveBeenCalledTimes(2)
+      wrapper.unmount()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })

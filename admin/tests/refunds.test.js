@@ -91,4 +91,27 @@ describe('退款 page', { timeout: 30000 }, () => {
       route: 'user_bank_card', bank_type: 'ICBC_DEBIT', bank_account: '6222020200112233445', real_name: '张三' })
     wrapper.unmount()
   })
+
+  // Issue 12 item 5: the list follows a refund still settling (待提交, 退款中, 失败重试中: the server retries it)
+  // by itself, and stops asking once every row has settled.
+  it('reloads while a refund is pending, processing or failed-and-retrying, and stops once settled', async () => {
+    vi.useFakeTimers()
+    try {
+      for (const status of ['pending', 'processing', 'failed']) {
+        api.listRefunds.mockClear()
+        api.listRefunds
+          .mockResolvedValueOnce({ items: [{ ...ROWS[4], status }], total: 1 })
+          .mockResolvedValueOnce({ items: [{ ...ROWS[4], status: 'succeeded' }], total: 1 })
+        const wrapper = await mountAs('finance', ['refund.view'])
+        expect(api.listRefunds).toHaveBeenCalledTimes(1)
+        await vi.advanceTimersByTimeAsync(5000)
+        expect(api.listRefunds).toHaveBeenCalledTimes(2)
+        await vi.advanceTimersByTimeAsync(20000)
+        expect(api.listRefunds).toHaveBeenCalledTimes(2)
+        wrapper.unmount()
+      }
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })
