@@ -4,7 +4,7 @@ from shop.services import admin_queries
 from support.staff import Staff
 from support.workers import run_jobs
 from support.xlsx import sheet_cells
-from test_admin_orders import three_orders
+from test_admin_orders import day_ago, sku_of, three_orders
 
 
 def test_the_order_list_counts_every_status_under_the_other_filters(client, sandbox):
@@ -49,3 +49,31 @@ def test_a_large_export_runs_as_a_job_and_only_its_owner_downloads_it(client, sa
 
     stranger = Staff(client, "supervisor").call("GET", f"/orders/exports/{export['id']}")
     assert stranger.status_code == 404 and stranger.get_json()["error"]["code"] == "EXPORT_NOT_FOUND"
+
+
+def test_a_product_filter_counts_its_matches_once_and_caps_them_in_all(client, sandbox, monkeypatch):
+    """A product filter counts the statuses among its first COUNT_CAP + 1 matches in one statement: exact
+    below the cap (probing a few days' orders for the product, or led by the product's lines), floors
+    marked capped past it; a chosen status still gets its own capped total."""
+    alice, bob, cable, cups, earbuds = three_orders(client, sandbox)
+    alice.order([(sku_of("保温杯"), 1)])
+    staff = Staff(client, "service")
+
+    def tabs(**query):
+        page = staff.ok("GET", "/orders", query={"product": "保温杯", **query})
+        return {t["status"]: (t["count"], t["capped"]) for t in page["status_counts"] if t["count"] or t["capped"]}
+
+    assert tabs() == {"pending_payment": (2, False)}
+    assert tabs(created_from=day_ago(6)) == {"pending_payment": (2, False)}  # a week: each order probed
+    assert tabs(created_from=day_ago(3)) == {"pending_payment": (1, False)}
+    assert tabs(created_from=day_ago(90)) == {"pending_payment": (2, False)}  # led by the product's lines
+    assert tabs(shopper="李四") == {"pending_payment": (1, False)}
+    assert tabs(product="耳机") == {"paid": (1, False)}
+
+    monkeypatch.setattr(admin_queries, "COUNT_CAP", 1)
+    counts = staff.ok("GET", "/orders", query={"product": "保温杯"})["status_counts"]
+    assert {t["status"]: (t["count"], t["capped"]) for t in counts} == {
+        "pending_payment": (1, True), "paid": (0, True), "accepted": (0, True), "shipped": (0, True),
+        "completed": (0, True), "cancelled": (0, True)}
+    page = staff.ok("GET", "/orders", query={"product": "保温杯", "status": "pending_payment"})
+    assert page["total"] == 1 and page["total_capped"] and len(page["items"]) == 2

@@ -161,7 +161,9 @@ class OrderStatusCountSchema(Schema):
     status = fields.String()
     label = fields.String()
     count = fields.Integer()
-    capped = fields.Boolean(metadata={"description": "more than `count` (show 10000+)"})
+    capped = fields.Boolean(metadata={"description": "there may be more than `count` (show `count`+): past 10000, "
+                                                      "or, with a product filter, past 10000 matches in all "
+                                                      "(each status then shows how many it has among them)"})
 
 
 class OrderExportSchema(Schema):
