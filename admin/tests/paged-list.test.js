@@ -20,6 +20,23 @@ describe('usePagedList polling', () => {
     expect(fetchPage).toHaveBeenCalledTimes(2)
   })
 
+  it('polls quietly: no loading mask, and a failed poll keeps the rows', async () => {
+    vi.useFakeTimers()
+    const masks = []
+    let list = null
+    const fetchPage = vi.fn()
+      .mockResolvedValueOnce({ items: [{ id: 1, status: 'processing' }], total: 1 })
+      .mockImplementationOnce(async () => { masks.push(list.loading.value); throw new Error('网络错误') })
+      .mockResolvedValueOnce({ items: [{ id: 1, status: 'succeeded' }], total: 1 })
+    list = usePagedList(fetchPage, {}, 20, { settling: (row) => row.status === 'processing', pollMs: 1000 })
+    await list.load()
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(masks).toEqual([false])
+    expect(list.rows.value).toEqual([{ id: 1, status: 'processing' }])
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(list.rows.value[0].status).toBe('succeeded')
+  })
+
   it('does not poll a list without a settling rule', async () => {
     vi.useFakeTimers()
     const fetchPage = vi.fn().mockResolvedValue({ items: [{ id: 1, status: 'processing' }], total: 1 })

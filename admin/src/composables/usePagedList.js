@@ -16,9 +16,12 @@ export function usePagedList(fetchPage, initialFilters = {}, perPage = 20, { set
   const extra = ref({})
   const url = inUrl ? urlQuery(useRoute(), useRouter(), filters, page) : null
 
-  async function load() {
-    url?.write()
-    loading.value = true
+  // `quiet`: a poll — no loading mask over the table (it would cover the buttons every few seconds) and a failed
+  // poll keeps the rows on screen.
+  async function load(options) {
+    const quiet = options?.quiet === true // (a click or a page number may arrive here too)
+    if (!quiet) url?.write()
+    if (!quiet) loading.value = true
     try {
       const data = await fetchPage({ ...filters, page: page.value, per_page: perPage })
       const { items, total: count } = listOf(data)
@@ -26,10 +29,12 @@ export function usePagedList(fetchPage, initialFilters = {}, perPage = 20, { set
       total.value = count
       extra.value = data && !Array.isArray(data) ? data : {}
     } catch {
-      rows.value = []
-      total.value = 0
+      if (!quiet) {
+        rows.value = []
+        total.value = 0
+      }
     } finally {
-      loading.value = false
+      if (!quiet) loading.value = false
       schedulePoll()
     }
   }
@@ -37,7 +42,7 @@ export function usePagedList(fetchPage, initialFilters = {}, perPage = 20, { set
   let timer = null
   function schedulePoll() {
     clearTimeout(timer)
-    timer = settling && rows.value.some(settling) ? setTimeout(load, pollMs) : null
+    timer = settling && rows.value.some(settling) ? setTimeout(() => load({ quiet: true }), pollMs) : null
   }
   if (getCurrentInstance()) onUnmounted(() => clearTimeout(timer))
 
