@@ -270,16 +270,20 @@ class _Period:
             day += timedelta(days=1)
 
     def stored(self, report: str, group_by: str, measures, *, by_day: bool = False) -> list[tuple[str, dict]]:
-        """[(key, {measure: sum})] of the stored rows, summed per key (per day with by_day) in SQL."""
+        """[(key, {measure: n})] of the stored rows: one per day with by_day (a day has one row per report
+        there), else summed per key in SQL (a few rows, however many days: by category a year is 2,000
+        stored rows)."""
         if not self.any_built:
             return []
-        key = StatsDaily.day if by_day else StatsDaily.key
+        where = (StatsDaily.report == report, StatsDaily.group_by == group_by, StatsDaily.day >= self.start,
+                 StatsDaily.day <= self.end)
+        if by_day:
+            return [(day.isoformat(), {m: int(values.get(m) or 0) for m in measures}) for day, values in
+                    db.session.execute(select(StatsDaily.day, StatsDaily.measures).where(*where))]
         sums = [func.coalesce(func.sum(cast(StatsDaily.measures[m].as_string(), BigInteger)), 0).label(m)
                 for m in measures]
-        rows = db.session.execute(select(key.label("k"), *sums).where(
-            StatsDaily.report == report, StatsDaily.group_by == group_by,
-            StatsDaily.day >= self.start, StatsDaily.day <= self.end).group_by(key)).mappings()
-        return [(_day_key(row["k"]) if by_day else row["k"], {m: int(row[m] or 0) for m in measures}) for row in rows]
+        rows = db.session.execute(select(StatsDaily.key.label("k"), *sums).where(*where).group_by(StatsDaily.key))
+        return [(row.k, {m: int(row._mapping[m] or 0) for m in measures}) for row in rows]
 
 
 def _period_grouped(period_: _Period, name: str, group_by: str) -> dict[str, dict]:
