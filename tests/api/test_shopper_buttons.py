@@ -6,6 +6,7 @@ from shop.domain import clock, labels
 from support.orders import paid_order
 from support.shop import Shopper
 from support.staff import Staff
+from test_after_sales import apply, received_order
 
 
 def test_every_shopper_action_has_a_label_and_a_place():
@@ -48,3 +49,18 @@ def test_staff_order_rows_carry_no_shopper_buttons(client, sandbox):
     paid_order(alice, sandbox)
     rows = Staff(client, "admin").ok("GET", "/orders")["items"]
     assert rows and all("buttons" not in row for row in rows)
+
+
+def test_an_after_sales_case_carries_the_shoppers_buttons_with_the_proposal_in_its_question(client, sandbox):
+    alice = Shopper(client)
+    case = apply(alice, received_order(alice, sandbox)).get_json()
+    assert [(b["action"], b["label"]) for b in case["buttons"]] == [("withdraw", "撤回申请")]
+    assert case["buttons"][0]["confirm"]["title"] == "撤回售后申请"
+    reply = Staff(client, "supervisor").post(f"/after-sales/{case['id']}/propose",
+                                             {"kind": "change_type", "amount_fen": case["amount_fen"] // 2,
+                                              "message": "补偿一半"})
+    assert "buttons" not in reply.get_json()  # staff read their words from /api/admin/meta
+    mine = alice.get(f"/after-sales/{case['id']}").get_json()
+    assert [b["action"] for b in mine["buttons"]] == [a for a in labels.CASE_BUTTON_ORDER if a in mine["actions"]]
+    accept = next(b for b in mine["buttons"] if b["action"] == "accept_proposal")
+    assert accept["label"] == "接受方案" and accept["confirm"]["content"] == mine["proposal"]["text"]

@@ -19,6 +19,9 @@ ACTION_LABELS = {
     "pay": "去支付", "confirm_receipt": "确认收货", "confirm_receipt_in_wechat": "确认收货", "after_sale": "申请售后",
     "feedback": "评价取消体验", "view_refund": "退款进度", "delete": "删除订单",
     "withdraw": "撤回申请", "accept_alternative": "接受方案", "decline_alternative": "不接受",
+    # ... and on their after-sales case (domain.after_sales.shopper_case_actions)
+    "accept_proposal": "接受方案", "decline_proposal": "不同意", "add_evidence": "提交凭证",
+    "submit_return_shipment": "提交寄回信息",
 }
 
 # The order in which the mini-program draws the shopper's buttons (left to right; the primary, red one last).
@@ -137,3 +140,27 @@ WECHAT_ERROR_LABELS = {
     "47003": "订阅消息内容与模板不符：请联系技术人员",
     "NO_STATEMENT_EXIST": "微信当日账单尚未生成或无交易，稍后再对账",
 }
+
+
+# The shopper's buttons on an after-sales case: their order, what to ask first ({proposal}: the staff proposal's
+# words) and what to say once done.
+CASE_BUTTON_ORDER = ("withdraw", "decline_proposal", "accept_proposal", "add_evidence", "submit_return_shipment")
+CASE_PRIMARY_ACTIONS = frozenset({"accept_proposal", "add_evidence", "submit_return_shipment"})
+CASE_CONFIRMATIONS = {
+    "withdraw": {"title": "撤回售后申请", "content": "撤回后商家将不再处理该申请。确定撤回吗？", "confirm_text": "撤回"},
+    "accept_proposal": {"title": "接受协商方案", "content": "{proposal}", "confirm_text": "接受"},
+    "decline_proposal": {"title": "不同意协商方案", "content": "将交回商家重新处理。确定不同意吗？", "confirm_text": "不同意"},
+}
+CASE_DONE = {"withdraw": "已撤回申请", "accept_proposal": "已接受", "decline_proposal": "已交回商家处理",
+             "add_evidence": "凭证已提交", "submit_return_shipment": "已提交寄回信息"}
+
+
+def shopper_case_buttons(actions: list[str], proposal: str = "") -> list[dict]:
+    """An after-sales case's `actions` as the mini-program's buttons, like shopper_buttons."""
+    def confirmation(code: str) -> dict | None:
+        asked = CASE_CONFIRMATIONS.get(code)
+        return {**asked, "content": asked["content"].format(proposal=proposal or "确定接受商家的方案吗？")} \
+            if asked else None
+    return [{"action": code, "label": ACTION_LABELS[code], "primary": code in CASE_PRIMARY_ACTIONS,
+             "confirm": confirmation(code), "done": CASE_DONE.get(code)}
+            for code in CASE_BUTTON_ORDER if code in actions]

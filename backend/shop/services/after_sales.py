@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import AfterSale, AfterSaleMessage, Order, OrderLine, OrderRequest, Product, Refund, Shopper
-from ..domain import clock
+from ..domain import clock, labels
 from ..domain.actors import Actor
 from ..domain.after_sale_rules import REPLY_TIMEOUT_RULE, RuleMatch, RuleSubject
 from ..domain.after_sales import (ACTIVE_STATUSES, DEADLINE_STAGES, REASONS, AfterSaleType, ApprovalFacts,
@@ -612,6 +612,8 @@ def case_json(case: AfterSale, staff_role: str | None = None) -> dict:
     request = case.request
     status = CaseStatus(case.status)
     refund = db.session.get(Refund, case.refund_id) if case.refund_id else None
+    facts = _case_facts(case)
+    actions = staff_case_actions(facts, staff_role) if staff_role else shopper_case_actions(facts)
     return {
         "id": case.id, "request_id": case.request_id, "order_id": case.order_id, "order_no": order.order_no,
         "shopper_id": case.shopper_id, "type": case.type, "type_label": AfterSaleType(case.type).label,
@@ -633,10 +635,10 @@ def case_json(case: AfterSale, staff_role: str | None = None) -> dict:
         "auto_rule": (request.payload or {}).get("auto_rule"),
         "proposal": _proposal_json(case.proposal), "messages": messages_of(case.id),
         "refund": refund_json(refund) if refund else None,
-        "actions": staff_case_actions(_case_facts(case), staff_role) if staff_role
-        else shopper_case_actions(_case_facts(case)),
+        "actions": actions,
         "created_at": case.created_at,
-    }
+    } | ({} if staff_role else {"buttons": labels.shopper_case_buttons(
+        actions, proposal=(case.proposal or {}).get("text") or "")})  # the shopper's buttons, the server's words
 
 
 def _deadline_json(case: AfterSale, status: CaseStatus, request: OrderRequest) -> dict:

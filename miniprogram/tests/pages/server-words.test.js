@@ -5,7 +5,7 @@ const fs = require('fs')
 const path = require('path')
 const { loadPage, tap, text } = require('../support/page')
 const { mockApi } = require('../support/mock-api')
-const { order, page, SERVER_BUTTONS } = require('../support/fixtures')
+const { order, page, SERVER_BUTTONS, CASE_BUTTONS } = require('../support/fixtures')
 
 const OWN = {
   pay: { action: 'pay', label: '马上付款', primary: true, confirm: null, done: null },
@@ -95,12 +95,43 @@ describe('the order buttons say what the server says', () => {
   })
 })
 
+describe('the after-sales case buttons say what the server says', () => {
+  test('labels, the question asked first and the toast once done are the case\'s buttons', async () => {
+    const modal = jest.spyOn(wx, 'showModal')
+    const toast = jest.spyOn(wx, 'showToast')
+    const own = (action, label, confirm, done) => ({ action, label, primary: false, confirm, done })
+    const aCase = {
+      id: 31, order_id: 7, type: 'refund_only', type_label: '仅退款', status: 'negotiating', status_label: '协商中',
+      amount_fen: 2900, lines: [], photos: [], messages: [], created_at: '2026-11-21T22:51:54+00:00',
+      proposal: { kind: 'change_amount', kind_label: '部分退款', text: '退您 ¥10.00' },
+      actions: ['withdraw', 'accept_proposal', 'decline_proposal'],
+      buttons: [
+        own('withdraw', '不要了', { title: '服务器问：撤回吗', content: '服务器的撤回说明', confirm_text: '撤' }, '服务器说：撤了'),
+        own('decline_proposal', '再想想', null, null),
+        own('accept_proposal', '就这样', { title: '服务器问：接受吗', content: '退您 ¥10.00', confirm_text: '好' }, '服务器说：接受了')
+      ]
+    }
+    const api = mockApi({ 'GET /after-sales/31': aCase, 'POST /after-sales/31/accept-proposal': { ok: true }, 'POST /after-sales/31/withdraw': { ok: true } })
+    const { comp } = await loadPage('pages/after-sales/detail/detail', { id: '31' })
+    expect(comp.querySelector('#withdraw').dom.textContent.trim()).toBe('不要了')
+    expect(comp.querySelector('#decline-proposal').dom.textContent.trim()).toBe('再想想')
+    expect(comp.querySelector('#accept-proposal').dom.textContent.trim()).toBe('就这样')
+    await tap(comp, '#accept-proposal')
+    await tap(comp, '#withdraw')
+    expect(modal.mock.calls.map(c => [c[0].title, c[0].content, c[0].confirmText])).toEqual([
+      ['服务器问：接受吗', '退您 ¥10.00', '好'], ['服务器问：撤回吗', '服务器的撤回说明', '撤']])
+    expect(api.find('POST /after-sales/31/accept-proposal')).toHaveLength(1)
+    expect(toast.mock.calls.map(c => c[0].title)).toEqual(expect.arrayContaining(['服务器说：接受了', '服务器说：撤了']))
+  })
+})
+
 // The words themselves are nowhere in the code that draws and runs these buttons.
 describe('no button word is written into the mini-program', () => {
   const ROOT = path.join(__dirname, '..', '..')
   const FILES = ['utils/orders.js', 'utils/order-actions.js', 'pages/orders/list/list.js', 'pages/orders/list/list.wxml',
-    'pages/orders/detail/detail.js', 'pages/invoice/invoice.js']
-  const words = SERVER_BUTTONS.flatMap(([, label, confirm, done]) =>
+    'pages/orders/detail/detail.js', 'pages/invoice/invoice.js', 'pages/after-sales/detail/detail.js',
+    'pages/after-sales/detail/detail.wxml']
+  const words = SERVER_BUTTONS.concat(CASE_BUTTONS).flatMap(([, label, confirm, done]) =>
     [label, done, confirm && confirm.title, confirm && confirm.content.split('{')[0], confirm && confirm.confirm_text])
     .filter(word => word && word.length >= 3) // not a bare 删除 or 撤回 inside another sentence
 

@@ -23,6 +23,29 @@ function buttons(actions, offer) {
   }))
 }
 
+// An after-sales case's buttons as the server sends them (domain/labels.py: CASE_BUTTON_ORDER, CASE_CONFIRMATIONS,
+// CASE_DONE).
+const CASE_BUTTONS = [
+  ['withdraw', '撤回申请', { title: '撤回售后申请', content: '撤回后商家将不再处理该申请。确定撤回吗？', confirm_text: '撤回' }, '已撤回申请'],
+  ['decline_proposal', '不同意', { title: '不同意协商方案', content: '将交回商家重新处理。确定不同意吗？', confirm_text: '不同意' }, '已交回商家处理'],
+  ['accept_proposal', '接受方案', { title: '接受协商方案', content: '{proposal}', confirm_text: '接受' }, '已接受'],
+  ['add_evidence', '提交凭证', null, '凭证已提交'],
+  ['submit_return_shipment', '提交寄回信息', null, '已提交寄回信息']
+]
+
+/** A case as the server sends it: `buttons` follow its `actions` unless given. */
+function afterSale(body) {
+  if (!body || body.buttons || !Array.isArray(body.actions)) return body
+  const proposal = (body.proposal && body.proposal.text) || '确定接受商家的方案吗？'
+  return Object.assign({}, body, {
+    buttons: CASE_BUTTONS.filter(([action]) => body.actions.indexOf(action) >= 0).map(([action, label, confirm, done]) => ({
+      action, label, primary: ['accept_proposal', 'add_evidence', 'submit_return_shipment'].indexOf(action) >= 0,
+      confirm: confirm ? Object.assign({}, confirm, { content: confirm.content.replace('{proposal}', proposal) }) : null,
+      done
+    }))
+  })
+}
+
 /** An order as the server sends it; its `buttons` (and its open request's) follow its actions unless given. */
 function order(overrides) {
   const body = orderBody(overrides)
@@ -79,4 +102,4 @@ function page(items, counts, total) {
   return { items, total: total === undefined ? items.length : total, page: 1, per_page: 10, counts: counts || { all: items.length } }
 }
 
-module.exports = { order, page, buttons, SERVER_BUTTONS }
+module.exports = { order, page, buttons, afterSale, SERVER_BUTTONS, CASE_BUTTONS }

@@ -1,4 +1,5 @@
 // wx.request mocked by route: { 'GET /orders': body | (req) => body | { status, body } }.
+const { afterSale } = require('./fixtures')
 const TEMPLATE_KEYS = ['cancel_result', 'refund_succeeded', 'refund_failed', 'after_sale_result', 'modify_result', 'shipped']
 const DEFAULTS = {
   'POST /auth/login': { token: 'test-token', user: { id: 1, nickname: '测试用户' } },
@@ -29,6 +30,8 @@ function mockApi(routes) {
       status = 404
       body = { error: { code: 'NOT_FOUND', message: '资源不存在' } }
     }
+    // The server sends every after-sales case with its buttons; a test gives only the actions (or buttons of its own).
+    if (method === 'GET' && /^\/after-sales\/\d+$/.test(pathOnly) && status === 200) body = afterSale(body)
     setTimeout(() => opts.success && opts.success({ statusCode: status, data: body, header: {} }), 0)
     return /** @type {any} */ ({ abort() {} })
   })

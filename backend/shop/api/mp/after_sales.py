@@ -126,6 +126,9 @@ class AfterSaleSchema(Schema):
     messages = fields.List(fields.Nested(AfterSaleMessageSchema), metadata={"description": "协商历史"})
     refund = fields.Nested(AfterSaleRefundSchema, allow_none=True)
     actions = fields.List(fields.String())
+    buttons = fields.List(fields.Dict(), metadata={"description": "the actions as the mini-program draws them: action, "
+                                                                  "label, primary, confirm (title, content, "
+                                                                  "confirm_text), done — the server's words"})
     created_at = ShanghaiDateTime()
 
 

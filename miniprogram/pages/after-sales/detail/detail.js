@@ -5,7 +5,8 @@ const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { yuan, shanghaiTime } = require('../../../utils/format')
-const { confirm, toast } = require('../../../utils/ui')
+const { toast } = require('../../../utils/ui')
+const { asked, buttonOf } = require('../../../utils/order-actions')
 const { labelAfter } = require('../../../utils/countdown')
 
 const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '极兔速递', '京东物流', '中国邮政 EMS', '其他']
@@ -23,6 +24,7 @@ Page(withMixin(single, {
     state: 'loading',
     errorText: '',
     aCase: null,
+    words: {},
     showReturnForm: false,
     carriers: CARRIERS,
     carrierIndex: -1,
@@ -54,6 +56,8 @@ Page(withMixin(single, {
         refund: aCase.refund ? Object.assign({}, aCase.refund, { amount_text: yuan(aCase.refund.amount_fen) }) : null
       }),
       showReturnForm: needsReturnShipment(aCase),
+      // the buttons' words are the server's (aCase.buttons: label, the question to ask, the toast once done)
+      words: (aCase.buttons || []).reduce((words, button) => Object.assign(words, { [button.action]: button.label }), {}),
       canWithdraw: (aCase.actions || []).indexOf('withdraw') >= 0,
       canAccept: (aCase.actions || []).indexOf('accept_proposal') >= 0,
       canDecline: (aCase.actions || []).indexOf('decline_proposal') >= 0,
@@ -83,10 +87,11 @@ Page(withMixin(single, {
     this.stopCountdown()
   },
 
-  async answer(url, body, done) {
+  async answer(url, body, action) {
+    const done = buttonOf(this.data.aCase, action).done
     try {
       await http.post(url, body, { loading: '正在提交' })
-      toast(done, 'success')
+      if (done) toast(done, 'success')
     } catch (error) {
       // the toast already told the shopper why (e.g. 协商已超时)
     }
@@ -94,14 +99,13 @@ Page(withMixin(single, {
   },
 
   async onAcceptProposal() {
-    const proposal = this.data.aCase.proposal || {}
-    if (!(await confirm('接受协商方案', proposal.text || '确定接受商家的方案吗？', '接受'))) return
-    return this.answer(api.AfterSaleAcceptProposal(this.caseId), {}, '已接受')
+    if (!(await asked(buttonOf(this.data.aCase, 'accept_proposal')))) return
+    return this.answer(api.AfterSaleAcceptProposal(this.caseId), {}, 'accept_proposal')
   },
 
   async onDeclineProposal() {
-    if (!(await confirm('不同意协商方案', '将交回商家重新处理。确定不同意吗？', '不同意'))) return
-    return this.answer(api.AfterSaleDeclineProposal(this.caseId), {}, '已交回商家处理')
+    if (!(await asked(buttonOf(this.data.aCase, 'decline_proposal')))) return
+    return this.answer(api.AfterSaleDeclineProposal(this.caseId), {}, 'decline_proposal')
   },
 
   onEvidenceText(e) {
@@ -128,7 +132,7 @@ Page(withMixin(single, {
       return this.setData({ evidenceError: '凭证上传失败：' + error.message })
     }
     this.setData({ evidenceText: '', evidencePhotos: [] })
-    return this.answer(api.AfterSaleEvidence(this.caseId), { text, photos }, '凭证已提交')
+    return this.answer(api.AfterSaleEvidence(this.caseId), { text, photos }, 'add_evidence')
   },
 
   onCarrier(e) {
@@ -147,7 +151,8 @@ Page(withMixin(single, {
       await http.post(api.AfterSaleReturnShipment(this.caseId), {
         carrier: CARRIERS[this.data.carrierIndex], tracking_no: this.data.trackingNo
       }, { loading: '正在提交' })
-      toast('已提交寄回信息', 'success')
+      const done = buttonOf(this.data.aCase, 'submit_return_shipment').done
+      if (done) toast(done, 'success')
       await this.load(true)
     } catch (error) {
       this.setData({ formError: error.message })
@@ -157,10 +162,11 @@ Page(withMixin(single, {
   },
 
   async onWithdraw() {
-    if (!(await confirm('撤回售后申请', '撤回后商家将不再处理该申请。确定撤回吗？', '撤回'))) return
+    const button = buttonOf(this.data.aCase, 'withdraw')
+    if (!(await asked(button))) return
     try {
       await http.post(api.AfterSaleWithdraw(this.caseId), {}, { loading: '正在提交' })
-      toast('已撤回申请', 'success')
+      if (button.done) toast(button.done, 'success')
     } catch (error) {
       // the toast already told the shopper why (e.g. 商家已处理)
     }
