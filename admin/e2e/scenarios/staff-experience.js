@@ -11,30 +11,41 @@ const BUTTON_ACTION = { alternative: 'offer_alternative' }
 
 export default ({ context, staff, admin, loginAs, paidOrder, shot, toast, showedToast }) => {
   // Every button in a table row that changes something (data-test "<action>-<id>") against the row's actions in
-  // the list the page last received from the server (a background job may move a row on in the meantime).
+  // the list the page last received from the server (a background job may move a row on in the meantime, and a
+  // list with something settling reloads itself). The list's arrival is awaited as an event (looking once the
+  // network had been quiet for 500 ms missed it on a busy machine); then the buttons must agree with the latest
+  // list the page received, as soon as the page has drawn it.
   async function buttonsMatchActions(page, name, apiPath) {
-    let rows = null
     const listed = (response) => new RegExp(`/api/admin${apiPath}(\\?|$)`).test(response.url()) && response.ok()
-    const record = (response) => { if (listed(response)) rows = response.json().then((body) => body.items) }
+    let latest = null
+    const record = (response) => { if (listed(response)) latest = response }
     page.on('response', record)
-    await page.goto(admin(name))
-    await page.locator('.el-main .el-card').first().waitFor()
-    await page.waitForLoadState('networkidle')
-    page.off('response', record)
-    if (!rows) throw new Error(`${name}: the page did not load ${apiPath}`)
-    rows = await rows
-    const wrong = []
-    for (const row of rows) {
-      const buttons = await page.locator(`button[data-test$="-${row.id}"]`).evaluateAll(
-        (nodes) => nodes.map((node) => node.getAttribute('data-test')))
-      for (const test of buttons) {
-        const prefix = test.slice(0, -`-${row.id}`.length)
-        const action = BUTTON_ACTION[prefix] ?? prefix
-        if (!(row.actions || []).includes(action)) wrong.push(`${name} row ${row.id}: button ${test}, server allows ${row.actions}`)
+    try {
+      const first = page.waitForResponse(listed)
+      await page.goto(admin(name))
+      latest = latest ?? await first
+      await page.locator('.el-main .el-card').first().waitFor()
+      const deadline = Date.now() + 15000
+      for (;;) {
+        const seen = latest
+        const rows = (await seen.json()).items
+        const wrong = []
+        for (const row of rows) {
+          const buttons = await page.locator(`button[data-test$="-${row.id}"]`).evaluateAll(
+            (nodes) => nodes.map((node) => node.getAttribute('data-test')))
+          for (const test of buttons) {
+            const prefix = test.slice(0, -`-${row.id}`.length)
+            const action = BUTTON_ACTION[prefix] ?? prefix
+            if (!(row.actions || []).includes(action)) wrong.push(`${name} row ${row.id}: button ${test}, server allows ${row.actions}`)
+          }
+        }
+        if (!wrong.length && latest === seen) return rows
+        if (Date.now() > deadline) throw new Error(wrong.join('\n') || `${name}: the list kept changing`)
+        await page.waitForTimeout(300)  // the page draws the list it just received
       }
+    } finally {
+      page.off('response', record)
     }
-    if (wrong.length) throw new Error(wrong.join('\n'))
-    return rows
   }
 
   return {
