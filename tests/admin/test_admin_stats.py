@@ -215,6 +215,9 @@ def test_today_is_stored_up_to_a_moment_ago_and_only_what_follows_is_read_from_t
         assert db.session.get(StatsDay, noon.astimezone(clock.SHANGHAI).date()).built_at == \
             noon - timedelta(seconds=stats.SETTLE_SECONDS)
         assert stats.refresh_today() == 1  # yesterday is complete now
+        assert stats.rebuild_closed_days() == stats.RECENT_DAYS  # up to yesterday: today is the minute job's
+        assert db.session.get(StatsDay, noon.astimezone(clock.SHANGHAI).date()).built_at == \
+            noon - timedelta(seconds=stats.SETTLE_SECONDS)
         # Placed and cancelled after the stored moment: read from the orders, beside the stored figures.
         make_order(shopper, "纯棉毛巾", 1, noon - timedelta(seconds=20), paid=noon - timedelta(seconds=15),
                    cancelled=noon - timedelta(seconds=5),

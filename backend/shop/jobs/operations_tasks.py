@@ -64,9 +64,10 @@ def push_stock_changes() -> dict:
 
 @job
 def rebuild_stats_rollups() -> int:
-    """S1: store the figures of the recent closed days, so reports read days instead of orders."""
+    """S1: store the figures of the recent closed days, so reports read days instead of orders (today is
+    refresh_stats_today's: two jobs storing one day at once would collide on its rows)."""
     from ..services import stats
-    return stats.rebuild_rollups()
+    return stats.rebuild_closed_days()
 
 
 @job

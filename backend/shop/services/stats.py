@@ -366,6 +366,11 @@ def rebuild_rollups(start: date | None = None, end: date | None = None) -> int:
     return len(days)
 
 
+def rebuild_closed_days() -> int:
+    """The hourly job: the last RECENT_DAYS closed days and any earlier day not stored yet."""
+    return rebuild_rollups(end=clock.to_shanghai(clock.now()).date() - timedelta(days=1))
+
+
 def refresh_today() -> int:
     """Today's figures up to a moment ago, and yesterday's while they do not reach its end (the minute job)."""
     today = clock.to_shanghai(clock.now()).date()
