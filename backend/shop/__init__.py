@@ -28,6 +28,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(__import__("pathlib").Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     init_services(app)
+    from .services.uow import end_read_only_requests
+    end_read_only_requests(app)
     install_id_converter(app)
     register_api(app)
     register_cli(app)
