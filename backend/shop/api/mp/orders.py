@@ -2,9 +2,10 @@ from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ...services import ordering, queries, shipping
+from ...services import order_reads, ordering, queries, shipping
 from ...services.ordering import ItemRequest
-from ..auth import shopper_required
+from ..auth import shopper_reading, shopper_required
+from ..fast_json import json_response
 from ..limits import order_creation_rate_limit
 from ..presenters import order_detail, order_summary
 from ..schemas import OrderCreateSchema, OrderListArgsSchema, OrderPageSchema, OrderSchema, PayOutSchema
@@ -23,7 +24,11 @@ class IdempotencyHeaderSchema(Schema):
 
 def shopper_order_json(order):
     """The order page after any read or write (re-read in one statement after a commit)."""
-    order = queries.viewable(order)
+    return order_page_json(queries.viewable(order))
+
+
+def order_page_json(order):
+    """The order page of an order with everything it shows loaded (ORM or order_reads.shopper_order)."""
     body = order_detail(order, queries.shopper_actions_of(queries.viewed_facts(order)), for_shopper=True)
     body["wechat_confirm"] = shipping.wechat_confirm_data(order) if "confirm_receipt_in_wechat" in body["actions"] \
         else None
@@ -48,20 +53,20 @@ def create_order(headers, body):
 @blp.get("/orders")
 @blp.arguments(OrderListArgsSchema, location="query")
 @blp.response(200, OrderPageSchema)
-@shopper_required
+@shopper_reading
 def list_orders(args):
-    rows, total, counts = queries.list_shopper_orders(g.shopper.id, args["status"], args["q"], args["page"],
-                                                      args["per_page"])
-    return {"items": [order_summary(order, queries.shopper_actions_of(facts), for_shopper=True)
-                      for order, facts in rows],
-            "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts}
+    rows, total, counts = order_reads.list_shopper_orders(g.shopper.id, args["status"], args["q"], args["page"],
+                                                          args["per_page"])
+    return json_response(OrderPageSchema, {
+        "items": [order_summary(order, queries.shopper_actions_of(facts), for_shopper=True) for order, facts in rows],
+        "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts})
 
 
 @blp.get("/orders/<int:order_id>")
 @blp.response(200, OrderSchema)
-@shopper_required
+@shopper_reading
 def get_order(order_id):
-    return shopper_order_json(ordering.get_order(order_id, g.shopper.id, for_view=True))
+    return json_response(OrderSchema, order_page_json(order_reads.shopper_order(order_id, g.shopper.id)))
 
 
 @blp.post("/orders/<int:order_id>/pay")

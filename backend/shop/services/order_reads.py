@@ -1,0 +1,173 @@
+"""The shopper's order list and order page in Core rows (issue 13: the requests a mini-program sends most).
+
+The same two statements as queries.list_shopper_orders (the tab counts, which give the total; the
+page with its lines and the facts behind `actions`), three with a search, but:
+
+- each statement is built once per tab (bound parameters, SQLAlchemy's compiled cache hits at once)
+  instead of once per request;
+- rows come back through Core: no ORM identity map, no instrumented objects, no joined-eager-load
+  bookkeeping. OrderRow/LineRow carry the columns as attributes with the few methods the presenters
+  and the rules use, which are Order's and OrderLine's own (`facts`, `payable_fen`), so the JSON and
+  the actions come from the same code as for ORM orders.
+"""
+from __future__ import annotations
+
+from sqlalchemy import and_, bindparam, exists, func, or_, select
+
+from ..db import AfterSale, CancelFeedback, Order, OrderEvent, OrderLine, OrderRequest, Refund
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.orders import OrderFacts, OrderStatus
+from ..extensions import db
+from .queries import SHOPPER_TABS, _fact_columns, _facts
+
+_orders = Order.__table__
+_lines = OrderLine.__table__
+_ORDER_KEYS = tuple(c.key for c in _orders.c)
+_LINE_KEYS = tuple(c.key for c in _lines.c)
+_FACTS = 4  # has_refunds, pending_kind, has_feedback, has_active_case (queries._fact_columns)
+_STATEMENTS: dict[tuple, tuple] = {}
+
+
+class OrderRow:
+    """An order of the list as the presenters read it (attributes of the orders columns, `lines`)."""
+
+    facts = Order.facts
+    status_enum = Order.status_enum
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+        self.lines: list[LineRow] = []
+
+
+class LineRow:
+    payable_fen = OrderLine.payable_fen
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+
+class Row:
+    """An event, refund, request, feedback or case of the order page: its columns as attributes."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+
+def _statements(tab: str | None, searching: bool) -> tuple:
+    """(page with lines and facts, count of matches or None) for this tab, built once."""
+    key = (tab if tab in SHOPPER_TABS else None, searching)
+    if key not in _STATEMENTS:
+        query = select(_orders).where(_orders.c.shopper_id == bindparam("shopper_id"),
+                                      _orders.c.deleted_by_shopper_at.is_(None))
+        if key[0]:
+            query = query.where(SHOPPER_TABS[key[0]]())
+        if searching:
+            query = query.where(or_(
+                _orders.c.order_no == bindparam("term"),
+                exists().where(_lines.c.order_id == _orders.c.id, _lines.c.product_name.contains(bindparam("term"))),
+            ))
+        page = (query.add_columns(*_fact_columns())
+                .order_by(_orders.c.created_at.desc(), _orders.c.id.desc())
+                .limit(bindparam("limit")).offset(bindparam("offset")).subquery())
+        with_lines = (select(page, *[c.label(f"line_{c.key}") for c in _lines.c])
+                      .select_from(page.outerjoin(_lines, _lines.c.order_id == page.c.id))
+                      .order_by(page.c.created_at.desc(), page.c.id.desc(), _lines.c.id))
+        matches = select(func.count()).select_from(query.subquery()) if searching else None
+        _STATEMENTS[key] = (with_lines, matches)
+    return _STATEMENTS[key]
+
+
+_COUNTS = (select(_orders.c.status, _orders.c.refund_status, func.count())
+           .where(_orders.c.shopper_id == bindparam("shopper_id"), _orders.c.deleted_by_shopper_at.is_(None))
+           .group_by(_orders.c.status, _orders.c.refund_status))
+
+
+def shopper_tab_counts(shopper_id: int) -> dict[str, int]:
+    counts = {tab: 0 for tab in SHOPPER_TABS}
+    counts["all"] = 0
+    for status, refund_status, n in db.session.connection().execute(_COUNTS, {"shopper_id": shopper_id}):
+        counts["all"] += n
+        tab = "paid" if status == OrderStatus.ACCEPTED.value else status
+        counts[tab] += n
+        if refund_status != "none":
+            counts["refund"] += n
+    return counts
+
+
+def list_shopper_orders(shopper_id: int, tab: str | None, q: str | None, page: int, per_page: int
+                        ) -> tuple[list[tuple[OrderRow, OrderFacts]], int, dict[str, int]]:
+    """(page of (order, facts), total matches, counts per tab): two statements, three with a search."""
+    connection = db.session.connection()
+    counts = shopper_tab_counts(shopper_id)
+    term = q.strip() if q else ""
+    with_lines, matches = _statements(tab, bool(term))
+    params = {"shopper_id": shopper_id, "limit": per_page, "offset": (page - 1) * per_page}
+    if term:
+        params["term"] = term
+        total = connection.execute(matches, params).scalar_one()
+    else:
+        total = counts[tab if tab in SHOPPER_TABS else "all"]
+    n = len(_ORDER_KEYS)
+    lines_from = n + _FACTS
+    rows: list[tuple[OrderRow, OrderFacts]] = []
+    last = None
+    for row in connection.execute(with_lines, params):
+        if last is None or last.id != row[0]:
+            last = OrderRow(dict(zip(_ORDER_KEYS, row[:n])))
+            refunds, pending_kind, feedback, active = row[n:lines_from]
+            rows.append((last, _facts(last, has_refunds=bool(refunds), pending_kind=pending_kind,
+                                      has_feedback=bool(feedback), has_active_case=bool(active))))
+        if row[lines_from] is not None:
+            last.lines.append(LineRow(dict(zip(_LINE_KEYS, row[lines_from:]))))
+    return rows, total, counts
+
+
+# The order page: (attribute, table, row class, many), joined in this order, sorted by the collections' ids.
+_PARTS = (("lines", OrderLine.__table__, LineRow, True), ("events", OrderEvent.__table__, Row, True),
+          ("refunds", Refund.__table__, Row, True), ("pending_request", OrderRequest.__table__, Row, False),
+          ("feedback", CancelFeedback.__table__, Row, False), ("after_sales", AfterSale.__table__, Row, True))
+_PAGE = None
+
+
+def _page_statement():
+    global _PAGE
+    if _PAGE is None:
+        joined = _orders
+        columns = []
+        for name, table, _, _ in _PARTS:
+            on = table.c.order_id == _orders.c.id
+            if name == "pending_request":  # Order.pending_request's join
+                on = and_(on, table.c.status == "pending")
+            joined = joined.outerjoin(table, on)
+            columns += [c.label(f"{name}_{c.key}") for c in table.c]
+        _PAGE = (select(_orders, *columns).select_from(joined).where(_orders.c.id == bindparam("order_id"))
+                 .order_by(*[table.c.id for _, table, _, many in _PARTS if many]))
+    return _PAGE
+
+
+def shopper_order(order_id: int, shopper_id: int) -> OrderRow:
+    """The shopper's order with everything its page shows (ordering.get_order(for_view=True)'s answer and
+    refusal: 404 for an order not theirs or deleted by them), in one statement."""
+    order = None
+    n = len(_ORDER_KEYS)
+    seen: dict[str, set] = {name: set() for name, *_ in _PARTS}
+    for row in db.session.connection().execute(_page_statement(), {"order_id": order_id}):
+        if order is None:
+            order = OrderRow(dict(zip(_ORDER_KEYS, row[:n])))
+            for name, _, _, many in _PARTS:
+                setattr(order, name, [] if many else None)
+        start = n
+        for name, table, kind, many in _PARTS:
+            width = len(table.c)
+            part_id = row[start]
+            if part_id is not None and part_id not in seen[name]:
+                seen[name].add(part_id)
+                item = kind(dict(zip((c.key for c in table.c), row[start:start + width])))
+                if many:
+                    getattr(order, name).append(item)
+                else:
+                    setattr(order, name, item)
+            start += width
+    if order is None or order.shopper_id != shopper_id or order.deleted_by_shopper_at:
+        raise DomainError(ErrorCode.ORDER_NOT_FOUND)
+    return order
