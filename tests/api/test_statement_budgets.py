@@ -20,9 +20,9 @@ BUDGETS = {
     "shopper list": 3,  # the shopper, the tab counts (which give the total), the page with lines and facts
     "shopper search": 4,  # plus the count of matches
     "shopper detail": 3,  # the shopper, the order with everything its page shows
-    "create": 10,  # nothing read back after commit
-    "cancel unpaid": 12,
-    "cancel paid": 22,  # the refund path (refund policy, create_refund, notifications) is not cut yet
+    "create": 10,  # 9: the shopper, earlier order + address, SKUs, unpaid holdings, 5 writes; no read-back
+    "cancel unpaid": 12,  # 9: the shopper, the order with its page, order + event, stock back, notice, messages
+    "cancel paid": 13,  # 13 (12 on SQLite): the refund path too (lock, then order + refunds read; one order UPDATE)
     "admin list page": 5,
     "admin filtered list": 6,
     "admin detail": 5,
@@ -81,8 +81,11 @@ def test_cancelling_unpaid_and_paid_orders(client, sandbox):
     reason = {"reason_code": "changed_mind", "reason_text": ""}
     body = within_budget("cancel unpaid", lambda: alice.post(f"/orders/{unpaid['id']}/cancel", reason))
     assert body["status"] == "cancelled"
+    assert body == alice.detail(unpaid["id"])  # answered from what the cancel wrote: the same as a fresh read
     body = within_budget("cancel paid", lambda: alice.post(f"/orders/{paid['id']}/cancel", reason))
-    assert body["status"] == "cancelled" and body["refunds"]
+    assert body["status"] == "cancelled" and body["refunds"] and body["refund_status"] == "refunding"
+    assert [e["kind"] for e in body["timeline"]][-3:] == ["cancelled", "refund_created", "decision_notice"]
+    assert body == alice.detail(paid["id"])
 
 
 def test_admin_order_list_page_batches_every_row(client, sandbox):

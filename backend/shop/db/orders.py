@@ -94,6 +94,7 @@ class Order(db.Model):
         viewonly=True, primaryjoin="and_(OrderRequest.order_id == Order.id, OrderRequest.status == 'pending')")
     feedback: Mapped["CancelFeedback | None"] = relationship(viewonly=True)
     after_sales: Mapped[list["AfterSale"]] = relationship(viewonly=True, order_by="AfterSale.id")
+    invoices: Mapped[list["Invoice"]] = relationship(viewonly=True, order_by="Invoice.id")  # read by a cancel's refund
 
     @property
     def status_enum(self) -> OrderStatus:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..db import CancelFeedback, Order, OrderRequest, Refund
 from ..domain import clock
@@ -47,9 +48,11 @@ def cancel_by_shopper(order_id: int, actor: Actor, reason_code: str, reason_text
 def _cancel_by_shopper(order_id: int, actor: Actor, reason: CancelReason) -> Order:
     policy = deps().policy
     try:
-        with transaction() as tx:
-            order = ordering.get_order(order_id, actor.id)
-            decision = decide_shopper_cancel(queries.facts_for(order), policy, clock.now(),
+        # The order is read once with everything its page shows (and its payments and invoices, which the cancel
+        # reads); the page is then answered from what this transaction wrote, without reading it back.
+        with transaction(expire_on_commit=False) as tx:
+            order = ordering.get_order(order_id, actor.id, for_write_view=True)
+            decision = decide_shopper_cancel(queries.viewed_facts(order), policy, clock.now(),
                                              risk.is_watchlisted(order.shopper_id))
             if decision == CancelDecision.NEEDS_REVIEW:
                 _open_cancel_request(order, actor, reason)
@@ -69,6 +72,8 @@ def _open_cancel_request(order: Order, actor: Actor, reason: CancelReason) -> Or
                            due_at=now + timedelta(hours=deps().policy.after_sale_reply_hours))
     db.session.add(request)
     db.session.flush()
+    if "pending_request" not in inspect(order).unloaded:  # the order's page is in memory: it shows the request
+        set_committed_value(order, "pending_request", request)
     events.record(order, "cancel_requested", actor, reason=reason.summary, data={"request_id": request.id})
     return request
 
@@ -109,10 +114,14 @@ def cancel_order(order: Order, actor: Actor, reason: CancelReason, tx, *, kind: 
         order.cancelled_at = clock.now()
         events.transition(order, kind, actor, OrderStatus.CANCELLED.value, reason=reason.summary,
                           data={"reason_code": reason.code, "auto_approved": auto_approved})
-        db.session.flush()  # claim the order now: a concurrent cancel fails here, before any side effect
-        inventory.release_order_stock(order)
-        coupon_back = ordering.return_coupon(order)
-        refund = _refund_everything(order, actor, reason, tx, request_id)
+        # The order's changes are written once, with the refund's: nothing is flushed before it.
+        with db.session.no_autoflush:
+            # Claim the order now: its row locked, unchanged since it was read, or CONFLICT. A concurrent
+            # cancel waits for the lock and then fails here, before any side effect.
+            money = refunds.lock_order_money(order, claim=True)
+            inventory.release_order_stock(order)
+            coupon_back = ordering.return_coupon(order)
+            refund = _refund_everything(order, actor, reason, tx, request_id, money)
     # A merchant's own cancel (not a shopper's request approved) says why; every cancel says what comes back.
     notice = cancel_notice(order.order_no, actor.is_staff and kind == "cancelled", reason.summary,
                            notifications.remedy_of(refund) if refund else None, coupon_back)
@@ -121,7 +130,8 @@ def cancel_order(order: Order, actor: Actor, reason: CancelReason, tx, *, kind: 
     return refund
 
 
-def _refund_everything(order: Order, actor: Actor, reason: CancelReason, tx, request_id: int | None) -> Refund | None:
+def _refund_everything(order: Order, actor: Actor, reason: CancelReason, tx, request_id: int | None,
+                       money: refunds.OrderMoney) -> Refund | None:
     """Everything not yet refunded goes back, shipping included: nothing was shipped (R2)."""
     amounts = [LineAmounts(line.payable_fen, line.quantity, line.refunded_quantity) for line in order.lines]
     total = full_refund_fen(amounts, order.shipping_fen, shipped=False)
@@ -134,9 +144,9 @@ def _refund_everything(order: Order, actor: Actor, reason: CancelReason, tx, req
             fen = line_refund_fen(line_amounts, remaining)
             refund_lines.append({"line_id": line.id, "quantity": remaining, "amount_fen": fen})
             line.refunded_quantity, line.refunded_fen = line.quantity, line.refunded_fen + fen
-    db.session.flush()
     return refunds.create_refund(order, total, source="cancel", reason=f"取消订单：{reason.summary}", actor=actor,
-                                 tx=tx, source_id=request_id, lines=refund_lines, shipping_fen=order.shipping_fen)
+                                 tx=tx, source_id=request_id, lines=refund_lines, shipping_fen=order.shipping_fen,
+                                 locked=money)
 
 
 # ---- feedback (C6) ----------------------------------------------------------------------------------

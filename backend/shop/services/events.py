@@ -1,6 +1,9 @@
 """The order's history. One function per kind of event; the timeline is read from these rows."""
 from __future__ import annotations
 
+from sqlalchemy import inspect
+from sqlalchemy.orm.attributes import set_committed_value
+
 from ..db import Order, OrderEvent
 from ..domain import clock
 from ..domain.actors import Actor
@@ -77,6 +80,8 @@ def record(order: Order, kind: str, actor: Actor, *, from_status: str | None = N
         visible_to_shopper=EVENT_KINDS[kind][1], created_at=clock.now(),
     )
     db.session.add(event)
+    if "events" not in inspect(order).unloaded:  # the order's timeline is in memory: it shows this event too
+        set_committed_value(order, "events", [*order.events, event])
     return event
 
 

@@ -6,7 +6,7 @@ unique `guard`, so a line's stock comes back at most once however often a cancel
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import OrderLine, Sku, StockLedger
@@ -59,22 +59,37 @@ def _insert_ignoring_conflicts(table):
     return dialect.insert(table)
 
 
-def released_quantity(line: OrderLine) -> int:
-    """Units of the line already given back before shipping (e.g. a 仅退款 of some units)."""
-    return db.session.scalar(select(func.coalesce(func.sum(StockLedger.change), 0)).where(
-        StockLedger.order_line_id == line.id, StockLedger.kind == "release"))
-
-
 def release_order_stock(order) -> int:
     """Release the unsold reservation of every line of a cancelled order. Returns units released.
 
     Units already released by an earlier partial refund are not released twice."""
-    released = 0
-    for line in order.lines:
-        quantity = line.quantity - released_quantity(line)
-        if restore_once(line, quantity, "release", f"release:{line.id}", "订单取消释放库存"):
-            released += quantity
-    return released
+    return sum(_release_rest(line) for line in order.lines)
+
+
+def _release_rest(line: OrderLine) -> int:
+    """Give back what of the line was not released yet (its quantity less its earlier "release" rows), at most
+    once (guard `release:<line>`). The ledger row is written in one statement that also counts the earlier
+    releases; the SKU's stock follows when a row was written. Returns the units released."""
+    # By order first: the ledger's order_id index finds the order's few rows (there is none on order_line_id).
+    earlier = select(func.coalesce(func.sum(StockLedger.change), 0)).where(
+        StockLedger.order_id == line.order_id, StockLedger.order_line_id == line.id,
+        StockLedger.kind == "release").scalar_subquery()
+    rest = literal(line.quantity) - earlier
+    row = select(literal(line.sku_id), rest, literal("release"), literal(line.order_id), literal(line.id),
+                 literal(f"release:{line.id}"), literal("订单取消释放库存"),
+                 literal(clock.now(), StockLedger.created_at.type)).where(rest > 0)
+    insert = _insert_ignoring_conflicts(StockLedger).from_select(
+        ["sku_id", "change", "kind", "order_id", "order_line_id", "guard", "note", "created_at"], row)
+    written = db.session.execute(insert.on_conflict_do_nothing(index_elements=[StockLedger.guard])
+                                 .returning(StockLedger.id, StockLedger.change)).first()
+    if written is None:
+        return 0
+    entry_id, quantity = written
+    db.session.execute(update(Sku).where(Sku.id == line.sku_id).values(stock=Sku.stock + quantity)
+                       .execution_options(synchronize_session=False))
+    if inventory_sync.enabled():
+        inventory_sync.record_change(db.session.get(StockLedger, entry_id))
+    return quantity
 
 
 def adjust(sku_id: int, change: int, note: str, operator_id: int | None) -> StockLedger:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from ..db import Invoice, Order
 from ..domain import clock
@@ -23,6 +23,14 @@ def _open_invoice(order_id: int) -> Invoice | None:
     return db.session.scalar(select(Invoice).where(Invoice.order_id == order_id,
                                                    Invoice.status.in_([s.value for s in rules.OPEN_STATUSES]))
                              .order_by(Invoice.id.desc()).limit(1))
+
+
+def _open_invoice_of(order: Order) -> Invoice | None:
+    """The order's open invoice: from its invoices when the caller loaded them with it (a cancel), else read."""
+    if "invoices" in inspect(order).unloaded:
+        return _open_invoice(order.id)
+    open_statuses = {s.value for s in rules.OPEN_STATUSES}
+    return next((i for i in reversed(order.invoices) if i.status in open_statuses), None)
 
 
 def _latest_invoice(order_id: int) -> Invoice | None:
@@ -248,7 +256,7 @@ def record_red(invoice_id: int, actor: Actor, red_invoice_no: str, reissue_invoi
 def note_refund(order: Order) -> None:
     """In the refund's transaction: an invoice the shopper holds no longer matches what they paid, so finance
     gets a 冲红/重开 to-do (refunds of any route call this)."""
-    invoice = _open_invoice(order.id)
+    invoice = _open_invoice_of(order)
     then = invoice and rules.after_refund(invoice.status, invoice.amount_fen, order.paid_fen - order.refunded_fen)
     if then is None:
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import literal, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -40,11 +40,15 @@ WRITE_OPTIONS = (joinedload(Order.lines), joinedload(Order.payments))
 
 
 def get_order(order_id: int, shopper_id: int | None = None, *, include_deleted: bool = False,
-              for_view: bool = False) -> Order:
+              for_view: bool = False, for_write_view: bool = False) -> Order:
     """Load an order; a shopper gets 404 for anything not theirs or deleted by them.
 
-    `for_view`: with everything its JSON shows, fresh (queries.order_view)."""
-    order = queries.order_view(order_id) if for_view else db.session.get(Order, order_id, options=WRITE_OPTIONS)
+    `for_view`: with everything its JSON shows, fresh (queries.order_view); `for_write_view`: that and what
+    a write goes on to read (payments, invoices), for a write that answers with the order's page."""
+    if for_view or for_write_view:
+        order = queries.order_view(order_id, for_write=for_write_view)
+    else:
+        order = db.session.get(Order, order_id, options=WRITE_OPTIONS)
     if order is None or (shopper_id is not None and (
             order.shopper_id != shopper_id or (order.deleted_by_shopper_at and not include_deleted))):
         raise DomainError(ErrorCode.ORDER_NOT_FOUND)
@@ -55,15 +59,23 @@ def _find_by_idempotency_key(shopper_id: int, key: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.shopper_id == shopper_id, Order.idempotency_key == key))
 
 
+def _earlier_order_and_address(shopper_id: int, idempotency_key: str | None,
+                               address_id: int) -> tuple[int | None, Address | None]:
+    """The order an earlier submit with this Idempotency-Key placed (None without a key or a match) and the
+    address asked for (None if there is none), in one statement."""
+    earlier = select(Order.id).where(Order.shopper_id == shopper_id, Order.idempotency_key == idempotency_key) \
+        .scalar_subquery() if idempotency_key else null()
+    one = select(literal(1).label("one")).subquery()
+    row = db.session.execute(select(earlier.label("earlier"), Address).select_from(one)
+                             .outerjoin(Address, Address.id == address_id)).one()
+    return row[0], row[1]
+
+
 def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, shopper_coupon_id: int | None = None,
                 remark: str = "", idempotency_key: str | None = None, actor: Actor | None = None,
                 use_balance: bool = False) -> Order:
     """R9 `use_balance`: the balance pays what it can at once (reserved; given back if the order closes unpaid),
     WeChat Pay the rest; an order the balance pays entirely is paid here."""
-    if idempotency_key:
-        existing = _find_by_idempotency_key(shopper_id, idempotency_key)
-        if existing is not None:
-            return existing
     actor = actor or Actor.shopper(shopper_id)
     policy = deps().policy
     now = clock.now()
@@ -71,7 +83,9 @@ def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, s
     try:
         # The order is answered from what this transaction wrote: nothing is read back after commit.
         with transaction(expire_on_commit=False) as tx:
-            address = db.session.get(Address, address_id)
+            existing_id, address = _earlier_order_and_address(shopper_id, idempotency_key, address_id)
+            if existing_id is not None:  # the same submit again: its order, nothing placed
+                return db.session.get(Order, existing_id)
             if address is None or address.shopper_id != shopper_id:
                 raise DomainError(ErrorCode.ADDRESS_NOT_FOUND)
             skus, line_inputs = cart_lines(merged)

@@ -43,9 +43,14 @@ def open_request(order_id: int) -> OrderRequest | None:
 VIEW_KEYS = frozenset({"status", "lines", "refunds", "pending_request", "feedback", "after_sales", "events"})
 
 
-def order_view(order_id: int) -> Order | None:
+# A write that answers with the order's page (a cancel) also reads its payments and invoices: one statement.
+WRITE_VIEW_OPTIONS = (*VIEW_OPTIONS, joinedload(Order.payments), joinedload(Order.invoices))
+
+
+def order_view(order_id: int, *, for_write: bool = False) -> Order | None:
     """The order with everything its JSON shows loaded at once, fresh from the database."""
-    return db.session.get(Order, order_id, options=VIEW_OPTIONS, populate_existing=True)
+    return db.session.get(Order, order_id, options=WRITE_VIEW_OPTIONS if for_write else VIEW_OPTIONS,
+                          populate_existing=True)
 
 
 def viewable(order: Order) -> Order:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, inspect, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..adapters.payments import NOT_SUPPORTED_CODE, RefundOutcome, RefundStatus
 from ..adapters.wechat_errors import WeChatError
@@ -60,10 +62,69 @@ def new_out_refund_no(order_no: str) -> str:
     return f"R{order_no}{secrets.randbelow(10**4):04d}"
 
 
+@dataclass(frozen=True)
+class OrderMoney:
+    """The order's money columns and its refunds (not replaced: status, amount, method), read with the order
+    row locked (FOR NO KEY UPDATE on PostgreSQL), as committed now."""
+    version: int
+    paid_fen: int
+    refunded_fen: int
+    balance_paid_fen: int
+    wechat_paid_fen: int
+    refund_status: str
+    refunds: tuple[tuple[str, int, str], ...]
+
+
+def lock_order_money(order: Order, *, claim: bool = False) -> OrderMoney:
+    """Lock the order row, then read its money and refunds, fresh. FOR NO KEY UPDATE: rows that reference the
+    order (its events, refunds) hold KEY SHARE locks on it, which a plain FOR UPDATE would deadlock against. The
+    read is a statement of its own after the lock: one that waited for the lock would still see the refunds as
+    they were before it waited (PostgreSQL re-reads only the locked row), and two refunds settling together
+    would each read the other as still open.
+
+    `claim`: the caller read the order earlier in this transaction and acts on what it read (a cancel); the
+    order must not have changed since (its version), else CONFLICT: of two concurrent cancels, the second
+    waits for the lock, then fails here, before any side effect. SQLite has no row locks to take: there
+    the claim is the order's versioned UPDATE when it is written (a concurrent change fails it with CONFLICT,
+    as an unpaid cancel's does), and the order as the caller loaded it with its refunds is what is read."""
+    state = inspect(order)
+    if claim and db.engine.dialect.name != "postgresql" and state.unloaded.isdisjoint({"refunds", "version"}):
+        return OrderMoney(order.version, order.paid_fen, order.refunded_fen, order.balance_paid_fen,
+                          order.wechat_paid_fen, order.refund_status,
+                          tuple((r.status, r.amount_fen, r.method) for r in order.refunds if r.replaced_by_id is None))
+    version = db.session.scalar(select(Order.version).where(Order.id == order.id).with_for_update(key_share=True))
+    if version is None:
+        raise DomainError(ErrorCode.ORDER_NOT_FOUND)
+    if claim and version != order.version:
+        raise DomainError(ErrorCode.CONFLICT)
+    rows = db.session.execute(
+        select(Order.version, Order.paid_fen, Order.refunded_fen, Order.balance_paid_fen, Order.wechat_paid_fen,
+               Order.refund_status, Refund.status, Refund.amount_fen, Refund.method)
+        .outerjoin(Refund, and_(Refund.order_id == Order.id, Refund.replaced_by_id.is_(None)))
+        .where(Order.id == order.id)).all()
+    money = OrderMoney(*rows[0][:6], refunds=tuple((status, amount, method) for *_, status, amount, method in rows
+                                                   if status is not None))
+    for key in ("version", "paid_fen", "refunded_fen", "balance_paid_fen", "wechat_paid_fen", "refund_status"):
+        if key not in state.committed_state:  # a change of this transaction not flushed yet stays
+            set_committed_value(order, key, getattr(money, key))
+    return money
+
+
+def _refund_status_with(money: OrderMoney, new_parts: list[tuple[str, int, str]]) -> str:
+    """The order's refund_status once `new_parts` (status, amount, method) are added to its refunds."""
+    everything = [*money.refunds, *new_parts]
+    succeeded = sum(fen for status, fen, _ in everything if status == RefundState.SUCCEEDED.value)
+    return order_refund_status([status for status, _, _ in everything], succeeded, money.paid_fen).value
+
+
 def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, actor: Actor, tx,
                   method: str = "wechat", source_id: int | None = None, lines: list | None = None,
-                  shipping_fen: int = 0) -> Refund:
+                  shipping_fen: int = 0, locked: OrderMoney | None = None) -> Refund:
     """Add a refund in the caller's transaction; the job that pays it is queued after commit.
+
+    The amount is checked against what the order has left to refund with the order row locked and read
+    fresh (`locked`: the caller already did, see lock_order_money), and the order's refunded_fen and
+    refund_status are written by one versioned UPDATE: two refunds of one order never both pass the check.
 
     R9: an original-route ("wechat") refund of an order the balance paid in part goes back the way the money
     came (domain.balance.split_refund): a WeChat row for what WeChat still holds, a balance row for the rest,
@@ -72,18 +133,19 @@ def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, ac
         raise DomainError(ErrorCode.VALIDATION_ERROR, "退款金额必须大于 0")
     if method not in METHODS:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "不支持的退款方式", {"method": method})
-    reserved = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.refunded_fen + amount_fen <= Order.paid_fen)
-        .values(refunded_fen=Order.refunded_fen + amount_fen, version=Order.version + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    if reserved != 1:
+    money = locked or lock_order_money(order)
+    if money.refunded_fen + amount_fen > money.paid_fen:
         raise DomainError(ErrorCode.REFUND_EXCEEDS_PAID)
-    db.session.refresh(order)
-    if method == "wechat" and order.balance_paid_fen > 0:  # WeChat alone paid: WeChat holds all that is left
-        split = split_refund(amount_fen, order.wechat_paid_fen, wechat_refunds_booked_fen(order.id))
+    if method == "wechat" and money.balance_paid_fen > 0:  # WeChat alone paid: WeChat holds all that is left
+        booked = sum(fen for _, fen, m in money.refunds if m == "wechat")
+        split = split_refund(amount_fen, money.wechat_paid_fen, booked)
         parts = [(m, fen) for m, fen in (("wechat", split.wechat_fen), ("balance", split.balance_fen)) if fen > 0]
     else:
         parts = [(method, amount_fen)]
+    # A balance part is paid at once (_pay_to_balance); a WeChat part waits for its job.
+    order.refunded_fen = money.refunded_fen + amount_fen
+    order.refund_status = _refund_status_with(money, [
+        (RefundState.SUCCEEDED.value if m == "balance" else RefundState.PENDING.value, fen, m) for m, fen in parts])
     created = [_add_refund(order, Refund(amount_fen=fen, shipping_fen=shipping_fen if i == 0 else 0, method=m,
                                          source=source, source_id=source_id, reason=reason,
                                          lines=(lines or []) if i == 0 else []), actor, tx)
@@ -95,24 +157,18 @@ def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, ac
     return created[0]
 
 
-def wechat_refunds_booked_fen(order_id: int) -> int:
-    """What the order's WeChat refunds hold of the WeChat payment: every one not replaced (a replaced one's
-    amount moved to its replacement)."""
-    return db.session.scalar(select(func.coalesce(func.sum(Refund.amount_fen), 0)).where(
-        Refund.order_id == order_id, Refund.method == "wechat", Refund.replaced_by_id.is_(None))) or 0
-
-
 def _add_refund(order: Order, refund: Refund, actor: Actor, tx) -> Refund:
     """Book a refund whose amount the order already holds for it: balance paid at once, WeChat queued."""
     refund.order_id, refund.out_refund_no = order.id, new_out_refund_no(order.order_no)
     refund.created_by, refund.created_at = actor.name or actor.kind, clock.now()
     db.session.add(refund)
-    db.session.flush()
+    db.session.flush()  # also writes the order's new refunded_fen and refund_status (versioned)
+    if "refunds" not in inspect(order).unloaded:  # the order's page is in memory: it shows the new refund too
+        set_committed_value(order, "refunds", [*order.refunds, refund])
     events.record(order, "refund_created", actor, reason=refund.reason,
                   data={"amount_fen": refund.amount_fen, "refund_id": refund.id, "method": refund.method})
     if refund.method == "balance":
         _pay_to_balance(order, refund)
-    refresh_order_refund_status(order)
     refund_id = refund.id
     if refund.method == "wechat":
         tx.after_commit(lambda: enqueue_submit(refund_id))
@@ -152,18 +208,13 @@ def _resubmit_later(refund_id: int, at: datetime, attempts_used: int) -> None:
 
 
 def refresh_order_refund_status(order: Order) -> None:
-    """Recompute the order's refund_status from its refunds. The order row is locked and re-read first (FOR UPDATE
-    on PostgreSQL; SQLite serialises writers anyway): two refunds of one order settling at the same moment then
-    read each other's outcome, instead of both reading the other one as still open and leaving the status stale."""
+    """Recompute the order's refund_status from its refunds. The order row is locked, then read again with its
+    refunds (lock_order_money; SQLite serialises writers anyway): two refunds of one order settling at the same
+    moment then read each other's outcome, instead of both reading the other one as still open and leaving the
+    status stale."""
     db.session.flush()
-    # FOR NO KEY UPDATE: rows that reference the order (its events, refunds) hold KEY SHARE locks on it, which
-    # a plain FOR UPDATE would deadlock against. Then the columns read here are read again, as committed now.
-    db.session.execute(select(Order.id).where(Order.id == order.id).with_for_update(key_share=True))
-    db.session.refresh(order, ["version", "paid_fen", "refund_status"])
-    rows = db.session.execute(select(Refund.status, Refund.amount_fen)
-                              .where(Refund.order_id == order.id, Refund.replaced_by_id.is_(None))).all()
-    succeeded = sum(amount for status, amount in rows if status == RefundState.SUCCEEDED.value)
-    order.refund_status = order_refund_status([s for s, _ in rows], succeeded, order.paid_fen).value
+    money = lock_order_money(order)
+    order.refund_status = _refund_status_with(money, [])
 
 
 def _claim(refund_id: int) -> Refund | None:
