@@ -1,0 +1,119 @@
+"""Profile placing and cancelling orders in process (issue 13): where a write request spends its time.
+
+Runs against the database a `make bench` run filled (BENCH_DB, default shop_bench_write: use a copy of
+your own, the orders it places and cancels stay there) with Redis at BENCH_REDIS_URL (default
+redis://127.0.0.1:6379/12). For each of create, cancel (unpaid) and cancel (paid, the refund path) it
+sends BENCH_PROFILE_N requests (default 40) through the Flask test client, one shopper per request, and
+prints the mean time per request, the statements per request and the functions that take the time
+(cProfile, by own time and by cumulative time). PROFILE_SORT=tottime|cumulative, PROFILE_TOP=25.
+
+    BENCH_DB=shop_bench_write PYTHONPATH=backend .venv/bin/python bench/profile_writes.py [create cancel paid]
+"""
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import sys
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "backend"), str(REPO / "tests")]
+
+DB_NAME = os.environ.get("BENCH_DB", "shop_bench_write")
+PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+N = int(os.environ.get("BENCH_PROFILE_N", "40"))
+TOP = int(os.environ.get("PROFILE_TOP", "25"))
+REASON = {"reason_code": "changed_mind", "reason_text": ""}
+
+
+def main(parts: list[str]) -> int:
+    from sqlalchemy import text
+
+    from shop import create_app
+    from shop.extensions import db
+    from shop.services.auth import issue_token
+    from support.statements import counting_statements
+
+    url = PG.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + DB_NAME
+    limits = {"ORDER_RATE_LIMIT_PER_SHOPPER": "100000 per minute", "ORDER_RATE_LIMIT_PER_IP": "100000 per minute"}
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "bench-secret-key",
+                      **limits})
+    client = app.test_client()
+    with app.app_context():
+        # Shoppers with an address and no unpaid order (so the unpaid-order limits never refuse).
+        makers = [row[0] for row in db.session.execute(text(
+            "SELECT a.shopper_id FROM addresses a WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE "
+            "o.shopper_id = a.shopper_id AND o.status = 'pending_payment') GROUP BY a.shopper_id "
+            "ORDER BY random() LIMIT :n"), {"n": 3 * N}).all()]
+        addresses = dict(db.session.execute(text(
+            "SELECT shopper_id, min(id) FROM addresses WHERE shopper_id = ANY(:ids) GROUP BY shopper_id"),
+            {"ids": makers}).all())
+        tokens = {s: issue_token("shopper", s) for s in makers}
+        db.session.remove()
+
+    def headers(s):
+        return {"Authorization": f"Bearer {tokens[s]}"}
+
+    def place(s):
+        return client.post("/api/mp/orders", headers={**headers(s), "Idempotency-Key": uuid.uuid4().hex},
+                           json={"items": [{"sku_id": 1 + s % 20, "quantity": 1}], "address_id": addresses[s]})
+
+    def paid_orders(shoppers):
+        """Fresh orders paid through the payment notification path (no WeChat call), ready to cancel."""
+        from shop.db import Payment
+        from shop.domain import clock
+        from shop.services import ordering
+        out = []
+        for s in shoppers:
+            order = place(s).get_json()
+            with app.app_context():
+                payment = Payment(order_id=order["id"], out_trade_no=f"{order['order_no']}01",
+                                  amount_fen=order["total_fen"], created_at=clock.now())
+                db.session.add(payment)
+                db.session.commit()
+                ordering.record_payment(payment.out_trade_no, "wx" + uuid.uuid4().hex[:20], order["total_fen"])
+                db.session.remove()
+            out.append((s, order["id"]))
+        return out
+
+    runs = {}
+    if "create" in parts:
+        group = makers[:N]
+        runs["create"] = [lambda s=s: place(s) for s in group]
+    if "cancel" in parts:
+        group = makers[N:2 * N]
+        unpaid = [(s, place(s).get_json()["id"]) for s in group]
+        runs["cancel (unpaid)"] = [lambda s=s, o=o: client.post(f"/api/mp/orders/{o}/cancel", headers=headers(s),
+                                                                json=REASON) for s, o in unpaid]
+    if "paid" in parts:
+        paid = paid_orders(makers[2 * N:3 * N])
+        runs["cancel (paid)"] = [lambda s=s, o=o: client.post(f"/api/mp/orders/{o}/cancel", headers=headers(s),
+                                                              json=REASON) for s, o in paid]
+
+    for name, calls in runs.items():
+        with app.app_context():
+            with counting_statements() as log:
+                reply = calls[0]()  # warm-up, and the statements of one request
+            db.session.remove()
+        assert reply.status_code < 400, reply.get_data(as_text=True)[:300]
+        profile = cProfile.Profile()
+        started = time.perf_counter()
+        profile.enable()
+        for call in calls[1:]:
+            reply = call()
+            assert reply.status_code < 400, reply.get_data(as_text=True)[:300]
+        profile.disable()
+        per = (time.perf_counter() - started) * 1000 / max(1, len(calls) - 1)
+        print(f"\n===== {name}: {per:.1f} ms per request (profiled), {len(log)} statements\n{log}\n")
+        stats = pstats.Stats(profile).strip_dirs()
+        for key in os.environ.get("PROFILE_SORT", "tottime,cumulative").split(","):
+            stats.sort_stats(key).print_stats(TOP)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] or ["create", "cancel", "paid"]))
