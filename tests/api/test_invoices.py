@@ -29,7 +29,9 @@ def issued(finance: Staff, invoice_id: int, number: str = "24310000000012345678"
 def test_shopper_asks_finance_issues_and_the_shopper_downloads_it(client, sandbox):
     alice = Shopper(client)
     order = paid_order(alice, sandbox)
-    assert alice.get(f"/orders/{order['id']}/invoice").get_json() == {"invoice": None, "actions": ["request_invoice"]}
+    view = alice.get(f"/orders/{order['id']}/invoice").get_json()
+    assert (view["invoice"], view["actions"]) == (None, ["request_invoice"])
+    assert [(b["action"], b["label"]) for b in view["buttons"]] == [("request_invoice", "申请发票")]
 
     asked = alice.post(f"/orders/{order['id']}/invoice", COMPANY)
     assert asked.status_code == 201, asked.get_json()
