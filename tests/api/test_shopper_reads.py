@@ -1,13 +1,14 @@
 """The shopper's read path at speed (issue 13): the order list from Core rows, both pages dumped by the
 compiled schema dumper, read-only requests ending in COMMIT. Each answers exactly as before."""
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import event, exists, func, or_, select, text
 
 from shop.api import fast_json
 from shop.api.mp.orders import shopper_order_json
 from shop.api.presenters import order_summary
 from shop.api.schemas import OrderPageSchema, OrderSchema
-from shop.db import Order
+from shop.db import Order, OrderLine
+from shop.domain.orders import OrderStatus
 from shop.extensions import db
 from shop.services import ordering, queries
 from support.orders import paid_order
@@ -34,11 +35,34 @@ def history(client, sandbox) -> tuple[Shopper, list[dict]]:
     return alice, orders + [unpaid, paid]
 
 
+def orm_list(shopper_id: int, tab: str | None, q: str | None, page: int, per_page: int):
+    """The reference: the list as the ORM path read it before services/order_reads.py."""
+    visible = (Order.shopper_id == shopper_id, Order.deleted_by_shopper_at.is_(None))
+    counts = {tab: 0 for tab in queries.SHOPPER_TABS} | {"all": 0}
+    for status, refund_status, n in db.session.execute(select(Order.status, Order.refund_status, func.count())
+                                                       .where(*visible).group_by(Order.status, Order.refund_status)):
+        counts["all"] += n
+        counts["paid" if status == OrderStatus.ACCEPTED.value else status] += n
+        if refund_status != "none":
+            counts["refund"] += n
+    query = select(Order).where(*visible)
+    if tab in queries.SHOPPER_TABS:
+        query = query.where(queries.SHOPPER_TABS[tab]())
+    total = counts[tab if tab in queries.SHOPPER_TABS else "all"]
+    if q and q.strip():
+        term = q.strip()
+        query = query.where(or_(Order.order_no == term, exists().where(
+            OrderLine.order_id == Order.id, OrderLine.product_name.contains(term))))
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = queries.with_facts(query.order_by(Order.created_at.desc(), Order.id.desc())
+                              .limit(per_page).offset((page - 1) * per_page))
+    return rows, total, counts
+
+
 def as_before_list(shopper_id: int, args: dict) -> dict:
     """The list as the ORM path and marshmallow gave it."""
     args = {"status": None, "q": None, "page": 1, "per_page": 10, **args}
-    rows, total, counts = queries.list_shopper_orders(shopper_id, args["status"], args["q"], args["page"],
-                                                      args["per_page"])
+    rows, total, counts = orm_list(shopper_id, args["status"], args["q"], args["page"], args["per_page"])
     body = {"items": [order_summary(order, queries.shopper_actions_of(facts), for_shopper=True)
                       for order, facts in rows],
             "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts}

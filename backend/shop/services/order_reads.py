@@ -1,6 +1,6 @@
 """The shopper's order list and order page in Core rows (issue 13: the requests a mini-program sends most).
 
-The same two statements as queries.list_shopper_orders (the tab counts, which give the total; the
+The same two statements as the ORM list it replaced (the tab counts, which give the total; the
 page with its lines and the facts behind `actions`), three with a search, but:
 
 - each statement is built once per tab (bound parameters, SQLAlchemy's compiled cache hits at once)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import exists, func, inspect, or_, select
+from sqlalchemy import exists, inspect, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..db import AfterSale, CancelFeedback, Order, OrderLine, OrderRequest, Refund
+from ..db import AfterSale, CancelFeedback, Order, OrderRequest, Refund
 from ..domain import clock
 from ..domain.after_sales import ACTIVE_STATUSES
 from ..domain.orders import OrderFacts, OrderStatus, shopper_actions, staff_actions
@@ -139,39 +139,3 @@ def actions_for_staff(order: Order, staff_role: str) -> list[str]:
     return staff_actions_of(facts_for(order), staff_role)
 
 
-def _visible_to_shopper(shopper_id: int):
-    return select(Order).where(Order.shopper_id == shopper_id, Order.deleted_by_shopper_at.is_(None))
-
-
-def list_shopper_orders(shopper_id: int, tab: str | None, q: str | None, page: int, per_page: int):
-    """(page of (order, facts), total matches, counts per tab): three statements, four with a search."""
-    counts = shopper_tab_counts(shopper_id)
-    query = _visible_to_shopper(shopper_id)
-    if tab in SHOPPER_TABS:
-        query = query.where(SHOPPER_TABS[tab]())
-    total = counts[tab if tab in SHOPPER_TABS else "all"]
-    if q and q.strip():
-        term = q.strip()
-        query = query.where(or_(
-            Order.order_no == term,
-            exists().where(OrderLine.order_id == Order.id, OrderLine.product_name.contains(term)),
-        ))
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = with_facts(query.order_by(Order.created_at.desc(), Order.id.desc())
-                      .limit(per_page).offset((page - 1) * per_page))
-    return rows, total, counts
-
-
-def shopper_tab_counts(shopper_id: int) -> dict[str, int]:
-    base = (Order.shopper_id == shopper_id, Order.deleted_by_shopper_at.is_(None))
-    rows = db.session.execute(select(Order.status, Order.refund_status, func.count())
-                              .where(*base).group_by(Order.status, Order.refund_status)).all()
-    counts = {tab: 0 for tab in SHOPPER_TABS}
-    counts["all"] = 0
-    for status, refund_status, n in rows:
-        counts["all"] += n
-        tab = "paid" if status == OrderStatus.ACCEPTED.value else status
-        counts[tab] += n
-        if refund_status != "none":
-            counts["refund"] += n
-    return counts
