@@ -113,6 +113,7 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "REFUND_RATE_PER_S": int(env.get("REFUND_RATE_PER_S", "100")),
         "REFUND_FAILING_RATE_PER_S": int(env.get("REFUND_FAILING_RATE_PER_S", "5")),
         "REFUND_ORDER_GAP_SECONDS": int(env.get("REFUND_ORDER_GAP_SECONDS", "60")),
+        "REFUND_RATE_WINDOW_MS": int(env.get("REFUND_RATE_WINDOW_MS", "1300")),
         # Inventory sync to a WMS/ERP (I2): off when the URL is empty.
         "WMS_WEBHOOK_URL": env.get("WMS_WEBHOOK_URL", ""),
         "WMS_WEBHOOK_SECRET": env.get("WMS_WEBHOOK_SECRET", ""),

@@ -41,6 +41,17 @@ def test_no_more_than_the_rate_go_out_in_one_second(connection):
     assert let_through(bucket, 20) == 5
 
 
+def test_a_new_second_does_not_refill_the_bucket_while_the_last_sends_are_inside_the_window(connection):
+    # WeChat counts calls by when they arrive; one that leaves late in a second may arrive in the next,
+    # so five sent at the end of one second and five more at the start of the next could be ten in one.
+    bucket = pacer(connection, rate_per_s=5, rate_window_ms=1300)
+    start_of_a_second(connection)
+    time.sleep(0.8)
+    assert let_through(bucket, 5, first_order=1) == 5
+    time.sleep(0.3)  # into the next second, 0.3 s after the five went out
+    assert let_through(bucket, 5, first_order=100) == 0
+
+
 def test_every_worker_shares_one_bucket(connection):
     first, second = pacer(connection, rate_per_s=5), pacer(connection, rate_per_s=5)
     start_of_a_second(connection)

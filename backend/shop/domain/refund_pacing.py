@@ -3,8 +3,9 @@
 WeChat Pay takes at most 150 refund calls a second per merchant and 6 a second while they fail,
 wants two refunds of one order at least a minute apart, and answers FREQUENCY_LIMITED when pushed
 past that. The shop keeps below those limits on its own side, cluster-wide (the bucket lives in
-Redis, see adapters/refund_pacer.py), counted per whole second because WeChat counts per second
-and delayed jobs run on whole seconds; a FREQUENCY_LIMITED answer is WeChat saying "later", not a
+Redis, see adapters/refund_pacer.py), counted over a sliding window a little longer than WeChat's
+second so that the varying delay between taking a token and the call arriving cannot crowd one of
+WeChat's seconds; a FREQUENCY_LIMITED answer is WeChat saying "later", not a
 failure of the refund, so it never uses up one of the refund's attempts.
 """
 from __future__ import annotations
@@ -23,13 +24,16 @@ class RefundPace:
     failing_rate_per_s: int = 5     # while calls fail (WeChat allows 6 failing calls a second)
     failing_window_seconds: int = 10  # how long after a failed call "failing" lasts
     order_gap_seconds: int = 60     # two refunds of one order at least this far apart
+    rate_window_ms: int = 1300      # REFUND_RATE_WINDOW_MS: the rate counts sends in this sliding window; the
+    #                                 300 ms over a second absorb the delay between token and arrival at WeChat
 
     @classmethod
     def from_config(cls, config) -> "RefundPace":
         defaults = cls()
         return cls(rate_per_s=int(config.get("REFUND_RATE_PER_S") or defaults.rate_per_s),
                    failing_rate_per_s=int(config.get("REFUND_FAILING_RATE_PER_S") or defaults.failing_rate_per_s),
-                   order_gap_seconds=int(config.get("REFUND_ORDER_GAP_SECONDS") or defaults.order_gap_seconds))
+                   order_gap_seconds=int(config.get("REFUND_ORDER_GAP_SECONDS") or defaults.order_gap_seconds),
+                   rate_window_ms=int(config.get("REFUND_RATE_WINDOW_MS") or defaults.rate_window_ms))
 
 
 def is_rate_limited(error_code: str) -> bool:
