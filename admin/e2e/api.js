@@ -79,6 +79,7 @@ export function clients(system) {
     // A shopper complains to WeChat Pay about a paid order (消费者投诉2.0); WeChat notifies the shop.
     complain: (outTradeNo, text) => call('POST', `${sandboxUrl}/__control__/complaints`, { body: { out_trade_no: outTradeNo, text } }),
     complaints: () => call('GET', `${sandboxUrl}/__control__/complaints`),
+    notifications: () => call('GET', `${sandboxUrl}/__control__/notifications`),
   }
 
   return { shopper, staff, sandbox }

@@ -244,12 +244,20 @@ const scenarios = {
     const filed = await sandbox.complain(order.out_trade_no, text)
     const held = async () => (await sandbox.complaints()).complaints.find((c) => c.complaint_id === filed.complaint_id)
 
+    // WeChat's notification reaches the shop, which reads the complaint back from WeChat; on a loaded
+    // machine a delivery can time out and come again (1, 2, 5, 10, 30 s later), so this waits through
+    // the API for up to 90 s and says what WeChat's deliveries did when it never arrives.
+    const service = await staff('service')
+    try {
+      await waitFor(async () => (await service.get(`/complaints?q=${encodeURIComponent(filed.complaint_id)}`)).items.length > 0,
+        { timeout: 90000, interval: 1000, what: 'the complaint stored by the shop' })
+    } catch (error) {
+      const deliveries = (await sandbox.notifications()).notifications.filter((n) => n.kind === 'complaint_notify')
+      throw new Error(`${error.message}; WeChat's complaint deliveries: ${JSON.stringify(deliveries)}`)
+    }
     const page = await loginAs('service')
     const todo = page.locator('[data-test="todo-complaints"]')
-    await waitFor(async () => {
-      await page.reload()
-      return /[1-9]/.test(await todo.innerText())
-    }, { timeout: 30000, interval: 1000, what: 'the complaint in the 投诉 to-do' })
+    await waitFor(async () => /[1-9]/.test(await todo.innerText()), { timeout: 10000, what: 'the complaint in the 投诉 to-do' })
     await todo.click()
     await page.waitForURL(/\/admin\/complaints/)
     const row = page.locator('[data-test="complaint-table"] .el-table__row', { hasText: text })
