@@ -57,6 +57,9 @@ def load_config(env: dict[str, str] | None = None) -> dict:
         "PORT": port,
         "SANDBOX_PORT": sandbox_port,
         "HOST": env.get("HOST") or "127.0.0.1",  # where `make run` binds the API
+        # `make run` gives up on starting after this many seconds without a healthy API (sooner when a part
+        # keeps exiting); a busy machine making demo history may need minutes.
+        "START_TIMEOUT": float(env.get("START_TIMEOUT") or "600"),
         # This host's name in a cluster (cron's scheduler name, logs); the machine's hostname by default.
         "SHOP_INSTANCE": env.get("SHOP_INSTANCE") or socket.gethostname(),
         # Processes (docs/operations.md): gunicorn processes x threads, RQ worker processes; each process's

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -186,17 +187,36 @@ def embedded_redis(env: dict, log_dir: Path) -> Child:
                            "--save", "60", "1", "--appendonly", "no"], env, log_dir, before_start=remove_stale_socket)
 
 
-def _wait_healthy(url: str, launcher: Launcher, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not launcher.stop_requested:
+CRASH_LOOP_FAILURES = 3  # a part that failed this many times in a row while the system starts: give up
+
+
+def _wait_healthy(url: str, launcher: Launcher, seconds: float) -> str | None:
+    """Wait until the API answers its health check. No fixed clock decides on a busy machine: the wait
+    ends early only when a part is crash-looping (it exits again and again), else after `seconds`
+    (START_TIMEOUT, default 600). Says every 30 s what it is waiting for. Returns None when healthy, else why not."""
+    started = time.monotonic()
+    next_word, last = started + 30, "no answer yet"
+    while not launcher.stop_requested:
         try:
             with urllib.request.urlopen(url, timeout=2) as reply:
                 if reply.status == 200:
-                    return True
-        except Exception:
-            pass
+                    return None
+                last = f"HTTP {reply.status}"
+        except urllib.error.HTTPError as exc:  # 503 while a dependency is not ready
+            last = f"HTTP {exc.code}: {exc.read()[:200].decode(errors='replace')}"
+        except Exception as exc:
+            last = str(exc)
+        looping = [c.name for c in launcher.children if c.failures >= CRASH_LOOP_FAILURES]
+        if looping:
+            return f"{', '.join(looping)} exited {CRASH_LOOP_FAILURES} times in a row while starting"
+        now = time.monotonic()
+        if now - started >= seconds:
+            return f"not healthy after {seconds:g} s (last answer: {last})"
+        if now >= next_word:
+            log(f"still waiting for {url} ({now - started:.0f} s; last answer: {last})")
+            next_word = now + 30
         launcher.sleep(0.3)
-    return False
+    return "stopped"
 
 
 def main() -> int:
@@ -270,9 +290,10 @@ def serve(launcher: Launcher, env: dict, config: dict, log_dir: Path, started: f
     for number, queues in enumerate(worker_queue_plan(config["WORKER_PROCESSES"]), start=1):
         launcher.add(Child(f"worker-{number}", flask + ["worker", "--queues", ",".join(queues)], env, log_dir))
     launcher.add(Child("cron", flask + ["cron"], env, log_dir))
-    if not _wait_healthy(f"http://127.0.0.1:{port}/api/health", launcher):
+    problem = _wait_healthy(f"http://127.0.0.1:{port}/api/health", launcher, config["START_TIMEOUT"])
+    if problem:
         if not launcher.stop_requested:
-            log("the system did not become healthy in 60 s; see var/log/*.log")
+            log(f"the system did not start: {problem}; see var/log/*.log")
         return 1
     if config["SANDBOX"] and config["DEMO_DATA"]:
         launcher.run_step("demo", [python, str(REPO / "scripts" / "demo_scenarios.py"), "--api",

@@ -46,12 +46,13 @@ def _alive(pid: int) -> bool:
 
 
 class RunningLauncher:
-    def __init__(self, tmp_path: Path):
+    def __init__(self, tmp_path: Path, **settings: str):
         self.var = tmp_path / "var"
         self.port, self.sandbox_port = free_port(), free_port()
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
         env.update(PYTHONPATH=str(REPO / "backend"), PORT=str(self.port), SANDBOX_PORT=str(self.sandbox_port),
                    SHOP_VAR_DIR=str(self.var), DEMO_DATA="0", WEB_CONCURRENCY="1", WEB_THREADS="4")
+        env.update(settings)
         self.out = tmp_path / "launcher.out"
         self.proc = subprocess.Popen([sys.executable, "-m", "shop.launcher"], cwd=REPO, env=env,
                                      stdout=self.out.open("wb"), stderr=subprocess.STDOUT,
@@ -98,3 +99,16 @@ def test_sigterm_stops_the_launcher_and_every_child(launcher):
     launcher.proc.wait(30)
     assert [name for name, pid in children.items() if _alive(pid) or _group_alive(pid)] == []
     assert "stopped." in launcher.output()
+
+
+def test_a_part_that_keeps_exiting_while_the_system_starts_ends_the_start_at_once_and_is_named(tmp_path):
+    # gunicorn refuses the thread count and exits at each start. The launcher no longer gives up on a clock
+    # (a busy machine may need minutes to start): it notices the crash loop instead.
+    running = RunningLauncher(tmp_path, WEB_THREADS="-1", START_TIMEOUT="600")
+    try:
+        code = running.proc.wait(120)  # the old launcher waited out its fixed 60 s; this one stops after 3 exits
+        assert code == 1, running.output()
+        assert "the system did not start: api exited 3 times in a row while starting" in running.output()
+        assert "stopped." in running.output()
+    finally:
+        running.stop()
