@@ -14,6 +14,7 @@ module.exports = {
   SUBSCRIBE_AT,
 
   AuthLogin: '/auth/login',
+  Words: '/words', // the shopper's words (utils/words.js), public, ETag
 
   Categories: '/categories',
   Products: '/products',
@@ -32,6 +33,7 @@ module.exports = {
   OrderCancel: id => `/orders/${id}/cancel`,
   OrderConfirmReceipt: id => `/orders/${id}/confirm-receipt`,
   OrderAfterSales: id => `/orders/${id}/after-sales`,
+  OrderAfterSaleOptions: id => `/orders/${id}/after-sale-options`, // the types this order may have, reasons
   OrderFeedback: id => `/orders/${id}/feedback`,
   OrderInvoice: id => `/orders/${id}/invoice`, // 发票 (R10): GET state + actions, POST 申请
   OrderInvoicePdf: id => `/orders/${id}/invoice/pdf`,

@@ -5,6 +5,7 @@ const api = require('../config/api')
 const http = require('./request')
 const { payOrder } = require('./payment')
 const { confirm, toast } = require('./ui')
+const words = require('./words')
 
 const PAGES = {
   cancel: id => '/pages/orders/cancel/cancel?id=' + id,
@@ -18,7 +19,7 @@ const PAGES = {
 async function pay(order, hooks) {
   const paid = await payOrder(order.id).catch(() => null)
   if (paid === null) return
-  toast(paid ? '支付成功' : '支付未完成，可稍后继续支付', paid ? 'success' : 'none')
+  words.toast(paid ? 'paid' : 'pay_unfinished', paid ? 'success' : 'none')
   return hooks.refresh()
 }
 
@@ -37,7 +38,7 @@ async function remove(order, hooks) {
   const button = buttonOf(order, 'delete')
   if (!(await asked(button))) return
   try {
-    await http.del(api.Order(order.id), { loading: '正在删除' })
+    await http.del(api.Order(order.id), { loading: words.of('common').deleting || true })
   } catch (error) {
     return hooks.refresh()
   }

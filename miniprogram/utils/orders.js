@@ -1,15 +1,14 @@
-// How orders are shown: tabs, labels, buttons. Which buttons exist comes from the server's `actions`.
+// How orders are shown. Which buttons exist and every word on them, and the list's status tabs, come from the server.
 const { yuan, shanghaiTime } = require('./format')
 
-const TABS = [
-  { key: 'all', label: '全部' },
-  { key: 'pending_payment', label: '待付款' },
-  { key: 'paid', label: '待发货' },
-  { key: 'shipped', label: '待收货' },
-  { key: 'completed', label: '已完成' },
-  { key: 'cancelled', label: '已取消' },
-  { key: 'refund', label: '退款/售后' }
-]
+/**
+ * The order list's status tabs as the server sends them with a page of orders (`tabs`: key, label, count; from
+ * backend/shop/domain/labels.py SHOPPER_ORDER_TABS).
+ * @param {{tabs?: {key: string, label: string, count: number}[]}} body
+ */
+function tabsOf(body) {
+  return ((body && body.tabs) || []).map(tab => ({ key: tab.key, label: tab.label, count: tab.count || 0 }))
+}
 
 // The buttons are the server's: each order (and its open request) carries `buttons`, its `actions` in display order
 // with their Chinese label, primary flag, the confirmation to ask first and the toast once done
@@ -47,4 +46,4 @@ function reasonOptions(body) {
   return list.map(r => ({ code: r.code, label: r.label, textRequired: !!r.text_required }))
 }
 
-module.exports = { TABS, buttonsFor, presentOrder, presentLine, reasonOptions }
+module.exports = { tabsOf, buttonsFor, presentOrder, presentLine, reasonOptions }

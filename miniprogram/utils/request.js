@@ -3,6 +3,8 @@
 const api = require('../config/api')
 const auth = require('./auth')
 
+// Words for when the server cannot be reached or answers with nothing to show stay here, in the code: they must
+// show without the server. Every other word a shopper reads is the server's (utils/words.js, GET /words).
 const NETWORK_MESSAGE = '网络连接失败，请检查网络后重试'
 let loadingCount = 0
 
@@ -51,18 +53,22 @@ function toError(res) {
 }
 
 /**
- * @param {{url: string, method?: string, data?: any, header?: object, loading?: string|boolean, toast?: boolean}} options
- *   loading: a title to show a blocking spinner (default for writes: "请稍候"); toast: false when the page shows the error itself.
+ * @param {{url: string, method?: string, data?: any, header?: object, loading?: string|boolean, toast?: boolean,
+ *   public?: boolean, etag?: string}} options
+ *   loading: a title to show a blocking spinner (default for writes: "请稍候"); toast: false when the page shows the error itself;
+ *   public: sent without logging in first; etag: sent as If-None-Match, and a 304 answer resolves null (unchanged).
  * @returns {Promise<any>} the response body
  */
 async function request(options) {
   const method = (options.method || 'GET').toUpperCase()
   const loading = options.loading === undefined ? method !== 'GET' && '请稍候' : options.loading
   if (loading) showLoading(typeof loading === 'string' ? loading : '加载中')
+  if (options.etag) options = Object.assign({}, options, { header: Object.assign({ 'If-None-Match': options.etag }, options.header) })
   try {
-    let token = await auth.ensureLogin()
+    let token = options.public ? '' : await auth.ensureLogin()
     let res = await send(options, token)
-    if (res && res.statusCode === 401) {
+    if (options.etag && res && res.statusCode === 304) return null
+    if (res && res.statusCode === 401 && !options.public) {
       auth.clearToken()
       token = await auth.login()
       res = await send(options, token)

@@ -1,6 +1,6 @@
 // 一键导入微信地址: the shopper picks one of their WeChat addresses; it becomes the shop's address body
 // (the API validates it like any other). app.json declares chooseAddress in requiredPrivateInfos.
-const { toast } = require('./ui')
+const words = require('./words')
 
 /** @returns {Promise<{receiver: string, phone: string, province: string, city: string, district: string, detail: string} | null>}
  *  null when the shopper closed the picker or refused access */
@@ -16,7 +16,7 @@ function chooseWechatAddress() {
         detail: (picked.detailInfo || '').trim()
       }),
       fail: res => {
-        if (/auth|deny|denied/.test(res.errMsg || '')) toast('请在右上角“设置”中允许使用通讯地址后再导入')
+        if (/auth|deny|denied/.test(res.errMsg || '')) words.toast('address_permission')
         resolve(null)
       }
     })

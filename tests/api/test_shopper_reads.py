@@ -9,6 +9,7 @@ from shop.api.presenters import order_summary
 from shop.api.schemas import OrderPageSchema, OrderSchema
 from shop.db import Order, OrderLine
 from shop.domain.orders import OrderStatus
+from shop.domain import labels
 from shop.extensions import db
 from shop.services import ordering, queries
 from support.orders import paid_order
@@ -65,7 +66,8 @@ def as_before_list(shopper_id: int, args: dict) -> dict:
     rows, total, counts = orm_list(shopper_id, args["status"], args["q"], args["page"], args["per_page"])
     body = {"items": [order_summary(order, queries.shopper_actions_of(facts), for_shopper=True)
                       for order, facts in rows],
-            "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts}
+            "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts,
+            "tabs": labels.shopper_order_tabs(counts)}  # the mini-program's tabs (issue 12), from the same counts
     return body
 
 

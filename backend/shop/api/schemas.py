@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..domain.clock import to_shanghai
+from ..domain.labels import SHOPPER_ORDER_TABS
 from .ids import id_field, quantity_field
 
 
@@ -133,8 +134,7 @@ class OrderCreateSchema(Schema):
 
 
 class OrderListArgsSchema(PageArgsSchema):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ["all", "pending_payment", "paid", "shipped", "completed", "cancelled", "refund"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(list(SHOPPER_ORDER_TABS)))
     q = fields.String(load_default=None, validate=validate.Length(max=50))
 
 
@@ -255,12 +255,20 @@ class OrderSchema(OrderSummarySchema):
                        "merchant_trade_no"})
 
 
+class OrderTabSchema(Schema):
+    key = fields.String(metadata={"description": "the list's status filter", "example": "pending_payment"})
+    label = fields.String(metadata={"example": "待付款"})
+    count = fields.Integer(metadata={"description": "the shopper's orders in this tab"})
+
+
 class OrderPageSchema(Schema):
     items = fields.List(fields.Nested(OrderSummarySchema))
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    tabs = fields.List(fields.Nested(OrderTabSchema),
+                       metadata={"description": "the mini-program's status tabs in order, with their words and counts"})
 
 
 class PayOutSchema(Schema):

@@ -49,6 +49,13 @@ TYPE_LABELS = {
     AfterSaleType.EXCHANGE: "换货",
     AfterSaleType.REPAIR: "维修",
 }
+# What each type means, shown under the type the shopper picks on the application form.
+TYPE_HINTS = {
+    AfterSaleType.REFUND_ONLY: "未收到货，或与商家协商一致不用退货",
+    AfterSaleType.RETURN_REFUND: "已收到货，需要退回商品",
+    AfterSaleType.EXCHANGE: "商品有问题，换一件同款",
+    AfterSaleType.REPAIR: "商品需要维修",
+}
 
 
 class CaseStatus(str, Enum):
@@ -119,6 +126,31 @@ class OrderForAfterSale:
     completed_at: datetime | None
 
 
+def _refund_only(status: OrderStatus) -> bool:
+    """Paid but not shipped, or on its way: the goods are not with the shopper, so only 仅退款."""
+    return status in UNSHIPPED and status != OrderStatus.PENDING_PAYMENT or status == OrderStatus.SHIPPED
+
+
+def allowed_types(status: OrderStatus) -> list[AfterSaleType]:
+    """The types a shopper may apply for on an order in this status (A1), in the order of the form; the time
+    windows, which depend on the reason, are checked by ensure_can_apply."""
+    if _refund_only(status):
+        return [AfterSaleType.REFUND_ONLY]
+    return list(AfterSaleType) if status == OrderStatus.COMPLETED else []
+
+
+def types_note(status: OrderStatus) -> str:
+    """Why the form offers fewer types than usual ("" when it offers them all)."""
+    if _refund_only(status):
+        return f"订单{'未发货' if status in UNSHIPPED else '尚未确认收货'}，只能申请仅退款"
+    return "" if status == OrderStatus.COMPLETED else f"订单{status.label}，不能申请售后"
+
+
+def type_options(status: OrderStatus) -> list[dict]:
+    """The allowed types as the application form draws them: code, label, hint."""
+    return [{"code": t.value, "label": t.label, "hint": TYPE_HINTS[t]} for t in allowed_types(status)]
+
+
 def ensure_can_apply(order: OrderForAfterSale, case_type: AfterSaleType, reason_code: str, policy: Policy,
                      now: datetime) -> None:
     """A1 windows. Before shipping only 仅退款; in transit only 仅退款 (e.g. the parcel is lost);
@@ -126,10 +158,9 @@ def ensure_can_apply(order: OrderForAfterSale, case_type: AfterSaleType, reason_
     if reason_code not in REASONS:
         raise DomainError(ErrorCode.VALIDATION_ERROR, "请选择售后原因", {"reason_code": "不支持的售后原因"})
     status = order.status
-    if status in UNSHIPPED and status != OrderStatus.PENDING_PAYMENT or status == OrderStatus.SHIPPED:
-        if case_type is not AfterSaleType.REFUND_ONLY:
-            where = "未发货" if status in UNSHIPPED else "尚未确认收货"
-            raise DomainError(ErrorCode.AFTER_SALE_NOT_ALLOWED, f"订单{where}，只能申请仅退款")
+    if _refund_only(status):
+        if case_type not in allowed_types(status):
+            raise DomainError(ErrorCode.AFTER_SALE_NOT_ALLOWED, types_note(status))
         return
     if status != OrderStatus.COMPLETED or order.completed_at is None:
         raise DomainError(ErrorCode.AFTER_SALE_NOT_ALLOWED, f"订单{status.label}，不能申请售后")

@@ -4,6 +4,8 @@ what finance can do about each). `services.meta` gathers these with the labels k
 (order, refund and after-sales statuses, permissions, roles, settings) into GET /api/admin/meta."""
 from __future__ import annotations
 
+from .money import yuan
+
 # Buttons on order rows (domain.orders.staff_actions), request rows (request_actions) and after-sales cases.
 ACTION_LABELS = {
     "accept": "受理", "ship": "发货", "correct_shipment": "修改物流", "mark_delivered": "标记已送达",
@@ -59,6 +61,17 @@ def shopper_buttons(actions: list[str], offer: str = "") -> list[dict]:
     return [{"action": code, "label": ACTION_LABELS[code], "primary": code in SHOPPER_PRIMARY_ACTIONS,
              "confirm": confirmation(code), "done": SHOPPER_DONE.get(code)}
             for code in SHOPPER_BUTTON_ORDER if code in actions]
+
+# The status tabs of the mini-program's order list (GET /api/mp/orders sends them with their counts), in order; the
+# keys are the `status` filter of that list (services.queries.SHOPPER_TABS, plus all).
+SHOPPER_ORDER_TABS = {"all": "全部", "pending_payment": "待付款", "paid": "待发货", "shipped": "待收货",
+                      "completed": "已完成", "cancelled": "已取消", "refund": "退款/售后"}
+
+
+def shopper_order_tabs(counts: dict[str, int]) -> list[dict]:
+    """The order list's tabs as the mini-program draws them: key, label, count (orders in the tab)."""
+    return [{"key": key, "label": label, "count": counts.get(key, 0)} for key, label in SHOPPER_ORDER_TABS.items()]
+
 
 # What the 操作日志 page shows for each audited action.
 AUDIT_ACTION_LABELS = {
@@ -164,3 +177,104 @@ def shopper_case_buttons(actions: list[str], proposal: str = "") -> list[dict]:
     return [{"action": code, "label": ACTION_LABELS[code], "primary": code in CASE_PRIMARY_ACTIONS,
              "confirm": confirmation(code), "done": CASE_DONE.get(code)}
             for code in CASE_BUTTON_ORDER if code in actions]
+
+
+# ---- what 同意 on a request moves (issue 12 item 7): the admin's 审核 confirmation, shown verbatim -----------------
+
+# Where each part of an original-route refund goes (domain.balance.original_route_parts).
+REFUND_ROUTE_LABELS = {"wechat": "原路退回微信支付", "balance": "原路退回账户余额"}
+
+
+def _fen(fen: int) -> str:
+    return f"¥{yuan(fen)}"
+
+
+def refund_words(refund_fen: int | None, routes: list[tuple[str, int]], verb: str = "退款") -> str:
+    """"退款 ¥12.34，原路退回微信支付"; split: "退款 ¥100.00：¥60.00 原路退回微信支付，¥40.00 原路退回账户余额";
+    "" when no money moves."""
+    if not refund_fen:
+        return ""
+    if len(routes) == 1:
+        return f"{verb} {_fen(refund_fen)}，{REFUND_ROUTE_LABELS.get(routes[0][0], routes[0][0])}"
+    if not routes:
+        return f"{verb} {_fen(refund_fen)}"
+    return f"{verb} {_fen(refund_fen)}：" + "，".join(f"{_fen(fen)} {REFUND_ROUTE_LABELS.get(route, route)}"
+                                                  for route, fen in routes)
+
+
+def approve_confirmation(kind: str, kind_label: str, refund_fen: int | None, routes: list[tuple[str, int]],
+                         case_type: str | None = None, case_type_label: str | None = None) -> str:
+    """The whole question staff answer before 同意 on a request: what happens, and the money it refunds with
+    its route (cancel: the order's remaining money; after-sales: the case's agreed amount, 退货退款 once the goods
+    are received; modification: the difference of its decreases). `refund_fen` None: the amount is unknown."""
+    question = f"确认同意该{kind_label}" + (f"（{case_type_label}）" if case_type_label else "") + "？"
+    money = refund_words(refund_fen, routes, "退还差价" if kind == "modify" else "退款")
+    if kind == "cancel":
+        outcome = "同意后订单将取消" + (f"，并{money}" if money else "")
+    elif kind == "modify":
+        outcome = "同意后按申请修改订单" + (f"，并{money}" if money else
+                                          "，不涉及退款" if refund_fen == 0 else "")
+    elif case_type == "refund_only":
+        outcome = f"同意后立即{money}" if money else "同意后按仅退款处理"
+    elif case_type == "return_refund":
+        outcome = "同意后请顾客寄回商品，商家确认收到退货后" + (money or "退款")
+    else:  # 换货 / 维修
+        outcome = "同意后请顾客寄回商品，不涉及退款"
+    return f"{question}{outcome}。"
+
+
+# The shopper's words in the mini-program (issue 12) that no reply carries beside its data: page titles, headings,
+# form labels, placeholders, empty states and toasts, grouped by page, plus `common` (under every page's words) and
+# `toast` (what the mini-program says once the server did something). GET /api/mp/words serves it with its version;
+# the mini-program (utils/words.js) fills {name} placeholders. Words for when the server cannot be reached stay in
+# the mini-program (utils/request.js), since they must show without it.
+SHOPPER_WORDS: dict[str, dict[str, str]] = {
+    "common": {
+        "more": "›", "loading_more": "加载中…", "pull_more": "上拉加载更多", "no_more": "没有更多了",
+        "submitting": "正在提交", "deleting": "正在删除", "paying": "正在发起支付", "please_choose": "请选择",
+        "contact": "联系客服",
+    },
+    "toast": {
+        "paid": "支付成功", "pay_unfinished": "支付未完成，可稍后继续支付",
+        "order_unpaid": "订单已提交，请在 30 分钟内完成支付", "invoice_requested": "发票申请已提交",
+        "invoice_download_failed": "发票下载失败，请稍后重试", "feedback_thanks": "感谢你的反馈",
+        "cancel_requested": "已提交取消申请，请等待商家审核", "cancelled": "订单已取消",
+        "modify_requested": "已提交修改申请，请等待商家同意", "modified": "订单已修改", "modify_nothing": "没有修改任何内容",
+        "coupon_claimed": "领取成功", "address_saved": "已保存", "address_imported": "已导入微信地址",
+        "address_default": "已设为默认地址", "address_deleted": "已删除",
+        "stock_left": "库存仅剩 {stock} 件", "choose_sku": "请选择规格",
+        "address_permission": "请在右上角“设置”中允许使用通讯地址后再导入",
+    },
+    "order_list": {
+        "title": "我的订单", "search_placeholder": "搜索订单号或商品名称", "search": "搜索", "clear": "清除",
+        "empty": "还没有订单", "empty_search": "没有找到相关订单", "order_no": "订单号",
+        "count_paid": "共 {count} 件 实付", "refunded": "已退",
+    },
+    "mine": {
+        "title": "我的", "logging_in": "登录中…", "default_nickname": "微信用户", "avatar": "我",
+        "orders": "我的订单", "all_orders": "全部订单 ›", "messages": "消息中心", "addresses": "收货地址",
+        "balance": "我的余额", "coupons": "我的优惠券", "claim_coupons": "领券中心",
+    },
+    "after_sale_apply": {
+        "title": "申请售后", "type": "售后类型", "goods": "选择商品", "max": "可申请 {count} 件", "reason": "售后原因",
+        "description": "问题描述（选填）", "description_placeholder": "请描述商品问题，便于商家尽快处理",
+        "photos": "上传凭证（最多 {count} 张）", "submit": "提交申请", "not_allowed": "该订单当前不可申请售后",
+        "uploading": "正在上传图片", "upload_failed": "凭证图片上传失败：{message}",
+        "need_type": "请选择售后类型", "need_goods": "请选择要售后的商品", "need_reason": "请选择售后原因",
+    },
+    "order_detail": {
+        "title": "订单详情", "pay_before": "请在 {deadline} 前完成支付，超时订单将自动取消", "parcel": "物流",
+        "view_logistics": "查看物流 ›", "copy_tracking": "复制单号", "request_text": "说明：",
+        "merchant_reply": "商家答复：", "merchant_offer": "商家建议：", "view_after_sale": "查看售后进度 ›",
+        "refunds": "退款进度", "view_details": "查看详情 ›", "invoice": "发票", "receiver": "收货信息",
+        "refunded_quantity": "已退 {count} 件", "goods_fen": "商品金额", "shipping_fen": "运费", "discount_fen": "优惠",
+        "total_fen": "订单总额", "paid_fen": "实付款", "refunded_fen": "退款", "order_no": "订单编号",
+        "created_at": "下单时间", "remark": "备注", "cancel_reason": "取消原因", "question": "对订单有疑问？",
+        "message_title": "订单 {order_no}", "timeline": "订单动态", "amount": "金额",
+    },
+    "invoice": {
+        "title": "发票", "heading": "发票", "invoice_no": "发票号码", "personal": "个人", "company": "企业",
+        "personal_title": "个人姓名", "company_title": "公司名称", "tax_no": "纳税人识别号",
+        "email": "接收电子发票的邮箱", "submit": "提交申请", "unavailable": "该订单暂不能申请发票",
+    },
+}

@@ -22,8 +22,8 @@ from ..domain.after_sales import (ACTIVE_STATUSES, DEADLINE_STAGES, REASONS, Aft
                                   build_proposal, deadline_after, deadline_label, ensure_can_apply, ensure_case_limit,
                                   ensure_staff_case_action, ensure_status, is_disputed, on_deadline, on_reply_overdue,
                                   proposal_refund_fen, reply_due_at, shopper_case_actions, staff_case_actions,
-                                  status_after_approval, status_after_receipt, validate_lines, validate_photos,
-                                  validate_shipment)
+                                  status_after_approval, status_after_receipt, type_options, types_note,
+                                  validate_lines, validate_photos, validate_shipment, reasons_for_picker)
 from ..domain.money import allocate
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.notices import rejection_notice
@@ -43,6 +43,13 @@ logger = logging.getLogger("shop.after_sales")
 
 
 # ---- shopper: apply ------------------------------------------------------------------------
+
+
+def apply_options(order_id: int, shopper_id: int) -> dict:
+    """What the application form offers for this order: the types it may have (label and hint; only 仅退款
+    before the goods arrive), why fewer (note), and the reasons."""
+    status = OrderStatus(get_order(order_id, shopper_id).status)
+    return {"types": type_options(status), "note": types_note(status), "reasons": reasons_for_picker()}
 
 
 def apply(order_id: int, shopper_id: int, type: str, reason_code: str, reason_text: str, lines: list[dict],

@@ -54,3 +54,18 @@ def admin_meta() -> dict:
         "wechat_errors": {code: {"label": labels.WECHAT_ERROR_LABELS[code], "retryable": retryable}
                           for code, (retryable, _) in ERROR_CODES.items()},
     }
+
+
+_SHOPPER_WORDS: dict | None = None
+
+
+def shopper_words() -> dict:
+    """The mini-program's words (domain.labels.SHOPPER_WORDS) with their version: a hash of the words, so it changes
+    exactly when they do (the mini-program keeps them until then)."""
+    global _SHOPPER_WORDS
+    if _SHOPPER_WORDS is None:
+        import hashlib
+        import json
+        text = json.dumps(labels.SHOPPER_WORDS, ensure_ascii=False, sort_keys=True)
+        _SHOPPER_WORDS = {"version": hashlib.sha256(text.encode()).hexdigest()[:16], "words": labels.SHOPPER_WORDS}
+    return _SHOPPER_WORDS

@@ -8,7 +8,7 @@ const { single, withMixin } = require('../../utils/loadable')
 const { yuan } = require('../../utils/format')
 const { askSubscribe, preloadTemplates } = require('../../utils/subscribe')
 const { payOrder } = require('../../utils/payment')
-const { toast } = require('../../utils/ui')
+const words = require('../../utils/words')
 
 const SELECTED_ADDRESS_KEY = 'checkout_address_id'
 const NO_COUPON = '不使用优惠券'
@@ -171,7 +171,7 @@ Page(withMixin(single, {
       }
     }
     this.setData({ submitting: false })
-    toast(paid ? '支付成功' : '订单已提交，请在 30 分钟内完成支付', paid ? 'success' : 'none')
+    words.toast(paid ? 'paid' : 'order_unpaid', paid ? 'success' : 'none')
     wx.redirectTo({ url: '/pages/orders/detail/detail?id=' + order.id })
   }
 }))

@@ -4,6 +4,7 @@ const api = require('../../config/api')
 const http = require('../../utils/request')
 const auth = require('../../utils/auth')
 const { toast } = require('../../utils/ui')
+const words = require('../../utils/words')
 const { single, withMixin } = require('../../utils/loadable')
 
 /** The words of the server's buttons by action ({download: '下载发票', …}). */
@@ -46,7 +47,7 @@ Page(withMixin(single, {
     try {
       const reply = await http.post(api.OrderInvoice(this.data.orderId), body)
       this.setData({ invoice: reply.invoice, actions: reply.actions, labels: labelsOf(reply) })
-      toast('发票申请已提交', 'success')
+      words.toast('invoice_requested', 'success')
     } catch (error) {
       // The server's words: the field that is wrong, or why the order cannot have an invoice.
       this.setData({ fieldErrors: error.details || {}, formError: error.message })
@@ -61,7 +62,7 @@ Page(withMixin(single, {
       header: { Authorization: 'Bearer ' + auth.getToken() },
       success: res => {
         if (res.statusCode !== 200) {
-          toast('发票下载失败，请稍后重试')
+          words.toast('invoice_download_failed')
           return
         }
         wx.openDocument({ filePath: res.tempFilePath, fileType: 'pdf', showMenu: true })

@@ -1,24 +1,33 @@
 // "Mine": order shortcuts with counts, message centre, address book, 联系客服 (WeChat's customer-service chat).
+// The shortcuts are the order list's tabs as the server sends them (words and counts); the rest of the page's words
+// are the server's too (utils/words, group mine).
 const api = require('../../config/api')
 const http = require('../../utils/request')
 const auth = require('../../utils/auth')
-const { TABS } = require('../../utils/orders')
+const words = require('../../utils/words')
+const { tabsOf } = require('../../utils/orders')
 
 const SHORTCUTS = ['pending_payment', 'paid', 'shipped', 'refund']
 
 Page({
   data: {
+    w: {},
     nickname: '',
-    shortcuts: TABS.filter(tab => SHORTCUTS.indexOf(tab.key) >= 0).map(tab => Object.assign({ count: 0 }, tab)),
+    shortcuts: [],
     countsError: ''
   },
 
-  onShow() {
+  onLoad() {
+    return words.use(this, 'mine').then(() => {})
+  },
+
+  async onShow() {
+    await words.ready()
     return http.get(api.Orders, { page: 1, per_page: 1 }, { toast: false }).then(body => {
       const user = auth.getUser()
       this.setData({
-        nickname: (user && user.nickname) || '微信用户',
-        shortcuts: this.data.shortcuts.map(tab => Object.assign({}, tab, { count: (body.counts || {})[tab.key] || 0 })),
+        nickname: (user && user.nickname) || words.of('mine').default_nickname || '',
+        shortcuts: tabsOf(body).filter(tab => SHORTCUTS.indexOf(tab.key) >= 0),
         countsError: ''
       })
     }, error => this.setData({ countsError: error.message }))

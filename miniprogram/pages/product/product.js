@@ -3,7 +3,7 @@ const api = require('../../config/api')
 const http = require('../../utils/request')
 const { single, withMixin } = require('../../utils/loadable')
 const { yuan } = require('../../utils/format')
-const { toast } = require('../../utils/ui')
+const words = require('../../utils/words')
 
 Page(withMixin(single, {
   data: { state: 'loading', errorText: '', product: null, skuIndex: -1, quantity: 1, price_text: '' },
@@ -39,13 +39,13 @@ Page(withMixin(single, {
     const sku = this.data.product.skus[this.data.skuIndex]
     const quantity = this.data.quantity + Number(e.currentTarget.dataset.step)
     if (!sku || quantity < 1) return
-    if (quantity > sku.stock) return toast('库存仅剩 ' + sku.stock + ' 件')
+    if (quantity > sku.stock) return words.toast('stock_left', 'none', { stock: sku.stock })
     this.setData({ quantity })
   },
 
   onBuy() {
     const sku = this.data.product.skus[this.data.skuIndex]
-    if (!sku) return toast('请选择规格')
+    if (!sku) return words.toast('choose_sku')
     wx.navigateTo({
       url: '/pages/checkout/checkout?product_id=' + this.productId + '&sku_id=' + sku.id + '&quantity=' + this.data.quantity
     })

@@ -4,11 +4,19 @@ const { order } = require('../support/fixtures')
 const config = require('../../config/api')
 
 const REASONS = [{ code: 'quality', label: '质量问题' }, { code: 'not_as_described', label: '描述不符' }]
+// The server's types for a received order (domain/after_sales.py TYPE_LABELS, TYPE_HINTS) and its reasons.
+const TYPES = [
+  { code: 'refund_only', label: '仅退款', hint: '未收到货，或与商家协商一致不用退货' },
+  { code: 'return_refund', label: '退货退款', hint: '已收到货，需要退回商品' },
+  { code: 'exchange', label: '换货', hint: '商品有问题，换一件同款' },
+  { code: 'repair', label: '维修', hint: '商品需要维修' }
+]
+const OPTIONS = { types: TYPES, note: '', reasons: REASONS }
 const COMPLETED = order({ status: 'completed', status_label: '已完成', paid_fen: 6600, actions: ['after_sale', 'delete'] })
 
 describe('after-sales application page', () => {
   test('validates type, lines and reason before sending', async () => {
-    const api = mockApi({ 'GET /orders/7': COMPLETED, 'GET /after-sale-reasons': REASONS })
+    const api = mockApi({ 'GET /orders/7': COMPLETED, 'GET /orders/7/after-sale-options': OPTIONS })
     const { comp, page } = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
     await tap(comp, '#submit')
     expect(text(comp)).toContain('请选择售后类型')
@@ -26,7 +34,7 @@ describe('after-sales application page', () => {
     const subscribe = jest.spyOn(wx, 'requestSubscribeMessage')
     const redirect = jest.spyOn(wx, 'redirectTo')
     const api = mockApi({
-      'GET /orders/7': COMPLETED, 'GET /after-sale-reasons': { reasons: REASONS, types: [{ code: 'return_refund', label: '退货退款' }, { code: 'refund_only', label: '仅退款' }] },
+      'GET /orders/7': COMPLETED, 'GET /orders/7/after-sale-options': OPTIONS,
       'POST /subscriptions': { ok: true }, 'POST /orders/7/after-sales': { id: 31, status: 'pending' }
     })
     const { comp, page } = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
@@ -49,7 +57,7 @@ describe('after-sales application page', () => {
     jest.spyOn(wx, 'uploadFile').mockImplementation(opts => opts.success && opts.success(/** @type {any} */ ({
       statusCode: 404, data: JSON.stringify({ error: { code: 'NOT_FOUND', message: '资源不存在' } })
     })))
-    const api = mockApi({ 'GET /orders/7': COMPLETED, 'GET /after-sale-reasons': REASONS })
+    const api = mockApi({ 'GET /orders/7': COMPLETED, 'GET /orders/7/after-sale-options': OPTIONS })
     const { comp, page } = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
     await tap(comp, '#type-refund_only')
     await tap(comp, '#line-0')
@@ -62,7 +70,7 @@ describe('after-sales application page', () => {
 
   test('shows the API refusal and the not-allowed state', async () => {
     mockApi({
-      'GET /orders/7': COMPLETED, 'GET /after-sale-reasons': REASONS,
+      'GET /orders/7': COMPLETED, 'GET /orders/7/after-sale-options': OPTIONS,
       'POST /orders/7/after-sales': apiError(409, 'AFTER_SALE_NOT_ALLOWED', '已超过 7 天无理由退货期限')
     })
     const { comp, page } = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
@@ -72,9 +80,31 @@ describe('after-sales application page', () => {
     await tap(comp, '#submit')
     expect(text(comp)).toContain('已超过 7 天无理由退货期限')
 
-    mockApi({ 'GET /orders/7': order({ actions: [] }), 'GET /after-sale-reasons': REASONS })
+    mockApi({ 'GET /orders/7': order({ actions: [] }), 'GET /orders/7/after-sale-options': OPTIONS })
     const other = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
     expect(text(other.comp)).toContain('该订单当前不可申请售后')
+  })
+
+  test('offers exactly the types the server allows this order, in its words and hints, with its note', async () => {
+    const paid = order({ status: 'paid', status_label: '待发货', actions: ['after_sale', 'cancel'] })
+    mockApi({
+      'GET /orders/7': paid,
+      'GET /orders/7/after-sale-options': {
+        types: [{ code: 'refund_only', label: '只退钱', hint: '服务器的说明：商品还没寄出' }],
+        note: '服务器说：未发货只能只退钱', reasons: REASONS
+      }
+    })
+    const { comp } = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
+    expect(comp.querySelector('#type-return_refund')).toBeFalsy()
+    expect(comp.querySelector('#type-refund_only').dom.textContent.trim()).toBe('只退钱')
+    expect(comp.querySelector('#types-note').dom.textContent.trim()).toBe('服务器说：未发货只能只退钱')
+    await tap(comp, '#type-refund_only')
+    expect(text(comp)).toContain('服务器的说明：商品还没寄出')
+    expect(text(comp)).not.toContain('仅退款')
+
+    mockApi({ 'GET /orders/7': paid, 'GET /orders/7/after-sale-options': { types: [], note: '服务器说：订单待付款，不能申请售后', reasons: REASONS } })
+    const none = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
+    expect(text(none.comp)).toContain('服务器说：订单待付款，不能申请售后')
   })
 })
 

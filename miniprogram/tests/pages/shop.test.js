@@ -1,6 +1,6 @@
 const { loadPage, tap, text } = require('../support/page')
 const { mockApi, apiError } = require('../support/mock-api')
-const { order } = require('../support/fixtures')
+const { order, page } = require('../support/fixtures')
 const config = require('../../config/api')
 
 const PRODUCT = {
@@ -129,7 +129,7 @@ describe('checkout', () => {
 describe('mine', () => {
   test('shows order shortcuts with counts and opens the list on that tab', async () => {
     const nav = jest.spyOn(wx, 'navigateTo')
-    mockApi({ 'GET /orders': { items: [], total: 0, counts: { pending_payment: 2, refund: 1 } } })
+    mockApi({ 'GET /orders': page([], { pending_payment: 2, refund: 1 }, 0) })
     const { comp } = await loadPage('pages/mine/mine')
     expect(text(comp)).toContain('待付款')
     expect(text(comp)).toContain('2')

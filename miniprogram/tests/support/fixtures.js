@@ -98,8 +98,18 @@ function orderBody(overrides) {
   }, overrides)
 }
 
-function page(items, counts, total) {
-  return { items, total: total === undefined ? items.length : total, page: 1, per_page: 10, counts: counts || { all: items.length } }
+// The order list's tabs as the server sends them with a page (domain/labels.py SHOPPER_ORDER_TABS).
+const ORDER_TABS = [['all', '全部'], ['pending_payment', '待付款'], ['paid', '待发货'], ['shipped', '待收货'],
+  ['completed', '已完成'], ['cancelled', '已取消'], ['refund', '退款/售后']]
+
+/** The server's `tabs` for these counts (labels of its own when given: {key: label}). */
+function tabs(counts, labels) {
+  return ORDER_TABS.map(([key, label]) => ({ key, label: (labels && labels[key]) || label, count: (counts && counts[key]) || 0 }))
 }
 
-module.exports = { order, page, buttons, afterSale, SERVER_BUTTONS, CASE_BUTTONS }
+function page(items, counts, total) {
+  counts = counts || { all: items.length }
+  return { items, total: total === undefined ? items.length : total, page: 1, per_page: 10, counts, tabs: tabs(counts) }
+}
+
+module.exports = { order, page, tabs, buttons, afterSale, SERVER_BUTTONS, CASE_BUTTONS }

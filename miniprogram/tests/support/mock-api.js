@@ -1,8 +1,11 @@
 // wx.request mocked by route: { 'GET /orders': body | (req) => body | { status, body } }.
 const { afterSale } = require('./fixtures')
 const TEMPLATE_KEYS = ['cancel_result', 'refund_succeeded', 'refund_failed', 'after_sale_result', 'modify_result', 'shipped']
+// The server's words (GET /words): tests/api/test_mp_words.py keeps words.json equal to what the server serves.
+const WORDS = require('./words.json')
 const DEFAULTS = {
   'POST /auth/login': { token: 'test-token', user: { id: 1, nickname: '测试用户' } },
+  'GET /words': WORDS,
   'GET /subscribe-templates': TEMPLATE_KEYS.map(key => ({ key, title: key, template_id: 'tmpl-' + key }))
 }
 

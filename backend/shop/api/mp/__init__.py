@@ -3,7 +3,7 @@
 
 def blueprints():
     from . import invoices
-    from . import balance
+    from . import balance, words
     from . import account, after_sales, catalog, coupons, messages, orders, requests, uploads
     return [account.blp, catalog.blp, coupons.blp, orders.blp, requests.blp, messages.blp, after_sales.blp,
-            uploads.blp, invoices.blp, balance.blp]
+            uploads.blp, invoices.blp, balance.blp, words.blp]

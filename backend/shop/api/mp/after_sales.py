@@ -3,7 +3,7 @@ from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ...domain.after_sales import MAX_PHOTOS, TYPE_LABELS, reasons_for_picker
+from ...domain.after_sales import MAX_PHOTOS, TYPE_HINTS, TYPE_LABELS, reasons_for_picker
 from ...services import after_sales, shopper_requests
 from ..auth import shopper_required
 from ..ids import id_field, quantity_field
@@ -138,16 +138,38 @@ class ReasonSchema(Schema):
     quality = fields.Boolean(metadata={"description": "质量类原因，适用更长的售后期限"})
 
 
+class TypeOptionSchema(Schema):
+    code = fields.String(metadata={"example": "refund_only"})
+    label = fields.String(metadata={"example": "仅退款"})
+    hint = fields.String(metadata={"example": "未收到货，或与商家协商一致不用退货"})
+
+
 class ReasonsSchema(Schema):
     reasons = fields.List(fields.Nested(ReasonSchema))
-    types = fields.List(fields.Dict())
+    types = fields.List(fields.Nested(TypeOptionSchema))
+
+
+class ApplyOptionsSchema(Schema):
+    types = fields.List(fields.Nested(TypeOptionSchema),
+                        metadata={"description": "该订单可申请的售后类型（未收货只能仅退款），按表单顺序"})
+    note = fields.String(metadata={"description": "可选类型少于全部时的原因，否则为空", "example": "订单未发货，只能申请仅退款"})
+    reasons = fields.List(fields.Nested(ReasonSchema))
 
 
 @blp.get("/after-sale-reasons")
 @blp.response(200, ReasonsSchema)
 def reasons():
-    """售后原因与类型（供选择器使用）"""
-    return {"reasons": reasons_for_picker(), "types": [{"code": t.value, "label": t.label} for t in TYPE_LABELS]}
+    """售后原因与全部类型（供选择器使用；某个订单可申请的类型见 /orders/{order_id}/after-sale-options）"""
+    return {"reasons": reasons_for_picker(),
+            "types": [{"code": t.value, "label": t.label, "hint": TYPE_HINTS[t]} for t in TYPE_LABELS]}
+
+
+@blp.get("/orders/<int:order_id>/after-sale-options")
+@blp.response(200, ApplyOptionsSchema)
+@shopper_required
+def apply_options(order_id):
+    """申请售后表单的选项：该订单可申请的类型（名称与说明）、原因"""
+    return after_sales.apply_options(order_id, g.shopper.id)
 
 
 @blp.post("/orders/<int:order_id>/after-sales")

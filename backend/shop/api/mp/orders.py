@@ -2,6 +2,7 @@ from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ...domain import labels
 from ...services import order_reads, ordering, queries, shipping
 from ...services.ordering import ItemRequest
 from ..auth import shopper_reading, shopper_required
@@ -59,7 +60,8 @@ def list_orders(args):
                                                           args["per_page"])
     return json_response(OrderPageSchema, {
         "items": [order_summary(order, queries.shopper_actions_of(facts), for_shopper=True) for order, facts in rows],
-        "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts})
+        "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts,
+        "tabs": labels.shopper_order_tabs(counts)})
 
 
 @blp.get("/orders/<int:order_id>")

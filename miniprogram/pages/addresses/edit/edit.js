@@ -3,7 +3,7 @@
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
-const { toast } = require('../../../utils/ui')
+const words = require('../../../utils/words')
 const { validateReceiver } = require('../../../utils/validate')
 const { chooseWechatAddress } = require('../../../utils/wechat-address')
 
@@ -76,7 +76,7 @@ Page(withMixin(single, {
     try {
       if (this.data.id) await http.put(api.Address(this.data.id), body, { loading: '正在保存' })
       else await http.post(api.Addresses, body, { loading: '正在保存' })
-      toast('已保存', 'success')
+      words.toast('address_saved', 'success')
       wx.navigateBack({ delta: 1 })
     } catch (error) {
       const details = error.details || {}

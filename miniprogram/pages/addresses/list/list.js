@@ -3,7 +3,8 @@
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
-const { confirm, toast } = require('../../../utils/ui')
+const { confirm } = require('../../../utils/ui')
+const words = require('../../../utils/words')
 const { chooseWechatAddress } = require('../../../utils/wechat-address')
 
 const SELECTED_KEY = 'checkout_address_id'
@@ -52,7 +53,7 @@ Page(withMixin(single, {
       }
       return
     }
-    toast('已导入微信地址', 'success')
+    words.toast('address_imported', 'success')
     return this.load(true)
   },
 
@@ -67,7 +68,7 @@ Page(withMixin(single, {
     delete body.id
     try {
       await http.put(api.Address(address.id), body)
-      toast('已设为默认地址', 'success')
+      words.toast('address_default', 'success')
     } catch (error) {
       return
     }
@@ -78,7 +79,7 @@ Page(withMixin(single, {
     if (!(await confirm('删除地址', '确定删除这个收货地址吗？已下单的订单不受影响。', '删除'))) return
     try {
       await http.del(api.Address(e.currentTarget.dataset.id))
-      toast('已删除', 'success')
+      words.toast('address_deleted', 'success')
     } catch (error) {
       return
     }

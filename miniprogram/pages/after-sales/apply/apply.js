@@ -1,26 +1,25 @@
 // After-sales application (A1/A2): type, lines and quantities, reason, photos. Asks for the
-// after-sales subscribe templates first (N1), from the tap, as WeChat requires.
+// after-sales subscribe templates first (N1), from the tap, as WeChat requires. The types this order may have (with
+// their words and hints) and the reasons are the server's (/orders/<id>/after-sale-options), as are the page's
+// words (utils/words, group after_sale_apply).
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
+const words = require('../../../utils/words')
 const { single, withMixin } = require('../../../utils/loadable')
 const { yuan } = require('../../../utils/format')
 const { reasonOptions } = require('../../../utils/orders')
 const { askSubscribe, preloadTemplates } = require('../../../utils/subscribe')
 
-const TYPES = [
-  { code: 'refund_only', label: '仅退款', hint: '未收到货，或与商家协商一致不用退货' },
-  { code: 'return_refund', label: '退货退款', hint: '已收到货，需要退回商品' },
-  { code: 'exchange', label: '换货', hint: '商品有问题，换一件同款' },
-  { code: 'repair', label: '维修', hint: '商品需要维修' }
-]
 const MAX_PHOTOS = 6
 
 Page(withMixin(single, {
   data: {
+    w: {},
     state: 'loading',
     errorText: '',
     order: null,
-    types: TYPES,
+    types: [],
+    typesNote: '',
     type: '',
     typeHint: '',
     lines: [],
@@ -29,23 +28,27 @@ Page(withMixin(single, {
     text: '',
     photos: [],
     maxPhotos: MAX_PHOTOS,
+    photosText: '',
     formError: '',
     submitting: false
   },
 
-  onLoad(query) {
+  async onLoad(query) {
     this.orderId = query.order_id
+    const w = await words.use(this, 'after_sale_apply')
+    this.setData({ photosText: words.fill(w.photos, { count: MAX_PHOTOS }) })
     return Promise.all([this.load(), preloadTemplates()]).then(() => {})
   },
 
   fetch() {
     return Promise.all([
       http.get(api.Order(this.orderId), null, { toast: false }),
-      http.get(api.AfterSaleReasons, null, { toast: false })
+      http.get(api.OrderAfterSaleOptions(this.orderId), null, { toast: false })
     ])
   },
 
-  show([order, reasons]) {
+  show([order, options]) {
+    const w = this.data.w
     const lines = order.items
       .map(line => ({
         line_id: line.id, name: line.product_name, sku_name: line.sku_name, image: line.image,
@@ -53,12 +56,14 @@ Page(withMixin(single, {
         quantity: line.quantity - (line.refunded_quantity || 0), selected: false
       }))
       .filter(line => line.max > 0)
-    const serverTypes = (reasons && reasons.types) || []
+      .map(line => Object.assign(line, { max_text: words.fill(w.max, { count: line.max }) }))
+    const types = (options && options.types) || []
+    const open = order.actions.indexOf('after_sale') >= 0 && lines.length > 0 && types.length > 0
     this.setData({
-      types: serverTypes.length ? serverTypes.map(t => Object.assign({}, TYPES.find(k => k.code === t.code), t)) : TYPES,
-      order, lines, reasons: reasonOptions(reasons),
-      state: order.actions.indexOf('after_sale') >= 0 && lines.length ? 'ready' : 'error',
-      errorText: '该订单当前不可申请售后'
+      types, typesNote: (options && options.note) || '',
+      order, lines, reasons: reasonOptions(options),
+      state: open ? 'ready' : 'error',
+      errorText: (!types.length && options && options.note) || w.not_allowed
     })
   },
 
@@ -113,20 +118,21 @@ Page(withMixin(single, {
   /** The API takes photo URLs, so local photos are uploaded first. */
   async uploadPhotos() {
     if (!this.data.photos.length) return []
-    wx.showLoading({ title: '正在上传图片', mask: true })
+    wx.showLoading({ title: this.data.w.uploading, mask: true })
     try {
       return await Promise.all(this.data.photos.map(path => http.upload(api.Uploads, path)))
     } catch (error) {
-      throw new Error('凭证图片上传失败：' + error.message)
+      throw new Error(words.fill(this.data.w.upload_failed, { message: error.message }))
     } finally {
       wx.hideLoading()
     }
   },
 
   validate() {
-    if (!this.data.type) return '请选择售后类型'
-    if (!this.data.lines.some(line => line.selected)) return '请选择要售后的商品'
-    if (this.data.reasonIndex < 0) return '请选择售后原因'
+    const w = this.data.w
+    if (!this.data.type) return w.need_type
+    if (!this.data.lines.some(line => line.selected)) return w.need_goods
+    if (this.data.reasonIndex < 0) return w.need_reason
     return ''
   },
 
@@ -146,7 +152,7 @@ Page(withMixin(single, {
         reason_text: this.data.text.trim(),
         lines: this.data.lines.filter(line => line.selected).map(line => ({ line_id: line.line_id, quantity: line.quantity })),
         photos
-      }, { loading: '正在提交' })
+      }, { loading: this.data.w.submitting })
       wx.redirectTo({ url: '/pages/after-sales/detail/detail?id=' + created.id })
     } catch (error) {
       this.setData({ formError: error.message })

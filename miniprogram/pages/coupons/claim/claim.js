@@ -3,7 +3,7 @@ const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { yuan, shanghaiDate } = require('../../../utils/format')
-const { toast } = require('../../../utils/ui')
+const words = require('../../../utils/words')
 
 function present(c) {
   const validity = c.valid_days ? '领取后 ' + c.valid_days + ' 天内有效' : (c.valid_until ? shanghaiDate(c.valid_until) + ' 前有效' : '')
@@ -35,7 +35,7 @@ Page(withMixin(single, {
     this.setData({ claiming: id })
     try {
       await http.post(api.CouponClaim(id), null, { loading: '正在领取' })
-      toast('领取成功', 'success')
+      words.toast('coupon_claimed', 'success')
     } catch (error) {
       // request.js already showed the server's reason
     }

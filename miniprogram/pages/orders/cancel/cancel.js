@@ -4,7 +4,8 @@ const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { yuan } = require('../../../utils/format')
-const { confirm, toast } = require('../../../utils/ui')
+const { confirm } = require('../../../utils/ui')
+const words = require('../../../utils/words')
 const { reasonOptions } = require('../../../utils/orders')
 
 /** What happens to the money, in the shopper's words. */
@@ -73,7 +74,7 @@ Page(withMixin(single, {
       const order = await http.post(api.OrderCancel(this.orderId), { reason_code: reason.code, reason_text: this.data.text.trim() },
         { loading: '正在提交' })
       const waiting = order.status !== 'cancelled'
-      toast(waiting ? '已提交取消申请，请等待商家审核' : '订单已取消', waiting ? 'none' : 'success')
+      words.toast(waiting ? 'cancel_requested' : 'cancelled', waiting ? 'none' : 'success')
       wx.navigateBack({ delta: 1 })
     } catch (error) {
       this.setData({ formError: error.message })

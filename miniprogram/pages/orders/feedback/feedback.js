@@ -1,7 +1,7 @@
 // Feedback after a cancel (C6): a 1–5 rating and optional text; staff read it in the admin.
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
-const { toast } = require('../../../utils/ui')
+const words = require('../../../utils/words')
 
 const RATING_LABELS = ['', '非常不满意', '不满意', '一般', '满意', '非常满意']
 
@@ -29,7 +29,7 @@ Page({
     this.setData({ submitting: true })
     try {
       await http.post(api.OrderFeedback(this.data.orderId), { rating: this.data.rating, text: this.data.text.trim() })
-      toast('感谢你的反馈', 'success')
+      words.toast('feedback_thanks', 'success')
       wx.navigateBack({ delta: 1 })
     } catch (error) {
       this.setData({ formError: error.message })

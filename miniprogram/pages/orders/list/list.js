@@ -1,9 +1,11 @@
 // Order list (Q1): status tabs with counts, search by order number or product name,
 // pull-to-refresh and paging on reach-bottom. Each card carries the order's server `actions` as buttons,
-// doing what they do on the order detail page (utils/order-actions).
+// doing what they do on the order detail page (utils/order-actions). The tabs, their words and counts come with
+// each page of orders (`tabs`); the page's other words are the server's too (utils/words, group order_list).
 const api = require('../../../config/api')
 const http = require('../../../utils/request')
-const { TABS, presentOrder } = require('../../../utils/orders')
+const { tabsOf, presentOrder } = require('../../../utils/orders')
+const words = require('../../../utils/words')
 const { paged, withMixin } = require('../../../utils/loadable')
 const { orderActions } = require('../../../utils/order-actions')
 
@@ -11,7 +13,8 @@ const PER_PAGE = 10
 
 Page(withMixin(Object.assign({}, paged, orderActions), {
   data: {
-    tabs: TABS.map(tab => Object.assign({ count: 0 }, tab)),
+    w: {},
+    tabs: [],
     active: 'all',
     q: '',
     items: [],
@@ -23,10 +26,10 @@ Page(withMixin(Object.assign({}, paged, orderActions), {
     acting: false
   },
 
-  onLoad(query) {
+  async onLoad(query) {
     this.perPage = PER_PAGE
-    const known = TABS.some(tab => tab.key === query.status)
-    this.setData({ active: known ? query.status : 'all' })
+    this.setData({ active: query.status || 'all' }) // a tab key the server sent (我的 page shortcuts)
+    await words.use(this, 'order_list')
     return this.reload()
   },
 
@@ -43,11 +46,14 @@ Page(withMixin(Object.assign({}, paged, orderActions), {
     return http.get(api.Orders, params, { toast })
   },
 
-  present: presentOrder,
+  present(order) {
+    const view = presentOrder(order)
+    view.count_text = words.fill(this.data.w.count_paid, { count: order.item_count })
+    return view
+  },
 
   afterPage(body) {
-    const counts = body.counts || {}
-    this.setData({ tabs: this.data.tabs.map(tab => Object.assign({}, tab, { count: counts[tab.key] || 0 })) })
+    this.setData({ tabs: tabsOf(body) })
   },
 
   onTab(e) {

@@ -4,7 +4,7 @@ const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { yuan } = require('../../../utils/format')
-const { toast } = require('../../../utils/ui')
+const words = require('../../../utils/words')
 const { validateReceiver } = require('../../../utils/validate')
 
 const ADDRESS_FIELDS = ['province', 'city', 'district', 'address_detail']
@@ -123,14 +123,14 @@ Page(withMixin(single, {
     }
     const changes = this.changes()
     if (!Object.keys(changes).length) {
-      toast('没有修改任何内容')
+      words.toast('modify_nothing')
       return
     }
     this.setData({ submitting: true })
     try {
       const order = await http.patch(api.Order(this.orderId), changes, { loading: '正在提交' })
       const pending = order.open_request && order.open_request.kind === 'modify' && order.open_request.status === 'pending'
-      toast(pending ? '已提交修改申请，请等待商家同意' : '订单已修改', pending ? 'none' : 'success')
+      words.toast(pending ? 'modify_requested' : 'modified', pending ? 'none' : 'success')
       wx.navigateBack({ delta: 1 })
     } catch (error) {
       const details = error.details || {}

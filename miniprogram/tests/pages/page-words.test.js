@@ -1,0 +1,121 @@
+// The rest of the shopper's words come from the server too (issue 12): the order list's tabs with each page of
+// orders, and every page title, heading, label, placeholder, empty state and toast from GET /words
+// (backend/shop/domain/labels.py SHOPPER_WORDS). The server here sends words of its own; a page drawing its own
+// would show something else and fail. The converted pages have no Chinese of their own at all.
+const fs = require('fs')
+const path = require('path')
+const { loadPage, tap, text, settle } = require('../support/page')
+const { mockApi } = require('../support/mock-api')
+const { order, page, tabs } = require('../support/fixtures')
+const WORDS = require('../support/words.json')
+
+/** The server's dictionary with some words of its own: {group: {key: words}}. */
+function ownWords(changes) {
+  const words = JSON.parse(JSON.stringify(WORDS.words))
+  Object.keys(changes).forEach(group => Object.assign(words[group], changes[group]))
+  return { version: 'own-' + Object.keys(changes).join('-'), words }
+}
+
+describe('the order list\'s tabs are the server\'s', () => {
+  test('drawn as sent with each page of orders, with their counts', async () => {
+    const own = tabs({ all: 3, pending_payment: 2 }, { pending_payment: '等你付款', refund: '退款中心' })
+    mockApi({ 'GET /orders': Object.assign(page([order({ id: 1 })], { all: 3, pending_payment: 2 }), { tabs: own }) })
+    const { comp, page: p } = await loadPage('pages/orders/list/list')
+    expect(comp.querySelector('#tab-pending_payment').dom.textContent.replace(/\s+/g, '')).toBe('等你付款2')
+    expect(comp.querySelector('#tab-refund').dom.textContent.trim()).toBe('退款中心')
+    expect(p.data.tabs.map(t => t.key)).toEqual(own.map(t => t.key))
+    expect(p.data.tabs.map(t => t.label)).toEqual(own.map(t => t.label))
+  })
+
+  test('a tab the server does not send is not drawn', async () => {
+    const some = tabs({}).filter(t => t.key !== 'cancelled')
+    mockApi({ 'GET /orders': Object.assign(page([order({ id: 1 })]), { tabs: some }) })
+    const { comp } = await loadPage('pages/orders/list/list')
+    expect(comp.querySelector('#tab-cancelled')).toBeFalsy()
+    expect(comp.querySelector('#tab-paid')).toBeTruthy()
+  })
+
+  test('我的 draws its shortcuts from the same tabs', async () => {
+    mockApi({ 'GET /orders': Object.assign(page([], { paid: 4 }, 0), { tabs: tabs({ paid: 4 }, { paid: '商家备货中' }) }) })
+    const { comp } = await loadPage('pages/mine/mine')
+    expect(comp.querySelector('#shortcut-paid').dom.textContent.replace(/\s+/g, '')).toBe('4商家备货中')
+    expect(comp.querySelector('#shortcut-completed')).toBeFalsy()
+  })
+})
+
+describe('page words come from GET /words', () => {
+  test('the order list\'s title, placeholder, empty state and card words', async () => {
+    const title = jest.spyOn(wx, 'setNavigationBarTitle')
+    mockApi({
+      'GET /words': ownWords({ order_list: { title: '订单们', search_placeholder: '找一找', empty: '空空如也', count_paid: '{count} 样 付了' } }),
+      'GET /orders': page([])
+    })
+    const { comp, page: p } = await loadPage('pages/orders/list/list')
+    expect(title).toHaveBeenCalledWith({ title: '订单们' })
+    expect(p.data.w.search_placeholder).toBe('找一找') // simulate's <input> drops its attributes; the template reads w
+    expect(text(comp)).toContain('空空如也')
+    mockApi({ 'GET /words': ownWords({ order_list: { count_paid: '{count} 样 付了' } }), 'GET /orders': page([order({ id: 1, item_count: 2 })]) })
+    const list = await loadPage('pages/orders/list/list')
+    expect(text(list.comp)).toContain('2 样 付了')
+  })
+
+  test('我的 and the after-sales form', async () => {
+    mockApi({
+      'GET /words': ownWords({ mine: { messages: '站内信' }, after_sale_apply: { type: '想怎么处理', submit: '交上去', need_type: '先选个类型' } }),
+      'GET /orders': page([]),
+      'GET /orders/7': order({ status: 'completed', actions: ['after_sale'] }),
+      'GET /orders/7/after-sale-options': { types: [{ code: 'refund_only', label: '仅退款', hint: '' }], note: '', reasons: [] }
+    })
+    const mine = await loadPage('pages/mine/mine')
+    expect(mine.comp.querySelector('#messages').dom.textContent).toContain('站内信')
+    const apply = await loadPage('pages/after-sales/apply/apply', { order_id: '7' })
+    expect(text(apply.comp)).toContain('想怎么处理')
+    expect(apply.comp.querySelector('#submit').dom.textContent.trim()).toBe('交上去')
+    await tap(apply.comp, '#submit')
+    expect(text(apply.comp)).toContain('先选个类型')
+  })
+
+  test('asked once, kept in storage; asked again with its version, a 304 keeps what is stored', async () => {
+    const api = mockApi({ 'GET /orders': page([]) })
+    await loadPage('pages/orders/list/list')
+    await loadPage('pages/mine/mine')
+    expect(api.find('GET /words')).toHaveLength(1)
+    expect(api.find('GET /words')[0].header.Authorization).toBeUndefined() // public: no login needed first
+
+    const again = mockApi({ 'GET /words': { __status: 304, body: '' }, 'GET /orders': page([]) })
+    jest.resetModules()
+    const words = require('../../utils/words')
+    const known = await words.refresh()
+    expect(again.find('GET /words')[0].header['If-None-Match']).toBe(WORDS.version)
+    expect(known.version).toBe(WORDS.version)
+    expect(words.of('order_list').title).toBe(WORDS.words.order_list.title)
+    await settle()
+  })
+})
+
+describe('toasts that confirm a server action are the server\'s words', () => {
+  test('支付成功 after paying from the list', async () => {
+    const toast = jest.spyOn(wx, 'showToast')
+    mockApi({
+      'GET /words': ownWords({ toast: { paid: '服务器说：付好了' } }),
+      'GET /orders': page([order({ id: 1, actions: ['pay'] })]),
+      'POST /orders/1/pay': { out_trade_no: 'T1', amount_fen: 100, pay_params: {} },
+      'GET /orders/1': order({ id: 1, status: 'paid', actions: [] })
+    })
+    const { comp } = await loadPage('pages/orders/list/list')
+    await tap(comp, '#order-1-pay')
+    expect(toast.mock.calls.map(c => c[0].title)).toContain('服务器说：付好了')
+  })
+})
+
+// The pages whose words all come from the server have no Chinese of their own (comments aside).
+describe('no shopper word is written into the converted pages', () => {
+  const ROOT = path.join(__dirname, '..', '..')
+  const FILES = ['pages/orders/list/list', 'pages/mine/mine', 'pages/after-sales/apply/apply']
+    .flatMap(page => ['.js', '.wxml', '.json'].map(ext => page + ext)).concat(['utils/orders.js', 'utils/order-actions.js'])
+
+  test.each(FILES)('%s', file => {
+    const source = fs.readFileSync(path.join(ROOT, file), 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')
+    expect(source.match(/[\u4e00-\u9fff]+/g) || []).toEqual([])
+  })
+})
