@@ -116,4 +116,4 @@ const put = (url, data, extra) => request(Object.assign({ url, data, method: 'PU
 const patch = (url, data, extra) => request(Object.assign({ url, data, method: 'PATCH' }, extra))
 const del = (url, extra) => request(Object.assign({ url, method: 'DELETE' }, extra))
 
-module.exports = { request, upload, get, post, put, patch, del, ApiError }
+module.exports = { request, upload, get, post, put, patch, del, ApiError, NETWORK_MESSAGE }

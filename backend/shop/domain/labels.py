@@ -272,6 +272,38 @@ SHOPPER_WORDS: dict[str, dict[str, str]] = {
         "created_at": "下单时间", "remark": "备注", "cancel_reason": "取消原因", "question": "对订单有疑问？",
         "message_title": "订单 {order_no}", "timeline": "订单动态", "amount": "金额",
     },
+    "order_cancel": {
+        "title": "取消订单", "order_no": "订单编号", "total_fen": "订单金额", "reason": "取消原因",
+        "text": "补充说明（选填）", "text_placeholder": "可以告诉我们更多原因，帮助我们改进", "submit": "提交取消",
+        "not_allowed": "该订单当前不可取消", "need_reason": "请选择取消原因", "need_text": "请填写具体原因",
+        "confirm_title": "确定取消订单？", "confirm_text": "确定取消",
+        "money_unpaid": "订单尚未付款，取消后不会产生任何费用；使用的优惠券按规则退回。",
+        "money_paid": "已付款 {amount}。取消成功后将原路退回微信支付，预计 1–3 个工作日到账；"
+                      "若付款已超过免审时间或商家已开始备货，需要商家审核，审核通过后退款。",
+    },
+    "order_modify": {
+        "title": "修改订单", "not_allowed": "该订单当前不可修改", "no_more_lines": "已付款订单不能增加数量，如需更多请另行下单",
+        "needs_review": "商家已受理订单，修改需要商家同意后才会生效。", "at_once": "发货前可修改以下内容，提交后立即生效。",
+        "fixed_prices": "商品价格和优惠不可修改。", "receiver": "收货信息", "receiver_name": "收货人",
+        "receiver_phone": "手机号", "region": "所在地区", "address_detail": "详细地址", "remark": "备注",
+        "lines": "商品数量", "lines_fixed": "（不可修改）", "submit_request": "提交修改申请", "save": "保存修改",
+    },
+    "order_feedback": {
+        "title": "评价取消体验", "question": "这次取消订单的体验如何？", "placeholder": "说说你的感受（选填，200 字以内）",
+        "submit": "提交评价", "need_rating": "请先选择评分", "rating_1": "非常不满意", "rating_2": "不满意",
+        "rating_3": "一般", "rating_4": "满意", "rating_5": "非常满意",
+    },
+    "order_refund": {
+        "title": "退款进度", "empty": "该订单暂无退款", "order_no": "订单编号", "refunded_fen": "退款总额",
+        "arrival_note": "退回微信支付的款项一般 1–3 个工作日到账，退回余额即时到账。", "method": "退款方式",
+        "reason": "退款原因", "out_refund_no": "退款编号", "step_submitted": "退款申请已提交",
+        "step_processing": "微信支付处理中", "step_failed": "退款遇到问题，商家正在处理", "step_arrived": "退款已到账",
+        "step_expected": "预计到账",
+    },
+    "order_logistics": {
+        "title": "物流信息", "empty": "商家发货后可在这里查看物流", "copy_tracking": "复制单号", "shipped_at": "发货时间",
+        "events": "物流动态", "receiver": "收货信息",
+    },
     "invoice": {
         "title": "发票", "heading": "发票", "invoice_no": "发票号码", "personal": "个人", "company": "企业",
         "personal_title": "个人姓名", "company_title": "公司名称", "tax_no": "纳税人识别号",

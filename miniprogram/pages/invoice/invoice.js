@@ -14,12 +14,13 @@ function labelsOf(body) {
 
 Page(withMixin(single, {
   data: {
-    state: 'loading', errorText: '', orderId: '', invoice: null, actions: [], labels: {},
+    w: {}, state: 'loading', errorText: '', orderId: '', invoice: null, actions: [], labels: {},
     kind: 'personal', title: '', taxNo: '', email: '', fieldErrors: {}, formError: '', submitting: false
   },
 
-  onLoad(query) {
+  async onLoad(query) {
     this.setData({ orderId: query.id })
+    await words.use(this, 'invoice')
     return this.load()
   },
 
@@ -67,7 +68,7 @@ Page(withMixin(single, {
         }
         wx.openDocument({ filePath: res.tempFilePath, fileType: 'pdf', showMenu: true })
       },
-      fail: () => toast('网络连接失败，请检查网络后重试')
+      fail: () => toast(http.NETWORK_MESSAGE) // the server could not be reached: the mini-program's own words
     })
   }
 }))

@@ -93,6 +93,36 @@ describe('page words come from GET /words', () => {
   })
 })
 
+describe('the order pages\' words', () => {
+  test('the order page\'s headings and the sentence with its pay deadline', async () => {
+    mockApi({
+      'GET /words': ownWords({ order_detail: { receiver: '寄到哪里', pay_before: '{deadline} 之前付款哦', timeline: '发生了什么' } }),
+      'GET /orders/7': order({ id: 7, status: 'pending_payment', actions: ['pay'] }),
+      'GET /orders/7/invoice': { invoice: null, actions: [], buttons: [] }
+    })
+    const { comp } = await loadPage('pages/orders/detail/detail', { id: '7' })
+    expect(text(comp)).toContain('寄到哪里')
+    expect(text(comp)).toContain('发生了什么')
+    expect(text(comp)).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} 之前付款哦/)
+    expect(text(comp)).not.toContain('收货信息')
+  })
+
+  test('cancelling asks and explains the money in the server\'s words', async () => {
+    const modal = jest.spyOn(wx, 'showModal')
+    mockApi({
+      'GET /words': ownWords({ order_cancel: { money_paid: '付了 {amount}，会退回', confirm_title: '真不要了？', confirm_text: '不要了' } }),
+      'GET /orders/7': order({ id: 7, status: 'paid', paid_fen: 6600, actions: ['cancel'] }),
+      'GET /cancel-reasons': [{ code: 'changed_mind', label: '不想要了' }],
+      'POST /orders/7/cancel': order({ id: 7, status: 'cancelled', actions: [] })
+    })
+    const { comp, page: p } = await loadPage('pages/orders/cancel/cancel', { id: '7' })
+    expect(text(comp)).toContain('付了 ¥66.00，会退回')
+    p.onReason({ detail: { value: '0' } })
+    await tap(comp, '#submit')
+    expect(modal.mock.calls[0][0]).toEqual(expect.objectContaining({ title: '真不要了？', content: '付了 ¥66.00，会退回', confirmText: '不要了' }))
+  })
+})
+
 describe('toasts that confirm a server action are the server\'s words', () => {
   test('支付成功 after paying from the list', async () => {
     const toast = jest.spyOn(wx, 'showToast')
@@ -111,7 +141,9 @@ describe('toasts that confirm a server action are the server\'s words', () => {
 // The pages whose words all come from the server have no Chinese of their own (comments aside).
 describe('no shopper word is written into the converted pages', () => {
   const ROOT = path.join(__dirname, '..', '..')
-  const FILES = ['pages/orders/list/list', 'pages/mine/mine', 'pages/after-sales/apply/apply']
+  const FILES = ['pages/orders/list/list', 'pages/mine/mine', 'pages/after-sales/apply/apply', 'pages/orders/detail/detail',
+    'pages/orders/cancel/cancel', 'pages/orders/modify/modify', 'pages/orders/feedback/feedback',
+    'pages/orders/refund/refund', 'pages/orders/logistics/logistics', 'pages/invoice/invoice']
     .flatMap(page => ['.js', '.wxml', '.json'].map(ext => page + ext)).concat(['utils/orders.js', 'utils/order-actions.js'])
 
   test.each(FILES)('%s', file => {

@@ -8,15 +8,14 @@ const { confirm } = require('../../../utils/ui')
 const words = require('../../../utils/words')
 const { reasonOptions } = require('../../../utils/orders')
 
-/** What happens to the money, in the shopper's words. */
-function moneyNote(order) {
-  if (!order.paid_fen) return '订单尚未付款，取消后不会产生任何费用；使用的优惠券按规则退回。'
-  return '已付款 ' + yuan(order.paid_fen) + '。取消成功后将原路退回微信支付，预计 1–3 个工作日到账；' +
-    '若付款已超过免审时间或商家已开始备货，需要商家审核，审核通过后退款。'
+/** What happens to the money, in the server's words (group order_cancel). */
+function moneyNote(order, w) {
+  return order.paid_fen ? words.fill(w.money_paid, { amount: yuan(order.paid_fen) }) : w.money_unpaid
 }
 
 Page(withMixin(single, {
   data: {
+    w: {},
     state: 'loading',
     errorText: '',
     order: null,
@@ -28,8 +27,9 @@ Page(withMixin(single, {
     submitting: false
   },
 
-  onLoad(query) {
+  async onLoad(query) {
     this.orderId = query.id
+    await words.use(this, 'order_cancel')
     return this.load()
   },
 
@@ -44,9 +44,9 @@ Page(withMixin(single, {
     this.setData({
       order: Object.assign({}, order, { total_text: yuan(order.total_fen) }),
       reasons: reasonOptions(reasons),
-      moneyNote: moneyNote(order),
+      moneyNote: moneyNote(order, this.data.w),
       state: order.actions.indexOf('cancel') >= 0 ? 'ready' : 'error',
-      errorText: '该订单当前不可取消'
+      errorText: this.data.w.not_allowed
     })
   },
 
@@ -61,18 +61,18 @@ Page(withMixin(single, {
   async onSubmit() {
     const reason = this.data.reasons[this.data.reasonIndex]
     if (!reason) {
-      this.setData({ formError: '请选择取消原因' })
+      this.setData({ formError: this.data.w.need_reason })
       return
     }
     if (reason.textRequired && !this.data.text.trim()) {
-      this.setData({ formError: '请填写具体原因' })
+      this.setData({ formError: this.data.w.need_text })
       return
     }
-    if (!(await confirm('确定取消订单？', this.data.moneyNote, '确定取消'))) return
+    if (!(await confirm(this.data.w.confirm_title, this.data.moneyNote, this.data.w.confirm_text))) return
     this.setData({ submitting: true })
     try {
       const order = await http.post(api.OrderCancel(this.orderId), { reason_code: reason.code, reason_text: this.data.text.trim() },
-        { loading: '正在提交' })
+        { loading: this.data.w.submitting })
       const waiting = order.status !== 'cancelled'
       words.toast(waiting ? 'cancel_requested' : 'cancelled', waiting ? 'none' : 'success')
       wx.navigateBack({ delta: 1 })

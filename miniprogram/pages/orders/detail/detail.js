@@ -8,8 +8,9 @@ const { buttonsFor, presentOrder } = require('../../../utils/orders')
 const { asked, buttonOf, orderActions, runOrderAction } = require('../../../utils/order-actions')
 const { yuan, shanghaiTime } = require('../../../utils/format')
 const { toast } = require('../../../utils/ui')
+const words = require('../../../utils/words')
 
-function presentDetail(order) {
+function presentDetail(order, w) {
   const view = presentOrder(order)
   view.timeline = (order.timeline || []).slice().reverse().map(entry => Object.assign({}, entry, {
     at_text: shanghaiTime(entry.at),
@@ -27,6 +28,9 @@ function presentDetail(order) {
     buttons: buttonsFor(request) // the server's, with their words (withdraw; answer a staff alternative)
   }) : null
   view.address_text = [order.province, order.city, order.district, order.address_detail].join(' ')
+  view.pay_before_text = words.fill(w.pay_before, { deadline: view.pay_deadline_text })
+  view.message_title = words.fill(w.message_title, { order_no: order.order_no })
+  view.items = view.items.map(line => Object.assign(line, { refunded_text: words.fill(w.refunded_quantity, { count: line.refunded_quantity }) }))
   const parcel = order.logistics
   const latest = parcel && parcel.events.length ? parcel.events[parcel.events.length - 1] : null
   view.parcel = parcel ? Object.assign({}, parcel, {
@@ -37,14 +41,16 @@ function presentDetail(order) {
 
 Page(withMixin(Object.assign({}, single, orderActions), {
   data: {
+    w: {},
     state: 'loading',
     errorText: '',
     order: null,
     acting: false
   },
 
-  onLoad(query) {
+  async onLoad(query) {
     this.orderId = query.id
+    await words.use(this, 'order_detail')
     return this.load()
   },
 
@@ -59,7 +65,7 @@ Page(withMixin(Object.assign({}, single, orderActions), {
   },
 
   show(order) {
-    this.setData({ order: presentDetail(order), state: 'ready' })
+    this.setData({ order: presentDetail(order, this.data.w), state: 'ready' })
     this.loadInvoice()
   },
 
@@ -86,7 +92,7 @@ Page(withMixin(Object.assign({}, single, orderActions), {
     const button = buttonOf(request, action) // what to ask and to say: the server's words
     if (!url || !(await asked(button))) return
     try {
-      await http.post(url(request.id), {}, { loading: '正在提交' })
+      await http.post(url(request.id), {}, { loading: this.data.w.submitting })
       if (button.done) toast(button.done, 'success')
     } catch (error) {
       // the toast already told the shopper why (e.g. 申请已处理)

@@ -3,18 +3,17 @@ const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const words = require('../../../utils/words')
 
-const RATING_LABELS = ['', '非常不满意', '不满意', '一般', '满意', '非常满意']
-
 Page({
-  data: { orderId: '', rating: 0, ratingLabel: '', stars: [1, 2, 3, 4, 5], text: '', formError: '', submitting: false },
+  data: { w: /** @type {Record<string, string>} */ ({}), orderId: '', rating: 0, ratingLabel: '', stars: [1, 2, 3, 4, 5], text: '', formError: '', submitting: false },
 
   onLoad(query) {
     this.setData({ orderId: query.id })
+    return words.use(this, 'order_feedback').then(() => {})
   },
 
   onRate(e) {
     const rating = Number(e.currentTarget.dataset.value)
-    this.setData({ rating, ratingLabel: RATING_LABELS[rating], formError: '' })
+    this.setData({ rating, ratingLabel: this.data.w['rating_' + rating] || '', formError: '' })
   },
 
   onText(e) {
@@ -23,7 +22,7 @@ Page({
 
   async onSubmit() {
     if (!this.data.rating) {
-      this.setData({ formError: '请先选择评分' })
+      this.setData({ formError: this.data.w.need_rating })
       return
     }
     this.setData({ submitting: true })

@@ -4,6 +4,7 @@ const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { shanghaiTime } = require('../../../utils/format')
+const words = require('../../../utils/words')
 
 function presentParcel(order) {
   const parcel = order.logistics
@@ -16,10 +17,11 @@ function presentParcel(order) {
 }
 
 Page(withMixin(single, {
-  data: { state: 'loading', errorText: '', parcel: null },
+  data: { w: {}, state: 'loading', errorText: '', parcel: null },
 
-  onLoad(query) {
+  async onLoad(query) {
     this.orderId = query.id
+    await words.use(this, 'order_logistics')
     return this.load()
   },
 

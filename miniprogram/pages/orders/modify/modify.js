@@ -29,6 +29,7 @@ function allowedFrom(modifiable) {
 
 Page(withMixin(single, {
   data: {
+    w: {},
     state: 'loading',
     errorText: '',
     order: null,
@@ -39,8 +40,9 @@ Page(withMixin(single, {
     submitting: false
   },
 
-  onLoad(query) {
+  async onLoad(query) {
     this.orderId = query.id
+    await words.use(this, 'order_modify')
     return this.load()
   },
 
@@ -66,7 +68,7 @@ Page(withMixin(single, {
         original: line.quantity, price_text: yuan(line.unit_price_fen)
       })),
       state: allowed.any && order.actions.indexOf('modify') >= 0 ? 'ready' : 'error',
-      errorText: allowed.hint || '该订单当前不可修改'
+      errorText: allowed.hint || this.data.w.not_allowed
     })
   },
 
@@ -85,7 +87,7 @@ Page(withMixin(single, {
     const quantity = line.quantity + Number(e.currentTarget.dataset.step)
     if (quantity < 1 || quantity > 999) return
     if (quantity > line.original && !this.data.allowed.increase) {
-      this.setData({ 'errors.lines': '已付款订单不能增加数量，如需更多请另行下单' })
+      this.setData({ 'errors.lines': this.data.w.no_more_lines })
       return
     }
     this.setData({ ['lines[' + index + '].quantity']: quantity, 'errors.lines': '' })
@@ -128,7 +130,7 @@ Page(withMixin(single, {
     }
     this.setData({ submitting: true })
     try {
-      const order = await http.patch(api.Order(this.orderId), changes, { loading: '正在提交' })
+      const order = await http.patch(api.Order(this.orderId), changes, { loading: this.data.w.submitting })
       const pending = order.open_request && order.open_request.kind === 'modify' && order.open_request.status === 'pending'
       words.toast(pending ? 'modify_requested' : 'modified', pending ? 'none' : 'success')
       wx.navigateBack({ delta: 1 })
