@@ -232,7 +232,7 @@ SHOPPER_WORDS: dict[str, dict[str, str]] = {
     "common": {
         "more": "›", "loading_more": "加载中…", "pull_more": "上拉加载更多", "no_more": "没有更多了",
         "submitting": "正在提交", "deleting": "正在删除", "paying": "正在发起支付", "please_choose": "请选择",
-        "contact": "联系客服",
+        "contact": "联系客服", "copy": "复制",
     },
     "toast": {
         "paid": "支付成功", "pay_unfinished": "支付未完成，可稍后继续支付",
@@ -271,6 +271,18 @@ SHOPPER_WORDS: dict[str, dict[str, str]] = {
         "total_fen": "订单总额", "paid_fen": "实付款", "refunded_fen": "退款", "order_no": "订单编号",
         "created_at": "下单时间", "remark": "备注", "cancel_reason": "取消原因", "question": "对订单有疑问？",
         "message_title": "订单 {order_no}", "timeline": "订单动态", "amount": "金额",
+    },
+    "after_sale_detail": {
+        "title": "售后详情", "merchant_note": "商家说明：", "act_in_time": "请在时限内处理", "waiting_for": "等待{stage}",
+        "amount_fen": "退款金额", "reason": "售后原因", "reason_text": "问题描述", "created_at": "申请时间",
+        "order": "关联订单", "view_order": "查看订单 ›", "proposal": "商家协商方案：{kind}",
+        "evidence_placeholder": "补充说明（选填）", "goods": "售后商品", "refund": "退款", "refund_amount": "金额",
+        "expected_arrival": "预计到账", "return_address": "退货地址", "return_shipment": "寄回物流",
+        "return_form": "填写寄回信息", "carrier": "快递公司", "tracking_no": "快递单号",
+        "tracking_placeholder": "请输入快递单号", "thread": "协商历史",
+        "carriers": "顺丰速运、中通快递、圆通速递、韵达快递、申通快递、极兔速递、京东物流、中国邮政 EMS、其他",
+        "need_evidence": "请上传凭证或填写说明", "evidence_upload_failed": "凭证上传失败：{message}",
+        "need_carrier": "请选择快递公司", "need_tracking_no": "请填写正确的快递单号（6–30 位字母或数字）",
     },
     "order_cancel": {
         "title": "取消订单", "order_no": "订单编号", "total_fen": "订单金额", "reason": "取消原因",

@@ -2,7 +2,7 @@
 Component({
   properties: {
     text: { type: String, value: '' },
-    label: { type: String, value: '复制' }
+    label: { type: String, value: '' } // the page passes the server's word (common.copy)
   },
   methods: {
     onCopy() {

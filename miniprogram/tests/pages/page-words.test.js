@@ -123,6 +123,23 @@ describe('the order pages\' words', () => {
   })
 })
 
+describe('the after-sales case page\'s words', () => {
+  test('its headings, the carriers to pick from and the form\'s complaints are the server\'s', async () => {
+    mockApi({
+      'GET /words': ownWords({ after_sale_detail: { return_form: '怎么寄回来', carriers: '甲快递、乙快递', need_carrier: '挑个快递' } }),
+      'GET /after-sales/31': {
+        id: 31, order_id: 7, type: 'return_refund', type_label: '退货退款', status: 'awaiting_return', status_label: '待寄回商品',
+        actions: ['submit_return_shipment'], amount_fen: 2900, lines: [], photos: [], messages: [], created_at: '2026-11-21T23:00:00+00:00'
+      }
+    })
+    const { comp, page: p } = await loadPage('pages/after-sales/detail/detail', { id: '31' })
+    expect(text(comp)).toContain('怎么寄回来')
+    expect(p.data.carriers).toEqual(['甲快递', '乙快递'])
+    await tap(comp, '#submit-return')
+    expect(text(comp)).toContain('挑个快递')
+  })
+})
+
 describe('toasts that confirm a server action are the server\'s words', () => {
   test('支付成功 after paying from the list', async () => {
     const toast = jest.spyOn(wx, 'showToast')
@@ -143,8 +160,9 @@ describe('no shopper word is written into the converted pages', () => {
   const ROOT = path.join(__dirname, '..', '..')
   const FILES = ['pages/orders/list/list', 'pages/mine/mine', 'pages/after-sales/apply/apply', 'pages/orders/detail/detail',
     'pages/orders/cancel/cancel', 'pages/orders/modify/modify', 'pages/orders/feedback/feedback',
-    'pages/orders/refund/refund', 'pages/orders/logistics/logistics', 'pages/invoice/invoice']
-    .flatMap(page => ['.js', '.wxml', '.json'].map(ext => page + ext)).concat(['utils/orders.js', 'utils/order-actions.js'])
+    'pages/orders/refund/refund', 'pages/orders/logistics/logistics', 'pages/invoice/invoice', 'pages/after-sales/detail/detail']
+    .flatMap(page => ['.js', '.wxml', '.json'].map(ext => page + ext))
+    .concat(['utils/orders.js', 'utils/order-actions.js', 'utils/payment.js', 'components/copy-text/copy-text.js'])
 
   test.each(FILES)('%s', file => {
     const source = fs.readFileSync(path.join(ROOT, file), 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')

@@ -8,8 +8,8 @@ const { yuan, shanghaiTime } = require('../../../utils/format')
 const { toast } = require('../../../utils/ui')
 const { asked, buttonOf } = require('../../../utils/order-actions')
 const { labelAfter } = require('../../../utils/countdown')
+const words = require('../../../utils/words')
 
-const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '极兔速递', '京东物流', '中国邮政 EMS', '其他']
 const TRACKING_NO = /^[A-Za-z0-9]{6,30}$/
 
 /** The return form shows when the server lists the action, or goods must go back and none were sent. */
@@ -21,12 +21,13 @@ function needsReturnShipment(aCase) {
 
 Page(withMixin(single, {
   data: {
+    w: {},
     state: 'loading',
     errorText: '',
     aCase: null,
     words: {},
     showReturnForm: false,
-    carriers: CARRIERS,
+    carriers: [],
     carrierIndex: -1,
     trackingNo: '',
     formError: '',
@@ -36,8 +37,10 @@ Page(withMixin(single, {
     evidenceError: ''
   },
 
-  onLoad(query) {
+  async onLoad(query) {
     this.caseId = query.id
+    const w = await words.use(this, 'after_sale_detail')
+    this.setData({ carriers: (w.carriers || '').split('、').filter(Boolean) }) // the server's list, 、 between names
     return this.load()
   },
 
@@ -53,6 +56,9 @@ Page(withMixin(single, {
         status_text: aCase.status_label || aCase.status,
         amount_text: aCase.amount_fen ? yuan(aCase.amount_fen) : '',
         created_text: shanghaiTime(aCase.created_at),
+        deadline_title: aCase.deadline_for === 'shopper' ? this.data.w.act_in_time
+          : words.fill(this.data.w.waiting_for, { stage: aCase.deadline_stage }),
+        proposal_title: aCase.proposal ? words.fill(this.data.w.proposal, { kind: aCase.proposal.kind_label }) : '',
         refund: aCase.refund ? Object.assign({}, aCase.refund, { amount_text: yuan(aCase.refund.amount_fen) }) : null
       }),
       showReturnForm: needsReturnShipment(aCase),
@@ -90,7 +96,7 @@ Page(withMixin(single, {
   async answer(url, body, action) {
     const done = buttonOf(this.data.aCase, action).done
     try {
-      await http.post(url, body, { loading: '正在提交' })
+      await http.post(url, body, { loading: this.data.w.submitting })
       if (done) toast(done, 'success')
     } catch (error) {
       // the toast already told the shopper why (e.g. 协商已超时)
@@ -124,12 +130,12 @@ Page(withMixin(single, {
 
   async onSubmitEvidence() {
     const text = this.data.evidenceText.trim()
-    if (!text && !this.data.evidencePhotos.length) return this.setData({ evidenceError: '请上传凭证或填写说明' })
+    if (!text && !this.data.evidencePhotos.length) return this.setData({ evidenceError: this.data.w.need_evidence })
     let photos
     try {
       photos = await Promise.all(this.data.evidencePhotos.map(path => http.upload(api.Uploads, path)))
     } catch (error) {
-      return this.setData({ evidenceError: '凭证上传失败：' + error.message })
+      return this.setData({ evidenceError: words.fill(this.data.w.evidence_upload_failed, { message: error.message }) })
     }
     this.setData({ evidenceText: '', evidencePhotos: [] })
     return this.answer(api.AfterSaleEvidence(this.caseId), { text, photos }, 'add_evidence')
@@ -144,13 +150,13 @@ Page(withMixin(single, {
   },
 
   async onSubmitReturn() {
-    if (this.data.carrierIndex < 0) return this.setData({ formError: '请选择快递公司' })
-    if (!TRACKING_NO.test(this.data.trackingNo)) return this.setData({ formError: '请填写正确的快递单号（6–30 位字母或数字）' })
+    if (this.data.carrierIndex < 0) return this.setData({ formError: this.data.w.need_carrier })
+    if (!TRACKING_NO.test(this.data.trackingNo)) return this.setData({ formError: this.data.w.need_tracking_no })
     this.setData({ submitting: true })
     try {
       await http.post(api.AfterSaleReturnShipment(this.caseId), {
-        carrier: CARRIERS[this.data.carrierIndex], tracking_no: this.data.trackingNo
-      }, { loading: '正在提交' })
+        carrier: this.data.carriers[this.data.carrierIndex], tracking_no: this.data.trackingNo
+      }, { loading: this.data.w.submitting })
       const done = buttonOf(this.data.aCase, 'submit_return_shipment').done
       if (done) toast(done, 'success')
       await this.load(true)
@@ -165,7 +171,7 @@ Page(withMixin(single, {
     const button = buttonOf(this.data.aCase, 'withdraw')
     if (!(await asked(button))) return
     try {
-      await http.post(api.AfterSaleWithdraw(this.caseId), {}, { loading: '正在提交' })
+      await http.post(api.AfterSaleWithdraw(this.caseId), {}, { loading: this.data.w.submitting })
       if (button.done) toast(button.done, 'success')
     } catch (error) {
       // the toast already told the shopper why (e.g. 商家已处理)
