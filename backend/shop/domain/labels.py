@@ -245,6 +245,22 @@ SHOPPER_WORDS: dict[str, dict[str, str]] = {
         "stock_left": "库存仅剩 {stock} 件", "choose_sku": "请选择规格",
         "address_permission": "请在右上角“设置”中允许使用通讯地址后再导入",
     },
+    "index": {
+        "title": "订单售后商城", "search_placeholder": "搜索商品", "search": "搜索", "all": "全部", "empty": "没有找到商品",
+        "price_from": " 起",
+    },
+    "product": {
+        "title": "商品详情", "skus": "规格", "out_of_stock_mark": "（缺货）", "quantity": "数量", "stock": "库存 {stock} 件",
+        "buy": "立即购买", "sold_out": "暂时缺货",
+    },
+    "checkout": {
+        "title": "确认订单", "change": "更换 ›", "add_address": "+ 添加收货地址", "remark": "订单备注",
+        "remark_placeholder": "选填，200 字以内", "goods_fen": "商品金额", "freight_fen": "运费", "free_freight": "免运费",
+        "coupon": "优惠券", "no_coupon": "不使用优惠券", "coupon_option": "{name}（减 {amount}）",
+        "coupons_usable": "{count} 张可用 ›", "coupons_none": "暂无可用 ›", "use_balance": "使用余额（可用 {amount}）",
+        "payable_fen": "实付款", "address_first": "添加收货地址后显示运费和优惠。", "submit": "提交订单并支付",
+        "no_sku": "商品规格不存在", "need_address": "请先添加收货地址", "submitting_order": "正在提交订单",
+    },
     "order_list": {
         "title": "我的订单", "search_placeholder": "搜索订单号或商品名称", "search": "搜索", "clear": "清除",
         "empty": "还没有订单", "empty_search": "没有找到相关订单", "order_no": "订单号",

@@ -11,7 +11,6 @@ const { payOrder } = require('../../utils/payment')
 const words = require('../../utils/words')
 
 const SELECTED_ADDRESS_KEY = 'checkout_address_id'
-const NO_COUPON = '不使用优惠券'
 
 function newIdempotencyKey() {
   return 'mp-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12)
@@ -19,6 +18,7 @@ function newIdempotencyKey() {
 
 Page(withMixin(single, {
   data: {
+    w: {},
     state: 'loading',
     errorText: '',
     sku: null,
@@ -30,7 +30,7 @@ Page(withMixin(single, {
     quote: null, // the server's breakdown, with *_text for display
     usableCoupons: [],
     unusableCoupons: [],
-    couponOptions: [NO_COUPON],
+    couponOptions: [],
     couponIndex: 0,
     useBalance: false,
     quoteError: '',
@@ -43,7 +43,9 @@ Page(withMixin(single, {
     this.query = query
     this.couponChoice = undefined // undefined: the server picks the best; null: none; a number: that coupon
     this.setData({ quantity: Number(query.quantity) || 1 })
-    return Promise.all([this.load(), preloadTemplates()]).then(() => {})
+    return words.use(this, 'checkout')
+      .then(w => this.setData({ couponOptions: [w.no_coupon] }))
+      .then(() => Promise.all([this.load(), preloadTemplates()])).then(() => {})
   },
 
   onShow() {
@@ -61,7 +63,7 @@ Page(withMixin(single, {
 
   show([product]) {
     const sku = product.skus.find(s => String(s.id) === String(this.query.sku_id))
-    if (!sku) return this.setData({ state: 'error', errorText: '商品规格不存在' })
+    if (!sku) return this.setData({ state: 'error', errorText: this.data.w.no_sku })
     this.setData({
       product, sku: Object.assign({}, sku, { price_text: yuan(sku.price_fen) }),
       goods_text: yuan(sku.price_fen * this.data.quantity), state: 'ready'
@@ -97,18 +99,21 @@ Page(withMixin(single, {
       if (asked !== this.quoteSeq) return // an older answer arriving late
       const usable = quote.coupons.filter(c => c.usable)
       const chosen = usable.findIndex(c => c.id === quote.chosen_coupon_id)
+      const w = this.data.w
       this.setData({
         quote: Object.assign({}, quote, {
           goods_text: yuan(quote.goods_fen),
-          freight_text: quote.freight_fen ? yuan(quote.freight_fen) : '免运费',
+          freight_text: quote.freight_fen ? yuan(quote.freight_fen) : w.free_freight,
           coupon_text: quote.coupon_discount_fen ? '-' + yuan(quote.coupon_discount_fen) : '',
           balance_text: '-' + yuan(quote.balance_fen),
           balance_available_text: yuan(quote.balance_available_fen),
+          use_balance_text: words.fill(w.use_balance, { amount: yuan(quote.balance_available_fen) }),
           payable_text: yuan(quote.payable_fen)
         }),
         usableCoupons: usable,
         unusableCoupons: quote.coupons.filter(c => !c.usable),
-        couponOptions: [NO_COUPON].concat(usable.map(c => c.name + '（减 ' + yuan(c.discount_fen) + '）')),
+        couponOptions: [w.no_coupon].concat(usable.map(c => words.fill(w.coupon_option, { name: c.name, amount: yuan(c.discount_fen) }))),
+        usableText: words.fill(w.coupons_usable, { count: usable.length }),
         couponIndex: chosen + 1,
         quoteError: ''
       })
@@ -143,7 +148,7 @@ Page(withMixin(single, {
 
   async onSubmit() {
     const address = this.data.addresses[this.data.addressIndex]
-    if (!address) return this.setData({ formError: '请先添加收货地址' })
+    if (!address) return this.setData({ formError: this.data.w.need_address })
     this.setData({ formError: '' })
     await askSubscribe(api.SUBSCRIBE_AT.checkout)
     // Same key for every retry of this exact order, so a lost reply never creates a second order.
@@ -157,7 +162,7 @@ Page(withMixin(single, {
     this.setData({ submitting: true })
     let order
     try {
-      order = await http.post(api.Orders, body, { loading: '正在提交订单', header: { 'Idempotency-Key': this.idempotencyKey } })
+      order = await http.post(api.Orders, body, { loading: this.data.w.submitting_order, header: { 'Idempotency-Key': this.idempotencyKey } })
     } catch (error) {
       this.setData({ submitting: false, formError: error.message })
       return this.requote()

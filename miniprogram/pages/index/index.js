@@ -3,17 +3,19 @@ const api = require('../../config/api')
 const http = require('../../utils/request')
 const { yuan } = require('../../utils/format')
 const { paged, withMixin } = require('../../utils/loadable')
+const words = require('../../utils/words')
 
 const PER_PAGE = 10
 
 Page(withMixin(paged, {
   data: {
-    state: 'loading', errorText: '', categories: [], categoryId: 0, q: '', items: [], page: 0, hasMore: true, loadingMore: false
+    w: {}, state: 'loading', errorText: '', categories: [], categoryId: 0, q: '', items: [], page: 0, hasMore: true, loadingMore: false
   },
 
-  onLoad() {
+  async onLoad() {
     this.perPage = PER_PAGE
     http.get(api.Categories, null, { toast: false }).then(categories => this.setData({ categories }), () => {})
+    await words.use(this, 'index')
     return this.reload()
   },
 

@@ -6,10 +6,11 @@ const { yuan } = require('../../utils/format')
 const words = require('../../utils/words')
 
 Page(withMixin(single, {
-  data: { state: 'loading', errorText: '', product: null, skuIndex: -1, quantity: 1, price_text: '' },
+  data: { w: {}, state: 'loading', errorText: '', product: null, skuIndex: -1, quantity: 1, price_text: '', stock_text: '' },
 
-  onLoad(query) {
+  async onLoad(query) {
     this.productId = query.id
+    await words.use(this, 'product')
     return this.load()
   },
 
@@ -27,7 +28,10 @@ Page(withMixin(single, {
 
   chooseSku(index) {
     const sku = this.data.product.skus[index]
-    this.setData({ skuIndex: index, quantity: Math.min(this.data.quantity, sku.stock) || 1, price_text: sku.price_text })
+    this.setData({
+      skuIndex: index, quantity: Math.min(this.data.quantity, sku.stock) || 1, price_text: sku.price_text,
+      stock_text: words.fill(this.data.w.stock, { stock: sku.stock })
+    })
   },
 
   onSku(e) {

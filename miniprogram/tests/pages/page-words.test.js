@@ -140,6 +140,31 @@ describe('the after-sales case page\'s words', () => {
   })
 })
 
+describe('the shop pages\' words', () => {
+  test('product and checkout: the buy button, stock, the coupon picker and the payable line', async () => {
+    const product = { id: 1, name: 'P', image: '', min_price_fen: 100, skus: [{ id: 3, name: 'S', price_fen: 100, stock: 4 }] }
+    mockApi({
+      'GET /words': ownWords({
+        product: { buy: '买它', stock: '还有 {stock} 个' },
+        checkout: { no_coupon: '不用券', coupon_option: '{name} 省 {amount}', payable_fen: '要付', free_freight: '包邮' }
+      }),
+      'GET /products/1': product,
+      'GET /addresses': [{ id: 5, receiver: 'R', phone: '13800138000', province: 'a', city: 'b', district: 'c', detail: 'dddd', is_default: true }],
+      'POST /orders/quote': {
+        goods_fen: 100, freight_fen: 0, coupon_discount_fen: 0, balance_fen: 0, payable_fen: 100, balance_available_fen: 0,
+        coupons: [{ id: 21, name: '券', discount_fen: 10, usable: true, reason_unusable: null }], chosen_coupon_id: null
+      }
+    })
+    const detail = await loadPage('pages/product/product', { id: '1' })
+    expect(detail.comp.querySelector('#buy').dom.textContent.trim()).toBe('买它')
+    expect(text(detail.comp)).toContain('还有 4 个')
+    const { comp, page: p } = await loadPage('pages/checkout/checkout', { product_id: '1', sku_id: '3', quantity: '1' })
+    expect(p.data.couponOptions).toEqual(['不用券', '券 省 ¥0.10'])
+    expect(text(comp.querySelector('#line-payable'))).toContain('要付')
+    expect(text(comp.querySelector('#line-freight'))).toContain('包邮')
+  })
+})
+
 describe('toasts that confirm a server action are the server\'s words', () => {
   test('支付成功 after paying from the list', async () => {
     const toast = jest.spyOn(wx, 'showToast')
@@ -160,7 +185,8 @@ describe('no shopper word is written into the converted pages', () => {
   const ROOT = path.join(__dirname, '..', '..')
   const FILES = ['pages/orders/list/list', 'pages/mine/mine', 'pages/after-sales/apply/apply', 'pages/orders/detail/detail',
     'pages/orders/cancel/cancel', 'pages/orders/modify/modify', 'pages/orders/feedback/feedback',
-    'pages/orders/refund/refund', 'pages/orders/logistics/logistics', 'pages/invoice/invoice', 'pages/after-sales/detail/detail']
+    'pages/orders/refund/refund', 'pages/orders/logistics/logistics', 'pages/invoice/invoice', 'pages/after-sales/detail/detail',
+    'pages/index/index', 'pages/product/product', 'pages/checkout/checkout']
     .flatMap(page => ['.js', '.wxml', '.json'].map(ext => page + ext))
     .concat(['utils/orders.js', 'utils/order-actions.js', 'utils/payment.js', 'components/copy-text/copy-text.js'])
 
