@@ -261,6 +261,39 @@ SHOPPER_WORDS: dict[str, dict[str, str]] = {
         "payable_fen": "实付款", "address_first": "添加收货地址后显示运费和优惠。", "submit": "提交订单并支付",
         "no_sku": "商品规格不存在", "need_address": "请先添加收货地址", "submitting_order": "正在提交订单",
     },
+    "coupon_claim": {
+        "title": "领券中心", "empty": "暂时没有可以领取的优惠券", "claim": "领取", "mine": "我的优惠券",
+        "valid_days": "领取后 {days} 天内有效", "valid_until": "{date} 前有效", "remaining": "剩余 {count} 张",
+        "percent_face": "{rate}折", "claiming": "正在领取",
+    },
+    "coupon_mine": {
+        "title": "我的优惠券", "empty": "这里还没有优惠券", "claim_more": "去领券", "tab_available": "可使用",
+        "tab_used": "已使用", "tab_expired": "已过期", "valid_until": "{date} 前有效", "valid_forever": "长期有效",
+        "percent_face": "{rate}折",
+    },
+    "balance": {
+        "title": "我的余额", "caption": "当前余额（元）", "hint": "下单时可用余额抵扣，退款按原支付方式退回",
+        "balance_after": "余额 {amount}",
+    },
+    "messages": {"title": "消息中心", "empty": "暂无消息", "view_order": "查看订单 ›"},
+    "address_list": {
+        "title": "收货地址", "empty": "还没有收货地址", "default_tag": "默认", "is_default": "默认地址",
+        "set_default": "设为默认", "edit": "编辑", "delete": "删除", "import": "一键导入微信地址", "add": "新增收货地址",
+        "importing": "正在导入", "delete_title": "删除地址", "delete_content": "确定删除这个收货地址吗？已下单的订单不受影响。",
+        "delete_confirm": "删除",
+    },
+    "address_edit": {
+        "title": "新增收货地址", "title_edit": "编辑收货地址", "import": "一键导入微信地址", "receiver": "收货人",
+        "receiver_placeholder": "请输入收货人姓名", "phone": "手机号", "phone_placeholder": "请输入 11 位手机号",
+        "region": "所在地区", "region_placeholder": "请选择省 / 市 / 区", "detail": "详细地址",
+        "detail_placeholder": "街道、门牌号、楼栋和房间号", "is_default": "设为默认", "save": "保存", "saving": "正在保存",
+        "not_found": "收货地址不存在",
+    },
+    # the quick checks before the API's own (utils/validate.js), on the address form and the order modification
+    "receiver_checks": {
+        "need_receiver": "请填写收货人", "receiver_too_long": "收货人不能超过 20 个字", "need_phone": "请填写正确的 11 位手机号",
+        "need_region": "请选择所在地区", "detail_too_short": "详细地址至少 4 个字",
+    },
     "order_list": {
         "title": "我的订单", "search_placeholder": "搜索订单号或商品名称", "search": "搜索", "clear": "清除",
         "empty": "还没有订单", "empty_search": "没有找到相关订单", "order_no": "订单号",

@@ -4,17 +4,19 @@ const api = require('../../config/api')
 const http = require('../../utils/request')
 const { yuan, shanghaiTime } = require('../../utils/format')
 const { paged, withMixin } = require('../../utils/loadable')
+const words = require('../../utils/words')
 
 const PER_PAGE = 20
 
 Page(withMixin(paged, {
   data: {
-    state: 'loading', errorText: '', items: [], page: 0, hasMore: true, loadingMore: false,
+    w: {}, state: 'loading', errorText: '', items: [], page: 0, hasMore: true, loadingMore: false,
     balanceText: '', emptyText: ''
   },
 
-  onLoad() {
+  async onLoad() {
     this.perPage = PER_PAGE
+    await words.use(this, 'balance')
     return this.reload()
   },
 
@@ -34,7 +36,7 @@ Page(withMixin(paged, {
     return Object.assign({}, entry, {
       at_text: shanghaiTime(entry.created_at),
       delta_text: (entry.delta_fen > 0 ? '+' : '') + yuan(entry.delta_fen),
-      after_text: yuan(entry.balance_after_fen),
+      after_text: words.fill(this.data.w.balance_after, { amount: yuan(entry.balance_after_fen) }),
       credit: entry.delta_fen > 0
     })
   },

@@ -3,14 +3,16 @@ const api = require('../../config/api')
 const http = require('../../utils/request')
 const { shanghaiTime } = require('../../utils/format')
 const { paged, withMixin } = require('../../utils/loadable')
+const words = require('../../utils/words')
 
 const PER_PAGE = 20
 
 Page(withMixin(paged, {
-  data: { state: 'loading', errorText: '', items: [], page: 0, hasMore: true, loadingMore: false },
+  data: { w: {}, state: 'loading', errorText: '', items: [], page: 0, hasMore: true, loadingMore: false },
 
-  onLoad() {
+  async onLoad() {
     this.perPage = PER_PAGE
+    await words.use(this, 'messages')
     return this.reload()
   },
 

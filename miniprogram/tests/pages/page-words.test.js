@@ -165,6 +165,31 @@ describe('the shop pages\' words', () => {
   })
 })
 
+describe('the account pages\' words', () => {
+  test('我的优惠券\'s tabs, an address\'s deletion question and the address form\'s checks', async () => {
+    const modal = jest.spyOn(wx, 'showModal')
+    const address = { id: 5, receiver: 'R', phone: '13800138000', province: 'a', city: 'b', district: 'c', detail: 'dddd', is_default: true }
+    mockApi({
+      'GET /words': ownWords({
+        coupon_mine: { tab_used: '用掉了' },
+        address_list: { delete_title: '真删？', delete_content: '服务器的删除说明', delete_confirm: '删' },
+        receiver_checks: { need_receiver: '谁收货？' }
+      }),
+      'GET /coupons': [],
+      'GET /addresses': [address],
+      'DELETE /addresses/5': ''
+    })
+    const coupons = await loadPage('pages/coupons/mine/mine')
+    expect(coupons.comp.querySelector('#tab-used').dom.textContent.trim()).toBe('用掉了')
+    const list = await loadPage('pages/addresses/list/list')
+    await tap(list.comp, '#delete-5')
+    expect(modal.mock.calls[0][0]).toEqual(expect.objectContaining({ title: '真删？', content: '服务器的删除说明', confirmText: '删' }))
+    const edit = await loadPage('pages/addresses/edit/edit')
+    await tap(edit.comp, '#save')
+    expect(text(edit.comp)).toContain('谁收货？')
+  })
+})
+
 describe('toasts that confirm a server action are the server\'s words', () => {
   test('支付成功 after paying from the list', async () => {
     const toast = jest.spyOn(wx, 'showToast')
@@ -186,9 +211,12 @@ describe('no shopper word is written into the converted pages', () => {
   const FILES = ['pages/orders/list/list', 'pages/mine/mine', 'pages/after-sales/apply/apply', 'pages/orders/detail/detail',
     'pages/orders/cancel/cancel', 'pages/orders/modify/modify', 'pages/orders/feedback/feedback',
     'pages/orders/refund/refund', 'pages/orders/logistics/logistics', 'pages/invoice/invoice', 'pages/after-sales/detail/detail',
-    'pages/index/index', 'pages/product/product', 'pages/checkout/checkout']
+    'pages/index/index', 'pages/product/product', 'pages/checkout/checkout', 'pages/coupons/claim/claim',
+    'pages/coupons/mine/mine', 'pages/balance/balance', 'pages/messages/messages', 'pages/addresses/list/list',
+    'pages/addresses/edit/edit']
     .flatMap(page => ['.js', '.wxml', '.json'].map(ext => page + ext))
-    .concat(['utils/orders.js', 'utils/order-actions.js', 'utils/payment.js', 'components/copy-text/copy-text.js'])
+    .concat(['utils/orders.js', 'utils/order-actions.js', 'utils/payment.js', 'utils/validate.js', 'utils/wechat-address.js',
+      'components/copy-text/copy-text.js'])
 
   test.each(FILES)('%s', file => {
     const source = fs.readFileSync(path.join(ROOT, file), 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')

@@ -16,6 +16,7 @@ function formOf(address, isDefault) {
 
 Page(withMixin(single, {
   data: {
+    w: {},
     state: 'ready',
     errorText: '',
     id: null,
@@ -24,14 +25,15 @@ Page(withMixin(single, {
     submitting: false
   },
 
-  onLoad(query) {
+  async onLoad(query) {
+    const w = await words.use(this, 'address_edit')
+    if (query.id) wx.setNavigationBarTitle({ title: w.title_edit })
     if (query.draft) {
       const form = formOf(JSON.parse(decodeURIComponent(query.draft)), false)
       return this.setData({ form, errors: validateReceiver(form) })
     }
     if (!query.id) return
     this.setData({ id: Number(query.id), state: 'loading' })
-    wx.setNavigationBarTitle({ title: '编辑收货地址' })
     return this.load()
   },
 
@@ -41,7 +43,7 @@ Page(withMixin(single, {
 
   show(addresses) {
     const address = addresses.find(a => a.id === this.data.id)
-    if (!address) return this.setData({ state: 'error', errorText: '收货地址不存在' })
+    if (!address) return this.setData({ state: 'error', errorText: this.data.w.not_found })
     this.setData({ form: formOf(address, address.is_default), state: 'ready' })
   },
 
@@ -74,8 +76,8 @@ Page(withMixin(single, {
     }
     this.setData({ submitting: true })
     try {
-      if (this.data.id) await http.put(api.Address(this.data.id), body, { loading: '正在保存' })
-      else await http.post(api.Addresses, body, { loading: '正在保存' })
+      if (this.data.id) await http.put(api.Address(this.data.id), body, { loading: this.data.w.saving })
+      else await http.post(api.Addresses, body, { loading: this.data.w.saving })
       words.toast('address_saved', 'success')
       wx.navigateBack({ delta: 1 })
     } catch (error) {

@@ -10,10 +10,11 @@ const { chooseWechatAddress } = require('../../../utils/wechat-address')
 const SELECTED_KEY = 'checkout_address_id'
 
 Page(withMixin(single, {
-  data: { state: 'loading', errorText: '', addresses: [], selecting: false },
+  data: { w: {}, state: 'loading', errorText: '', addresses: [], selecting: false },
 
-  onLoad(query) {
+  async onLoad(query) {
     this.setData({ selecting: query.select === '1' })
+    await words.use(this, 'address_list')
     return this.load()
   },
 
@@ -46,7 +47,7 @@ Page(withMixin(single, {
     const address = await chooseWechatAddress()
     if (!address) return
     try {
-      await http.post(api.Addresses, Object.assign({ is_default: !this.data.addresses.length }, address), { loading: '正在导入' })
+      await http.post(api.Addresses, Object.assign({ is_default: !this.data.addresses.length }, address), { loading: this.data.w.importing })
     } catch (error) {
       if (error.statusCode === 422) {
         wx.navigateTo({ url: '/pages/addresses/edit/edit?draft=' + encodeURIComponent(JSON.stringify(address)) })
@@ -76,7 +77,8 @@ Page(withMixin(single, {
   },
 
   async onDelete(e) {
-    if (!(await confirm('删除地址', '确定删除这个收货地址吗？已下单的订单不受影响。', '删除'))) return
+    const w = this.data.w
+    if (!(await confirm(w.delete_title, w.delete_content, w.delete_confirm))) return
     try {
       await http.del(api.Address(e.currentTarget.dataset.id))
       words.toast('address_deleted', 'success')

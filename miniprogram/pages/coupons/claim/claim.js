@@ -5,19 +5,21 @@ const { single, withMixin } = require('../../../utils/loadable')
 const { yuan, shanghaiDate } = require('../../../utils/format')
 const words = require('../../../utils/words')
 
-function present(c) {
-  const validity = c.valid_days ? '领取后 ' + c.valid_days + ' 天内有效' : (c.valid_until ? shanghaiDate(c.valid_until) + ' 前有效' : '')
+function present(c, w) {
+  const validity = c.valid_days ? words.fill(w.valid_days, { days: c.valid_days })
+    : (c.valid_until ? words.fill(w.valid_until, { date: shanghaiDate(c.valid_until) }) : '')
   return Object.assign({}, c, {
-    face: c.kind === 'percent' ? c.rule_text.replace(/^.*?打/, '').replace(/（.*$/, '') : yuan(c.discount_fen),
+    face: c.kind === 'percent' ? words.fill(w.percent_face, { rate: (100 - c.percent_off) / 10 }) : yuan(c.discount_fen),
     validity,
-    remaining_text: c.remaining === null ? '' : '剩余 ' + c.remaining + ' 张'
+    remaining_text: c.remaining === null ? '' : words.fill(w.remaining, { count: c.remaining })
   })
 }
 
 Page(withMixin(single, {
-  data: { state: 'loading', errorText: '', items: [], claiming: 0 },
+  data: { w: {}, state: 'loading', errorText: '', items: [], claiming: 0 },
 
-  onLoad() {
+  async onLoad() {
+    await words.use(this, 'coupon_claim')
     return this.load()
   },
 
@@ -26,7 +28,7 @@ Page(withMixin(single, {
   },
 
   show(items) {
-    this.setData({ items: items.map(present), state: items.length ? 'ready' : 'empty' })
+    this.setData({ items: items.map(c => present(c, this.data.w)), state: items.length ? 'ready' : 'empty' })
   },
 
   async onClaim(e) {
@@ -34,7 +36,7 @@ Page(withMixin(single, {
     if (this.data.claiming) return
     this.setData({ claiming: id })
     try {
-      await http.post(api.CouponClaim(id), null, { loading: '正在领取' })
+      await http.post(api.CouponClaim(id), null, { loading: this.data.w.claiming })
       words.toast('coupon_claimed', 'success')
     } catch (error) {
       // request.js already showed the server's reason

@@ -3,25 +3,25 @@ const api = require('../../../config/api')
 const http = require('../../../utils/request')
 const { single, withMixin } = require('../../../utils/loadable')
 const { yuan, shanghaiDate } = require('../../../utils/format')
+const words = require('../../../utils/words')
 
-const TABS = [
-  { key: 'available', label: '可使用' },
-  { key: 'used', label: '已使用' },
-  { key: 'expired', label: '已过期' }
-]
+// The statuses GET /coupons?status= takes; their words are the server's (coupon_mine.tab_<key>).
+const TAB_KEYS = ['available', 'used', 'expired']
 
-function present(c) {
+function present(c, w) {
   return Object.assign({}, c, {
-    face: c.kind === 'percent' ? c.rule_text.replace(/^.*?打/, '').replace(/（.*$/, '') : yuan(c.discount_fen),
-    validity: c.valid_until ? shanghaiDate(c.valid_until) + ' 前有效' : '长期有效'
+    face: c.kind === 'percent' ? words.fill(w.percent_face, { rate: (100 - c.percent_off) / 10 }) : yuan(c.discount_fen),
+    validity: c.valid_until ? words.fill(w.valid_until, { date: shanghaiDate(c.valid_until) }) : w.valid_forever
   })
 }
 
 Page(withMixin(single, {
-  data: { state: 'loading', errorText: '', tabs: TABS, tab: 'available', items: [] },
+  data: { w: {}, state: 'loading', errorText: '', tabs: [], tab: 'available', items: [] },
 
-  onLoad(query) {
+  async onLoad(query) {
     if (query && query.status) this.setData({ tab: query.status })
+    const w = await words.use(this, 'coupon_mine')
+    this.setData({ tabs: TAB_KEYS.map(key => ({ key, label: w['tab_' + key] })) })
     return this.load()
   },
 
@@ -30,7 +30,7 @@ Page(withMixin(single, {
   },
 
   show(items) {
-    this.setData({ items: items.map(present), state: items.length ? 'ready' : 'empty' })
+    this.setData({ items: items.map(c => present(c, this.data.w)), state: items.length ? 'ready' : 'empty' })
   },
 
   onTab(e) {
