@@ -148,6 +148,8 @@ def _clean(app, redis_url):
         seed_demo()
         db.session.remove()
     Redis.from_url(redis_url).flushdb()
+    # What each process keeps from Redis for a second (the settings version, WeChat's platform status).
+    app.extensions["shop.deps"].forget_process_caches()
 
 
 def _fresh(app, redis_url):

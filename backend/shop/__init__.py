@@ -19,12 +19,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .api.ids import install as install_id_converter
     from .cli import register_cli
     from .cli.complaints import complaints_cli
-    from .extensions import db, migrate
+    from .extensions import db, migrate, ping_idle_connections, take_pre_ping
     from .logging import configure_logging
     from .services.context import init_services
 
     configure_logging(app)
+    pre_ping = take_pre_ping(app)
     db.init_app(app)
+    if pre_ping:
+        ping_idle_connections(app)
     migrate.init_app(app, db, directory=str(__import__("pathlib").Path(__file__).parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     init_services(app)

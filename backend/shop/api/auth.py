@@ -33,11 +33,14 @@ def shopper_required(view):
 
 def shopper_reading(view):
     """shopper_required for a view that only reads: the same checks, g.shopper a light identity (id,
-    nickname, openid) read in Core instead of a Shopper in the session (issue 13: the order list and page)."""
+    nickname, openid) read in Core instead of a Shopper in the session (issue 13: the order list and page),
+    and the whole view outside a transaction (services/uow.reading: no BEGIN/COMMIT round trips)."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         from ..services.auth import shopper_identity_from_token
-        g.shopper = shopper_identity_from_token(bearer_token())
-        g.actor = Actor.shopper(g.shopper.id, g.shopper.nickname, client_ip())
-        return view(*args, **kwargs)
+        from ..services.uow import reading
+        with reading():
+            g.shopper = shopper_identity_from_token(bearer_token())
+            g.actor = Actor.shopper(g.shopper.id, g.shopper.nickname, client_ip())
+            return view(*args, **kwargs)
     return wrapper

@@ -16,7 +16,7 @@ from ..config import wechatpay_v3_keys
 from ..domain.policy import Policy
 from ..domain.refund_pacing import RefundPace
 from .instance import instance_id
-from .policy_cache import PolicyCache
+from .policy_cache import PolicyCache, RecentRead
 
 POLICY_ENVIRON_KEY = "shop.policy"
 NOTIFY_PATHS = {"v3": "/api/wechat/v3/", "v2": "/api/wechat/"}  # where WeChat sends each protocol's notifications
@@ -32,6 +32,7 @@ class Deps:
     refund_retry_intervals: list[int]
     refund_pacer: RefundPacer  # WeChat's refund rate rules (W3), shared through Redis
     policy_cache: PolicyCache = field(default_factory=PolicyCache)
+    trade_managed_read: RecentRead = field(default_factory=RecentRead)  # shipping.trade_managed, 1 s per process
 
     @property
     def policy(self) -> Policy:
@@ -47,6 +48,11 @@ class Deps:
             policy = self.policy_cache.get(self.base_policy, self.jobs.connection, overlay)
             cached = request.environ[POLICY_ENVIRON_KEY] = (self.base_policy, policy)
         return cached[1]
+
+    def forget_process_caches(self) -> None:
+        """Read the settings and WeChat's platform status afresh (tests empty Redis and the tables)."""
+        self.policy_cache.forget()
+        self.trade_managed_read.forget()
 
     @policy.setter
     def policy(self, value: Policy) -> None:

@@ -217,6 +217,7 @@ def check_platform() -> dict:
         deps().jobs.connection.set(PLATFORM_KEY, json.dumps(status))
     except RedisError:
         logger.warning("platform status not stored: Redis unavailable")
+    deps().trade_managed_read.forget()
     return status
 
 
@@ -233,10 +234,11 @@ def platform_status() -> dict:
 
 
 def trade_managed() -> bool:
-    """Read once per request."""
+    """Read once per request, and from Redis at most once a second per process (issue 13: the shopper's
+    order list and page ask for every order; the status changes at the hourly check)."""
     if has_request_context():
         if "shop_trade_managed" not in g:
-            g.shop_trade_managed = bool(platform_status()["trade_managed"])
+            g.shop_trade_managed = deps().trade_managed_read.get(lambda: bool(platform_status()["trade_managed"]))
         return g.shop_trade_managed
     return bool(platform_status()["trade_managed"])
 

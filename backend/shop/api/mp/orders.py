@@ -52,7 +52,7 @@ def create_order(headers, body):
 
 
 @blp.get("/orders")
-@blp.arguments(OrderListArgsSchema, location="query")
+@blp.arguments(OrderListArgsSchema(), location="query")  # one instance: webargs builds a class anew per request
 @blp.response(200, OrderPageSchema)
 @shopper_reading
 def list_orders(args):
