@@ -44,6 +44,19 @@ def split_refund(amount_fen: int, wechat_paid_fen: int, wechat_refunded_fen: int
     return RefundSplit(wechat_fen=wechat, balance_fen=amount_fen - wechat)
 
 
+def original_route_parts(amount_fen: int, balance_paid_fen: int, wechat_paid_fen: int,
+                         wechat_booked_fen: int) -> list[tuple[str, int]]:
+    """(route, fen) of an original-route refund, each part paid by its own route: all of it to WeChat when the
+    balance paid nothing (WeChat holds all that is left), else split as `split_refund` says. Empty for no money.
+    `wechat_booked_fen`: the order's WeChat refunds not replaced (paid out or on their way)."""
+    if amount_fen <= 0:
+        return []
+    if balance_paid_fen <= 0:
+        return [("wechat", amount_fen)]
+    split = split_refund(amount_fen, wechat_paid_fen, wechat_booked_fen)
+    return [(route, fen) for route, fen in (("wechat", split.wechat_fen), ("balance", split.balance_fen)) if fen > 0]
+
+
 def payment_split(balance_paid_fen: int, wechat_paid_fen: int, refunds: list[tuple[str, int, bool]]) -> list[dict]:
     """The order page's 支付方式: each route that paid, how much, and how much went back to it.
     `refunds`: (method, amount_fen, replaced) of the order's refunds; replaced ones no longer count."""

@@ -178,6 +178,18 @@ def refund_fen_of(order: Order, plan: ModificationPlan) -> int:
     return sum(fen for _, _, fen in _decreases(order, plan))
 
 
+def refund_of_request(order: Order, changes: dict) -> int | None:
+    """What approving an open modification request would refund now (shown in 同意's confirmation), judged as
+    `approve` judges it; None when the change no longer applies. Reads `order.lines` only when the change has
+    quantities (the request list loads them for such rows in one statement)."""
+    lines = _line_states(order) if changes.get("lines") else {}
+    try:
+        plan = plan_modification(order.facts(), _current(order), lines, changes)
+    except DomainError:
+        return None
+    return refund_fen_of(order, plan)
+
+
 def modification_refund(order: Order, refund_fen: int, role: str, watchlisted: bool = False) -> RefundCase:
     return RefundCase(RefundAction.MODIFY, role, OrderStatus(order.status), order.refunded_fen, refund_fen,
                       watchlisted)

@@ -22,7 +22,7 @@ from ..adapters.wechat_errors import WeChatError
 from ..db import Coupon, Order, Refund, RefundAttempt, ShopperCoupon
 from ..domain import clock
 from ..domain.actors import Actor
-from ..domain.balance import split_refund
+from ..domain.balance import original_route_parts
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.refund_pacing import RATE_LIMITED_PAUSE, is_rate_limited, next_query_at
 from ..domain.refunds import (ABNORMAL_ROUTES, SUBMITTABLE_STATES, RefundAction, RefundState, after_failed_attempt,
@@ -136,10 +136,9 @@ def create_refund(order: Order, amount_fen: int, *, source: str, reason: str, ac
     money = locked or lock_order_money(order)
     if money.refunded_fen + amount_fen > money.paid_fen:
         raise DomainError(ErrorCode.REFUND_EXCEEDS_PAID)
-    if method == "wechat" and money.balance_paid_fen > 0:  # WeChat alone paid: WeChat holds all that is left
-        booked = sum(fen for _, fen, m in money.refunds if m == "wechat")
-        split = split_refund(amount_fen, money.wechat_paid_fen, booked)
-        parts = [(m, fen) for m, fen in (("wechat", split.wechat_fen), ("balance", split.balance_fen)) if fen > 0]
+    if method == "wechat":  # the confirmation of a request's approval names the same parts (reviews.request_json)
+        parts = original_route_parts(amount_fen, money.balance_paid_fen, money.wechat_paid_fen,
+                                     sum(fen for _, fen, m in money.refunds if m == "wechat"))
     else:
         parts = [(method, amount_fen)]
     # A balance part is paid at once (_pay_to_balance); a WeChat part waits for its job.

@@ -6,14 +6,21 @@ clicking at once cannot both act on it.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from dataclasses import dataclass
 
-from ..db import AfterSale, Order, OrderRequest, Sku
+from sqlalchemy import case, func, inspect, select, update
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..db import AfterSale, Order, OrderLine, OrderRequest, Refund, Sku
 from ..domain import clock
 from ..domain.actors import Actor
-from ..domain.after_sales import CaseStatus
+from ..domain.after_sales import TYPE_LABELS, AfterSaleType, CaseStatus
+from ..domain.balance import original_route_parts
 from ..domain.cancellation import CancelReason, cancel_refund, check_decision_reason, describe_alternative
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.labels import REFUND_ROUTE_LABELS, approve_confirmation
+from ..domain.modification import is_paid
 from ..domain.notices import rejection_notice
 from ..domain.orders import OrderStatus, may_decide_request, request_actions
 from ..domain.refund_policy import Verdict, check_staff_refund, decide_refund
@@ -46,8 +53,69 @@ def staff_view(request: OrderRequest, order: Order, staff_role: str) -> dict:
             "approve_refusal": refusal}
 
 
-def request_json(request: OrderRequest, order: Order | None = None, staff_role: str | None = None) -> dict:
-    """A request as staff see it; with `staff_role`, the row's `actions` for that role."""
+@dataclass(frozen=True)
+class RowMoney:
+    """What a request row's refund needs beside the request and its order, read with the list's page: the
+    after-sales case's type and agreed amount, and the order's WeChat refunds booked (for the route's split)."""
+    case_type: str | None
+    case_amount_fen: int | None
+    wechat_booked_fen: int
+
+
+def _wechat_booked(order_id):
+    """The order's WeChat refunds not replaced, paid out or on their way (what create_refund splits against);
+    `order_id` an id, or Order.id for the list's correlated subquery."""
+    return (select(func.coalesce(func.sum(Refund.amount_fen), 0))
+            .where(Refund.order_id == order_id, Refund.method == "wechat", Refund.replaced_by_id.is_(None)))
+
+
+def _row_money(request: OrderRequest, order: Order) -> RowMoney:
+    """One request's RowMoney read on its own (a single request's reply): a statement only where it matters."""
+    case_type = case_amount = None
+    if request.kind == "after_sale":
+        found = db.session.execute(select(AfterSale.type, AfterSale.amount_fen)
+                                   .where(AfterSale.request_id == request.id)).first()
+        case_type, case_amount = found if found else (None, None)
+    booked = db.session.scalar(_wechat_booked(order.id)) if order.balance_paid_fen > 0 else 0
+    return RowMoney(case_type, case_amount, booked)
+
+
+def _needs_lines(request: OrderRequest, order: Order) -> bool:
+    """A waiting modification of quantities on a paid order: its refund is priced from the order's lines."""
+    return (request.kind == "modify" and request.status == "pending" and is_paid(order.facts())
+            and bool(((request.payload or {}).get("changes") or {}).get("lines")))
+
+
+def approval_money(request: OrderRequest, order: Order, money: RowMoney) -> dict:
+    """What 同意 would refund (`refund_fen`, None when it moves no money or cannot be told), its route
+    (`refund_routes`, as create_refund would split it), whether it waits for the returned goods, and the whole
+    confirmation sentence (`confirm_text`, for a waiting request) the admin shows verbatim."""
+    case_type = money.case_type
+    if request.kind == "cancel":  # everything not yet refunded
+        refund = cancel_refund(order.facts(), "system").amount_fen
+    elif request.kind == "after_sale":  # the case's agreed amount (A4 may have lowered it)
+        refund = money.case_amount_fen if case_type and AfterSaleType(case_type).refunds_money else None
+    elif request.kind == "modify" and request.status == "pending":  # the difference of its decreases
+        refund = modification.refund_of_request(order, (request.payload or {}).get("changes") or {})
+    else:
+        refund = None
+    routes = original_route_parts(refund or 0, order.balance_paid_fen, order.wechat_paid_fen,
+                                  money.wechat_booked_fen)
+    confirm = None
+    if request.status == "pending":
+        confirm = approve_confirmation(request.kind, KIND_LABELS.get(request.kind, request.kind), refund, routes,
+                                       case_type, TYPE_LABELS.get(AfterSaleType(case_type)) if case_type else None)
+    return {"refund_fen": refund,
+            "refund_routes": [{"route": route, "amount_fen": fen, "label": REFUND_ROUTE_LABELS[route]}
+                              for route, fen in routes],
+            "refund_after_receipt": case_type == AfterSaleType.RETURN_REFUND.value,
+            "confirm_text": confirm}
+
+
+def request_json(request: OrderRequest, order: Order | None = None, staff_role: str | None = None,
+                 money: RowMoney | None = None) -> dict:
+    """A request as staff see it; with `staff_role`, the row's `actions` for that role. `money`: what the list
+    read for the row's refund (else read here)."""
     order = order or db.session.get(Order, request.order_id)
     reasons = deps().policy.shopper_cancel_reasons
     return ({} if staff_role is None else staff_view(request, order, staff_role)) | {
@@ -56,8 +124,6 @@ def request_json(request: OrderRequest, order: Order | None = None, staff_role: 
         "order_id": order.id, "order_no": order.order_no, "order_status": order.status,
         "order_status_label": OrderStatus(order.status).label, "paid_fen": order.paid_fen,
         "total_fen": order.total_fen, "shopper_id": request.shopper_id, "reason_code": request.reason_code,
-        # what approving a cancel request refunds (everything not yet refunded), shown in the confirmation
-        "refund_fen": cancel_refund(order.facts(), "system").amount_fen if request.kind == "cancel" else None,
         "reason_label": reasons.get(request.reason_code, request.reason_code) if request.kind == "cancel" else "",
         "reason_text": request.reason_text, "payload": request.payload or {}, "alternative": request.alternative,
         "photos": (request.payload or {}).get("photos", []),  # after-sales evidence, shown as thumbnails
@@ -65,7 +131,7 @@ def request_json(request: OrderRequest, order: Order | None = None, staff_role: 
         "decided_at": request.decided_at, "due_at": request.due_at, "created_at": request.created_at,
         "overdue": bool(request.status == "pending" and request.due_at and request.due_at < clock.now()),
         "escalated": request.escalated_at is not None,
-    }
+    } | approval_money(request, order, money or _row_money(request, order))
 
 
 def list_requests(kind: str | None = None, status: str | None = "pending", page: int = 1,
@@ -86,8 +152,31 @@ def list_requests(kind: str | None = None, status: str | None = "pending", page:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     order_by = (OrderRequest.created_at.asc(), OrderRequest.id.asc()) if status == "pending" \
         else (OrderRequest.created_at.desc(), OrderRequest.id.desc())
-    rows = db.session.execute(query.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)).all()
-    return [request_json(request, order, staff_role) for request, order in rows], total
+    # Beside each row what its refund needs (RowMoney), in the same statement: the case (aliased: the 协商中
+    # filter above names AfterSale in a subquery of its own) and, for orders the balance paid in part, the
+    # WeChat refunds booked.
+    row_case = aliased(AfterSale)
+    booked = case((Order.balance_paid_fen > 0,
+                   _wechat_booked(Order.id).correlate(Order).scalar_subquery()), else_=0)
+    page_query = query.outerjoin(row_case, row_case.request_id == OrderRequest.id) \
+        .add_columns(row_case.type, row_case.amount_fen, booked)
+    rows = db.session.execute(page_query.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)).all()
+    _load_lines([(request, order) for request, order, *_ in rows if _needs_lines(request, order)])
+    return [request_json(request, order, staff_role, RowMoney(case_type, case_amount, booked_fen))
+            for request, order, case_type, case_amount, booked_fen in rows], total
+
+
+def _load_lines(pairs: list[tuple[OrderRequest, Order]]) -> None:
+    """The lines of the orders whose waiting modification is priced from them, in one statement (none when no
+    such row is on the page), set on each order as if loaded with it."""
+    orders = {order.id: order for _, order in pairs if "lines" in inspect(order).unloaded}
+    if not orders:
+        return
+    lines: dict[int, list[OrderLine]] = {order_id: [] for order_id in orders}
+    for line in db.session.scalars(select(OrderLine).where(OrderLine.order_id.in_(orders)).order_by(OrderLine.id)):
+        lines[line.order_id].append(line)
+    for order_id, order in orders.items():
+        set_committed_value(order, "lines", lines[order_id])
 
 
 def get_request(request_id: int) -> OrderRequest:

@@ -12,7 +12,7 @@ from .access import staff_required
 from .common import page_of, plain
 from .schemas import (AfterSaleArgsSchema, AfterSaleDetailSchema, AlternativeInSchema, ApproveInSchema, LoosePageSchema,
                       ProposeInSchema, ReceiveInSchema, RejectInSchema, RequestArgsSchema, RequestDetailSchema,
-                      ShipInSchema)
+                      RequestPageSchema, ShipInSchema)
 
 blp = Blueprint("admin_requests", __name__, url_prefix="/api/admin", description="后台：待审核申请与售后单")
 
@@ -45,11 +45,12 @@ def _case_json(case_id: int) -> dict:
 @blp.get("/requests")
 @staff_required("request.review")
 @blp.arguments(RequestArgsSchema, location="query")
-@blp.response(200, LoosePageSchema)
+@blp.response(200, RequestPageSchema)
 def list_requests(args):
     """待审核的取消、修改、售后申请（kind 过滤；status 默认 pending；escalated=true 只看超时升级的售后）；
     每行带顾客（风控标记、原因、近 30 天指标）与订单商品、物流，以及当前员工此刻可做的 actions
-    （approve / reject / offer_alternative；退款超出角色权限时没有 approve，approve_refusal 说明原因）"""
+    （approve / reject / offer_alternative；退款超出角色权限时没有 approve，approve_refusal 说明原因），
+    同意会退的金额与去向（refund_fen、refund_routes）和同意前的确认文字（confirm_text）"""
     status = None if args["status"] == "all" else args["status"]
     rows, total = reviews.list_requests(kind=args["kind"], status=status, page=args["page"],
                                         per_page=args["per_page"], escalated=args["escalated"],

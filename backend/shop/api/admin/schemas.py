@@ -453,10 +453,28 @@ class ActionsMixin(Schema):
     actions = fields.List(fields.Raw(), metadata={"description": "当前员工此刻可做的操作（按钮只按此绘制）"})
 
 
+class RefundRouteSchema(Schema):
+    route = fields.String(metadata={"description": "wechat | balance"})
+    amount_fen = fields.Integer()
+    label = fields.String(metadata={"description": "原路退回微信支付 | 原路退回账户余额"})
+
+
 class RequestDetailSchema(ActionsMixin, OpenObjectSchema):
     id = fields.Integer()
     kind = fields.String()
     status = fields.String()
+    refund_fen = fields.Integer(allow_none=True, metadata={
+        "description": "同意后退款的金额（分）：取消 = 订单未退的全部；售后 = 售后单约定金额（退货退款在确认收到退货后退）；"
+                       "修改 = 减少数量的差价；不涉及退款（换货、维修）或无法计算时为 null"})
+    refund_routes = fields.List(fields.Nested(RefundRouteSchema), metadata={
+        "description": "这笔退款原路退回到哪里：微信支付、账户余额（余额支付的部分），各多少"})
+    refund_after_receipt = fields.Boolean(metadata={"description": "退货退款：退款在商家确认收到退货后发生"})
+    confirm_text = fields.String(allow_none=True, metadata={
+        "description": "同意前的确认文字（含金额与退款去向），后台原样显示；已处理的申请为 null"})
+
+
+class RequestPageSchema(LoosePageSchema):
+    items = fields.List(fields.Nested(RequestDetailSchema))
 
 
 class AfterSaleDetailSchema(ActionsMixin, OpenObjectSchema):
