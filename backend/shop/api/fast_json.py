@@ -69,6 +69,14 @@ def _object_function(schema: Schema) -> Callable[[Any], Any]:
 
     def dump(obj: Any) -> dict:
         out = {}
+        if type(obj) is dict:  # the presenters' dicts: one lookup per field, as _get would end up doing
+            for attribute, key, convert in plan:
+                value = obj.get(attribute, missing)
+                if value is missing:
+                    value = getattr(obj, attribute, missing)
+                if value is not missing:
+                    out[key] = convert(value)
+            return out
         for attribute, key, convert in plan:
             value = _get(obj, attribute)
             if value is not missing:
