@@ -1,4 +1,5 @@
-// Small promise wrappers over WeChat dialogs.
+// Small promise wrappers over WeChat dialogs; the buttons' default words are the server's (GET /words common).
+const words = require('./words')
 
 /** @returns {Promise<boolean>} true when the shopper pressed the confirm button */
 function confirm(title, content, confirmText) {
@@ -6,8 +7,8 @@ function confirm(title, content, confirmText) {
     wx.showModal({
       title,
       content,
-      confirmText: confirmText || '确定',
-      cancelText: '再想想',
+      confirmText: confirmText || words.of('common').confirm,
+      cancelText: words.of('common').cancel,
       confirmColor: '#e4393c',
       success: res => resolve(!!res.confirm),
       fail: () => resolve(false)

@@ -79,6 +79,14 @@ function toast(key, icon, values) {
   })
 }
 
+/** The tab bar's words (app.json has them too, as WeChat requires, for before the first answer). */
+function tabBar() {
+  const w = of('common')
+  ;[w.tab_home, w.tab_mine].forEach((text, index) => {
+    if (text && wx.setTabBarItem) wx.setTabBarItem({ index, text, fail: () => {} })
+  })
+}
+
 /**
  * Puts the page's words in data.w and its title in the navigation bar; pages call it first in onLoad.
  * @param {any} page the page (this) @param {string} group its group in the dictionary
@@ -93,4 +101,4 @@ function use(page, group) {
   })
 }
 
-module.exports = { ready, refresh, of, fill, say, toast, use }
+module.exports = { ready, refresh, of, fill, say, toast, tabBar, use }

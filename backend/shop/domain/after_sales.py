@@ -11,6 +11,7 @@ from enum import Enum
 
 from .after_sale_rules import DEFAULT_RULE, RuleMatch, RuleSubject
 from .errors import DomainError, ErrorCode
+from .labels import COUNTDOWN_WORDS
 from .money import yuan
 from .orders import OrderStatus, UNSHIPPED
 from .permissions import is_allowed
@@ -455,15 +456,12 @@ def deadline_label(deadline_at: datetime | None, now: datetime) -> str | None:
         return None
     left = int((deadline_at - now).total_seconds())
     if left <= 0:
-        return "已超时"
+        return COUNTDOWN_WORDS["expired"]
     days, rest = divmod(left, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = max(rest // 60, 0 if days or hours else 1)
-    if days:
-        return f"还剩 {days}天{hours}小时"
-    if hours:
-        return f"还剩 {hours}小时{minutes}分"
-    return f"还剩 {minutes}分钟"
+    unit = "days" if days else "hours" if hours else "minutes"
+    return COUNTDOWN_WORDS[unit].format(days=days, hours=hours, minutes=minutes)
 
 
 def on_deadline(status: CaseStatus, case_type: AfterSaleType, refund: RefundCase | None, policy: Policy) -> str:

@@ -223,6 +223,11 @@ def approve_confirmation(kind: str, kind_label: str, refund_fen: int | None, rou
     return f"{question}{outcome}。"
 
 
+# A5's countdown, as domain.after_sales.deadline_label writes it and the mini-program keeps counting it on screen.
+COUNTDOWN_WORDS = {"expired": "已超时", "days": "还剩 {days}天{hours}小时", "hours": "还剩 {hours}小时{minutes}分",
+                   "minutes": "还剩 {minutes}分钟"}
+
+
 # The shopper's words in the mini-program (issue 12) that no reply carries beside its data: page titles, headings,
 # form labels, placeholders, empty states and toasts, grouped by page, plus `common` (under every page's words) and
 # `toast` (what the mini-program says once the server did something). GET /api/mp/words serves it with its version;
@@ -232,8 +237,9 @@ SHOPPER_WORDS: dict[str, dict[str, str]] = {
     "common": {
         "more": "›", "loading_more": "加载中…", "pull_more": "上拉加载更多", "no_more": "没有更多了",
         "submitting": "正在提交", "deleting": "正在删除", "paying": "正在发起支付", "please_choose": "请选择",
-        "contact": "联系客服", "copy": "复制",
+        "contact": "联系客服", "copy": "复制", "confirm": "确定", "cancel": "再想想", "tab_home": "首页", "tab_mine": "我的",
     },
+    "countdown": COUNTDOWN_WORDS,
     "toast": {
         "paid": "支付成功", "pay_unfinished": "支付未完成，可稍后继续支付",
         "order_unpaid": "订单已提交，请在 30 分钟内完成支付", "invoice_requested": "发票申请已提交",

@@ -16,6 +16,7 @@ Page(withMixin(paged, {
     this.perPage = PER_PAGE
     http.get(api.Categories, null, { toast: false }).then(categories => this.setData({ categories }), () => {})
     await words.use(this, 'index')
+    words.tabBar()
     return this.reload()
   },
 

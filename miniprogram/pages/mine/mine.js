@@ -18,7 +18,7 @@ Page({
   },
 
   onLoad() {
-    return words.use(this, 'mine').then(() => {})
+    return words.use(this, 'mine').then(() => words.tabBar())
   },
 
   async onShow() {

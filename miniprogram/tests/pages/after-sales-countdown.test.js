@@ -7,6 +7,7 @@ describe('after-sales countdown', () => {
   afterEach(() => jest.useRealTimers())
 
   test('the words are the server\'s: days and hours, hours and minutes, minutes, 已超时', () => {
+    wx.setStorageSync('words', require('../support/words.json')) // GET /words, as the app keeps it
     expect(countdownLabel(86400 + 3 * 3600 + 59)).toBe('还剩 1天3小时')
     expect(countdownLabel(5 * 3600 + 20 * 60)).toBe('还剩 5小时20分')
     expect(countdownLabel(12 * 60 + 30)).toBe('还剩 12分钟')

@@ -190,6 +190,17 @@ describe('the account pages\' words', () => {
   })
 })
 
+describe('the shared helpers\' words', () => {
+  test('the countdown keeps counting in the server\'s words; dialogs\' default buttons are the server\'s', async () => {
+    wx.setStorageSync('words', ownWords({ countdown: { hours: '剩 {hours} 时 {minutes} 分' }, common: { cancel: '算了' } }))
+    jest.resetModules()
+    expect(require('../../utils/countdown').countdownLabel(5 * 3600 + 20 * 60)).toBe('剩 5 时 20 分')
+    const modal = jest.spyOn(wx, 'showModal')
+    await require('../../utils/ui').confirm('t', 'c')
+    expect(modal.mock.calls[0][0]).toEqual(expect.objectContaining({ cancelText: '算了', confirmText: WORDS.words.common.confirm }))
+  })
+})
+
 describe('toasts that confirm a server action are the server\'s words', () => {
   test('支付成功 after paying from the list', async () => {
     const toast = jest.spyOn(wx, 'showToast')
@@ -216,7 +227,7 @@ describe('no shopper word is written into the converted pages', () => {
     'pages/addresses/edit/edit']
     .flatMap(page => ['.js', '.wxml', '.json'].map(ext => page + ext))
     .concat(['utils/orders.js', 'utils/order-actions.js', 'utils/payment.js', 'utils/validate.js', 'utils/wechat-address.js',
-      'components/copy-text/copy-text.js'])
+      'utils/countdown.js', 'utils/ui.js', 'components/copy-text/copy-text.js'])
 
   test.each(FILES)('%s', file => {
     const source = fs.readFileSync(path.join(ROOT, file), 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')
