@@ -60,9 +60,10 @@ function escapeHtml(s) {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
-function navBar(pagePath) {
+/** The navigation bar; `title` is what the page set with wx.setNavigationBarTitle (the server's words), if it did. */
+function navBar(pagePath, title) {
   const json = JSON.parse(fs.readFileSync(path.join(ROOT, pagePath + '.json'), 'utf8'))
-  const title = json.navigationBarTitleText || APP.window.navigationBarTitleText
+  title = title || json.navigationBarTitleText || APP.window.navigationBarTitleText
   const dark = (json.navigationBarTextStyle || APP.window.navigationBarTextStyle) === 'black'
   const background = json.navigationBarBackgroundColor || APP.window.navigationBarBackgroundColor
   return `<div class="wx-nav" style="background:${background};color:${dark ? '#000' : '#fff'}">${escapeHtml(title)}` +
@@ -119,14 +120,14 @@ function fillBuiltIns(comp) {
 }
 
 /** The page as HTML: built-in CSS, app.wxss (the page's own class prefix), what simulate inserted. */
-function pageHtml(comp, pagePath) {
+function pageHtml(comp, pagePath, title) {
   fillBuiltIns(comp)
   const app = toPx(wxss.compile(fs.readFileSync(path.join(ROOT, 'app.wxss'), 'utf8'), { prefix: 'main' }))
   const inserted = Array.from(document.head.querySelectorAll('style')).map(style => style.innerHTML).join('\n')
   const withTabs = tabBar(pagePath)
   return '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=375">' +
     `<style>${BUILT_INS}\n${app}\n${inserted}</style></head>` +
-    `<body class="${withTabs ? 'with-tabbar' : ''}">${navBar(pagePath)}<page>${comp.dom.outerHTML}</page>${withTabs}</body></html>`
+    `<body class="${withTabs ? 'with-tabbar' : ''}">${navBar(pagePath, title)}<page>${comp.dom.outerHTML}</page>${withTabs}</body></html>`
 }
 
 module.exports = { pageHtml, toPx }

@@ -112,9 +112,11 @@ describe('mini-program pages as pictures', () => {
     test(name, async () => {
       document.head.innerHTML = ''
       mockApi(routes)
+      const title = jest.spyOn(wx, 'setNavigationBarTitle')
       const { comp, page: p } = await loadPage(pagePath, query)
       expect(p.data.state === undefined || p.data.state === 'ready').toBe(true)
-      fs.writeFileSync(path.join(OUT, name + '.html'), pageHtml(comp, pagePath))
+      const set = title.mock.calls.length ? title.mock.calls[title.mock.calls.length - 1][0].title : ''
+      fs.writeFileSync(path.join(OUT, name + '.html'), pageHtml(comp, pagePath, set))
     })
   }
 })

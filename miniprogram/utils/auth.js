@@ -1,4 +1,5 @@
-// Login (O1): wx.login code -> POST /auth/login -> API token kept in storage.
+// Login (O1): wx.login code -> POST /auth/login -> API token kept in storage. Its failure words stay in the code, like
+// request.js's network words: they show when WeChat or the server could not be reached (the server's own message wins).
 const api = require('../config/api')
 
 const TOKEN_KEY = 'token'

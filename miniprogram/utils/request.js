@@ -3,8 +3,9 @@
 const api = require('../config/api')
 const auth = require('./auth')
 
-// Words for when the server cannot be reached or answers with nothing to show stay here, in the code: they must
-// show without the server. Every other word a shopper reads is the server's (utils/words.js, GET /words).
+// Words for when the server cannot be reached or answers with nothing to show (the fallbacks in toError) and the
+// spinner's defaults while a request is on its way stay here, in the code: they must show without the server. Every
+// other word a shopper reads is the server's (utils/words.js, GET /words).
 const NETWORK_MESSAGE = '网络连接失败，请检查网络后重试'
 let loadingCount = 0
 
