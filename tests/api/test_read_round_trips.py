@@ -163,3 +163,25 @@ def test_the_platform_status_is_read_once_a_second_and_a_check_is_seen_at_once(a
     monkeypatch.setattr(policy_cache.time, "monotonic", lambda: real_clock() + 1.5)
     assert managed() is False
     assert len(calls) == 3
+
+
+def test_the_shopper_read_with_the_first_statement_is_checked_as_before(client):
+    """The list and the page read who is asking with their first statement: the same refusals as a
+    separate read (no such shopper or an old token 401, banned 403, someone else's order 404)."""
+    from shop.services.auth import issue_token
+    from support.staff import Staff
+
+    alice, bob = Shopper(client), Shopper(client, "bob")
+    order = alice.order()
+    assert bob.get(f"/orders/{order['id']}").status_code == 404
+    ghost = {"Authorization": f"Bearer {issue_token('shopper', 999999)}"}
+    for path in ("/orders", f"/orders/{order['id']}"):
+        reply = client.get(f"/api/mp{path}", headers=ghost)
+        assert reply.status_code == 401 and reply.get_json()["error"]["code"] == "UNAUTHORIZED", path
+    Staff(client, "supervisor").ok("POST", f"/risk/shoppers/{alice.user['id']}/ban", {"reason": "恶意占用库存"})
+    for path in ("/orders", f"/orders/{order['id']}", "/orders/999999"):
+        reply = alice.get(path)
+        assert reply.status_code == 403 and reply.get_json()["error"]["code"] == "SHOPPER_BANNED", path
+    assert bob.post("/auth/logout").status_code == 204
+    for path in ("/orders", f"/orders/{order['id']}"):
+        assert bob.get(path).status_code == 401, path

@@ -32,15 +32,23 @@ def shopper_required(view):
 
 
 def shopper_reading(view):
-    """shopper_required for a view that only reads: the same checks, g.shopper a light identity (id,
-    nickname, openid) read in Core instead of a Shopper in the session (issue 13: the order list and page),
-    and the whole view outside a transaction (services/uow.reading: no BEGIN/COMMIT round trips)."""
+    """shopper_required for a view that only reads (issue 13: the order list and page): the token's
+    signature and age are checked here, with no database read, and the view gets its claims as
+    `claims`; the view's service reads the shopper with its first statement and checks the rest (ban,
+    token version: services/auth.checked_identity), and the view hands the identity to `reading_as`.
+    The whole view runs outside a transaction (services/uow.reading: no BEGIN/COMMIT round trips)."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        from ..services.auth import shopper_identity_from_token
+        from ..services.auth import shopper_claims
         from ..services.uow import reading
+        claims = shopper_claims(bearer_token())
         with reading():
-            g.shopper = shopper_identity_from_token(bearer_token())
-            g.actor = Actor.shopper(g.shopper.id, g.shopper.nickname, client_ip())
-            return view(*args, **kwargs)
+            return view(*args, claims=claims, **kwargs)
     return wrapper
+
+
+def reading_as(shopper) -> None:
+    """The shopper a shopper_reading view's service found and checked: g.shopper and g.actor as
+    shopper_required sets them (g.shopper a light identity: id, nickname, openid)."""
+    g.shopper = shopper
+    g.actor = Actor.shopper(shopper.id, shopper.nickname, client_ip())

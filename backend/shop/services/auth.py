@@ -77,6 +77,20 @@ _IDENTITY = select(Shopper.id, Shopper.nickname, Shopper.openid, Shopper.banned,
     .where(Shopper.id == bindparam("id"))
 
 
+IDENTITY_COLUMNS = tuple(_IDENTITY.selected_columns)  # ShopperIdentity's, in its order
+
+
+def shopper_claims(token: str) -> dict:
+    """The token's claims (signature and age checked, no database read)."""
+    return read_token("shopper", token, current_app.config["TOKEN_MAX_AGE_SECONDS"])
+
+
+def checked_identity(claims: dict, row) -> ShopperIdentity:
+    """shopper_from_token's remaining checks (ban, token version) on IDENTITY_COLUMNS read by a statement of the
+    caller's (issue 13: the order list and page read them with their first statement); None: no such shopper."""
+    return _checked(claims, ShopperIdentity(*row) if row is not None else None)
+
+
 def shopper_identity_from_token(token: str) -> ShopperIdentity:
     """shopper_from_token's checks (signature, age, ban, token version) on one Core row: a request that
     only reads (the order list and page) needs no Shopper in the session."""

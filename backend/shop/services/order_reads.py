@@ -3,6 +3,9 @@
 The same two statements as the ORM list it replaced (the tab counts, which give the total; the
 page with its lines and the facts behind `actions`), three with a search, but:
 
+- the first statement also reads who is asking (services/auth.IDENTITY_COLUMNS, checked by
+  auth.checked_identity before anything else is used): the request's identity costs no statement of
+  its own, so the list is two statements and the order page one;
 - each statement is built once per tab (bound parameters, SQLAlchemy's compiled cache hits at once)
   instead of once per request;
 - rows come back through Core: no ORM identity map, no instrumented objects, no joined-eager-load
@@ -12,16 +15,21 @@ page with its lines and the facts behind `actions`), three with a search, but:
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from collections.abc import Iterable
 
-from ..db import AfterSale, CancelFeedback, Order, OrderEvent, OrderLine, OrderRequest, Refund
+from sqlalchemy import and_, bindparam, exists, func, or_, select, true
+
+from ..db import AfterSale, CancelFeedback, Order, OrderEvent, OrderLine, OrderRequest, Refund, Shopper
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderFacts, OrderStatus
 from ..extensions import db
+from .auth import IDENTITY_COLUMNS, ShopperIdentity, checked_identity
 from .queries import SHOPPER_TABS, _fact_columns, _facts
 
 _orders = Order.__table__
 _lines = OrderLine.__table__
+_shoppers = Shopper.__table__
+_WHO = len(IDENTITY_COLUMNS)  # a statement's first columns: the shopper asking
 _ORDER_KEYS = tuple(c.key for c in _orders.c)
 _LINE_KEYS = tuple(c.key for c in _lines.c)
 _FACTS = 4  # has_refunds, pending_kind, has_feedback, has_active_case (queries._fact_columns)
@@ -80,12 +88,16 @@ def _statements(tab: str | None, searching: bool) -> tuple:
 _COUNTS = (select(_orders.c.status, _orders.c.refund_status, func.count())
            .where(_orders.c.shopper_id == bindparam("shopper_id"), _orders.c.deleted_by_shopper_at.is_(None))
            .group_by(_orders.c.status, _orders.c.refund_status))
+_COUNTED = _COUNTS.subquery()
+# The shopper (one row even without orders) with their counts per (status, refund status).
+_WHO_AND_COUNTS = (select(*IDENTITY_COLUMNS, *_COUNTED.c).select_from(_shoppers.outerjoin(_COUNTED, true()))
+                   .where(_shoppers.c.id == bindparam("shopper_id")))
 
 
-def shopper_tab_counts(shopper_id: int) -> dict[str, int]:
+def _tally(groups: Iterable[tuple]) -> dict[str, int]:
     counts = {tab: 0 for tab in SHOPPER_TABS}
     counts["all"] = 0
-    for status, refund_status, n in db.session.connection().execute(_COUNTS, {"shopper_id": shopper_id}):
+    for status, refund_status, n in groups:
         counts["all"] += n
         tab = "paid" if status == OrderStatus.ACCEPTED.value else status
         counts[tab] += n
@@ -94,14 +106,21 @@ def shopper_tab_counts(shopper_id: int) -> dict[str, int]:
     return counts
 
 
-def list_shopper_orders(shopper_id: int, tab: str | None, q: str | None, page: int, per_page: int
-                        ) -> tuple[list[tuple[OrderRow, OrderFacts]], int, dict[str, int]]:
-    """(page of (order, facts), total matches, counts per tab): two statements, three with a search."""
+def shopper_tab_counts(shopper_id: int) -> dict[str, int]:
+    return _tally(db.session.connection().execute(_COUNTS, {"shopper_id": shopper_id}))
+
+
+def list_shopper_orders(claims: dict, tab: str | None, q: str | None, page: int, per_page: int
+                        ) -> tuple[ShopperIdentity, list[tuple[OrderRow, OrderFacts]], int, dict[str, int]]:
+    """(the shopper the token's claims name, checked; page of (order, facts); total matches; counts per tab):
+    two statements, three with a search."""
     connection = db.session.connection()
-    counts = shopper_tab_counts(shopper_id)
+    found = connection.execute(_WHO_AND_COUNTS, {"shopper_id": claims["sub"]}).all()
+    shopper = checked_identity(claims, found[0][:_WHO] if found else None)
+    counts = _tally(row[_WHO:] for row in found if row[_WHO] is not None)
     term = q.strip() if q else ""
     with_lines, matches = _statements(tab, bool(term))
-    params = {"shopper_id": shopper_id, "limit": per_page, "offset": (page - 1) * per_page}
+    params = {"shopper_id": shopper.id, "limit": per_page, "offset": (page - 1) * per_page}
     if term:
         params["term"] = term
         total = connection.execute(matches, params).scalar_one()
@@ -119,7 +138,7 @@ def list_shopper_orders(shopper_id: int, tab: str | None, q: str | None, page: i
                                       has_feedback=bool(feedback), has_active_case=bool(active))))
         if row[lines_from] is not None:
             last.lines.append(LineRow(dict(zip(_LINE_KEYS, row[lines_from:]))))
-    return rows, total, counts
+    return shopper, rows, total, counts
 
 
 # The order page: (attribute, table, row class, many), joined in this order, sorted by the collections' ids.
@@ -140,20 +159,27 @@ def _page_statement():
                 on = and_(on, table.c.status == "pending")
             joined = joined.outerjoin(table, on)
             columns += [c.label(f"{name}_{c.key}") for c in table.c]
-        _PAGE = (select(_orders, *columns).select_from(joined).where(_orders.c.id == bindparam("order_id"))
+        # The shopper asking first (one row whoever's the order is), the order joined to it by its id.
+        _PAGE = (select(*IDENTITY_COLUMNS, _orders, *columns)
+                 .select_from(_shoppers.outerjoin(joined, _orders.c.id == bindparam("order_id")))
+                 .where(_shoppers.c.id == bindparam("shopper_id"))
                  .order_by(*[table.c.id for _, table, _, many in _PARTS if many]))
     return _PAGE
 
 
-def shopper_order(order_id: int, shopper_id: int) -> OrderRow:
-    """The shopper's order with everything its page shows (ordering.get_order(for_view=True)'s answer and
-    refusal: 404 for an order not theirs or deleted by them), in one statement."""
-    order = None
-    n = len(_ORDER_KEYS)
+def shopper_order(order_id: int, claims: dict) -> tuple[ShopperIdentity, OrderRow]:
+    """The shopper the token's claims name (checked) and their order with everything its page shows
+    (ordering.get_order(for_view=True)'s answer and refusal: 404 for an order not theirs or deleted by
+    them), in one statement."""
+    shopper = order = None
+    n = _WHO + len(_ORDER_KEYS)
     seen: dict[str, set] = {name: set() for name, *_ in _PARTS}
-    for row in db.session.connection().execute(_page_statement(), {"order_id": order_id}):
-        if order is None:
-            order = OrderRow(dict(zip(_ORDER_KEYS, row[:n])))
+    for row in db.session.connection().execute(_page_statement(), {"order_id": order_id, "shopper_id": claims["sub"]}):
+        if shopper is None:
+            shopper = checked_identity(claims, row[:_WHO])
+            if row[_WHO] is None:
+                break
+            order = OrderRow(dict(zip(_ORDER_KEYS, row[_WHO:n])))
             for name, _, _, many in _PARTS:
                 setattr(order, name, [] if many else None)
         start = n
@@ -168,6 +194,8 @@ def shopper_order(order_id: int, shopper_id: int) -> OrderRow:
                 else:
                     setattr(order, name, item)
             start += width
-    if order is None or order.shopper_id != shopper_id or order.deleted_by_shopper_at:
+    if shopper is None:
+        shopper = checked_identity(claims, None)  # no such shopper: refused as before
+    if order is None or order.shopper_id != shopper.id or order.deleted_by_shopper_at:
         raise DomainError(ErrorCode.ORDER_NOT_FOUND)
-    return order
+    return shopper, order

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from ...domain import labels
 from ...services import order_reads, ordering, queries, shipping
 from ...services.ordering import ItemRequest
-from ..auth import shopper_reading, shopper_required
+from ..auth import reading_as, shopper_reading, shopper_required
 from ..fast_json import json_response
 from ..limits import order_creation_rate_limit
 from ..presenters import order_detail, order_summary
@@ -55,9 +55,10 @@ def create_order(headers, body):
 @blp.arguments(OrderListArgsSchema(), location="query")  # one instance: webargs builds a class anew per request
 @blp.response(200, OrderPageSchema)
 @shopper_reading
-def list_orders(args):
-    rows, total, counts = order_reads.list_shopper_orders(g.shopper.id, args["status"], args["q"], args["page"],
-                                                          args["per_page"])
+def list_orders(args, claims):
+    shopper, rows, total, counts = order_reads.list_shopper_orders(claims, args["status"], args["q"], args["page"],
+                                                                   args["per_page"])
+    reading_as(shopper)
     return json_response(OrderPageSchema, {
         "items": [order_summary(order, queries.shopper_actions_of(facts), for_shopper=True) for order, facts in rows],
         "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts,
@@ -67,8 +68,10 @@ def list_orders(args):
 @blp.get("/orders/<int:order_id>")
 @blp.response(200, OrderSchema)
 @shopper_reading
-def get_order(order_id):
-    return json_response(OrderSchema, order_page_json(order_reads.shopper_order(order_id, g.shopper.id)))
+def get_order(order_id, claims):
+    shopper, order = order_reads.shopper_order(order_id, claims)
+    reading_as(shopper)
+    return json_response(OrderSchema, order_page_json(order))
 
 
 @blp.post("/orders/<int:order_id>/pay")
