@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import upgrade
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from shop import create_app
@@ -17,6 +19,13 @@ from support.services import (RedisServer, SandboxControl, ServerThread, drop_po
                               postgres_available)
 from wechat_sandbox import create_app as create_sandbox
 from wechat_sandbox.keys import ensure_demo_keys
+
+# Tests count, never time: Hypothesis's per-example deadline and its "too slow" check measure only how busy
+# the machine is (a property test failed on a loaded 2-core machine and passed again). Every property test
+# inherits this profile; the examples and their number stay as each test sets them.
+hypothesis_settings.register_profile("shop", deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+hypothesis_settings.load_profile("shop")
 
 SANDBOX_SETTINGS = {"refund_settle_delay": 0.05, "notify_retry_intervals": [0.3, 0.5, 1, 2], "timeout_sleep": 1.5}
 
