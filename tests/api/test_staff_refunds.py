@@ -91,3 +91,31 @@ def test_a_stopped_compensation_coupon_refuses_the_refund_before_any_money_moves
         "kind": "amount", "amount_fen": 500, "reason": "发货延迟补偿", "coupon_id": coupon.id})
     assert reply.status_code == 409 and "停用" in reply.get_json()["error"]["message"]
     assert refunds_of(order["id"]) == []
+
+
+def test_a_cancel_after_an_amount_only_refund_gives_back_exactly_what_is_left(client, sandbox):
+    # Found by the 审核 amounts work: the cancel refunded every line and the shipping fee again and was
+    # refused (REFUND_EXCEEDS_PAID), so an order with a goodwill refund could never be cancelled.
+    alice = Shopper(client)
+    order = paid_order(alice, sandbox)
+    supervisor = Staff(client, "supervisor")
+    supervisor.ok("POST", f"/orders/{order['id']}/refunds", {"kind": "amount", "amount_fen": 500, "reason": "差价"})
+
+    done = supervisor.ok("POST", f"/orders/{order['id']}/cancel", {"reason_code": "out_of_stock", "password": PASSWORD})
+
+    assert done["status"] == "cancelled"
+    amounts = sorted(r.amount_fen for r in refunds_of(order["id"]))
+    assert amounts == sorted([500, order["paid_fen"] - 500]) and sum(amounts) == order["paid_fen"]
+
+
+def test_a_cancel_after_the_shipping_fee_was_refunded_does_not_refund_it_twice(client, sandbox):
+    alice = Shopper(client)
+    order = paid_order(alice, sandbox)
+    supervisor = Staff(client, "supervisor")
+    supervisor.ok("POST", f"/orders/{order['id']}/refunds", {"kind": "shipping", "reason": "运费补偿"})
+
+    supervisor.ok("POST", f"/orders/{order['id']}/cancel", {"reason_code": "out_of_stock", "password": PASSWORD})
+
+    refunds = sorted(refunds_of(order["id"]), key=lambda r: r.id)
+    assert [r.amount_fen for r in refunds] == [800, order["paid_fen"] - 800]
+    assert refunds[1].shipping_fen == 0  # the fee went back once, with the first refund

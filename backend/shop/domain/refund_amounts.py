@@ -39,3 +39,30 @@ def remaining_goods_fen(lines: list[LineAmounts]) -> int:
 def full_refund_fen(lines: list[LineAmounts], shipping_fen: int, shipped: bool) -> int:
     """Everything not yet refunded; the shipping fee too when nothing was shipped."""
     return remaining_goods_fen(lines) + (0 if shipped else shipping_fen)
+
+
+@dataclass(frozen=True)
+class CancelRefundSplit:
+    line_fen: tuple[int, ...]  # per line, for its units not yet refunded
+    shipping_fen: int
+
+    @property
+    def total_fen(self) -> int:
+        return sum(self.line_fen) + self.shipping_fen
+
+
+def cancel_refund_split(lines: list[LineAmounts], shipping_fen: int, left_fen: int) -> CancelRefundSplit:
+    """C5/R2: a cancel gives back every unit not yet refunded and the shipping fee, but never more than the
+    order has left to refund: an amount-only refund made earlier (goodwill, a price difference, the shipping
+    fee, R8) came out of the same money without naming units. Capped, the shipping part is cut first, then
+    the lines from the last, so the total is exactly what is left."""
+    line_fen = [sum(unit_shares(line)[line.refunded_quantity:]) for line in lines]
+    over = sum(line_fen) + shipping_fen - max(left_fen, 0)
+    cut = min(over, shipping_fen) if over > 0 else 0
+    shipping_fen, over = shipping_fen - cut, over - cut
+    for i in reversed(range(len(line_fen))):
+        if over <= 0:
+            break
+        cut = min(over, line_fen[i])
+        line_fen[i], over = line_fen[i] - cut, over - cut
+    return CancelRefundSplit(tuple(line_fen), shipping_fen)

@@ -20,7 +20,7 @@ from ..domain.cancellation import (CancelDecision, CancelReason, check_feedback,
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.notices import cancel_notice
 from ..domain.orders import OrderStatus, ensure_transition
-from ..domain.refund_amounts import LineAmounts, full_refund_fen, line_refund_fen
+from ..domain.refund_amounts import LineAmounts, cancel_refund_split
 from ..extensions import db
 from . import events, inventory, notifications, ordering, queries, refunds, risk
 from .context import deps
@@ -132,21 +132,21 @@ def cancel_order(order: Order, actor: Actor, reason: CancelReason, tx, *, kind: 
 
 def _refund_everything(order: Order, actor: Actor, reason: CancelReason, tx, request_id: int | None,
                        money: refunds.OrderMoney) -> Refund | None:
-    """Everything not yet refunded goes back, shipping included: nothing was shipped (R2)."""
+    """Everything not yet refunded goes back, shipping included: nothing was shipped (R2); never more than
+    the order has left after earlier amount-only refunds (domain.refund_amounts.cancel_refund_split)."""
     amounts = [LineAmounts(line.payable_fen, line.quantity, line.refunded_quantity) for line in order.lines]
-    total = full_refund_fen(amounts, order.shipping_fen, shipped=False)
-    if total <= 0:
+    split = cancel_refund_split(amounts, order.shipping_fen, money.paid_fen - money.refunded_fen)
+    if split.total_fen <= 0:
         return None
     refund_lines = []
-    for line, line_amounts in zip(order.lines, amounts):
+    for line, fen in zip(order.lines, split.line_fen):
         remaining = line.quantity - line.refunded_quantity
         if remaining:
-            fen = line_refund_fen(line_amounts, remaining)
             refund_lines.append({"line_id": line.id, "quantity": remaining, "amount_fen": fen})
             line.refunded_quantity, line.refunded_fen = line.quantity, line.refunded_fen + fen
-    return refunds.create_refund(order, total, source="cancel", reason=f"取消订单：{reason.summary}", actor=actor,
-                                 tx=tx, source_id=request_id, lines=refund_lines, shipping_fen=order.shipping_fen,
-                                 locked=money)
+    return refunds.create_refund(order, split.total_fen, source="cancel", reason=f"取消订单：{reason.summary}",
+                                 actor=actor, tx=tx, source_id=request_id, lines=refund_lines,
+                                 shipping_fen=split.shipping_fen, locked=money)
 
 
 # ---- feedback (C6) ----------------------------------------------------------------------------------
