@@ -7,7 +7,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -59,9 +59,11 @@ def ping_idle_connections(app: Flask) -> None:
     """SQLAlchemy's pool_pre_ping, but only for a connection that sat in the pool longer than
     DB_PING_AFTER_IDLE_SECONDS (default 1 s): a busy API sends its requests without the extra round trip
     (issue 13), an idle connection is still checked before use. A connection that fails the ping is
-    replaced at once (the pool's DisconnectionError retry). A database that went away within that second
-    is found by the request that uses the connection: it gets the 503 of any request while the database is
-    down, SQLAlchemy marks the pool's older connections stale, and the next requests connect afresh."""
+    replaced at once, and every connection pooled before it when next taken, as pool_pre_ping does
+    (InvalidatePoolError: the pool retries the checkout with a new connection). A database that went away
+    within that second is found by the request that uses the connection: it gets the 503 of any request
+    while the database is down, SQLAlchemy marks the pool's older connections stale, and the next requests
+    connect afresh."""
     config = app.config  # read at each checkout (a test changes it)
     with app.app_context():
         engines = list(db.engines.values())
@@ -81,8 +83,8 @@ def ping_idle_connections(app: Flask) -> None:
                 return
             try:
                 dialect.do_ping(dbapi_connection)
-            except dialect.loaded_dbapi.Error as exc:
-                raise DisconnectionError(str(exc)) from exc
+            except dialect.loaded_dbapi.Error as exc:  # the database restarted: every older connection is stale
+                raise InvalidatePoolError(str(exc)) from exc
 
         event.listen(engine, "connect", connected)
         event.listen(engine, "checkin", checked_in)

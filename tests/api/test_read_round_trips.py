@@ -50,6 +50,16 @@ def _kill_other_connections(pgapp) -> int:
                             "datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
 
 
+def _all_pooled_connections_answer() -> None:
+    taken = [db.engine.connect() for _ in range(db.engine.pool.size())]
+    try:
+        for conn in taken:
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        for conn in taken:
+            conn.close()
+
+
 def _pooled_backend() -> int:
     with db.engine.connect() as conn:
         return conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
@@ -68,6 +78,10 @@ def test_an_idle_connection_is_pinged_and_replaced_when_the_database_dropped_it(
             reply = alice.get("/orders")
             assert reply.status_code == 200, reply.get_json()
         assert _pooled_backend() != before
+        # The failed ping marked the whole pool stale (the database restarted): connections that were
+        # pooled beside the pinged one are replaced too when taken, even used moments ago.
+        pgapp.config["DB_PING_AFTER_IDLE_SECONDS"] = 3600
+        _all_pooled_connections_answer()
     finally:
         pgapp.config.pop("DB_PING_AFTER_IDLE_SECONDS")
 
@@ -88,6 +102,7 @@ def test_a_connection_used_moments_ago_is_not_pinged_a_dropped_one_answers_503_o
         assert reply.status_code == 503 and reply.get_json()["error"]["code"] == "SERVICE_UNAVAILABLE"
         for _ in range(3):  # SQLAlchemy marked the pool's connections stale: the next requests reconnect
             assert alice.get("/orders").status_code == 200
+        _all_pooled_connections_answer()
     finally:
         pgapp.config.pop("DB_PING_AFTER_IDLE_SECONDS")
 
