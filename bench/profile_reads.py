@@ -3,9 +3,10 @@
 Runs against a database a `make bench` run filled (BENCH_DB, default shop_bench_reads; nothing is written)
 with Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379/10). For the list and the page it sends
 BENCH_PROFILE_N requests (default 300) through the Flask test client, one shopper after another, and prints
-per request: CPU ms (process time, unprofiled, the least of BENCH_PROFILE_REPEAT runs, default 3), wall ms, SQL statements, round trips to PostgreSQL (pings,
-BEGIN, COMMIT/ROLLBACK and statements, counted at the driver) and Redis commands; then where the time goes
-(cProfile on CPU time, by own and cumulative time; PROFILE_SORT=tottime,cumulative, PROFILE_TOP=25).
+per request: CPU ms (process time, unprofiled, the least of BENCH_PROFILE_REPEAT runs, default 3), wall ms,
+SQL statements, round trips to PostgreSQL (pings, BEGIN, COMMIT/ROLLBACK and statements, counted at the
+driver) and Redis commands; then where the time goes (cProfile on CPU time, by own and cumulative time;
+PROFILE_SORT=tottime,cumulative, PROFILE_TOP=25).
 
     BENCH_DB=shop_bench_reads PYTHONPATH=backend .venv/bin/python bench/profile_reads.py [list detail]
 """
@@ -110,7 +111,8 @@ def main(parts: list[str]) -> int:
             client.get(path, headers=headers)
         profile.disable()
         print(f"\n===== {name}: {cpu:.2f} ms CPU, {wall:.2f} ms wall per request (unprofiled, least of {REPEAT} "
-              f"runs of {len(requests)} requests); {len(log)} statements; round trips per request: PostgreSQL {trips.get('pg', 0):.1f}, "
+              f"runs of {len(requests)} requests); {len(log)} statements; round trips per request: "
+              f"PostgreSQL {trips.get('pg', 0):.1f}, "
               f"Redis {trips.get('redis', 0):.1f}\n{log}\n", flush=True)
         if TOP:
             stats = pstats.Stats(profile).strip_dirs()

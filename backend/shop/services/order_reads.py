@@ -106,10 +106,6 @@ def _tally(groups: Iterable[tuple]) -> dict[str, int]:
     return counts
 
 
-def shopper_tab_counts(shopper_id: int) -> dict[str, int]:
-    return _tally(db.session.connection().execute(_COUNTS, {"shopper_id": shopper_id}))
-
-
 def list_shopper_orders(claims: dict, tab: str | None, q: str | None, page: int, per_page: int
                         ) -> tuple[ShopperIdentity, list[tuple[OrderRow, OrderFacts]], int, dict[str, int]]:
     """(the shopper the token's claims name, checked; page of (order, facts); total matches; counts per tab):
