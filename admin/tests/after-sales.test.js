@@ -103,15 +103,14 @@ describe('售后 page', () => {
   })
 
   // Issue 12 item 7: the amount in every confirmation that moves money.
-  it('names the refund when approving a refund-only case and when receiving a return, not for an exchange', async () => {
+  it('asks the server\'s question (amount and route) when approving, and names the refund when receiving a return', async () => {
     const wrapper = await mountAs('supervisor', ['after_sale.view', 'request.review', 'after_sale.receive'])
     const state = wrapper.vm.$.setupState
     const { ElMessageBox } = await import('element-plus')
     const confirm = vi.spyOn(ElMessageBox, 'confirm').mockResolvedValue('confirm')
-    await state.BUTTONS.approve.run({ ...CASES[3], type: 'refund_only', type_label: '仅退款', amount_fen: 4550 })
-    expect(confirm.mock.calls[0][0]).toContain('同意后将退款 ¥45.50')
-    await state.BUTTONS.approve.run({ ...CASES[3], type: 'exchange', type_label: '换货', amount_fen: 0 })
-    expect(confirm.mock.calls[1][0]).not.toContain('退款')
+    const question = '确认同意该售后申请（仅退款）？同意后立即退款 ¥45.50，原路退回微信支付。'
+    await state.BUTTONS.approve.run({ ...CASES[3], type: 'refund_only', amount_fen: 4550, confirm_text: question })
+    expect(confirm.mock.calls[0][0]).toBe(question)
 
     state.BUTTONS.receive.run({ ...CASES[4], type: 'return_refund', amount_fen: 9900 })
     await flushPromises()

@@ -70,6 +70,12 @@ def test_a_refund_only_row_carries_the_case_amount_its_route_and_the_sentence(cl
     assert row["refund_after_receipt"] is False
     assert row["confirm_text"] == (f"确认同意该售后申请（仅退款）？同意后立即退款 ¥{yuan(case['amount_fen'])}，"
                                    "原路退回微信支付。")
+    # the 售后 page asks the same question, for whoever may approve
+    listed = next(c for c in supervisor.ok("GET", "/after-sales")["items"] if c["id"] == case["id"])
+    assert listed["confirm_text"] == supervisor.ok("GET", f"/after-sales/{case['id']}")["confirm_text"] \
+        == row["confirm_text"]
+    seen_by_warehouse = Staff(client, "warehouse").ok("GET", f"/after-sales/{case['id']}")
+    assert "approve" not in seen_by_warehouse["actions"] and seen_by_warehouse["confirm_text"] is None
     # 同意 refunds exactly that amount; its reply (a decided request, read on its own) asks nothing more
     decided = supervisor.ok("POST", f"/requests/{case['request_id']}/approve", {})
     assert alice.detail(order["id"])["refunded_fen"] == row["refund_fen"]

@@ -644,8 +644,17 @@ def case_json(case: AfterSale, staff_role: str | None = None) -> dict:
         "refund": refund_json(refund) if refund else None,
         "actions": actions,
         "created_at": case.created_at,
-    } | ({} if staff_role else {"buttons": labels.shopper_case_buttons(
-        actions, proposal=(case.proposal or {}).get("text") or "")})  # the shopper's buttons, the server's words
+    } | ({"confirm_text": _approve_question(request, order, case) if "approve" in actions else None} if staff_role
+         else {"buttons": labels.shopper_case_buttons(
+             actions, proposal=(case.proposal or {}).get("text") or "")})  # the shopper's buttons, the server's words
+
+
+def _approve_question(request: OrderRequest, order: Order, case: AfterSale) -> str:
+    """The question staff answer before 同意 on a case: the same sentence, amount and route as on 审核
+    (services.reviews.approval_money), from what the case row already holds."""
+    from .reviews import RowMoney, approval_money, wechat_booked_fen
+    booked = wechat_booked_fen(order) if order.balance_paid_fen > 0 else 0
+    return approval_money(request, order, RowMoney(case.type, case.amount_fen, booked))["confirm_text"]
 
 
 def _deadline_json(case: AfterSale, status: CaseStatus, request: OrderRequest) -> dict:

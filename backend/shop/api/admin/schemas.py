@@ -480,6 +480,8 @@ class RequestPageSchema(LoosePageSchema):
 class AfterSaleDetailSchema(ActionsMixin, OpenObjectSchema):
     id = fields.Integer()
     status = fields.String()
+    confirm_text = fields.String(allow_none=True, metadata={
+        "description": "同意前的确认文字（含金额与退款去向，与审核页相同），后台原样显示；当前员工不能同意时为 null"})
 
 
 class RiskShopperSchema(ActionsMixin, OpenObjectSchema):
