@@ -27,7 +27,10 @@ hypothesis_settings.register_profile("shop", deadline=None,
                                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 hypothesis_settings.load_profile("shop")
 
-SANDBOX_SETTINGS = {"refund_settle_delay": 0.05, "notify_retry_intervals": [0.3, 0.5, 1, 2], "timeout_sleep": 1.5}
+# WeChat calls wait up to WECHAT_TIMEOUT (5 s, as in production) below: with 1 s, a plain payment call to the
+# sandbox thread timed out on the loaded machine (CI, test_admin_orders). A "timeout" or "lost_reply" fault
+# keeps the sandbox silent longer than that (timeout_sleep), so the client still gives up first.
+SANDBOX_SETTINGS = {"refund_settle_delay": 0.05, "notify_retry_intervals": [0.3, 0.5, 1, 2], "timeout_sleep": 6.0}
 
 
 def pytest_configure(config):
@@ -99,7 +102,7 @@ def _build_app(database_url: str, redis_url: str, sandbox_url: str, tmp_factory,
         "WECHAT_PAY_API_BASE": sandbox_url + "/",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "REFUND_RETRY_INTERVALS": [1, 1, 1],
-        "WECHAT_TIMEOUT": 1.0,
+        "WECHAT_TIMEOUT": 5.0,
         "UPLOAD_DIR": str(tmp_factory.mktemp("uploads")),
         **extra,
     }
