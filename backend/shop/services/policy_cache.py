@@ -32,8 +32,7 @@ class PolicyCache:
     def __init__(self, check_seconds: float = VERSION_CHECK_SECONDS):
         self._entry: tuple | None = None  # (base policy, settings version, policy, expires at)
         self._redis_down_until = 0.0
-        self._check_seconds = check_seconds
-        self._version_read: tuple[str, float] | None = None  # (version, read at)
+        self._version_read = RecentRead(check_seconds)  # the settings version, trusted for check_seconds
 
     def get(self, base: Policy, redis: Redis, overlay: Callable[[Policy], Policy]) -> Policy:
         version, now = self._version(redis), time.monotonic()
@@ -46,7 +45,8 @@ class PolicyCache:
 
     def forget(self) -> None:
         """Read the settings and their version afresh on the next request."""
-        self._entry = self._version_read = None
+        self._entry = None
+        self._version_read.forget()
 
     def settings_changed(self, redis: Redis) -> None:
         try:
@@ -58,27 +58,23 @@ class PolicyCache:
             self.forget()  # after the bump: a version read meanwhile is never older than the settings
 
     def _version(self, redis: Redis) -> str | None:
-        now = time.monotonic()
-        read = self._version_read
-        if read is not None and now - read[1] < self._check_seconds:
-            return read[0]
-        if now < self._redis_down_until:
+        return self._version_read.get(lambda: self._read_version(redis))
+
+    def _read_version(self, redis: Redis) -> str | None:
+        if time.monotonic() < self._redis_down_until:
             return None
         try:
             value = redis.get(VERSION_KEY)
         except RedisError:
             self._redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
-            self._version_read = None
             return None
         # No key yet (or Redis was emptied): "0", a version like any other; a bump makes it "1".
-        version = value.decode() if value is not None else "0"
-        self._version_read = (version, now)
-        return version
+        return value.decode() if value is not None else "0"
 
 
 class RecentRead:
-    """A value read from Redis, kept in process for `seconds` (WeChat's platform status: one GET per
-    second per process instead of one per request)."""
+    """A value read from Redis, kept in process for `seconds` (the settings version, WeChat's platform
+    status: one GET per second per process instead of one per request). None, nothing read, is not kept."""
 
     def __init__(self, seconds: float = VERSION_CHECK_SECONDS):
         self._seconds = seconds
@@ -90,7 +86,7 @@ class RecentRead:
         if kept is not None and now - kept[1] < self._seconds:
             return kept[0]
         value = read()
-        self._read = (value, now)
+        self._read = (value, now) if value is not None else None
         return value
 
     def forget(self) -> None:
