@@ -1,6 +1,8 @@
 // The one request wrapper: token header, 401 → login, the API's Chinese error message shown once.
 import { ref } from 'vue'
 import { ElMessage } from 'element-plus'
+import { OFFLINE } from '../utils/offline'
+import { w } from '../utils/words'
 
 export const API_BASE = '/api/admin'
 const TOKEN_KEY = 'shop_admin_token'
@@ -49,7 +51,7 @@ export function buildUrl(path, params) {
 export function request(method, path, options = {}) {
   if (method === 'GET') return send(method, path, options)
   // One click = one request: the same change (method, path, body) asked again while it is still on its way
-  // (a double click, a second tap on 确认收货) shares the first request instead of sending another.
+  // (a double click, a second tap on a button) shares the first request instead of sending another.
   const key = `${method} ${buildUrl(path, options.params)} ${JSON.stringify(options.body ?? null)}`
   if (!inFlight.has(key)) {
     changesRunning.value += 1
@@ -77,8 +79,8 @@ async function send(method, path, { params, body, quiet = [] } = {}) {
       method, headers, body: body === undefined || form ? body : JSON.stringify(body),
     })
   } catch (cause) {
-    ElMessage.error('网络异常，请检查网络后重试')
-    throw new ApiError(0, 'NETWORK_ERROR', '网络异常，请检查网络后重试')
+    ElMessage.error(OFFLINE.network) // the server cannot be reached: the one word the admin keeps itself
+    throw new ApiError(0, 'NETWORK_ERROR', OFFLINE.network)
   }
   const text = await response.text()
   let data = null
@@ -91,11 +93,11 @@ async function send(method, path, { params, body, quiet = [] } = {}) {
   }
   if (response.ok) return data
   const error = (data && data.error) || {}
-  const message = error.message || `请求失败（${response.status}）`
+  const message = error.message || w('common.request_failed', { status: response.status })
   const failure = new ApiError(response.status, error.code || `HTTP_${response.status}`, message, error.details)
   if (response.status === 401 && path !== '/auth/login') {
     setToken('')
-    ElMessage.error(error.message || '登录已过期，请重新登录')
+    ElMessage.error(error.message || w('common.session_expired'))
     onUnauthorized()
     throw failure
   }
@@ -122,7 +124,7 @@ export async function download(path, params, fallbackName) {
   const token = getToken()
   const response = await fetch(buildUrl(path, params), { headers: token ? { Authorization: `Bearer ${token}` } : {} })
   if (!response.ok) {
-    let message = `导出失败（${response.status}）`
+    let message = w('common.export_failed', { status: response.status })
     try {
       message = (await response.json()).error?.message || message
     } catch {

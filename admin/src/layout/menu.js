@@ -1,23 +1,28 @@
-// Side menu: one entry per page, each guarded by the permission its page needs.
+// Side menu: one entry per page, each guarded by the permission its page needs. `word` is the page's title in the
+// server's words (menu group); `title` draws it.
+import { w } from '../utils/words'
+
 export const MENU = [
-  { path: '/dashboard', title: '工作台', icon: 'Odometer' },
-  { path: '/orders', title: '订单管理', icon: 'List', permission: 'order.view' },
-  { path: '/batch-ship', title: '批量发货', icon: 'Van', permission: 'order.ship' },
-  { path: '/reviews', title: '审核', icon: 'Stamp', permission: 'request.review' },
-  { path: '/refunds', title: '退款', icon: 'Money', permission: 'refund.view' },
-  { path: '/finance', title: '资金核对', icon: 'Money', permission: 'refund.view' },
-  { path: '/after-sales', title: '售后', icon: 'Box', permission: 'after_sale.view' },
-  { path: '/inventory', title: '库存', icon: 'Goods', permission: 'inventory.view' },
-  { path: '/stats', title: '统计', icon: 'TrendCharts', permission: 'stats.view' },
-  { path: '/complaints', title: '投诉', icon: 'Bell', permission: 'complaint.view' },
-  { path: '/invoices', title: '发票', icon: 'Document', permission: 'invoice.manage' },
-  { path: '/coupons', title: '优惠券', icon: 'Ticket', permission: 'coupon.view' },
-  { path: '/risk', title: '风控', icon: 'Warning', permission: 'risk.view' },
-  { path: '/feedback', title: '取消反馈', icon: 'ChatDotRound', permission: 'feedback.view' },
-  { path: '/audit-logs', title: '审计日志', icon: 'Document', permission: 'audit.view' },
-  { path: '/staff', title: '员工管理', icon: 'User', permission: 'staff.manage' },
-  { path: '/settings', title: '设置', icon: 'Setting', permission: 'settings.view' },
+  { path: '/dashboard', word: 'menu.dashboard', icon: 'Odometer' },
+  { path: '/orders', word: 'menu.orders', icon: 'List', permission: 'order.view' },
+  { path: '/batch-ship', word: 'menu.batch_ship', icon: 'Van', permission: 'order.ship' },
+  { path: '/reviews', word: 'menu.reviews', icon: 'Stamp', permission: 'request.review' },
+  { path: '/refunds', word: 'menu.refunds', icon: 'Money', permission: 'refund.view' },
+  { path: '/finance', word: 'menu.finance', icon: 'Money', permission: 'refund.view' },
+  { path: '/after-sales', word: 'menu.after_sales', icon: 'Box', permission: 'after_sale.view' },
+  { path: '/inventory', word: 'menu.inventory', icon: 'Goods', permission: 'inventory.view' },
+  { path: '/stats', word: 'menu.stats', icon: 'TrendCharts', permission: 'stats.view' },
+  { path: '/complaints', word: 'menu.complaints', icon: 'Bell', permission: 'complaint.view' },
+  { path: '/invoices', word: 'menu.invoices', icon: 'Document', permission: 'invoice.manage' },
+  { path: '/coupons', word: 'menu.coupons', icon: 'Ticket', permission: 'coupon.view' },
+  { path: '/risk', word: 'menu.risk', icon: 'Warning', permission: 'risk.view' },
+  { path: '/feedback', word: 'menu.feedback', icon: 'ChatDotRound', permission: 'feedback.view' },
+  { path: '/audit-logs', word: 'menu.audit_logs', icon: 'Document', permission: 'audit.view' },
+  { path: '/staff', word: 'menu.staff', icon: 'User', permission: 'staff.manage' },
+  { path: '/settings', word: 'menu.settings', icon: 'Setting', permission: 'settings.view' },
 ]
+
+for (const item of MENU) Object.defineProperty(item, 'title', { get: () => w(item.word), enumerable: true })
 
 export function visibleMenu(can) {
   return MENU.filter((item) => can(item.permission))

@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { setUnauthorizedHandler } from '../api/request'
 import { useStaffStore } from '../stores/staff'
 import { loadLabels } from '../utils/labels'
+import { w } from '../utils/words'
 import { MENU } from '../layout/menu'
 import AdminLayout from '../layout/AdminLayout.vue'
 import LoginView from '../views/LoginView.vue'
@@ -26,13 +27,14 @@ const pages = {
   '/settings': () => import('../views/settings/SettingsView.vue'),
 }
 
+// meta.title: the page's title as a key of the server's words (drawn with w / $w).
 export const routes = [
-  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
-  // 打印发货单: a page of its own (no menu or header), A4 with @media print
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'menu.login' } },
+  // The packing slips: a page of its own (no menu or header), A4 with @media print
   {
     path: '/print/packing',
     component: () => import('../views/orders/PackingSlips.vue'),
-    meta: { title: '打印发货单', permission: 'order.view' },
+    meta: { title: 'menu.packing_slips', permission: 'order.view' },
   },
   {
     path: '/',
@@ -42,14 +44,14 @@ export const routes = [
       ...MENU.map((item) => ({
         path: item.path.slice(1),
         component: pages[item.path],
-        meta: { title: item.title, permission: item.permission },
+        meta: { title: item.word, permission: item.permission },
       })),
       {
         path: 'orders/:id',
         component: () => import('../views/orders/OrderPage.vue'),
-        meta: { title: '订单详情', permission: 'order.view' },
+        meta: { title: 'menu.order_detail', permission: 'order.view' },
       },
-      { path: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { title: '无权限' } },
+      { path: 'forbidden', component: () => import('../views/ForbiddenView.vue'), meta: { title: 'menu.forbidden' } },
     ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/dashboard' },
@@ -78,7 +80,7 @@ export function createAdminRouter(history = createWebHistory('/admin/')) {
     return true
   })
   router.afterEach((to) => {
-    document.title = `${to.meta.title || '管理后台'} - 订单售后管理后台`
+    document.title = w('layout.document_title', { page: w(to.meta.title || 'common.admin') })
   })
   setUnauthorizedHandler(() => {
     useStaffStore().logout()

@@ -69,3 +69,19 @@ def shopper_words() -> dict:
         text = json.dumps(labels.SHOPPER_WORDS, ensure_ascii=False, sort_keys=True)
         _SHOPPER_WORDS = {"version": hashlib.sha256(text.encode()).hexdigest()[:16], "words": labels.SHOPPER_WORDS}
     return _SHOPPER_WORDS
+
+
+_STAFF_WORDS: dict | None = None
+
+
+def staff_words() -> dict:
+    """The admin's words (domain.staff_words.STAFF_WORDS) with their version, a hash of the words, as
+    shopper_words(): the admin keeps them until it changes."""
+    global _STAFF_WORDS
+    if _STAFF_WORDS is None:
+        import hashlib
+        import json
+        from ..domain.staff_words import STAFF_WORDS
+        text = json.dumps(STAFF_WORDS, ensure_ascii=False, sort_keys=True)
+        _STAFF_WORDS = {"version": hashlib.sha256(text.encode()).hexdigest()[:16], "words": STAFF_WORDS}
+    return _STAFF_WORDS
