@@ -3,7 +3,7 @@ import { getCurrentInstance, onUnmounted, reactive, ref } from 'vue'
 import { useRoute, useRouter } from 'vue-router'
 import { listOf } from '../api/request'
 
-// `settling(row)`: a row whose state is still changing on the server (a refund 处理中); while the page shows one,
+// `settling(row)`: a row whose state is still changing on the server (a refund still processing); while the page shows one,
 // the list reloads itself every `pollMs` so it never stays on a state that has already moved on.
 // `inUrl`: the page and the filters live in the address's query too, so a reload (or a link) opens the same page;
 // the view then starts with load(), not search(), to keep the page it was on.

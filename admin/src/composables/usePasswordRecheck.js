@@ -1,6 +1,7 @@
-// 二次验证 (R12): an action that refunds a large amount answers PASSWORD_REQUIRED; ask the operator for their
+// The password check (R12): an action that refunds a large amount answers PASSWORD_REQUIRED; ask the operator for their
 // password and send the same action again with it. Other errors are shown by the request wrapper.
 import { ElMessageBox } from 'element-plus'
+import { w } from '../utils/words'
 
 export async function withPasswordRecheck(send) {
   try {
@@ -9,9 +10,9 @@ export async function withPasswordRecheck(send) {
     if (error.code !== 'PASSWORD_REQUIRED') throw error
     let password
     try {
-      ({ value: password } = await ElMessageBox.prompt(error.message, '二次验证', {
-        inputType: 'password', confirmButtonText: '确认', cancelButtonText: '取消',
-        inputValidator: (v) => Boolean(v) || '请输入您的登录密码',
+      ({ value: password } = await ElMessageBox.prompt(error.message, w('password_recheck.title'), {
+        inputType: 'password', confirmButtonText: w('common.confirm'), cancelButtonText: w('common.cancel'),
+        inputValidator: (v) => Boolean(v) || w('password_recheck.required'),
       }))
     } catch {
       throw error

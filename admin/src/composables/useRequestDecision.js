@@ -1,18 +1,22 @@
-// 同意 / 拒绝 a request (cancel, modification, after-sales) after asking the operator; shared by 审核 and 售后.
+// Approve / reject a request (cancel, modification, after-sales) after asking the operator; shared by the review
+// queue and the after-sales page.
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { approveRequest, rejectRequest } from '../api/requests'
 import { withPasswordRecheck } from './usePasswordRecheck'
+import { w } from '../utils/words'
 
 export function useRequestDecision(reload) {
   async function approve(requestId, question) {
     try {
-      await ElMessageBox.confirm(question, '同意申请', { type: 'warning', confirmButtonText: '同意', cancelButtonText: '取消' })
+      await ElMessageBox.confirm(question, w('request_decision.approve_title'), {
+        type: 'warning', confirmButtonText: w('common.approve'), cancelButtonText: w('common.cancel'),
+      })
     } catch {
       return
     }
     try {
       await withPasswordRecheck((password) => approveRequest(requestId, '', password))
-      ElMessage.success('已同意')
+      ElMessage.success(w('common.approved'))
       reload()
     } catch {
       // shown by the request wrapper
@@ -22,15 +26,16 @@ export function useRequestDecision(reload) {
   async function reject(requestId) {
     let reason
     try {
-      ({ value: reason } = await ElMessageBox.prompt('请输入拒绝原因（将告知顾客）', '拒绝申请', {
-        confirmButtonText: '拒绝', cancelButtonText: '取消', inputValidator: (v) => Boolean(v && v.trim()) || '请输入原因',
+      ({ value: reason } = await ElMessageBox.prompt(w('request_decision.reject_prompt'), w('request_decision.reject_title'), {
+        confirmButtonText: w('common.reject'), cancelButtonText: w('common.cancel'),
+        inputValidator: (v) => Boolean(v && v.trim()) || w('common.reason_required'),
       }))
     } catch {
       return
     }
     try {
       await rejectRequest(requestId, reason)
-      ElMessage.success('已拒绝')
+      ElMessage.success(w('common.rejected'))
       reload()
     } catch {
       // shown by the request wrapper

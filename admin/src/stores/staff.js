@@ -26,7 +26,7 @@ export const useStaffStore = defineStore('staff', {
       const data = await authApi.me()
       this.staff = data.staff ?? data
     },
-    // 退出: the server revokes every token of this account, then the local copy is dropped.
+    // Sign out: the server revokes every token of this account, then the local copy is dropped.
     async signOut() {
       try {
         await authApi.logout()

@@ -23,7 +23,7 @@ export const COUPON_KIND = reactive({})
 export const COUPON_SCOPE = reactive({})
 export const COUPON_STATUS = reactive({})
 export const COUPON_ACTIONS = reactive({})
-export const SHOP = reactive({ name: '' }) // the shop's name (发货单)
+export const SHOP = reactive({ name: '' }) // the shop's name (packing slips)
 
 // meta key -> the map it fills
 const FROM_META = {
