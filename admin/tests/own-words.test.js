@@ -13,20 +13,7 @@ const ALLOWED = ['src/utils/offline.js']
 
 // NOT YET CONVERTED — files and folders whose words still have to move to the server. Helper B's pages
 // (backend/shop/domain/staff_words/areas.py); helper B empties this list when done.
-const PENDING = [
-  'src/views/after-sales/',
-  'src/views/complaints/',
-  'src/views/coupons/',
-  'src/views/finance/',
-  'src/views/inventory/',
-  'src/views/invoices/',
-  'src/views/refunds/',
-  'src/views/reviews/',
-  'src/views/risk/',
-  'src/views/settings/',
-  'src/views/staff/',
-  'src/views/stats/',
-]
+const PENDING = []
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
