@@ -1,4 +1,6 @@
 // The admin draws the server's words (GET /api/admin/words): what the server says is what the page shows.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
@@ -64,5 +66,31 @@ describe('the server\'s words', () => {
     await loadWords(vi.fn().mockRejectedValue(new Error('offline')))
     await flushPromises()
     expect(w('common.ok')).toBe('好')
+  })
+
+  it('names only words the server serves, in every file of src/', () => {
+    const files = (dir) => readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name)
+      return statSync(path).isDirectory() ? files(path) : [path]
+    })
+    const missing = []
+    for (const file of files(join(__dirname, '..', 'src'))) {
+      const text = readFileSync(file, 'utf8').replace(/(^|\s)\/\/ .*$/gm, '') // comments name example keys
+      // w('group.key' / $w('group.key', and the menu's and routes' word / title keys
+      const keys = [...text.matchAll(/\$?\bw\('([a-z_]+\.[a-z0-9_]+)'/g), ...text.matchAll(/(?:word|title): '([a-z_]+\.[a-z0-9_]+)'/g)]
+      for (const [, key] of keys) if (w(key) === key) missing.push(`${file}: ${key}`)
+    }
+    expect(missing).toEqual([])
+  })
+
+  it('has a word for every order action button and every to-do card', async () => {
+    const actions = readFileSync(join(__dirname, '../src/components/OrderActions.vue'), 'utf8')
+    const names = [...actions.matchAll(/^  (\w+): \{ ?(?:type|\n)/gm)].map(([, name]) => name)
+    expect(names.length).toBeGreaterThan(10)
+    for (const name of names) expect(w(`order_actions.${name}`)).not.toBe(`order_actions.${name}`)
+    const dashboard = readFileSync(join(__dirname, '../src/views/DashboardView.vue'), 'utf8')
+    const cards = [...dashboard.matchAll(/\{ key: '(\w+)'/g)].map(([, key]) => key)
+    expect(cards.length).toBeGreaterThan(10)
+    for (const key of cards) expect(w(`dashboard.todo_${key}`)).not.toBe(`dashboard.todo_${key}`)
   })
 })
