@@ -23,9 +23,10 @@ class IdempotencyHeaderSchema(Schema):
                                     metadata={"description": "同一个值重复提交返回同一笔订单"})
 
 
-def shopper_order_json(order):
-    """The order page after any read or write (re-read in one statement after a commit)."""
-    return order_page_json(queries.viewable(order))
+def shopper_order_json(order, status: int = 200):
+    """The order page after any read or write (re-read in one statement after a commit), as the response
+    (compiled dump: api/fast_json; the view's @blp.response names the same OrderSchema and status)."""
+    return json_response(OrderSchema, order_page_json(queries.viewable(order)), status)
 
 
 def order_page_json(order):
@@ -48,7 +49,7 @@ def create_order(headers, body):
         g.shopper.id, [ItemRequest(i["sku_id"], i["quantity"]) for i in body["items"]], body["address_id"],
         shopper_coupon_id=body["coupon_id"], remark=body["remark"], idempotency_key=key, actor=g.actor,
         use_balance=body["use_balance"])
-    return shopper_order_json(order)
+    return shopper_order_json(order, 201)
 
 
 @blp.get("/orders")

@@ -80,7 +80,7 @@ def feedback(body, order_id):
     return cancellation.leave_feedback(order_id, g.shopper.id, body["rating"], body["text"])
 
 
-def _order_of(request) -> dict:
+def _order_of(request):
     return shopper_order_json(ordering.get_order(request.order_id, g.shopper.id))
 
 
