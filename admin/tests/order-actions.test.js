@@ -72,7 +72,7 @@ describe('order detail buttons', () => {
     wrapper.unmount()
 
     const shipped = mountActions(order(['correct_shipment', 'mark_delivered'], { status: 'shipped', carrier: '顺丰速运', tracking_no: 'SF1234567890' }))
-    expect(buttonTexts(shipped)).toEqual(['修改发货信息', '已签收'])
+    expect(buttonTexts(shipped)).toEqual(['修改发货信息', '标记已签收'])
     await shipped.find('[data-test="action-correct_shipment"]').trigger('click')
     const state = shipped.vm.$.setupState
     expect([state.ship.correcting, state.ship.carrier, state.ship.trackingNo]).toEqual([true, '顺丰速运', 'SF1234567890'])

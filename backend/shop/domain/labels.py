@@ -8,8 +8,8 @@ from .money import yuan
 
 # Buttons on order rows (domain.orders.staff_actions), request rows (request_actions) and after-sales cases.
 ACTION_LABELS = {
-    "accept": "受理", "ship": "发货", "correct_shipment": "修改物流", "mark_delivered": "标记已送达",
-    "cancel": "取消订单", "modify": "修改订单", "refund": "退款", "retry_refund": "重试退款",
+    "accept": "受理", "ship": "发货", "correct_shipment": "修改发货信息", "mark_delivered": "标记已签收",
+    "cancel": "取消订单", "modify": "修改订单", "refund": "发起退款", "retry_refund": "重试退款",
     "approve_cancel": "同意取消", "reject_cancel": "拒绝取消", "approve_modify": "同意修改", "reject_modify": "拒绝修改",
     "approve_after_sale": "同意售后", "reject_after_sale": "拒绝售后", "offer_alternative": "提供替代方案",
     "approve": "同意", "reject": "拒绝", "propose": "协商", "receive": "确认收货",

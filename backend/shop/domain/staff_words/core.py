@@ -4,6 +4,13 @@ the audit log, and the shared pieces (batch bar, two-step password check, reques
 what the page shows; `{name}` marks a value the page fills in. See the package's __init__."""
 from __future__ import annotations
 
+from ..labels import ACTION_LABELS
+
+# The order actions staff see as buttons on an order (domain.orders.staff_actions and the request decisions).
+STAFF_ORDER_ACTIONS = ("accept", "ship", "correct_shipment", "mark_delivered", "modify", "cancel", "approve_cancel",
+                       "reject_cancel", "approve_modify", "reject_modify", "approve_after_sale", "reject_after_sale",
+                       "offer_alternative", "retry_refund", "refund")
+
 WORDS: dict[str, dict[str, str]] = {
     "common": {
         "app_name": "订单售后管理后台",
@@ -175,21 +182,8 @@ WORDS: dict[str, dict[str, str]] = {
         "reason_joiner": "；",
     },
     "order_actions": {
-        "accept": "受理",
-        "ship": "发货",
-        "correct_shipment": "修改发货信息",
-        "mark_delivered": "已签收",
-        "modify": "修改订单",
-        "cancel": "取消订单",
-        "approve_cancel": "同意取消",
-        "reject_cancel": "拒绝取消",
-        "approve_modify": "同意修改",
-        "reject_modify": "拒绝修改",
-        "approve_after_sale": "同意售后",
-        "reject_after_sale": "拒绝售后",
-        "offer_alternative": "提供替代方案",
-        "retry_refund": "重试退款",
-        "refund": "发起退款",
+        # The buttons are the actions' own labels (the ones GET /api/admin/meta sends), not a second copy.
+        **{code: ACTION_LABELS[code] for code in STAFF_ORDER_ACTIONS},
         "ship_title": "订单发货",
         "correct_title": "修改发货信息",
         "correct_warning": "微信只允许修改一次发货信息，请仔细核对后提交",
