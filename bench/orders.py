@@ -278,7 +278,12 @@ def run_load(kind: str, items: list, *, consume: bool = False, dsn: str = "", po
     done, errors = sum(d for d, _ in results), sum(e for _, e in results)
     if errors and not done:
         raise SystemExit(f"{kind}: every request failed ({errors})")
+    global LAST_DONE
+    LAST_DONE = done
     return done / elapsed
+
+
+LAST_DONE = 0  # requests (or transactions) the last run_load completed
 
 
 # ---- servers and memory -----------------------------------------------------------------------------
@@ -326,6 +331,54 @@ class MemorySampler(threading.Thread):
         while not self.stopped.wait(0.5):
             for server in self.servers:
                 self.samples[server.name].append(server.rss_mb())
+
+
+class CpuMeter:
+    """CPU seconds used so far by the API (or the yardstick's server), by PostgreSQL and by the load generator, so
+    that each run's figure per request says where the time went. PostgreSQL's backends come and go with the
+    connections: the postmaster's reaped children are counted with the live ones. The load generator's processes
+    are this process's reaped children (resource.RUSAGE_CHILDREN)."""
+
+    def __init__(self):
+        import psutil
+        self.postmaster = None  # the postgres process whose parent is not a postgres process
+        for p in psutil.process_iter(["name"]):
+            try:
+                if p.info["name"] == "postgres" and (p.parent() is None or p.parent().name() != "postgres"):
+                    self.postmaster = p
+                    break
+            except psutil.Error:
+                continue
+
+    def _postgres(self) -> float:
+        if self.postmaster is None:
+            return 0.0
+        total = 0.0
+        try:
+            own = self.postmaster.cpu_times()
+            total = own.user + own.system + own.children_user + own.children_system
+            for child in self.postmaster.children():
+                times = child.cpu_times()
+                total += times.user + times.system
+        except Exception:  # a backend that just exited: counted with the reaped ones next time
+            pass
+        return total
+
+    @staticmethod
+    def _server(server: "Server | None") -> float:
+        total = 0.0
+        for p in server.processes() if server else []:
+            try:
+                times = p.cpu_times()
+                total += times.user + times.system
+            except Exception:
+                pass
+        return total
+
+    def read(self, server: "Server | None") -> tuple[float, float, float]:
+        import resource
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return self._server(server), self._postgres(), children.ru_utime + children.ru_stime
 
 
 def wait_http(port: int, path: str, seconds: float = 60) -> None:
@@ -485,14 +538,29 @@ def main() -> int:
         run_load("http", bare_items, port=PORT + 1)
         ratios = {name: [] for name in pairs}
         absolute = {name: ([], []) for name in pairs}
+        meter = CpuMeter()
+        # CPU ms per request (ours) or per request/transaction (the yardstick): [server, PostgreSQL, load generator]
+        cpu = {name: ([], []) for name in pairs}
+        yardstick_server = {name: (bare if "bare Flask" in name else None) for name in pairs}
+
+        def measured(run, server):
+            before = meter.read(server)
+            rate = run()
+            after = meter.read(server)
+            return rate, [1000 * (b - a) / max(1, LAST_DONE) for a, b in zip(before, after)]
+
         for round_no in range(ROUNDS):
             for name, (a, b, _) in pairs.items():
-                first, second = (a, b) if round_no % 2 == 0 else (b, a)
-                x, y = first(), second()
-                ours, theirs = (x, y) if round_no % 2 == 0 else (y, x)
+                sides = [(a, api, 0), (b, yardstick_server[name], 1)]
+                results = {}
+                for run, server, side in (sides if round_no % 2 == 0 else sides[::-1]):
+                    results[side] = measured(run, server)
+                (ours, ours_cpu), (theirs, theirs_cpu) = results[0], results[1]
                 ratios[name].append(ours / theirs)
                 absolute[name][0].append(ours)
                 absolute[name][1].append(theirs)
+                cpu[name][0].append(ours_cpu)
+                cpu[name][1].append(theirs_cpu)
             print(f"  round {round_no + 1}/{ROUNDS} done", flush=True)
 
         print(f"\n{'throughput (median of ' + str(ROUNDS) + ' interleaved A/B runs)':<44} {'ratio':>7} {'goal':>6}"
@@ -501,6 +569,13 @@ def main() -> int:
             ratio = statistics.median(ratios[name])
             print(f"{name:<44} {ratio:>7.2f} {'≥' + str(goal):>6} {statistics.median(absolute[name][0]):>8.0f}"
                   f" {statistics.median(absolute[name][1]):>12.0f}  {'ok' if ratio >= goal else 'BELOW GOAL'}")
+        if pairs:
+            print(f"\n{'CPU ms per request (median): server / PostgreSQL / load':<58} {'ours':>20} {'yardstick':>20}")
+            for name in pairs:
+                ours, theirs = ([statistics.median(run[i] for run in cpu[name][side]) for i in range(3)]
+                                for side in (0, 1))
+                print(f"{name:<58} {' / '.join(f'{v:.2f}' for v in ours):>20}"
+                      f" {' / '.join(f'{v:.2f}' for v in theirs):>20}")
 
         from shop.domain import clock
         week_ago = (clock.to_shanghai(clock.now()).date().toordinal() - 6)
