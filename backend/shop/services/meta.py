@@ -56,32 +56,26 @@ def admin_meta() -> dict:
     }
 
 
-_SHOPPER_WORDS: dict | None = None
+_VERSIONED: dict[str, dict] = {}
+
+
+def _versioned(name: str, words: dict) -> dict:
+    """{version, words}, built once per process: the version is a hash of the words, so it changes exactly when
+    they do (the mini-program and the admin keep the words until then)."""
+    if name not in _VERSIONED:
+        import hashlib
+        import json
+        text = json.dumps(words, ensure_ascii=False, sort_keys=True)
+        _VERSIONED[name] = {"version": hashlib.sha256(text.encode()).hexdigest()[:16], "words": words}
+    return _VERSIONED[name]
 
 
 def shopper_words() -> dict:
-    """The mini-program's words (domain.labels.SHOPPER_WORDS) with their version: a hash of the words, so it changes
-    exactly when they do (the mini-program keeps them until then)."""
-    global _SHOPPER_WORDS
-    if _SHOPPER_WORDS is None:
-        import hashlib
-        import json
-        text = json.dumps(labels.SHOPPER_WORDS, ensure_ascii=False, sort_keys=True)
-        _SHOPPER_WORDS = {"version": hashlib.sha256(text.encode()).hexdigest()[:16], "words": labels.SHOPPER_WORDS}
-    return _SHOPPER_WORDS
-
-
-_STAFF_WORDS: dict | None = None
+    """The mini-program's words (domain.labels.SHOPPER_WORDS) with their version."""
+    return _versioned("shopper", labels.SHOPPER_WORDS)
 
 
 def staff_words() -> dict:
-    """The admin's words (domain.staff_words.STAFF_WORDS) with their version, a hash of the words, as
-    shopper_words(): the admin keeps them until it changes."""
-    global _STAFF_WORDS
-    if _STAFF_WORDS is None:
-        import hashlib
-        import json
-        from ..domain.staff_words import STAFF_WORDS
-        text = json.dumps(STAFF_WORDS, ensure_ascii=False, sort_keys=True)
-        _STAFF_WORDS = {"version": hashlib.sha256(text.encode()).hexdigest()[:16], "words": STAFF_WORDS}
-    return _STAFF_WORDS
+    """The admin's words (domain.staff_words.STAFF_WORDS) with their version."""
+    from ..domain.staff_words import STAFF_WORDS
+    return _versioned("staff", STAFF_WORDS)

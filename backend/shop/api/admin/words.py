@@ -1,11 +1,11 @@
 """The admin's words: every page title, column header, button, form label, placeholder, dialog, empty state and
 toast the staff read, from domain.staff_words.STAFF_WORDS. Public (the sign-in page needs its words before anyone
 signs in) and cacheable, as GET /api/mp/words: the ETag is the words' version, If-None-Match with it answers 304."""
-from flask import jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ...services.meta import staff_words
+from ..word_responses import words_response
 
 blp = Blueprint("admin_words", __name__, url_prefix="/api/admin", description="后台：界面文字（页面标题、表头、按钮、表单、提示）")
 
@@ -23,8 +23,4 @@ class StaffWordsSchema(Schema):
 @blp.alt_response(304, description="unchanged since the version sent in If-None-Match")
 def words():
     """后台界面文字（公开，带 ETag；If-None-Match 相同则 304）"""
-    body = staff_words()
-    response = jsonify(StaffWordsSchema().dump(body))
-    response.set_etag(body["version"])
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response.make_conditional(request)
+    return words_response(StaffWordsSchema(), staff_words())

@@ -1,11 +1,11 @@
 """Mini-program words (issue 12): every page title, heading, label, placeholder, empty state and toast the
 shopper reads, from domain.labels.SHOPPER_WORDS. Public (the mini-program asks before logging in) and
 cacheable: the ETag is the words' version, If-None-Match with it answers 304."""
-from flask import jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ...services.meta import shopper_words
+from ..word_responses import words_response
 
 blp = Blueprint("mp_words", __name__, url_prefix="/api/mp", description="小程序：界面文字（页面标题、标题、表单、提示）")
 
@@ -23,8 +23,4 @@ class WordsSchema(Schema):
 @blp.alt_response(304, description="unchanged since the version sent in If-None-Match")
 def words():
     """顾客界面文字（公开，带 ETag；If-None-Match 相同则 304）"""
-    body = shopper_words()
-    response = jsonify(WordsSchema().dump(body))
-    response.set_etag(body["version"])
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response.make_conditional(request)
+    return words_response(WordsSchema(), shopper_words())
