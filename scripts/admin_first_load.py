@@ -48,6 +48,14 @@ def app(dist: str, admin_web: str) -> Flask:
     spec.loader.exec_module(module)
     flask_app = Flask("admin-first-load")
     module.register_admin_web(flask_app, Path(dist))
+
+    @flask_app.get("/api/admin/words")
+    def words():
+        """The admin's words (the page mounts once it has them), answered by the API's own code."""
+        from shop.api.admin.words import StaffWordsSchema
+        from shop.api.word_responses import words_response
+        from shop.services.meta import staff_words
+        return words_response(StaffWordsSchema(), staff_words())
     return flask_app
 
 

@@ -59,3 +59,17 @@ def test_the_admin_tests_are_served_the_servers_words(client):
     assert json.loads(ADMIN_WORDS.read_text(encoding="utf-8")) == served, \
         "admin/tests/support/words.json differs from GET /api/admin/words: " \
         "run PYTHONPATH=backend .venv/bin/python scripts/admin_words.py"
+
+
+def test_gzip_when_accepted_with_the_same_version(client):
+    import gzip as gz
+    plain = client.get("/api/admin/words")
+    zipped = client.get("/api/admin/words", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.status_code == 200 and zipped.headers["Content-Encoding"] == "gzip"
+    assert len(zipped.data) < len(plain.data) / 2
+    assert json.loads(gz.decompress(zipped.data)) == plain.get_json()
+    assert "Accept-Encoding" in zipped.headers["Vary"] and "Content-Encoding" not in plain.headers
+    # the version the client kept answers 304 whichever encoding it was sent in
+    for etag in (plain.headers["ETag"], zipped.headers["ETag"]):
+        again = client.get("/api/admin/words", headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+        assert again.status_code == 304 and not again.data
