@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from rq import SimpleWorker
@@ -66,12 +67,33 @@ class WorkerProcess:
         self.queues = ["--queues", queues] if queues else []
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> "WorkerProcess":
+    def start(self, ready_within: float = 120) -> "WorkerProcess":
+        """Starts the worker and returns once it takes jobs (registered in Redis), so what a test times next is
+        the work, not how long a new process took to start on a busy machine (30 s once, during a CI run)."""
         self.proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "shop", "worker", *self.queues],
                                      cwd=REPO,
                                      env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
                                      preexec_fn=_die_with_parent, start_new_session=True)
+        self._wait_registered(ready_within)
         return self
+
+    def _wait_registered(self, seconds: float) -> None:
+        import redis
+        from rq.worker_registration import REDIS_WORKER_KEYS
+        connection = redis.Redis.from_url(self.env["REDIS_URL"])
+        pid = str(self.proc.pid).encode()
+        deadline = time.monotonic() + seconds
+        try:
+            while True:
+                if self.proc.poll() is not None:
+                    raise AssertionError(f"the worker exited ({self.proc.returncode}):\n{self.output()}")
+                if any(connection.hget(key, "pid") == pid for key in connection.smembers(REDIS_WORKER_KEYS)):
+                    return
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"the worker took no jobs within {seconds:.0f} s:\n{self.output()}")
+                time.sleep(0.1)
+        finally:
+            connection.close()
 
     def kill(self) -> None:
         """SIGKILL to the worker and its scheduler child (RQ forks one), as when the machine dies."""
