@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from rq import SimpleWorker
@@ -80,18 +79,22 @@ class WorkerProcess:
     def _wait_registered(self, seconds: float) -> None:
         import redis
         from rq.worker_registration import REDIS_WORKER_KEYS
+
+        from .services import wait_until
         connection = redis.Redis.from_url(self.env["REDIS_URL"])
         pid = str(self.proc.pid).encode()
-        deadline = time.monotonic() + seconds
+
+        def registered() -> bool:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"the worker exited ({self.proc.returncode}):\n{self.output()}")
+            return any(connection.hget(key, "pid") == pid for key in connection.smembers(REDIS_WORKER_KEYS))
+
         try:
-            while True:
-                if self.proc.poll() is not None:
-                    raise AssertionError(f"the worker exited ({self.proc.returncode}):\n{self.output()}")
-                if any(connection.hget(key, "pid") == pid for key in connection.smembers(REDIS_WORKER_KEYS)):
-                    return
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"the worker took no jobs within {seconds:.0f} s:\n{self.output()}")
-                time.sleep(0.1)
+            wait_until(registered, timeout=seconds, interval=0.1)
+        except AssertionError as exc:
+            if self.proc.poll() is not None:
+                raise  # it exited: registered() said so, with its output
+            raise AssertionError(f"{exc}: the worker took no jobs:\n{self.output()}") from exc
         finally:
             connection.close()
 
