@@ -31,6 +31,7 @@ import time
 import uuid
 from http.client import HTTPConnection
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[1]
@@ -257,8 +258,14 @@ def _client_process(job: dict, queue) -> None:
     queue.put(out)
 
 
-def run_load(kind: str, items: list, *, consume: bool = False, dsn: str = "", port: int = PORT) -> float:
-    """Requests (or transactions) per second with CLIENTS x THREADS concurrent clients over RUN_SECONDS."""
+class Load(NamedTuple):
+    per_second: float
+    done: int  # requests (or transactions) completed
+
+
+def run_load(kind: str, items: list, *, consume: bool = False, dsn: str = "", port: int = PORT) -> Load:
+    """Requests (or transactions) per second, and how many, with CLIENTS x THREADS concurrent clients over
+    RUN_SECONDS."""
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     n = CLIENTS * THREADS
@@ -278,12 +285,7 @@ def run_load(kind: str, items: list, *, consume: bool = False, dsn: str = "", po
     done, errors = sum(d for d, _ in results), sum(e for _, e in results)
     if errors and not done:
         raise SystemExit(f"{kind}: every request failed ({errors})")
-    global LAST_DONE
-    LAST_DONE = done
-    return done / elapsed
-
-
-LAST_DONE = 0  # requests (or transactions) the last run_load completed
+    return Load(done / elapsed, done)
 
 
 # ---- servers and memory -----------------------------------------------------------------------------
@@ -350,24 +352,12 @@ class CpuMeter:
             except psutil.Error:
                 continue
 
-    def _postgres(self) -> float:
-        if self.postmaster is None:
-            return 0.0
-        total = 0.0
-        try:
-            own = self.postmaster.cpu_times()
-            total = own.user + own.system + own.children_user + own.children_system
-            for child in self.postmaster.children():
-                times = child.cpu_times()
-                total += times.user + times.system
-        except Exception:  # a backend that just exited: counted with the reaped ones next time
-            pass
-        return total
-
     @staticmethod
-    def _server(server: "Server | None") -> float:
+    def _cpu_seconds(processes) -> float:
+        """User + system seconds of these processes; one that just exited counts nothing (PostgreSQL's are then
+        counted with the postmaster's reaped children)."""
         total = 0.0
-        for p in server.processes() if server else []:
+        for p in processes:
             try:
                 times = p.cpu_times()
                 total += times.user + times.system
@@ -375,10 +365,20 @@ class CpuMeter:
                 pass
         return total
 
+    def _postgres(self) -> float:
+        if self.postmaster is None:
+            return 0.0
+        try:
+            own, backends = self.postmaster.cpu_times(), self.postmaster.children()
+        except Exception:
+            return 0.0
+        return own.children_user + own.children_system + self._cpu_seconds([self.postmaster, *backends])
+
     def read(self, server: "Server | None") -> tuple[float, float, float]:
         import resource
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return self._server(server), self._postgres(), children.ru_utime + children.ru_stime
+        return (self._cpu_seconds(server.processes() if server else []), self._postgres(),
+                children.ru_utime + children.ru_stime)
 
 
 def wait_http(port: int, path: str, seconds: float = 60) -> None:
@@ -545,9 +545,9 @@ def main() -> int:
 
         def measured(run, server):
             before = meter.read(server)
-            rate = run()
+            load = run()
             after = meter.read(server)
-            return rate, [1000 * (b - a) / max(1, LAST_DONE) for a, b in zip(before, after)]
+            return load.per_second, [1000 * (b - a) / max(1, load.done) for a, b in zip(before, after)]
 
         for round_no in range(ROUNDS):
             for name, (a, b, _) in pairs.items():
