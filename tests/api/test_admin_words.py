@@ -58,7 +58,7 @@ def test_the_admin_tests_are_served_the_servers_words(client):
     served = client.get("/api/admin/words").get_json()
     assert json.loads(ADMIN_WORDS.read_text(encoding="utf-8")) == served, \
         "admin/tests/support/words.json differs from GET /api/admin/words: " \
-        "run PYTHONPATH=backend .venv/bin/python scripts/admin_words.py"
+        "run PYTHONPATH=backend .venv/bin/python scripts/word_fixtures.py"
 
 
 def test_gzip_when_accepted_with_the_same_version(client):

@@ -36,7 +36,8 @@ def test_every_word_is_chinese_text_and_placeholders_are_named():
 def test_the_miniprogram_page_tests_are_served_the_servers_words(client):
     served = client.get("/api/mp/words").get_json()
     assert json.loads(MINIPROGRAM_WORDS.read_text(encoding="utf-8")) == served, \
-        "miniprogram/tests/support/words.json differs from GET /api/mp/words: rewrite it from the server's answer"
+        ("miniprogram/tests/support/words.json differs from GET /api/mp/words: rewrite it from the server's answer: "
+         "PYTHONPATH=backend .venv/bin/python scripts/word_fixtures.py")
 
 
 def test_the_order_list_sends_its_tabs_with_words_and_counts(client, sandbox):

@@ -1,5 +1,5 @@
 // Every test file starts with the server's words (GET /api/admin/words, written to words.json by
-// scripts/admin_words.py and checked against the server by tests/api/test_admin_words.py), and $w on every
+// scripts/word_fixtures.py and checked against the server by tests/api/test_admin_words.py), and $w on every
 // component mounted with @vue/test-utils, as main.js installs it.
 import { config } from '@vue/test-utils'
 import { useWords, w } from '../../src/utils/words'
