@@ -127,6 +127,40 @@ def test_cancellations_by_stage_reason_operator_customer_group_and_category(clie
     assert category["居家日用"]["stock_returned"] == 2
 
 
+def add_line(order, product_name, quantity):
+    sku = db.session.scalar(select(Sku).join(Product).where(Product.name == product_name).order_by(Sku.id))
+    db.session.add(OrderLine(order_id=order.id, sku_id=sku.id, product_id=sku.product_id, product_name=product_name,
+                             sku_name=sku.name, unit_price_fen=sku.price_fen, quantity=quantity,
+                             goods_fen=sku.price_fen * quantity))
+    order.goods_fen += sku.price_fen * quantity
+    order.total_fen = order.goods_fen
+
+
+def test_a_cancellation_in_two_categories_counts_in_each_and_once_in_the_totals(client, known_data):
+    """Two orders each with lines in two categories: one on a closed day (stored, when the rollups are), one a
+    moment ago (always read from the orders). Each is a row of both its categories; the totals count it once."""
+    shopper = Shopper(openid="stats-two", nickname="双类客", member_level=1, created_at=moment(20, 9))
+    db.session.add(shopper)
+    db.session.flush()
+    earlier = make_order(shopper, "快充数据线", 1, moment(2, 14), cancelled=moment(2, 15))
+    add_line(earlier, "纯棉毛巾", 1)
+    db.session.commit()
+    if db.session.scalar(select(StatsDay.day).limit(1)) is not None:
+        stats.rebuild_rollups()  # the rollups' variant: the closed day's rows are stored again with this order
+    now = clock.now()
+    recent = make_order(shopper, "坚果礼盒", 1, now - timedelta(seconds=3), cancelled=now - timedelta(seconds=1))
+    add_line(recent, "纯棉毛巾", 2)
+    db.session.commit()
+    report = Staff(client, "admin").ok("GET", "/stats/cancellations", query={"group_by": "category"})
+    category = rows_by_key(report)
+    assert {k: r["count"] for k, r in category.items()} == {"居家日用": 3, "数码配件": 2, "食品饮料": 2}
+    assert category["居家日用"]["amount_fen"] == 3990 * 2 + earlier.total_fen + recent.total_fen
+    assert report["totals"]["count"] == 5 and report["totals"]["orders"] == 6
+    assert report["totals"]["amount_fen"] == sum(r["amount_fen"] for r in rows_by_key(Staff(client, "admin").ok(
+        "GET", "/stats/cancellations", query={"group_by": "stage"})).values())
+    assert report["totals"]["amount_fen"] < sum(r["amount_fen"] for r in report["rows"])
+
+
 def test_cancellations_by_day_include_empty_days_and_the_cancel_rate(client, known_data):
     report = Staff(client, "admin").ok("GET", "/stats/cancellations",
                                        query={"group_by": "day", "from": day(10), "to": day(0)})

@@ -8,6 +8,7 @@ up from days in Python, which keeps the SQL portable.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from types import SimpleNamespace
 
 from sqlalchemy import BigInteger, Date, and_, case, cast, delete, func, insert, literal_column, select
 from sqlalchemy.orm import aliased
@@ -166,15 +167,8 @@ GROUPING_ONLY = ("reason", "stage", "operator", "customer_group", "member_level"
 def _grouped(facts, measures: dict, group_by: str, *, by_day: bool = False) -> dict:
     """Aggregate facts by the grouping: {name: {measure: n}}, or {(day, name): ...} with by_day."""
     if group_by == "category":
-        # A fact touching several categories counts once in each of them. Only the columns the measures
-        # need go through the DISTINCT, so the grouping-only ones (operator, customer group...) are not
-        # computed at all.
-        needed = [c for c in facts.c if c.name not in GROUPING_ONLY]
-        pairs = (select(*needed, Category.name.label("category"))
-                 .join(OrderLine, OrderLine.order_id == facts.c.order_id)
-                 .join(Product, Product.id == OrderLine.product_id).join(Category, Category.id == Product.category_id)
-                 .distinct().subquery())
-        facts, key = pairs, pairs.c.category
+        facts = _category_pairs(facts)
+        key = facts.c.category
     elif group_by in TIME_GROUPS:
         key = _local_day(facts.c.at)
     else:
@@ -190,8 +184,41 @@ def _grouped(facts, measures: dict, group_by: str, *, by_day: bool = False) -> d
     return result
 
 
+def _category_pairs(facts):
+    """One row per fact and category it touches: a fact touching several categories counts once in each.
+    Only the columns the measures need go through the DISTINCT, so the grouping-only ones (operator,
+    customer group...) are not computed at all."""
+    needed = [c for c in facts.c if c.name not in GROUPING_ONLY]
+    return (select(*needed, Category.name.label("category"))
+            .join(OrderLine, OrderLine.order_id == facts.c.order_id)
+            .join(Product, Product.id == OrderLine.product_id).join(Category, Category.id == Product.category_id)
+            .distinct().subquery())
+
+
+def _by_category_with_totals(facts, measures: dict) -> tuple[dict, dict]:
+    """({category: {measure: n}}, totals) in one pass over the facts: the totals count each fact once, from
+    its first category's row (row_number over the fact's rows), so they need no second reading of the facts."""
+    pairs = _category_pairs(facts)
+    ranked = select(pairs, func.row_number().over(partition_by=pairs.c.fact_id, order_by=pairs.c.category)
+                    .label("rank")).subquery()
+    # The measures over the first row of each fact only (NULL elsewhere: count and sum skip it).
+    first = SimpleNamespace(c=SimpleNamespace(**{c.name: case((ranked.c.rank == 1, c)) for c in ranked.c}))
+    query = (select(ranked.c.category.label("k"), *[agg(ranked).label(name) for name, agg in measures.items()],
+                    *[agg(first).label(f"once_{name}") for name, agg in measures.items()])
+             .group_by(ranked.c.category))
+    grouped: dict = {}
+    totals = {m: 0 for m in measures}
+    for row in db.session.execute(query).mappings():
+        _add(grouped, "" if row["k"] is None else str(row["k"]), row, measures)
+        _accumulate(totals, {m: row[f"once_{m}"] for m in measures}, measures)
+    return grouped, totals
+
+
 def _add(into: dict, key, values, measures) -> None:
-    target = into.setdefault(key, {m: 0 for m in measures})
+    _accumulate(into.setdefault(key, {m: 0 for m in measures}), values, measures)
+
+
+def _accumulate(target: dict, values, measures) -> None:
     for m in measures:
         target[m] += int(values.get(m) or 0)
 
@@ -299,6 +326,24 @@ def _period_grouped(period_: _Period, name: str, group_by: str) -> dict[str, dic
         for key, values in _grouped(build(first, after), measures, group_by).items():
             _add(result, key, values, measures)
     return result
+
+
+def _period_by_category(period_: _Period, name: str) -> tuple[dict[str, dict], dict]:
+    """By category, and the totals counting each fact once (a fact can sit in several categories): the
+    stored totals from the stage rows (one stage per fact), the live ones from the categories' own pass."""
+    build, measures = REPORTS[name]
+    result: dict[str, dict] = {}
+    totals = {m: 0 for m in measures}
+    for key, values in period_.stored(name, "category", measures):
+        _add(result, key, values, measures)
+    for _, values in period_.stored(name, "stage", measures):
+        _accumulate(totals, values, measures)
+    for first, after in period_.live:
+        grouped, live_totals = _by_category_with_totals(build(first, after), measures)
+        for key, values in grouped.items():
+            _add(result, key, values, measures)
+        _accumulate(totals, live_totals, measures)
+    return result, totals
 
 
 def _period_days(period_: _Period, wanted=None) -> dict[str, dict]:
@@ -410,15 +455,15 @@ def report(name: str, group_by: str, start: date | None = None, end: date | None
     start, end = period(start, end)
     span = _Period(start, end)
     _, measures = REPORTS[name]
-    grouped = _period_grouped(span, name, group_by)
+    if group_by == "category":  # a fact can sit in several categories; the totals count each fact once
+        grouped, category_totals = _period_by_category(span, name)
+    else:
+        grouped = _period_grouped(span, name, group_by)
     keys = _buckets(start, end, group_by) if group_by in TIME_GROUPS else sorted(
         grouped, key=lambda k: (-grouped[k]["count"], k))
     rows = [{"key": key, "label": _label(group_by, key, name), **grouped.get(key, {m: 0 for m in measures})}
             for key in keys]
-    totals = {m: sum(row[m] for row in rows) for m in measures}
-    if group_by == "category":  # a fact can sit in several categories; count each fact once
-        by_stage = _period_grouped(span, name, "stage")
-        totals = {m: sum(v[m] for v in by_stage.values()) for m in measures}
+    totals = category_totals if group_by == "category" else {m: sum(row[m] for row in rows) for m in measures}
     if name == "cancellations":
         placed: dict[str, int] = {}
         for day, values in _period_days(span, {"orders"}).items():
