@@ -8,8 +8,8 @@ page with its lines and the facts behind `actions`), three with a search, but:
   its own, so the list is two statements and the order page one;
 - each statement is built once per tab (bound parameters, SQLAlchemy's compiled cache hits at once)
   instead of once per request;
-- rows come back through Core: no ORM identity map, no instrumented objects, no joined-eager-load
-  bookkeeping. OrderRow/LineRow carry the columns as attributes with the few methods the presenters
+- rows come back as tuples from the driver's cursor (db/driver.DriverSelect: SQLAlchemy renders each
+  statement once; no ORM identity map, no instrumented objects, no per-execution Core work). OrderRow/LineRow carry the columns as attributes with the few methods the presenters
   and the rules use, which are Order's and OrderLine's own (`facts`, `payable_fen`), so the JSON and
   the actions come from the same code as for ORM orders.
 """
@@ -20,11 +20,12 @@ from collections.abc import Iterable
 from sqlalchemy import and_, bindparam, exists, func, or_, select, true
 
 from ..db import AfterSale, CancelFeedback, Order, OrderEvent, OrderLine, OrderRequest, Refund, Shopper
+from ..db.driver import DriverSelect
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.orders import OrderFacts, OrderStatus
-from ..extensions import db
 from .auth import IDENTITY_COLUMNS, ShopperIdentity, checked_identity
 from .queries import SHOPPER_TABS, _fact_columns, _facts
+from .uow import read_connection
 
 _orders = Order.__table__
 _lines = OrderLine.__table__
@@ -85,7 +86,8 @@ def _statements(tab: str | None, searching: bool) -> tuple:
                       .select_from(page.outerjoin(_lines, _lines.c.order_id == page.c.id))
                       .order_by(page.c.created_at.desc(), page.c.id.desc(), _lines.c.id))
         matches = select(func.count()).select_from(query.subquery()) if searching else None
-        _STATEMENTS[key] = (with_lines, matches)
+        sample = {"shopper_id": 0, "limit": 10, "offset": 0, **({"term": ""} if searching else {})}
+        _STATEMENTS[key] = (DriverSelect(with_lines, sample), DriverSelect(matches, sample) if searching else None)
     return _STATEMENTS[key]
 
 
@@ -94,8 +96,9 @@ _COUNTS = (select(_orders.c.status, _orders.c.refund_status, func.count())
            .group_by(_orders.c.status, _orders.c.refund_status))
 _COUNTED = _COUNTS.subquery()
 # The shopper (one row even without orders) with their counts per (status, refund status).
-_WHO_AND_COUNTS = (select(*IDENTITY_COLUMNS, *_COUNTED.c).select_from(_shoppers.outerjoin(_COUNTED, true()))
-                   .where(_shoppers.c.id == bindparam("shopper_id")))
+_WHO_AND_COUNTS = DriverSelect(
+    select(*IDENTITY_COLUMNS, *_COUNTED.c).select_from(_shoppers.outerjoin(_COUNTED, true()))
+    .where(_shoppers.c.id == bindparam("shopper_id")), {"shopper_id": 0})
 
 
 def _tally(groups: Iterable[tuple]) -> dict[str, int]:
@@ -114,8 +117,8 @@ def list_shopper_orders(claims: dict, tab: str | None, q: str | None, page: int,
                         ) -> tuple[ShopperIdentity, list[tuple[OrderRow, OrderFacts]], int, dict[str, int]]:
     """(the shopper the token's claims name, checked; page of (order, facts); total matches; counts per tab):
     two statements, three with a search."""
-    connection = db.session.connection()
-    found = connection.execute(_WHO_AND_COUNTS, {"shopper_id": claims["sub"]}).all()
+    connection = read_connection()
+    found = _WHO_AND_COUNTS.rows(connection, {"shopper_id": claims["sub"]})
     shopper = checked_identity(claims, found[0][:_WHO] if found else None)
     counts = _tally(row[_WHO:] for row in found if row[_WHO] is not None)
     term = q.strip() if q else ""
@@ -123,14 +126,14 @@ def list_shopper_orders(claims: dict, tab: str | None, q: str | None, page: int,
     params = {"shopper_id": shopper.id, "limit": per_page, "offset": (page - 1) * per_page}
     if term:
         params["term"] = term
-        total = connection.execute(matches, params).scalar_one()
+        total = matches.rows(connection, params)[0][0]
     else:
         total = counts[tab if tab in SHOPPER_TABS else "all"]
     n = len(_LIST_KEYS)
     lines_from = n + _FACTS
     rows: list[tuple[OrderRow, OrderFacts]] = []
     last = None
-    for row in connection.execute(with_lines, params):
+    for row in with_lines.rows(connection, params):
         if last is None or last.id != row[0]:
             last = OrderRow(dict(zip(_LIST_KEYS, row[:n])))
             refunds, pending_kind, feedback, active = row[n:lines_from]
@@ -160,10 +163,11 @@ def _page_statement():
             joined = joined.outerjoin(table, on)
             columns += [c.label(f"{name}_{c.key}") for c in table.c]
         # The shopper asking first (one row whoever's the order is), the order joined to it by its id.
-        _PAGE = (select(*IDENTITY_COLUMNS, _orders, *columns)
-                 .select_from(_shoppers.outerjoin(joined, _orders.c.id == bindparam("order_id")))
-                 .where(_shoppers.c.id == bindparam("shopper_id"))
-                 .order_by(*[table.c.id for _, table, _, many in _PARTS if many]))
+        _PAGE = DriverSelect(select(*IDENTITY_COLUMNS, _orders, *columns)
+                             .select_from(_shoppers.outerjoin(joined, _orders.c.id == bindparam("order_id")))
+                             .where(_shoppers.c.id == bindparam("shopper_id"))
+                             .order_by(*[table.c.id for _, table, _, many in _PARTS if many]),
+                             {"order_id": 0, "shopper_id": 0})
     return _PAGE
 
 
@@ -174,7 +178,7 @@ def shopper_order(order_id: int, claims: dict) -> tuple[ShopperIdentity, OrderRo
     shopper = order = None
     n = _WHO + len(_ORDER_KEYS)
     seen: dict[str, set] = {name: set() for name, *_ in _PARTS}
-    for row in db.session.connection().execute(_page_statement(), {"order_id": order_id, "shopper_id": claims["sub"]}):
+    for row in _page_statement().rows(read_connection(), {"order_id": order_id, "shopper_id": claims["sub"]}):
         if shopper is None:
             shopper = checked_identity(claims, row[:_WHO])
             if row[_WHO] is None:
