@@ -172,45 +172,56 @@ GROUPING_ONLY = ("reason", "stage", "operator", "customer_group", "member_level"
 def _grouped(facts, measures: dict, group_by: str, *, by_day: bool = False) -> dict:
     """Aggregate facts by the grouping: {name: {measure: n}}, or {(day, name): ...} with by_day."""
     if group_by == "category":
-        facts = _category_pairs(facts)
-        key = facts.c.category
+        facts = _category_pairs(facts, by_day=by_day)
+        key = facts.c.category_id
     elif group_by in TIME_GROUPS:
         key = _local_day(facts.c.at)
     else:
         key = facts.c[group_by]
     keys = [_local_day(facts.c.at), key] if by_day else [key]
+    last = f"k{len(keys) - 1}"
     query = select(*[k.label(f"k{i}") for i, k in enumerate(keys)],
                    *[agg(facts).label(name) for name, agg in measures.items()]).group_by(*keys)
+    if group_by == "category":
+        query = _category_names(query, last)
     result: dict = {}
     for row in db.session.execute(query).mappings():
-        raw = row[f"k{len(keys) - 1}"]
+        raw = row[last]
         name = _bucket(_day_key(raw), group_by) if group_by in TIME_GROUPS else ("" if raw is None else str(raw))
         _add(result, (_day_key(row["k0"]), name) if by_day else name, row, measures)
     return result
 
 
-def _category_pairs(facts):
+def _category_pairs(facts, *, by_day: bool = False):
     """One row per fact and category it touches: a fact touching several categories counts once in each.
-    Only the columns the measures need go through the DISTINCT, so the grouping-only ones (operator,
-    customer group...) are not computed at all."""
-    needed = [c for c in facts.c if c.name not in GROUPING_ONLY]
-    return (select(*needed, Category.name.label("category"))
-            .join(OrderLine, OrderLine.order_id == facts.c.order_id)
-            .join(Product, Product.id == OrderLine.product_id).join(Category, Category.id == Product.category_id)
+    Only the columns the measures need go through the DISTINCT (the moment too with by_day), so the
+    grouping-only ones (operator, customer group...) are not computed at all; categories by id, their
+    names joined once per category after grouping (_category_names), not once per fact."""
+    unneeded = GROUPING_ONLY + ("order_id",) + (() if by_day else ("at",))
+    return (select(*[c for c in facts.c if c.name not in unneeded], Product.category_id.label("category_id"))
+            .join(OrderLine, OrderLine.order_id == facts.c.order_id).join(Product, Product.id == OrderLine.product_id)
             .distinct().subquery())
+
+
+def _category_names(query, column: str):
+    """`query` grouped by category id in `column`, with the category's name in that column instead."""
+    grouped = query.subquery()
+    return (select(*[Category.name.label(column) if c.name == column else c for c in grouped.c])
+            .select_from(grouped).join(Category, Category.id == grouped.c[column]))
 
 
 def _by_category_with_totals(facts, measures: dict) -> tuple[dict, dict]:
     """({category: {measure: n}}, totals) in one pass over the facts: the totals count each fact once, from
     its first category's row (row_number over the fact's rows), so they need no second reading of the facts."""
     pairs = _category_pairs(facts)
-    ranked = select(pairs, func.row_number().over(partition_by=pairs.c.fact_id, order_by=pairs.c.category)
+    ranked = select(pairs, func.row_number().over(partition_by=pairs.c.fact_id, order_by=pairs.c.category_id)
                     .label("rank")).subquery()
     # The measures over the first row of each fact only (NULL elsewhere: count and sum skip it).
     first = SimpleNamespace(c=SimpleNamespace(**{c.name: case((ranked.c.rank == 1, c)) for c in ranked.c}))
-    query = (select(ranked.c.category.label("k"), *[agg(ranked).label(name) for name, agg in measures.items()],
-                    *[agg(first).label(f"once_{name}") for name, agg in measures.items()])
-             .group_by(ranked.c.category))
+    query = _category_names(select(ranked.c.category_id.label("k"),
+                                   *[agg(ranked).label(name) for name, agg in measures.items()],
+                                   *[agg(first).label(f"once_{name}") for name, agg in measures.items()])
+                            .group_by(ranked.c.category_id), "k")
     grouped: dict = {}
     totals = {m: 0 for m in measures}
     for row in db.session.execute(query).mappings():
