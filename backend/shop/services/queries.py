@@ -122,9 +122,20 @@ def facts_for_many(orders: list[Order]) -> dict[int, OrderFacts]:
 
 
 def shopper_actions_of(facts: OrderFacts) -> list[str]:
-    if facts.status == OrderStatus.SHIPPED and shipping.trade_managed():
-        facts = replace(facts, confirm_in_wechat=True)
-    return shopper_actions(facts, deps().policy, clock.now())
+    return shopper_actions_of_each([facts])[0]
+
+
+def shopper_actions_of_each(facts: list[OrderFacts]) -> list[list[str]]:
+    """The shopper's actions on each of several orders (a page of the list), under one policy at one moment."""
+    policy, now, managed = deps().policy, clock.now(), None
+    actions = []
+    for each in facts:
+        if each.status == OrderStatus.SHIPPED:
+            managed = shipping.trade_managed() if managed is None else managed
+            if managed:
+                each = replace(each, confirm_in_wechat=True)
+        actions.append(shopper_actions(each, policy, now))
+    return actions
 
 
 def staff_actions_of(facts: OrderFacts, staff_role: str) -> list[str]:

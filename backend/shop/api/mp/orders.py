@@ -61,7 +61,8 @@ def list_orders(args, claims):
                                                                    args["per_page"])
     reading_as(shopper)
     return json_response(OrderPageSchema, {
-        "items": [order_summary(order, queries.shopper_actions_of(facts), for_shopper=True) for order, facts in rows],
+        "items": [order_summary(order, actions, for_shopper=True)
+                  for (order, _), actions in zip(rows, queries.shopper_actions_of_each([facts for _, facts in rows]))],
         "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts,
         "tabs": labels.shopper_order_tabs(counts)})
 
