@@ -29,6 +29,7 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)  # a route may set a stricter one (uploads)
+        headers = response.headers
+        present = {name.lower() for name, _ in headers.items()}  # a route may set a stricter one (uploads)
+        headers.extend([(name, value) for name, value in SECURITY_HEADERS.items() if name.lower() not in present])
         return response
