@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import pytest
 from flask import Flask, request
 from PIL import Image
 from sqlalchemy import func, select
@@ -307,3 +308,13 @@ def test_admin_answers_alike_for_files_outside_it_that_exist_and_that_do_not(tmp
     client = web.test_client()
     existing, missing = client.get("/admin/../secret.txt"), client.get("/admin/../missing.txt")
     assert (existing.status_code, existing.data) == (missing.status_code, missing.data) == (200, b"<html>admin</html>")
+
+
+def test_no_cookie_session_is_kept(app, client):
+    from flask import session
+    alice = Shopper(client)
+    reply = alice.get("/orders")
+    assert reply.status_code == 200 and "Set-Cookie" not in reply.headers
+    with app.test_request_context("/api/mp/orders"):
+        with pytest.raises(RuntimeError):  # Flask's null session: nothing can be kept in a cookie
+            session["who"] = "alice"
