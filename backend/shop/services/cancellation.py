@@ -125,7 +125,8 @@ def cancel_order(order: Order, actor: Actor, reason: CancelReason, tx, *, kind: 
     # A merchant's own cancel (not a shopper's request approved) says why; every cancel says what comes back.
     notice = cancel_notice(order.order_no, actor.is_staff and kind == "cancelled", reason.summary,
                            notifications.remedy_of(refund) if refund else None, coupon_back)
-    events.record(order, "decision_notice", actor, reason=notice, data={"notice": notice})
+    # Written at once, with the shopper's messages: the commit has nothing left to flush.
+    events.record(order, "decision_notice", actor, reason=notice, data={"notice": notice}, at_once=True)
     notifications.cancel_result(order, True, notice, tx)
     return refund
 

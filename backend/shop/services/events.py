@@ -8,6 +8,7 @@ from ..db import Order, OrderEvent
 from ..domain import clock
 from ..domain.actors import Actor
 from ..extensions import db
+from . import uow
 
 # kind -> (label shown in the timeline, visible to the shopper)
 EVENT_KINDS = {
@@ -70,7 +71,11 @@ def label_of(kind: str) -> str:
 
 
 def record(order: Order, kind: str, actor: Actor, *, from_status: str | None = None,
-           to_status: str | None = None, reason: str = "", data: dict | None = None) -> OrderEvent:
+           to_status: str | None = None, reason: str = "", data: dict | None = None,
+           at_once: bool = False) -> OrderEvent:
+    """`at_once`: written now in its own INSERT (uow.insert_now) instead of with the next flush, for a write
+    with nothing else left to flush (a new order); when other new rows wait for a flush anyway (an event
+    recorded just before), it waits with them, so that one INSERT writes both."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown order event kind {kind!r}")
     event = OrderEvent(
@@ -79,18 +84,23 @@ def record(order: Order, kind: str, actor: Actor, *, from_status: str | None = N
         from_status=from_status, to_status=to_status, reason=reason or "", data=data or {},
         visible_to_shopper=EVENT_KINDS[kind][1], created_at=clock.now(),
     )
-    db.session.add(event)
+    if at_once and not db.session.new:
+        uow.insert_now(event)
+    else:
+        db.session.add(event)
     if "events" not in inspect(order).unloaded:  # the order's timeline is in memory: it shows this event too
         set_committed_value(order, "events", [*order.events, event])
     return event
 
 
 def transition(order: Order, kind: str, actor: Actor, to_status: str, *, reason: str = "",
-               data: dict | None = None) -> OrderEvent:
-    """Change the order's status and write the event, in the caller's transaction."""
+               data: dict | None = None, at_once: bool = False) -> OrderEvent:
+    """Change the order's status and write the event, in the caller's transaction. `at_once`: the order's
+    change is flushed first (the UPDATE that claims it), then the event is written at once (see `record`)."""
     from_status = order.status
     order.status = to_status
-    return record(order, kind, actor, from_status=from_status, to_status=to_status, reason=reason, data=data)
+    return record(order, kind, actor, from_status=from_status, to_status=to_status, reason=reason, data=data,
+                  at_once=at_once)
 
 
 def timeline(order: Order, for_shopper: bool) -> list[dict]:

@@ -6,14 +6,14 @@ unique `guard`, so a line's stock comes back at most once however often a cancel
 """
 from __future__ import annotations
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import Integer, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import OrderLine, Sku, StockLedger
 from ..domain import clock
 from ..domain.errors import DomainError, ErrorCode
 from ..extensions import db
-from . import inventory_sync
+from . import inventory_sync, uow
 
 
 def _write(entry: StockLedger) -> StockLedger:
@@ -23,16 +23,27 @@ def _write(entry: StockLedger) -> StockLedger:
     return entry
 
 
+_RESERVE = update(Sku).where(Sku.id == bindparam("sku"), Sku.stock >= bindparam("quantity")) \
+    .values(stock=Sku.stock - bindparam("quantity"))
+
+
 def reserve(sku_id: int, quantity: int, *, order_id: int | None = None, line_id: int | None = None) -> None:
-    result = db.session.execute(
-        update(Sku).where(Sku.id == sku_id, Sku.stock >= quantity)
-        .values(stock=Sku.stock - quantity).execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        name = db.session.scalar(select(Sku.name).where(Sku.id == sku_id))
-        raise DomainError(ErrorCode.OUT_OF_STOCK, f"「{name}」库存不足" if name else None, {"sku_id": sku_id})
-    _write(StockLedger(sku_id=sku_id, change=-quantity, kind="reserve", order_id=order_id,
-                       order_line_id=line_id, created_at=clock.now()))
+    reserve_lines([(sku_id, quantity, order_id, line_id)])
+
+
+def reserve_lines(lines: list[tuple[int, int, int | None, int | None]]) -> None:
+    """Take (sku_id, quantity, order_id, line_id) out of stock for each line, or OUT_OF_STOCK; their ledger rows
+    are written at once, in one statement."""
+    entries = []
+    for sku_id, quantity, order_id, line_id in lines:
+        if uow.execute(_RESERVE, {"sku": sku_id, "quantity": quantity}).rowcount != 1:
+            name = db.session.scalar(select(Sku.name).where(Sku.id == sku_id))
+            raise DomainError(ErrorCode.OUT_OF_STOCK, f"「{name}」库存不足" if name else None, {"sku_id": sku_id})
+        entries.append(StockLedger(sku_id=sku_id, change=-quantity, kind="reserve", order_id=order_id,
+                                   order_line_id=line_id, created_at=clock.now()))
+    uow.insert_now(*entries)
+    for entry in entries:
+        inventory_sync.record_change(entry)
 
 
 def restore_once(line: OrderLine, quantity: int, kind: str, guard: str, note: str = "") -> bool:
@@ -66,27 +77,39 @@ def release_order_stock(order) -> int:
     return sum(_release_rest(line) for line in order.lines)
 
 
+def _release_statement(dialect):
+    """The ledger row of a line's release, written in one statement that also counts the earlier releases; its
+    values are parameters (the statement is built once per dialect)."""
+    order_id, line_id = bindparam("order_id", type_=Integer), bindparam("line_id", type_=Integer)
+    # By order first: the ledger's order_id index finds the order's few rows (there is none on order_line_id).
+    earlier = select(func.coalesce(func.sum(StockLedger.change), 0)).where(
+        StockLedger.order_id == order_id, StockLedger.order_line_id == line_id,
+        StockLedger.kind == "release").scalar_subquery()
+    rest = bindparam("quantity", type_=Integer) - earlier
+    row = select(bindparam("sku_id", type_=Integer), rest, literal("release"), order_id, line_id,
+                 bindparam("guard", type_=StockLedger.guard.type), literal("订单取消释放库存"),
+                 bindparam("now", type_=StockLedger.created_at.type)).where(rest > 0)
+    insert = dialect.insert(StockLedger).from_select(
+        ["sku_id", "change", "kind", "order_id", "order_line_id", "guard", "note", "created_at"], row)
+    return insert.on_conflict_do_nothing(index_elements=[StockLedger.guard]) \
+        .returning(StockLedger.id, StockLedger.change)
+
+
+_RELEASES = {name: _release_statement(dialect) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+_GIVE_BACK = update(Sku).where(Sku.id == bindparam("sku")).values(stock=Sku.stock + bindparam("quantity"))
+
+
 def _release_rest(line: OrderLine) -> int:
     """Give back what of the line was not released yet (its quantity less its earlier "release" rows), at most
     once (guard `release:<line>`). The ledger row is written in one statement that also counts the earlier
     releases; the SKU's stock follows when a row was written. Returns the units released."""
-    # By order first: the ledger's order_id index finds the order's few rows (there is none on order_line_id).
-    earlier = select(func.coalesce(func.sum(StockLedger.change), 0)).where(
-        StockLedger.order_id == line.order_id, StockLedger.order_line_id == line.id,
-        StockLedger.kind == "release").scalar_subquery()
-    rest = literal(line.quantity) - earlier
-    row = select(literal(line.sku_id), rest, literal("release"), literal(line.order_id), literal(line.id),
-                 literal(f"release:{line.id}"), literal("订单取消释放库存"),
-                 literal(clock.now(), StockLedger.created_at.type)).where(rest > 0)
-    insert = _insert_ignoring_conflicts(StockLedger).from_select(
-        ["sku_id", "change", "kind", "order_id", "order_line_id", "guard", "note", "created_at"], row)
-    written = db.session.execute(insert.on_conflict_do_nothing(index_elements=[StockLedger.guard])
-                                 .returning(StockLedger.id, StockLedger.change)).first()
+    written = uow.execute(_RELEASES[db.engine.dialect.name], {
+        "sku_id": line.sku_id, "quantity": line.quantity, "order_id": line.order_id, "line_id": line.id,
+        "guard": f"release:{line.id}", "now": clock.now()}).first()
     if written is None:
         return 0
     entry_id, quantity = written
-    db.session.execute(update(Sku).where(Sku.id == line.sku_id).values(stock=Sku.stock + quantity)
-                       .execution_options(synchronize_session=False))
+    uow.execute(_GIVE_BACK, {"sku": line.sku_id, "quantity": quantity})
     if inventory_sync.enabled():
         inventory_sync.record_change(db.session.get(StockLedger, entry_id))
     return quantity

@@ -23,7 +23,7 @@ from ..domain.refunds import NEEDS_FINANCE_STATES, expected_arrival
 from ..extensions import db
 from . import complaints, shipping
 from .context import deps
-from .uow import transaction
+from .uow import insert_now, transaction
 
 logger = logging.getLogger("shop.notifications")
 
@@ -63,15 +63,17 @@ def notify_shopper(shopper_id: int, kind: str, title: str, body: str, order_id: 
 
 
 def _notify(shopper_id, kind, title, body, order_id, template, data, tx) -> Message:
+    # Written at once (one INSERT each, uow.insert_now), not left to the commit's flush.
     message = Message(shopper_id=shopper_id, kind=kind, title=title[:60], body=body[:500], order_id=order_id,
                       created_at=clock.now())
-    db.session.add(message)
-    if template is not None:
-        outbox = _subscribe_message(shopper_id, template, title, body, order_id, data)
-        if outbox.status == "pending":
-            db.session.flush()
-            outbox_id = outbox.id
-            tx.after_commit(lambda: enqueue_send(outbox_id))
+    if template is None:
+        insert_now(message)
+        return message
+    outbox = _subscribe_message(shopper_id, template, title, body, order_id, data)
+    insert_now(message, outbox)
+    if outbox.status == "pending":
+        outbox_id = outbox.id
+        tx.after_commit(lambda: enqueue_send(outbox_id))
     return message
 
 
@@ -93,7 +95,6 @@ def _subscribe_message(shopper_id, template, title, body, order_id, data) -> Sub
                               page=f"pages/order-detail/index?id={order_id}" if order_id else "pages/messages/index",
                               status="pending" if granted else "skipped", created_at=clock.now(),
                               last_error=None if granted else "顾客未授权该订阅消息")
-    db.session.add(outbox)
     return outbox
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import literal, null, select, update
+from sqlalchemy import bindparam, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..adapters.payments import CloseResult
-from ..db import Address, Order, OrderLine, Payment, ShopperCoupon, Sku
+from ..db import Address, Order, OrderLine, Payment, Product, ShopperCoupon, Sku
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.balance import balance_to_use
@@ -20,7 +21,7 @@ from ..domain.pricing import LineInput, price_order
 from ..domain.purchase_limits import UnpaidHoldings, check_unpaid_limits
 from ..domain.shipping import ShipmentKind
 from ..extensions import db
-from . import balance, coupons, events, inventory, queries
+from . import balance, coupons, events, inventory, queries, uow
 from .context import deps
 from .uow import transaction
 
@@ -59,16 +60,26 @@ def _find_by_idempotency_key(shopper_id: int, key: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.shopper_id == shopper_id, Order.idempotency_key == key))
 
 
-def _earlier_order_and_address(shopper_id: int, idempotency_key: str | None,
-                               address_id: int) -> tuple[int | None, Address | None]:
+# Built once: the statements a placed order sends, with their values as parameters.
+_ONE = select(literal(1).label("one")).subquery()
+_EARLIER_AND_ADDRESS = select(
+    select(Order.id).where(Order.shopper_id == bindparam("shopper_id"),
+                           Order.idempotency_key == bindparam("key")).scalar_subquery().label("earlier"),
+    Address.shopper_id, Address.receiver, Address.phone, Address.province, Address.city, Address.district,
+    Address.detail).select_from(_ONE).outerjoin(Address, Address.id == bindparam("address_id"))
+_CART = select(Sku.id, Sku.name, Sku.price_fen, Sku.product_id, Product.name.label("product_name"),
+               Product.image, Product.on_sale, Product.category_id) \
+    .join(Product, Product.id == Sku.product_id).where(Sku.id.in_(bindparam("ids", expanding=True)))
+_UNPAID = select(Order.id, OrderLine.sku_id, OrderLine.quantity).join(OrderLine, OrderLine.order_id == Order.id) \
+    .where(Order.shopper_id == bindparam("shopper_id"), Order.status == OrderStatus.PENDING_PAYMENT.value)
+
+
+def _earlier_order_and_address(shopper_id: int, idempotency_key: str | None, address_id: int):
     """The order an earlier submit with this Idempotency-Key placed (None without a key or a match) and the
-    address asked for (None if there is none), in one statement."""
-    earlier = select(Order.id).where(Order.shopper_id == shopper_id, Order.idempotency_key == idempotency_key) \
-        .scalar_subquery() if idempotency_key else null()
-    one = select(literal(1).label("one")).subquery()
-    row = db.session.execute(select(earlier.label("earlier"), Address).select_from(one)
-                             .outerjoin(Address, Address.id == address_id)).one()
-    return row[0], row[1]
+    address asked for (its columns; None if there is none), in one statement."""
+    row = uow.execute(_EARLIER_AND_ADDRESS, {"shopper_id": shopper_id, "key": idempotency_key,
+                                             "address_id": address_id}).one()
+    return row.earlier, (row if row.shopper_id is not None else None)
 
 
 def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, shopper_coupon_id: int | None = None,
@@ -90,9 +101,11 @@ def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, s
                 raise DomainError(ErrorCode.ADDRESS_NOT_FOUND)
             skus, line_inputs = cart_lines(merged)
             check_unpaid_limits(unpaid_holdings(shopper_id), merged,
-                                {i: f"{s.product.name} {s.name}" for i, s in skus.items()}, policy)
+                                {i: f"{s.product_name} {s.name}" for i, s in skus.items()}, policy)
             shopper_coupon, terms = coupons.order_coupon(shopper_id, shopper_coupon_id)
             pricing = price_order(line_inputs, terms, policy, now)
+            # The order, its lines, the stock and the first event are written with one statement each (Core,
+            # uow.insert_now), not through the unit of work; the objects stay in the session, loaded.
             order = Order(
                 order_no=new_order_no(), shopper_id=shopper_id, status=OrderStatus.PENDING_PAYMENT.value,
                 goods_fen=pricing.goods_fen, discount_fen=pricing.discount_fen, shipping_fen=pricing.shipping_fen,
@@ -100,22 +113,21 @@ def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, s
                 receiver_name=address.receiver, receiver_phone=address.phone, province=address.province,
                 city=address.city, district=address.district, address_detail=address.detail,
                 remark=(remark or "").strip(), idempotency_key=idempotency_key, created_at=now,
-                pay_deadline=now + policy.unpaid_close_after,
-                # Built with its lines: a new order's collection is never lazy-loaded from the database.
-                lines=[OrderLine(sku_id=priced.sku_id, product_id=skus[priced.sku_id].product_id,
-                                 product_name=skus[priced.sku_id].product.name, sku_name=skus[priced.sku_id].name,
-                                 image=skus[priced.sku_id].product.image, unit_price_fen=priced.unit_price_fen,
-                                 quantity=priced.quantity, goods_fen=priced.goods_fen,
-                                 discount_fen=priced.discount_fen) for priced in pricing.lines],
-            )
-            db.session.add(order)
-            db.session.flush()
-            for line in order.lines:
-                inventory.reserve(line.sku_id, line.quantity, order_id=order.id, line_id=line.id)
+                pay_deadline=now + policy.unpaid_close_after)
+            uow.insert_now(order)
+            lines = [OrderLine(order_id=order.id, sku_id=priced.sku_id, product_id=skus[priced.sku_id].product_id,
+                               product_name=skus[priced.sku_id].product_name, sku_name=skus[priced.sku_id].name,
+                               image=skus[priced.sku_id].image, unit_price_fen=priced.unit_price_fen,
+                               quantity=priced.quantity, goods_fen=priced.goods_fen,
+                               discount_fen=priced.discount_fen) for priced in pricing.lines]
+            uow.insert_now(*lines)
+            # A new order's collection is never lazy-loaded from the database.
+            set_committed_value(order, "lines", lines)
+            inventory.reserve_lines([(line.sku_id, line.quantity, order.id, line.id) for line in lines])
             if shopper_coupon is not None:
                 _use_coupon(shopper_coupon.id, order.id)
             placed = events.record(order, "placed", actor, to_status=order.status,
-                                   data={"total_fen": order.total_fen, "lines": len(order.lines)})
+                                   data={"total_fen": order.total_fen, "lines": len(lines)}, at_once=True)
             if use_balance:
                 _pay_with_balance(order, balance_to_use(balance.current_balance(shopper_id), order.total_fen,
                                                         use_balance), actor)
@@ -185,18 +197,18 @@ def merge_items(items: list[ItemRequest]) -> dict[int, int]:
     return merged
 
 
-def cart_lines(merged: dict[int, int]) -> tuple[dict[int, Sku], list[LineInput]]:
-    """The SKUs asked for (each must exist and be on sale) and the lines to price, in the order asked."""
-    skus = {s.id: s for s in db.session.scalars(
-        select(Sku).options(joinedload(Sku.product)).where(Sku.id.in_(merged)))}
+def cart_lines(merged: dict[int, int]) -> tuple[dict, list[LineInput]]:
+    """The SKUs asked for (each must exist and be on sale; rows: the SKU's id, name, price_fen and product_id,
+    its product's product_name, image, on_sale and category_id) and the lines to price, in the order asked."""
+    skus = {s.id: s for s in uow.execute(_CART, {"ids": list(merged)})}
     for sku_id in merged:
         sku = skus.get(sku_id)
         if sku is None:
             raise DomainError(ErrorCode.SKU_NOT_FOUND, details={"sku_id": sku_id})
-        if not sku.product.on_sale:
-            raise DomainError(ErrorCode.PRODUCT_UNAVAILABLE, f"「{sku.product.name}」已下架")
+        if not sku.on_sale:
+            raise DomainError(ErrorCode.PRODUCT_UNAVAILABLE, f"「{sku.product_name}」已下架")
     return skus, [LineInput(sku_id, skus[sku_id].price_fen, qty, skus[sku_id].product_id,
-                            skus[sku_id].product.category_id) for sku_id, qty in merged.items()]
+                            skus[sku_id].category_id) for sku_id, qty in merged.items()]
 
 
 def _use_coupon(shopper_coupon_id: int, order_id: int) -> None:
@@ -298,9 +310,7 @@ def record_payment(out_trade_no: str, transaction_id: str, amount_fen: int, paid
 
 def unpaid_holdings(shopper_id: int) -> UnpaidHoldings:
     """The shopper's unpaid orders and the units per SKU they hold, in one statement."""
-    rows = db.session.execute(
-        select(Order.id, OrderLine.sku_id, OrderLine.quantity).join(OrderLine, OrderLine.order_id == Order.id)
-        .where(Order.shopper_id == shopper_id, Order.status == OrderStatus.PENDING_PAYMENT.value)).all()
+    rows = uow.execute(_UNPAID, {"shopper_id": shopper_id}).all()
     units: dict[int, int] = {}
     for _, sku_id, quantity in rows:
         units[sku_id] = units.get(sku_id, 0) + quantity
@@ -311,7 +321,8 @@ def cancel_unpaid(order: Order, actor: Actor, kind: str, reason: str, tx) -> Non
     """Cancel an order nobody paid for: stock and coupon back, WeChat order closed after commit."""
     ensure_transition(order.status, OrderStatus.CANCELLED, ErrorCode.ORDER_NOT_CANCELLABLE)
     order.cancelled_at = clock.now()
-    events.transition(order, kind, actor, OrderStatus.CANCELLED.value, reason=reason)
+    # The order's UPDATE goes first (its version claims the cancel: a concurrent one fails there), then the event.
+    events.transition(order, kind, actor, OrderStatus.CANCELLED.value, reason=reason, at_once=True)
     inventory.release_order_stock(order)
     return_coupon(order)
     _give_back_balance(order, actor)

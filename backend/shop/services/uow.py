@@ -8,10 +8,10 @@ from contextvars import ContextVar
 from weakref import WeakKeyDictionary
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import event, insert
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.errors import DomainError, ErrorCode
@@ -135,6 +135,71 @@ def before_each_commit(action: Callable[[], None]) -> Iterator[None]:
         yield
     finally:
         _before_commit.reset(token)
+
+
+def execute(statement, params=None) -> CursorResult:
+    """A Core statement (columns, UPDATE, INSERT: no ORM objects to load) in the session's transaction, sent on
+    its connection: what `db.session.execute` does (autoflush first, unless in `no_autoflush`) without the ORM's
+    handling of the statement, a third to a half of a small statement's CPU. Its writes mark the transaction
+    as writing, as the ORM's do (`has_writes`)."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()  # nothing pending: returns at once
+    if not statement.is_select:
+        session.info[WROTE] = True
+    return session.connection().execute(statement, params)
+
+
+def _insert_values(obj) -> dict:
+    """Every column of a new object's row: what it was given, else its column's default, else None; the
+    defaults are set on the object too, so that it holds its whole row (as a flush leaves it)."""
+    mapper, values = obj.__mapper__, {}
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if prop.key in obj.__dict__:
+            value = obj.__dict__[prop.key]
+        elif column.primary_key:
+            continue
+        else:
+            default = column.default
+            if default is None:
+                value = None
+            elif default.is_scalar:
+                value = default.arg
+            elif default.is_callable:
+                value = default.arg(None)  # SQLAlchemy wraps a default taking no argument in one taking a context
+            else:
+                raise TypeError(f"{mapper.class_.__name__}.{prop.key}: only scalar and callable defaults")
+            setattr(obj, prop.key, value)
+        values[column.key] = value
+    return values
+
+
+_INSERTS: dict = {}
+
+
+def insert_now(*objects) -> None:
+    """Write new objects (of one or more simple classes: one table, an integer `id` the database assigns) at
+    once, one INSERT per class with RETURNING their ids, and put them in the session as persistent and
+    loaded: what a flush of them would leave, without the unit of work (about half of a flush's CPU). The
+    rows go in the given order; foreign keys must be set as columns (`order_id`), not through relationships;
+    a relationship collection (an order's `lines`) must hold objects written here first."""
+    by_class: dict[type, list] = {}
+    for obj in objects:
+        by_class.setdefault(type(obj), []).append(obj)
+    for cls, group in by_class.items():
+        statement = _INSERTS.get(cls)
+        if statement is None:
+            table = cls.__table__
+            statement = _INSERTS[cls] = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        rows = [_insert_values(obj) for obj in group]
+        ids = execute(statement, rows if len(rows) > 1 else rows[0]).scalars().all()
+        for obj, new_id in zip(group, ids, strict=True):
+            obj.id = new_id
+            make_transient_to_detached(obj)
+    session = db.session()
+    for obj in objects:
+        session.add(obj)
 
 
 class Transaction:
