@@ -48,3 +48,19 @@ def test_out_of_stock_order_changes_nothing(client):
     assert "库存不足" in reply.get_json()["error"]["message"]
     assert sku_stock(sku_id) == before
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_an_order_refused_for_stock_leaves_nothing_behind_for_the_next(client):
+    """The refused order's rows were written before its stock ran out: the rollback takes them back, in the
+    database and in the session, so the next order (which SQLite gives the same id) is placed as usual."""
+    alice = Shopper(client)
+    first, second = db.session.scalars(select(Sku.id).order_by(Sku.id).limit(2)).all()
+    db.session.execute(update(Sku).where(Sku.id == second).values(stock=1))
+    db.session.commit()
+    items = [{"sku_id": first, "quantity": 1}, {"sku_id": second, "quantity": 2}]
+    reply = alice.post("/orders", {"items": items, "address_id": alice.address_id})
+    assert reply.status_code == 409 and reply.get_json()["error"]["code"] == "OUT_OF_STOCK"
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+    order = alice.order([(first, 1), (second, 1)])
+    assert [line["quantity"] for line in order["items"]] == [1, 1] and order == alice.detail(order["id"])
+    assert sku_stock(second) == 0

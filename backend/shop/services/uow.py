@@ -22,6 +22,7 @@ WROTE = "shop.wrote"  # Session.info flag: this transaction flushed or executed 
 KEPT_LOADED = "shop.kept_loaded"  # Session.info flag: the last commit left its objects unexpired
 SENT_NON_SELECT = "shop.sent_non_select"  # Connection.info flag: this transaction sent something else than SELECT
 CONNECTIONS = "shop.connections"  # Session.info: the connections its transaction uses
+INSERTED_NOW = "shop.inserted_now"  # Session.info: the objects insert_now wrote in the open transaction
 _before_commit: ContextVar[tuple[Callable[[], None], ...]] = ContextVar("shop_before_commit", default=())
 
 
@@ -40,6 +41,21 @@ def _executed(state):
 def _ended(session, transaction):
     if transaction.parent is None:
         session.info.pop(WROTE, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_inserted_now(session, previous_transaction):
+    """What insert_now wrote is gone with a rollback: out of the session too, as the rows a flush inserted are
+    (else the next row given the same id, as SQLite does, could not join the session)."""
+    if previous_transaction.parent is None:
+        for obj in session.info.pop(INSERTED_NOW, ()):
+            if obj in session:
+                session.expunge(obj)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_inserted_now(session):
+    session.info.pop(INSERTED_NOW, None)
 
 
 @event.listens_for(Session, "after_begin")
@@ -200,6 +216,7 @@ def insert_now(*objects) -> None:
     session = db.session()
     for obj in objects:
         session.add(obj)
+    session.info.setdefault(INSERTED_NOW, []).extend(objects)
 
 
 class Transaction:
