@@ -112,9 +112,10 @@ def reading() -> Iterator[None]:
     six round trips), psycopg, with no ROLLBACK ever sent, keeps its prepared statements, and the request
     opens no session at all (a session's transaction costs more CPU than the list's statements). The same
     answers as in a transaction: under READ COMMITTED each statement reads its own snapshot anyway. The
-    block's services read on `read_connection()`. A session already in a transaction (an earlier statement
-    of the request, a test's session) is read inside as before. Nothing may be written in the block: each
-    statement would commit on its own."""
+    block's services read on `read_connection()`; a transaction the block opened in the session (the policy's
+    read) ends with it. A session already in a transaction (an earlier statement of the request, a test's
+    session) is read inside as before. Nothing may be written in the block: each statement would commit on
+    its own."""
     if db.session.registry.has() and db.session().in_transaction():
         yield
         return
@@ -128,6 +129,11 @@ def reading() -> Iterator[None]:
             yield
         finally:
             _reader.reset(token)
+            # What the block read through the session (the policy, refreshed at most once a second) ends with
+            # the block, as the block's own reads do: nothing was written, and a transaction left open would
+            # outlive a connection the database dropped meanwhile.
+            if db.session.registry.has() and db.session().in_transaction():
+                db.session().rollback()
 
 
 def read_connection() -> Connection:
