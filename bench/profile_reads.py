@@ -114,6 +114,8 @@ def main(parts: list[str]) -> int:
               f"runs of {len(requests)} requests); {len(log)} statements; round trips per request: "
               f"PostgreSQL {trips.get('pg', 0):.1f}, "
               f"Redis {trips.get('redis', 0):.1f}\n{log}\n", flush=True)
+        if os.environ.get("PROFILE_DUMP"):
+            profile.dump_stats(os.environ["PROFILE_DUMP"])
         if TOP:
             stats = pstats.Stats(profile).strip_dirs()
             for key in os.environ.get("PROFILE_SORT", "tottime,cumulative").split(","):
