@@ -1,10 +1,10 @@
 """services/auth.read_token remembers a checked signature (issue 13), never the token's age or the shopper's
-standing: an old token expires on time, a forged one is refused, a revoked one is refused by the database."""
+standing: an old token expires on time, a forged one is refused (a revoked one is refused by the database:
+test_security.test_logout_revokes_the_shoppers_tokens_on_the_server, test_shopper_reads)."""
 import pytest
 
 from shop.domain.errors import DomainError, ErrorCode
 from shop.services import auth
-from support.shop import Shopper
 
 
 def test_a_remembered_token_still_expires_and_a_forged_one_is_still_refused(app, monkeypatch):
@@ -29,10 +29,3 @@ def test_a_remembered_token_still_expires_and_a_forged_one_is_still_refused(app,
         auth.read_token("shopper", forged, 3600)
     assert bad.value.code == ErrorCode.UNAUTHORIZED
 
-
-def test_a_logged_out_token_is_refused_though_its_signature_is_remembered(client):
-    alice = Shopper(client)
-    assert alice.get("/orders").status_code == 200
-    assert alice.post("/auth/logout").status_code == 204
-    reply = alice.get("/orders")
-    assert reply.status_code == 401 and reply.get_json()["error"]["message"] == "登录已失效，请重新登录"
