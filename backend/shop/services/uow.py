@@ -184,6 +184,8 @@ def _insert_values(obj) -> dict:
             continue
         else:
             default = column.default
+            if default is None and column.server_default is not None:  # the row would hold NULL, not its default
+                raise TypeError(f"{mapper.class_.__name__}.{prop.key}: a server default needs a value or a default")
             if default is None:
                 value = None
             elif default.is_scalar:
