@@ -7,8 +7,6 @@ policy cache), then counts one request. Counts, never timings.
 """
 from datetime import timedelta
 
-import pytest
-
 from sqlalchemy import select
 
 from shop.db import Sku, StockLedger
