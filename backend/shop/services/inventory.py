@@ -25,6 +25,7 @@ def _write(entry: StockLedger) -> StockLedger:
 
 _RESERVE = update(Sku).where(Sku.id == bindparam("sku"), Sku.stock >= bindparam("quantity")) \
     .values(stock=Sku.stock - bindparam("quantity"))
+_GIVE_BACK = update(Sku).where(Sku.id == bindparam("sku")).values(stock=Sku.stock + bindparam("quantity"))
 
 
 def reserve(sku_id: int, quantity: int, *, order_id: int | None = None, line_id: int | None = None) -> None:
@@ -58,8 +59,7 @@ def restore_once(line: OrderLine, quantity: int, kind: str, guard: str, note: st
                                  .returning(StockLedger.id))
     if entry_id is None:
         return False
-    db.session.execute(update(Sku).where(Sku.id == line.sku_id).values(stock=Sku.stock + quantity)
-                       .execution_options(synchronize_session=False))
+    uow.execute(_GIVE_BACK, {"sku": line.sku_id, "quantity": quantity})
     if inventory_sync.enabled():
         inventory_sync.record_change(db.session.get(StockLedger, entry_id))
     return True
@@ -96,7 +96,6 @@ def _release_statement(dialect):
 
 
 _RELEASES = {name: _release_statement(dialect) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
-_GIVE_BACK = update(Sku).where(Sku.id == bindparam("sku")).values(stock=Sku.stock + bindparam("quantity"))
 
 
 def _release_rest(line: OrderLine) -> int:
@@ -125,13 +124,9 @@ def adjust(sku_id: int, change: int, note: str, operator_id: int | None) -> Stoc
     if db.session.get(Sku, sku_id) is None:
         raise DomainError(ErrorCode.SKU_NOT_FOUND)
     if change < 0:
-        reserve_result = db.session.execute(
-            update(Sku).where(Sku.id == sku_id, Sku.stock >= -change).values(stock=Sku.stock + change)
-            .execution_options(synchronize_session=False))
-        if reserve_result.rowcount != 1:
+        if uow.execute(_RESERVE, {"sku": sku_id, "quantity": -change}).rowcount != 1:
             raise DomainError(ErrorCode.OUT_OF_STOCK, "调整后库存不能小于 0")
     else:
-        db.session.execute(update(Sku).where(Sku.id == sku_id).values(stock=Sku.stock + change)
-                           .execution_options(synchronize_session=False))
+        uow.execute(_GIVE_BACK, {"sku": sku_id, "quantity": change})
     return _write(StockLedger(sku_id=sku_id, change=change, kind="adjust", note=note[:200],
                               operator_id=operator_id, created_at=clock.now()))
