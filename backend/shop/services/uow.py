@@ -116,7 +116,7 @@ def reading() -> Iterator[None]:
     read) ends with it. A session already in a transaction (an earlier statement of the request, a test's
     session) is read inside as before. Nothing may be written in the block: each statement would commit on
     its own."""
-    if db.session.registry.has() and db.session().in_transaction():
+    if _session_in_transaction():
         yield
         return
     engine = db.engine
@@ -132,8 +132,13 @@ def reading() -> Iterator[None]:
             # What the block read through the session (the policy, refreshed at most once a second) ends with
             # the block, as the block's own reads do: nothing was written, and a transaction left open would
             # outlive a connection the database dropped meanwhile.
-            if db.session.registry.has() and db.session().in_transaction():
+            if _session_in_transaction():
                 db.session().rollback()
+
+
+def _session_in_transaction() -> bool:
+    """Has this request's session a transaction open (without creating a session to ask)?"""
+    return db.session.registry.has() and db.session().in_transaction()
 
 
 def read_connection() -> Connection:
