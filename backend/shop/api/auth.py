@@ -25,8 +25,19 @@ def shopper_required(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         from ..services.auth import shopper_from_token
-        g.shopper = shopper_from_token(bearer_token())
-        g.actor = Actor.shopper(g.shopper.id, g.shopper.nickname, client_ip())
+        reading_as(shopper_from_token(bearer_token()))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def shopper_identified(view):
+    """shopper_required for a view whose services need no Shopper in the session, only who is calling (issue
+    13: placing an order): the same checks (services/auth.shopper_identity_from_token) on one Core row instead
+    of loading the ORM object, and g.shopper the light identity (id, nickname, openid)."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        from ..services.auth import shopper_identity_from_token
+        reading_as(shopper_identity_from_token(bearer_token()))
         return view(*args, **kwargs)
     return wrapper
 
@@ -48,7 +59,7 @@ def shopper_reading(view):
 
 
 def reading_as(shopper) -> None:
-    """The shopper a shopper_reading view's service found and checked: g.shopper and g.actor as
-    shopper_required sets them (g.shopper a light identity: id, nickname, openid)."""
+    """The shopper a view serves, checked: g.shopper and g.actor (a shopper_reading view's service found it;
+    there g.shopper is a light identity: id, nickname, openid)."""
     g.shopper = shopper
     g.actor = Actor.shopper(shopper.id, shopper.nickname, client_ip())

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from ...domain import labels
 from ...services import order_reads, ordering, queries, shipping
 from ...services.ordering import ItemRequest
-from ..auth import reading_as, shopper_reading, shopper_required
+from ..auth import reading_as, shopper_identified, shopper_reading, shopper_required
 from ..fast_json import json_response
 from ..limits import order_creation_rate_limit
 from ..presenters import order_detail, order_summary
@@ -42,7 +42,7 @@ def order_page_json(order):
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.arguments(OrderCreateSchema)
 @blp.response(201, OrderSchema)
-@shopper_required
+@shopper_identified
 def create_order(headers, body):
     key = headers.get("idempotency_key")
     order = ordering.place_order(
