@@ -96,9 +96,12 @@ def record(order: Order, kind: str, actor: Actor, *, from_status: str | None = N
 def transition(order: Order, kind: str, actor: Actor, to_status: str, *, reason: str = "",
                data: dict | None = None, at_once: bool = False) -> OrderEvent:
     """Change the order's status and write the event, in the caller's transaction. `at_once`: the order's
-    change is flushed first (the UPDATE that claims it), then the event is written at once (see `record`)."""
+    change is written first (uow.update_now: the versioned UPDATE that claims it), then the event is written
+    at once (see `record`)."""
     from_status = order.status
     order.status = to_status
+    if at_once:
+        uow.update_now(order)
     return record(order, kind, actor, from_status=from_status, to_status=to_status, reason=reason, data=data,
                   at_once=at_once)
 
