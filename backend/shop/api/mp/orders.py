@@ -8,7 +8,7 @@ from ...services.ordering import ItemRequest
 from ..auth import reading_as, shopper_identified, shopper_reading, shopper_required
 from ..fast_json import json_response
 from ..limits import order_creation_rate_limit
-from ..presenters import order_detail, order_summary
+from ..presenters import order_detail, shopper_order_summaries
 from ..schemas import OrderCreateSchema, OrderListArgsSchema, OrderPageSchema, OrderSchema, PayOutSchema
 
 blp = Blueprint("mp_orders", __name__, url_prefix="/api/mp", description="小程序：下单、支付、订单查询（O3/O4/O6/Q1）")
@@ -61,8 +61,8 @@ def list_orders(args, claims):
                                                                    args["per_page"])
     reading_as(shopper)
     return json_response(OrderPageSchema, {
-        "items": [order_summary(order, actions, for_shopper=True)
-                  for (order, _), actions in zip(rows, queries.shopper_actions_of_each([facts for _, facts in rows]))],
+        "items": shopper_order_summaries(
+            zip((order for order, _ in rows), queries.shopper_actions_of_each([facts for _, facts in rows]))),
         "total": total, "page": args["page"], "per_page": args["per_page"], "counts": counts,
         "tabs": labels.shopper_order_tabs(counts)})
 
