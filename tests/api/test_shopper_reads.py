@@ -1,12 +1,14 @@
 """The shopper's read path at speed (issue 13): the order list from Core rows, both pages dumped by the
 compiled schema dumper, read-only requests ending in COMMIT. Each answers exactly as before."""
+from datetime import datetime, timezone
+
 import pytest
 from sqlalchemy import event, exists, func, or_, select, text
 
 from shop.api import fast_json
 from shop.api.mp.orders import order_page_json
 from shop.api.presenters import order_summary
-from shop.api.schemas import OrderPageSchema, OrderSchema
+from shop.api.schemas import OrderPageSchema, OrderSchema, ShanghaiDateTime
 from shop.db import Order, OrderLine
 from shop.domain.orders import OrderStatus
 from shop.domain import labels
@@ -105,6 +107,14 @@ def test_the_dumper_leaves_out_what_marshmallow_leaves_out():
     fast = fast_json.dumper(OrderSchema)(body)
     assert fast == OrderSchema().dump(body) == {"id": 1, "status": "paid", "created_at": None,
                                                  "items": [{"id": 2, "quantity": 3}]}
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(2026, 12, 1, 4, 5, 6, tzinfo=timezone.utc), datetime(2026, 12, 1, 23, 59, 59, 1, tzinfo=timezone.utc),
+    datetime(2026, 6, 30, 16, 0, 0, 120000, tzinfo=timezone.utc), datetime(1988, 7, 1, 12, 0, tzinfo=timezone.utc),
+    datetime(2026, 1, 1, 0, 0)])  # 1988: Shanghai kept summer time (+09:00); a naive moment is taken as UTC
+def test_the_dumper_writes_a_time_as_marshmallow_does(moment):
+    assert fast_json.shanghai_iso(moment) == ShanghaiDateTime()._serialize(moment, None, None)
 
 
 def test_a_reader_with_a_revoked_token_or_another_shoppers_order_is_refused(client):

@@ -14,6 +14,7 @@ The result is encoded by orjson as Flask's JSON would encode it (sorted keys; da
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -50,7 +51,7 @@ def _conversion(field: fields.Field, scope: dict) -> str:
         scope[helper] = lambda v: field._serialize(v, None, None)
         return f"v if v is None or type(v) is str else {helper}(v)"
     if kind is ShanghaiDateTime and field.format in (None, "iso", "iso8601"):
-        scope[helper] = lambda v: to_shanghai(v).isoformat()
+        scope[helper] = shanghai_iso
         return f"None if v is None else {helper}(v)"
     if kind is fields.Nested and isinstance(field.schema, Schema):
         scope[helper] = _object_function(field.schema)
@@ -65,6 +66,12 @@ def _conversion(field: fields.Field, scope: dict) -> str:
         return "None if v is None else dict(v)"
     scope[helper] = lambda v: field._serialize(v, None, None)
     return f"{helper}(v)"
+
+
+def shanghai_iso(moment: datetime) -> str:
+    """to_shanghai(moment).isoformat(), the same text written by orjson in C (RFC 3339, isoformat's own form for an
+    aware datetime, microseconds when there are any) at about a third of the CPU."""
+    return orjson.dumps(to_shanghai(moment))[1:-1].decode()
 
 
 def _function(name: str, lines: list[str], scope: dict, argument: str = "obj") -> Callable[[Any], Any]:
