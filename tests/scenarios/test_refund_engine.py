@@ -118,10 +118,16 @@ def test_three_system_errors_then_success_pay_out_once_with_one_out_refund_no(pg
 def test_refund_failing_past_the_last_retry_is_abnormal_and_a_manual_retry_pays_it_once(pgapp, sandbox, worker):
     order_ids = paid_orders(pgapp, sandbox, 1)
     sandbox.fault("refund", "SYSTEMERROR", times=4)
-    worker()
+    process = worker()
     [refund_id] = refund_in_full(order_ids)
 
-    wait_until(lambda: states([refund_id]) == ["abnormal"], timeout=30)
+    # Four attempts a second apart; the bound is for a loaded machine (twice a clean-clone run under load
+    # went past 30 s here), and a failure shows what the worker did.
+    try:
+        wait_until(lambda: states([refund_id]) == ["abnormal"], timeout=60)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: the refund is {states([refund_id])}; the worker's output:\n"
+                             f"{process.output()}") from exc
     assert db.session.get(Order, order_ids[0]).refund_status == "refund_failed"
     assert payouts(sandbox) == {}
 
