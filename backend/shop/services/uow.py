@@ -191,17 +191,19 @@ def _insert_values(obj) -> dict:
             default = column.default
             if default is None and column.server_default is not None:  # the row would hold NULL, not its default
                 raise TypeError(f"{mapper.class_.__name__}.{prop.key}: a server default needs a value or a default")
-            if default is None:
-                value = None
-            elif default.is_scalar:
-                value = default.arg
-            elif default.is_callable:
-                value = default.arg(None)  # SQLAlchemy wraps a default taking no argument in one taking a context
-            else:
-                raise TypeError(f"{mapper.class_.__name__}.{prop.key}: only scalar and callable defaults")
+            value = None if default is None else _client_value(default, f"{mapper.class_.__name__}.{prop.key}")
             setattr(obj, prop.key, value)
         values[column.key] = value
     return values
+
+
+def _client_value(default, name: str):
+    """The value a column's Python-side default (or onupdate) gives now: scalar or callable, nothing else."""
+    if default.is_scalar:
+        return default.arg
+    if default.is_callable:
+        return default.arg(None)  # SQLAlchemy wraps a default taking no argument in one taking a context
+    raise TypeError(f"{name}: only scalar and callable defaults")
 
 
 _INSERTS: dict = {}
@@ -252,7 +254,7 @@ def update_now(obj) -> None:
     for prop in mapper.column_attrs:
         onupdate = prop.columns[0].onupdate
         if onupdate is not None and prop.key not in values:
-            values[prop.key] = onupdate.arg if onupdate.is_scalar else onupdate.arg(None)  # as _insert_values
+            values[prop.key] = _client_value(onupdate, f"{mapper.class_.__name__}.{prop.key}")
     version = mapper.get_property_by_column(mapper.version_id_col).key
     params = {"w_id": state.identity[0], "w_version": getattr(obj, version)}
     values[version] = mapper.version_id_generator(params["w_version"])
