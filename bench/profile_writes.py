@@ -17,10 +17,11 @@ import pstats
 import sys
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "backend"), str(REPO / "tests")]
+sys.path[:0] = [str(REPO / "backend"), str(REPO / "tests"), str(REPO / "bench")]
 
 DB_NAME = os.environ.get("BENCH_DB", "shop_bench_write")
 PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
@@ -38,6 +39,9 @@ def main(parts: list[str]) -> int:
     from shop.services.auth import issue_token
     from support.statements import counting_statements
 
+    from profile_reads import count_round_trips  # bench/, beside this script
+    counter: Counter = Counter()
+    count_round_trips(counter)
     url = PG.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + DB_NAME
     limits = {"ORDER_RATE_LIMIT_PER_SHOPPER": "100000 per minute", "ORDER_RATE_LIMIT_PER_IP": "100000 per minute"}
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "bench-secret-key",
@@ -100,15 +104,24 @@ def main(parts: list[str]) -> int:
                 reply = calls[0]()  # warm-up, and the statements of one request
             db.session.remove()
         assert reply.status_code < 400, reply.get_data(as_text=True)[:300]
-        profile = cProfile.Profile()
-        started = time.perf_counter()
+        half = len(calls) // 2
+        counter.clear()
+        cpu, wall = time.process_time(), time.perf_counter()
+        for call in calls[1:half]:  # unprofiled
+            reply = call()
+            assert reply.status_code < 400, reply.get_data(as_text=True)[:300]
+        n = max(1, half - 1)
+        cpu, wall = (time.process_time() - cpu) * 1000 / n, (time.perf_counter() - wall) * 1000 / n
+        trips = {k: v / n for k, v in counter.items()}
+        profile = cProfile.Profile(time.process_time)  # CPU time: waits on PostgreSQL and Redis are not ours
         profile.enable()
-        for call in calls[1:]:
+        for call in calls[half:]:
             reply = call()
             assert reply.status_code < 400, reply.get_data(as_text=True)[:300]
         profile.disable()
-        per = (time.perf_counter() - started) * 1000 / max(1, len(calls) - 1)
-        print(f"\n===== {name}: {per:.1f} ms per request (profiled), {len(log)} statements\n{log}\n")
+        print(f"\n===== {name}: {cpu:.2f} ms CPU, {wall:.2f} ms wall per request (unprofiled, {n} requests); "
+              f"{len(log)} statements; round trips per request: PostgreSQL {trips.get('pg', 0):.1f}, "
+              f"Redis {trips.get('redis', 0):.1f}\n{log}\n", flush=True)
         stats = pstats.Stats(profile).strip_dirs()
         for key in os.environ.get("PROFILE_SORT", "tottime,cumulative").split(","):
             stats.sort_stats(key).print_stats(TOP)
