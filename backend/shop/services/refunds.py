@@ -28,6 +28,7 @@ from ..domain.refund_pacing import RATE_LIMITED_PAUSE, is_rate_limited, next_que
 from ..domain.refunds import (ABNORMAL_ROUTES, SUBMITTABLE_STATES, RefundAction, RefundState, after_failed_attempt,
                               order_refund_status, refund_actions)
 from ..extensions import db
+from ..logging import log
 from . import invoices
 from . import balance, events, notifications
 from .context import deps
@@ -233,19 +234,36 @@ def _claim(refund_id: int) -> Refund | None:
     return db.session.get(Refund, refund_id, populate_existing=True)
 
 
-def _claim_when_nearly_due(refund_id: int) -> Refund | None:
-    """RQ schedules retries to the whole second, so a retry may start a moment before the pause we
-    recorded ends. Wait that moment out instead of dropping the retry chain."""
-    current = db.session.get(Refund, refund_id, populate_existing=True)
-    if current is None or current.status not in {s.value for s in SUBMITTABLE_STATES} \
-            or current.next_attempt_at is None:
-        return None
-    wait = (current.next_attempt_at - clock.now()).total_seconds()
-    db.session.commit()
-    if not 0 < wait <= EARLY_RETRY_TOLERANCE_SECONDS:
-        return None
-    time.sleep(wait + 0.05)
-    return _claim(refund_id)
+def _claim_when_due(refund_id: int) -> tuple[Refund | None, str]:
+    """Claim the refund, waiting out a pause that ends within EARLY_RETRY_TOLERANCE_SECONDS: RQ schedules
+    retries to the whole second, so a retry may start a moment before the pause we recorded ends. The claim's
+    clock is read before its UPDATE runs, so a pause may also end between a claim that found it running and
+    the read that follows: that refund is due now and is claimed again (r3: that job used to end, and with it
+    the refund's retries). (None, state) when the refund is not this job's to submit, logged with why."""
+    for _ in range(3):
+        refund = _claim(refund_id)
+        if refund is not None:
+            return refund, refund.status
+        current = db.session.get(Refund, refund_id, populate_existing=True)
+        state, due = (current.status, current.next_attempt_at) if current else ("missing", None)
+        db.session.commit()
+        if state not in {s.value for s in SUBMITTABLE_STATES}:
+            _log_job_ends(refund_id, "not_submittable", state, due)
+            return None, state
+        wait = (due - clock.now()).total_seconds() if due else 0
+        if wait > EARLY_RETRY_TOLERANCE_SECONDS:  # another job holds its claim, or this one came far too early
+            _log_job_ends(refund_id, "not_due", state, due)
+            return None, state
+        if wait > 0:
+            time.sleep(wait + 0.05)
+    _log_job_ends(refund_id, "claim_lost", state, due)  # three rounds lost to other jobs' claims
+    return None, state
+
+
+def _log_job_ends(refund_id: int, reason: str, state: str, due: datetime | None, **fields) -> None:
+    """One line for each way a submit job ends without calling WeChat."""
+    log(logger, logging.INFO, "refund job ends without an attempt", refund_id=refund_id, reason=reason, state=state,
+        due=due.isoformat() if due else None, **fields)
 
 
 def submit_refund(refund_id: int, operator: str = "worker") -> str:
@@ -256,10 +274,9 @@ def submit_refund(refund_id: int, operator: str = "worker") -> str:
     waiting = _wait_for_turn(refund_id)
     if waiting is not None:
         return waiting
-    refund = _claim(refund_id) or _claim_when_nearly_due(refund_id)
+    refund, state = _claim_when_due(refund_id)
     if refund is None:
-        current = db.session.get(Refund, refund_id, populate_existing=True)
-        return current.status if current else "missing"
+        return state
     order = db.session.get(Order, refund.order_id)
     payment = next((p for p in order.payments if p.status == "paid"), None)
     args = dict(out_trade_no=payment.out_trade_no if payment else order.order_no, out_refund_no=refund.out_refund_no,
@@ -289,7 +306,7 @@ def _wait_for_turn(refund_id: int) -> str | None:
         or refund.next_attempt_at <= clock.now() + timedelta(seconds=EARLY_RETRY_TOLERANCE_SECONDS))
     if due:
         order_id, out_refund_no = refund.order_id, refund.out_refund_no
-        status, attempts = refund.status, refund.attempts
+        status, attempts, next_attempt_at = refund.status, refund.attempts, refund.next_attempt_at
     db.session.commit()  # a read-then-write transaction would make SQLite writers refuse each other
     if not due:
         return None  # the claim decides: someone else has it, or it is not time yet
@@ -297,6 +314,7 @@ def _wait_for_turn(refund_id: int) -> str | None:
     if come_back is None:
         return None
     _resubmit_later(refund_id, come_back, attempts)
+    _log_job_ends(refund_id, "paced", status, next_attempt_at, come_back=come_back.isoformat())
     return status
 
 
