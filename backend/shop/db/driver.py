@@ -1,20 +1,21 @@
-"""A Core select run on the driver's own cursor (issue 13: the shopper's order list and order page, the requests
-sent most).
+"""Core statements run on the driver's own cursor (issue 13): the shopper's order list and order page, the reads
+sent most (`DriverSelect`), and the writes of placing and cancelling an order (`DriverWrite`).
 
-For those two reads SQLAlchemy's per-execution work (compiled-cache lookup, execution context, parameter
-handling, the cursor's column descriptions, Row objects) cost more CPU than the statements themselves: 0.46 ms
+For those statements SQLAlchemy's per-execution work (compiled-cache lookup, execution context, parameter
+handling, the cursor's column descriptions, result objects) cost more CPU than the statements themselves: 0.46 ms
 against 0.14 ms for the list's two statements run on psycopg's cursor, side by side in one process on
 `make bench`'s million orders.
 
-`DriverSelect(statement, sample)` renders the statement once per dialect, with SQLAlchemy's own compiler (the
-parameters named in `sample` stay parameters; IN lists of constants are expanded), and on PostgreSQL runs that SQL
-on the connection's psycopg cursor, sent by `Connection._cursor_execute` (what SQLAlchemy itself uses for its
-few raw statements): the rows come back as tuples with each column's result processing applied (UTCDateTime's
-UTC zone, as through SQLAlchemy). It stays a statement of the connection's: it runs in the connection's
-transaction (or autocommit), the engine's listeners see it (statement counts, services/uow's write tracking),
-an error is SQLAlchemy's DBAPIError as from `Connection.execute`, and a lost connection makes the pool's
-connections stale as it would there. Other databases (SQLite) run the statement through SQLAlchemy.
-tests/api/test_driver_select.py compares both ways on the same data.
+Each renders its statement once per dialect (a write: per set of parameter names, as SQLAlchemy's cache does),
+with SQLAlchemy's own compiler, and on PostgreSQL runs that SQL on the connection's psycopg cursor, sent by
+`Connection._cursor_execute` (what SQLAlchemy itself uses for its few raw statements): the rows come back as
+tuples with each column's result processing applied (UTCDateTime's UTC zone, as through SQLAlchemy). It stays a
+statement of the connection's: it runs in the connection's transaction (a write begins it if none is, as
+`Connection.execute` does; a read may run in autocommit), the engine's listeners see it (statement counts,
+services/uow's write tracking), an error is SQLAlchemy's DBAPIError as from `Connection.execute`, and a lost
+connection makes the pool's connections stale as it would there. Other databases (SQLite) run the statement
+through SQLAlchemy.
+tests/api/test_driver_select.py and test_driver_write.py compare both ways on the same data.
 """
 from __future__ import annotations
 
@@ -23,19 +24,62 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.dml import UpdateBase
 
 
-class DriverSelect:
+class _Plan:
+    """What a statement sends on one dialect: its SQL, and its columns' result processors once the first
+    execution's description gave their types."""
+    __slots__ = ("sql", "compiled", "constants", "results")
+
+    def __init__(self, sql: str, *, compiled=None, constants: dict[str, Any] | None = None):
+        self.sql, self.compiled, self.constants = sql, compiled, constants
+        self.results: list[tuple[int, Callable[[Any], Any]]] | None = None
+
+
+class _OnCursor:
+    """The mechanism both share: a plan's SQL run on the connection's cursor, its rows processed."""
+
+    def __init__(self, statement: Select | UpdateBase):
+        self.statement = statement
+        self._plans: dict = {}
+
+    def _run(self, connection: Connection, plan: _Plan, params: dict[str, Any]) -> tuple[list[tuple], int]:
+        """(rows, rowcount) of the plan's SQL sent with these (processed) parameters."""
+        cursor = connection.connection.cursor()
+        try:
+            # SQLAlchemy's own execution of a raw statement: the engine's listeners, echo, and on an error its
+            # wrapping and, for a lost connection, the pool's invalidation, as for any statement
+            connection._cursor_execute(cursor, plan.sql, params)
+            rowcount, description = cursor.rowcount, cursor.description
+            rows = cursor.fetchall() if description is not None else []
+        finally:
+            cursor.close()
+        if rows:
+            if plan.results is None:
+                plan.results = self._processors(connection.dialect, description)
+            if plan.results:
+                rows = [_processed(row, plan.results) for row in rows]
+        return rows, rowcount
+
+    def _processors(self, dialect: Dialect, description) -> list[tuple[int, Callable[[Any], Any]]]:
+        """Each column's result processor as SQLAlchemy picks it (by the column's type and the driver's type code):
+        a select's columns, a write's RETURNING."""
+        return [(i, process) for i, (column, described) in enumerate(zip(self.statement.exported_columns,
+                                                                          description))
+                if (process := column.type._cached_result_processor(dialect, described.type_code)) is not None]
+
+
+class DriverSelect(_OnCursor):
     def __init__(self, statement: Select, sample: dict[str, Any]):
         """`sample`: a value for each parameter the callers pass (any value of the right kind: IN lists of
         constants are expanded with it, the parameters themselves stay parameters)."""
-        self.statement, self._sample = statement, sample
-        self._plans: dict[str, list | None] = {}
+        super().__init__(statement)
+        self._sample = sample
 
-    def _plan(self, dialect: Dialect) -> list | None:
-        """[SQL, the constants' values, [(column index, result processor)] once the first execution's columns
-        gave their types] for this dialect; None when a parameter needs processing on its way in (then SQLAlchemy
-        runs it)."""
+    def _plan(self, dialect: Dialect) -> _Plan | None:
+        """The SQL and the constants' values for this dialect; None when a parameter needs processing on its way
+        in (then SQLAlchemy runs it)."""
         if dialect.name not in self._plans:
             compiled = self.statement.compile(dialect=dialect)
             if any(bind.type._cached_bind_processor(dialect) for bind in compiled.binds.values()):
@@ -43,34 +87,65 @@ class DriverSelect:
             else:
                 expanded = compiled.construct_expanded_state(self._sample)
                 constants = {k: v for k, v in expanded.parameters.items() if k not in self._sample}
-                self._plans[dialect.name] = [expanded.statement, constants, None]
+                self._plans[dialect.name] = _Plan(expanded.statement, constants=constants)
         return self._plans[dialect.name]
-
-    def _processors(self, dialect: Dialect, description) -> list[tuple[int, Callable[[Any], Any]]]:
-        """Each column's result processor as SQLAlchemy picks it (by the column's type and the driver's type code)."""
-        return [(i, process) for i, (column, described) in enumerate(zip(self.statement.selected_columns, description))
-                if (process := column.type._cached_result_processor(dialect, described.type_code)) is not None]
 
     def rows(self, connection: Connection, params: dict[str, Any]) -> list[tuple]:
         """Every row of the statement with these parameters, as tuples."""
-        dialect = connection.dialect
-        plan = self._plan(dialect) if dialect.driver == "psycopg" else None
+        plan = self._plan(connection.dialect) if connection.dialect.driver == "psycopg" else None
         if plan is None:
             return [tuple(row) for row in connection.execute(self.statement, params)]
-        sql, constants, processors = plan
-        cursor = connection.connection.cursor()
-        try:
-            # SQLAlchemy's own execution of a raw statement: the engine's listeners, echo, and on an error its
-            # wrapping and, for a lost connection, the pool's invalidation, as for any statement
-            connection._cursor_execute(cursor, sql, {**constants, **params})
-            rows = cursor.fetchall()
-            if processors is None:
-                processors = plan[2] = self._processors(dialect, cursor.description)
-        finally:
-            cursor.close()
-        if processors:
-            rows = [_processed(row, processors) for row in rows]
-        return rows
+        return self._run(connection, plan, {**plan.constants, **params})[0]
+
+
+class Written:
+    """What a write did: the rows it returned (RETURNING) as tuples, and how many rows it matched."""
+    __slots__ = ("rows", "rowcount")
+
+    def __init__(self, rows: list[tuple], rowcount: int):
+        self.rows, self.rowcount = rows, rowcount
+
+    def first(self) -> tuple | None:
+        return self.rows[0] if self.rows else None
+
+
+class DriverWrite(_OnCursor):
+    """A Core INSERT, UPDATE or DELETE built once. A single row of parameters on PostgreSQL is sent on the cursor
+    with SQLAlchemy's own parameter handling: `construct_params` (the statement's constants; a missing parameter
+    refused) and the dialect's bind processors (JSON, UTCDateTime, Boolean...). Several rows (executemany,
+    insertmanyvalues) and other databases go through SQLAlchemy, as do the statements SQLAlchemy gives more work
+    than that (column defaults it computes, expanding or literal parameters, escaped names)."""
+
+    def _plan(self, dialect: Dialect, names: frozenset[str]) -> _Plan | None:
+        key = (dialect.name, names)
+        if key not in self._plans:
+            # As Connection.execute compiles it: the parameters' names choose the columns written
+            compiled = self.statement.compile(dialect=dialect, column_keys=sorted(names))
+            more = (compiled.insert_prefetch or compiled.update_prefetch or compiled.literal_execute_params
+                    or compiled.post_compile_params or compiled.escaped_bind_names or compiled.positional)
+            self._plans[key] = None if more else _Plan(compiled.string, compiled=compiled)
+        return self._plans[key]
+
+    def execute(self, connection: Connection, params: dict[str, Any] | list[dict[str, Any]]) -> Written:
+        """Run the statement with one row of parameters (a dict) or several (a list of dicts)."""
+        plan = self._plan(connection.dialect, frozenset(params)) \
+            if isinstance(params, dict) and connection.dialect.driver == "psycopg" else None
+        if plan is None:
+            result = connection.execute(self.statement, params)
+            return Written([tuple(row) for row in result] if result.returns_rows else [], result.rowcount)
+        # What Connection.execute checks before a statement: a transaction that failed must be rolled back first,
+        # and the connection's transaction is begun (so that its COMMIT covers this write).
+        transaction = connection._transaction
+        if transaction is not None and not transaction.is_active:
+            connection._invalid_transaction()
+        if transaction is None:
+            connection._autobegin()
+        compiled = plan.compiled
+        values = compiled.construct_params(params, escape_names=False)
+        for name, process in compiled._bind_processors.items():
+            if name in values:
+                values[name] = process(values[name])
+        return Written(*self._run(connection, plan, values))
 
 
 def _processed(row: tuple, processors: list[tuple[int, Callable[[Any], Any]]]) -> tuple:

@@ -10,6 +10,7 @@ from sqlalchemy import Integer, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import OrderLine, Sku, StockLedger
+from ..db.driver import DriverWrite
 from ..domain import clock
 from ..domain.errors import DomainError, ErrorCode
 from ..extensions import db
@@ -23,9 +24,9 @@ def _write(entry: StockLedger) -> StockLedger:
     return entry
 
 
-_RESERVE = update(Sku).where(Sku.id == bindparam("sku"), Sku.stock >= bindparam("quantity")) \
-    .values(stock=Sku.stock - bindparam("quantity"))
-_GIVE_BACK = update(Sku).where(Sku.id == bindparam("sku")).values(stock=Sku.stock + bindparam("quantity"))
+_RESERVE = DriverWrite(update(Sku).where(Sku.id == bindparam("sku"), Sku.stock >= bindparam("quantity"))
+                       .values(stock=Sku.stock - bindparam("quantity")))
+_GIVE_BACK = DriverWrite(update(Sku).where(Sku.id == bindparam("sku")).values(stock=Sku.stock + bindparam("quantity")))
 
 
 def reserve(sku_id: int, quantity: int, *, order_id: int | None = None, line_id: int | None = None) -> None:
@@ -95,7 +96,8 @@ def _release_statement(dialect):
         .returning(StockLedger.id, StockLedger.change)
 
 
-_RELEASES = {name: _release_statement(dialect) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+_RELEASES = {name: DriverWrite(_release_statement(dialect))
+             for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 def _release_rest(line: OrderLine) -> int:

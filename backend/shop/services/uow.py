@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ColumnProperty, Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..db.driver import DriverWrite, Written
 from ..domain.errors import DomainError, ErrorCode
 from ..extensions import db
 
@@ -164,14 +165,18 @@ def before_each_commit(action: Callable[[], None]) -> Iterator[None]:
         _before_commit.reset(token)
 
 
-def execute(statement, params=None) -> CursorResult:
+def execute(statement, params=None) -> CursorResult | Written:
     """A Core statement (columns, UPDATE, INSERT: no ORM objects to load) in the session's transaction, sent on
     its connection: what `db.session.execute` does (autoflush first, unless in `no_autoflush`) without the ORM's
-    handling of the statement, a third to a half of a small statement's CPU. Its writes mark the transaction
-    as writing, as the ORM's do (`has_writes`)."""
+    handling of the statement, a third to a half of a small statement's CPU. A write built once as a
+    `DriverWrite` (db/driver) goes on the driver's cursor and answers `Written` (its rows and rowcount).
+    Its writes mark the transaction as writing, as the ORM's do (`has_writes`)."""
     session = db.session()
     if session.autoflush:
         session.flush()  # nothing pending: returns at once
+    if isinstance(statement, DriverWrite):
+        session.info[WROTE] = True
+        return statement.execute(session.connection(), params)
     if not statement.is_select:
         session.info[WROTE] = True
     return session.connection().execute(statement, params)
@@ -222,10 +227,11 @@ def insert_now(*objects) -> None:
         statement = _INSERTS.get(cls)
         if statement is None:
             table = cls.__table__
-            statement = _INSERTS[cls] = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            statement = _INSERTS[cls] = DriverWrite(insert(table).returning(table.c.id,
+                                                                             sort_by_parameter_order=True))
         rows = [_insert_values(obj) for obj in group]
-        ids = execute(statement, rows if len(rows) > 1 else rows[0]).scalars().all()
-        for obj, new_id in zip(group, ids, strict=True):
+        written = execute(statement, rows if len(rows) > 1 else rows[0]).rows
+        for obj, (new_id,) in zip(group, written, strict=True):
             obj.id = new_id
             make_transient_to_detached(obj)
     session = db.session()
@@ -260,8 +266,8 @@ def update_now(obj) -> None:
     values[version] = mapper.version_id_generator(params["w_version"])
     statement = _UPDATES.get(table)
     if statement is None:
-        statement = _UPDATES[table] = update(table).where(table.c.id == bindparam("w_id"),
-                                                           mapper.version_id_col == bindparam("w_version"))
+        statement = _UPDATES[table] = DriverWrite(update(table).where(
+            table.c.id == bindparam("w_id"), mapper.version_id_col == bindparam("w_version")))
     session = db.session()
     with session.no_autoflush:  # the object's change is this statement, not a flush before it
         matched = execute(statement, {**params, **{mapper.attrs[k].columns[0].key: v for k, v in values.items()}})
