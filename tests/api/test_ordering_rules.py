@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from shop.db import Coupon, Order, ShopperCoupon
 from shop.domain import clock
 from shop.extensions import db
-from support.shop import ADDRESS, Shopper, first_sku_id
+from support.shop import ADDRESS, Shopper, first_sku_id, sku_stock
 
 
 def test_a_retried_submit_with_the_same_idempotency_key_returns_the_same_order(client):
@@ -15,6 +15,33 @@ def test_a_retried_submit_with_the_same_idempotency_key_returns_the_same_order(c
     assert first.status_code == again.status_code == 201
     assert first.get_json()["id"] == again.get_json()["id"]
     assert db.session.scalar(select(func.count()).select_from(Order)) == 1
+
+
+def test_an_order_number_drawn_twice_is_drawn_again_and_nothing_is_written_twice(client, monkeypatch):
+    """Two orders placed in the same second may draw the same number: the second is placed with another."""
+    from shop.services import ordering
+    alice, bob = Shopper(client, "alice"), Shopper(client, "bob")
+    sku = first_sku_id()
+    taken = alice.order([(sku, 1)])["order_no"]
+    stock = sku_stock(sku)
+    drawn = iter([taken, taken, "20261202120000654321"])
+    monkeypatch.setattr(ordering, "new_order_no", lambda: next(drawn))
+
+    reply = bob.post("/orders", {"items": [{"sku_id": sku, "quantity": 2}], "address_id": bob.address_id})
+    assert reply.status_code == 201, reply.get_json()
+    order = reply.get_json()
+    assert order["order_no"] == "20261202120000654321"
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 2
+    assert sku_stock(sku) == stock - 2  # reserved once, by the order that was placed
+    assert [e["kind"] for e in bob.detail(order["id"])["timeline"]] == ["placed"]
+
+    monkeypatch.setattr(ordering, "new_order_no", lambda: taken)  # never a free number: refused, nothing written
+    reply = bob.post("/orders", {"items": [{"sku_id": sku, "quantity": 1}], "address_id": bob.address_id})
+    assert reply.status_code == 503 and reply.get_json()["error"]["code"] == "SERVICE_UNAVAILABLE", reply.get_json()
+    assert reply.get_json()["error"]["message"] == "下单人数较多，请稍后重试"
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 2 and sku_stock(sku) == stock - 2
 
 
 def test_a_shopper_cannot_see_or_pay_another_shoppers_order(client):

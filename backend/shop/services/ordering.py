@@ -86,66 +86,88 @@ def _earlier_order_and_address(shopper_id: int, idempotency_key: str | None, add
     return row.earlier, (row if row.shopper_id is not None else None)
 
 
+ORDER_NO_ATTEMPTS = 3
+
+
 def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, shopper_coupon_id: int | None = None,
                 remark: str = "", idempotency_key: str | None = None, actor: Actor | None = None,
                 use_balance: bool = False) -> Order:
     """R9 `use_balance`: the balance pays what it can at once (reserved; given back if the order closes unpaid),
-    WeChat Pay the rest; an order the balance pays entirely is paid here."""
+    WeChat Pay the rest; an order the balance pays entirely is paid here.
+
+    An order number is the second it was placed and six random digits: two orders placed in the same second
+    can draw the same one (at 300 orders a second, about once in 20 such seconds). The second one's INSERT is
+    then refused by the unique order number, its transaction rolls back with nothing written, and the order is
+    placed again with a new number."""
+    for _ in range(ORDER_NO_ATTEMPTS):
+        try:
+            return _place_order(shopper_id, items, address_id, shopper_coupon_id=shopper_coupon_id, remark=remark,
+                                idempotency_key=idempotency_key, actor=actor, use_balance=use_balance)
+        except IntegrityError as exc:
+            # Two submits with the same Idempotency-Key raced: the other one won, return its order.
+            existing = idempotency_key and _find_by_idempotency_key(shopper_id, idempotency_key)
+            if existing:
+                return existing
+            if not _order_no_taken(exc):
+                raise
+    # Every number drawn was taken (never seen): nothing was written, the shopper may submit again.
+    raise DomainError(ErrorCode.SERVICE_UNAVAILABLE, "下单人数较多，请稍后重试")
+
+
+def _order_no_taken(exc: IntegrityError) -> bool:
+    return uow.is_unique_violation(exc) and "order_no" in str(exc.orig)
+
+
+def _place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, shopper_coupon_id: int | None,
+                 remark: str, idempotency_key: str | None, actor: Actor | None, use_balance: bool) -> Order:
     actor = actor or Actor.shopper(shopper_id)
     policy = deps().policy
     now = clock.now()
     merged = merge_items(items)
-    try:
-        # The order is answered from what this transaction wrote: nothing is read back after commit.
-        with transaction(expire_on_commit=False) as tx:
-            existing_id, address = _earlier_order_and_address(shopper_id, idempotency_key, address_id)
-            if existing_id is not None:  # the same submit again: its order, nothing placed
-                return db.session.get(Order, existing_id)
-            if address is None or address.shopper_id != shopper_id:
-                raise DomainError(ErrorCode.ADDRESS_NOT_FOUND)
-            skus, line_inputs = cart_lines(merged)
-            check_unpaid_limits(unpaid_holdings(shopper_id), merged,
-                                {i: f"{s.product_name} {s.name}" for i, s in skus.items()}, policy)
-            shopper_coupon, terms = coupons.order_coupon(shopper_id, shopper_coupon_id)
-            pricing = price_order(line_inputs, terms, policy, now)
-            # The order, its lines, the stock and the first event are written with one statement each (Core,
-            # uow.insert_now), not through the unit of work; the objects stay in the session, loaded.
-            order = Order(
-                order_no=new_order_no(), shopper_id=shopper_id, status=OrderStatus.PENDING_PAYMENT.value,
-                goods_fen=pricing.goods_fen, discount_fen=pricing.discount_fen, shipping_fen=pricing.shipping_fen,
-                total_fen=pricing.total_fen, shopper_coupon_id=shopper_coupon.id if shopper_coupon else None,
-                receiver_name=address.receiver, receiver_phone=address.phone, province=address.province,
-                city=address.city, district=address.district, address_detail=address.detail,
-                remark=(remark or "").strip(), idempotency_key=idempotency_key, created_at=now,
-                pay_deadline=now + policy.unpaid_close_after)
-            uow.insert_now(order)
-            lines = [OrderLine(order_id=order.id, sku_id=priced.sku_id, product_id=skus[priced.sku_id].product_id,
-                               product_name=skus[priced.sku_id].product_name, sku_name=skus[priced.sku_id].name,
-                               image=skus[priced.sku_id].image, unit_price_fen=priced.unit_price_fen,
-                               quantity=priced.quantity, goods_fen=priced.goods_fen,
-                               discount_fen=priced.discount_fen) for priced in pricing.lines]
-            uow.insert_now(*lines)
-            # A new order's collection is never lazy-loaded from the database.
-            set_committed_value(order, "lines", lines)
-            inventory.reserve_lines([(line.sku_id, line.quantity, order.id, line.id) for line in lines])
-            if shopper_coupon is not None:
-                _use_coupon(shopper_coupon.id, order.id)
-            placed = events.record(order, "placed", actor, to_status=order.status,
-                                   data={"total_fen": order.total_fen, "lines": len(lines)}, at_once=True)
-            if use_balance:
-                _pay_with_balance(order, balance_to_use(balance.current_balance(shopper_id), order.total_fen,
-                                                        use_balance), actor)
-            queries.new_order_viewed(order, placed)
-            order_id, deadline = order.id, order.pay_deadline
-            if order.status == OrderStatus.PENDING_PAYMENT.value:
-                tx.after_commit(lambda: deps().jobs.enqueue("shop.jobs.tasks.close_unpaid_order", order_id,
-                                                            job_id=f"close-order-{order_id}", at=deadline))
-    except IntegrityError:
-        # Two submits with the same Idempotency-Key raced: the other one won, return its order.
-        existing = idempotency_key and _find_by_idempotency_key(shopper_id, idempotency_key)
-        if existing:
-            return existing
-        raise
+    # The order is answered from what this transaction wrote: nothing is read back after commit.
+    with transaction(expire_on_commit=False) as tx:
+        existing_id, address = _earlier_order_and_address(shopper_id, idempotency_key, address_id)
+        if existing_id is not None:  # the same submit again: its order, nothing placed
+            return db.session.get(Order, existing_id)
+        if address is None or address.shopper_id != shopper_id:
+            raise DomainError(ErrorCode.ADDRESS_NOT_FOUND)
+        skus, line_inputs = cart_lines(merged)
+        check_unpaid_limits(unpaid_holdings(shopper_id), merged,
+                            {i: f"{s.product_name} {s.name}" for i, s in skus.items()}, policy)
+        shopper_coupon, terms = coupons.order_coupon(shopper_id, shopper_coupon_id)
+        pricing = price_order(line_inputs, terms, policy, now)
+        # The order, its lines, the stock and the first event are written with one statement each (Core,
+        # uow.insert_now), not through the unit of work; the objects stay in the session, loaded.
+        order = Order(
+            order_no=new_order_no(), shopper_id=shopper_id, status=OrderStatus.PENDING_PAYMENT.value,
+            goods_fen=pricing.goods_fen, discount_fen=pricing.discount_fen, shipping_fen=pricing.shipping_fen,
+            total_fen=pricing.total_fen, shopper_coupon_id=shopper_coupon.id if shopper_coupon else None,
+            receiver_name=address.receiver, receiver_phone=address.phone, province=address.province,
+            city=address.city, district=address.district, address_detail=address.detail,
+            remark=(remark or "").strip(), idempotency_key=idempotency_key, created_at=now,
+            pay_deadline=now + policy.unpaid_close_after)
+        uow.insert_now(order)
+        lines = [OrderLine(order_id=order.id, sku_id=priced.sku_id, product_id=skus[priced.sku_id].product_id,
+                           product_name=skus[priced.sku_id].product_name, sku_name=skus[priced.sku_id].name,
+                           image=skus[priced.sku_id].image, unit_price_fen=priced.unit_price_fen,
+                           quantity=priced.quantity, goods_fen=priced.goods_fen,
+                           discount_fen=priced.discount_fen) for priced in pricing.lines]
+        uow.insert_now(*lines)
+        # A new order's collection is never lazy-loaded from the database.
+        set_committed_value(order, "lines", lines)
+        inventory.reserve_lines([(line.sku_id, line.quantity, order.id, line.id) for line in lines])
+        if shopper_coupon is not None:
+            _use_coupon(shopper_coupon.id, order.id)
+        placed = events.record(order, "placed", actor, to_status=order.status,
+                               data={"total_fen": order.total_fen, "lines": len(lines)}, at_once=True)
+        if use_balance:
+            _pay_with_balance(order, balance_to_use(balance.current_balance(shopper_id), order.total_fen,
+                                                    use_balance), actor)
+        queries.new_order_viewed(order, placed)
+        order_id, deadline = order.id, order.pay_deadline
+        if order.status == OrderStatus.PENDING_PAYMENT.value:
+            tx.after_commit(lambda: deps().jobs.enqueue("shop.jobs.tasks.close_unpaid_order", order_id,
+                                                        job_id=f"close-order-{order_id}", at=deadline))
     return order
 
 
