@@ -236,6 +236,7 @@ def _client_process(job: dict, queue) -> None:
 class Load(NamedTuple):
     per_second: float
     done: int  # requests (or transactions) completed
+    errors: int  # answered 4xx/5xx or failed: not counted in per_second
 
 
 def run_load(kind: str, items: list, *, consume: bool = False, dsn: str = "", port: int = PORT) -> Load:
@@ -260,7 +261,7 @@ def run_load(kind: str, items: list, *, consume: bool = False, dsn: str = "", po
     done, errors = sum(d for d, _ in results), sum(e for _, e in results)
     if errors and not done:
         raise SystemExit(f"{kind}: every request failed ({errors})")
-    return Load(done / elapsed, done)
+    return Load(done / elapsed, done, errors)
 
 
 # ---- servers and memory -----------------------------------------------------------------------------
@@ -535,13 +536,14 @@ def main() -> int:
         # CPU ms per request (ours) or per request/transaction (the yardstick, the ceiling):
         # [server, PostgreSQL, load generator]
         cpu = {name: ([], [], []) for name in pairs}
+        failed = {name: [0, 0, 0] for name in pairs}  # per side: requests that failed, over every round
         yardstick_server = {name: (bare if "bare Flask" in name else None) for name in pairs}
 
         def measured(run, server):
             before = meter.read(server)
             load = run()
             after = meter.read(server)
-            return load.per_second, [1000 * (b - a) / max(1, load.done) for a, b in zip(before, after)]
+            return load.per_second, [1000 * (b - a) / max(1, load.done) for a, b in zip(before, after)], load.errors
 
         for round_no in range(ROUNDS):
             for name, (a, b, _) in pairs.items():
@@ -555,8 +557,9 @@ def main() -> int:
                 ratios[name].append(ours / theirs)
                 absolute[name][0].append(ours)
                 absolute[name][1].append(theirs)
-                for side, (_, side_cpu) in results.items():
+                for side, (_, side_cpu, errors) in results.items():
                     cpu[name][side].append(side_cpu)
+                    failed[name][side] += errors
                 if 2 in results:
                     ceiling_ratios[name].append(results[2][0] / theirs)
             print(f"  round {round_no + 1}/{ROUNDS} done", flush=True)
@@ -567,6 +570,13 @@ def main() -> int:
             ratio = statistics.median(ratios[name])
             print(f"{name:<44} {ratio:>7.2f} {'≥' + str(goal):>6} {statistics.median(absolute[name][0]):>8.0f}"
                   f" {statistics.median(absolute[name][1]):>12.0f}  {'ok' if ratio >= goal else 'BELOW GOAL'}")
+        if any(any(sides) for sides in failed.values()):
+            print("requests that failed during the runs (answered 4xx/5xx or no answer; not counted above), "
+                  "ours / yardstick / ceiling:")
+            for name, sides in failed.items():
+                print(f"  {name:<42} {' / '.join(str(n) for n in sides)}")
+        else:
+            print("every request of the runs succeeded")
         if ceiling_ratios:
             print(f"\n{'ceiling: bare Flask sending the floor SQL ÷ floor':<44} {'ratio':>7} {'goal':>6}"
                   f" {'ours ÷ ceiling':>15}")
@@ -617,8 +627,10 @@ def main() -> int:
             print(f"{label:<44} {p50:>8.1f} {p95:>8.1f} {'<' + str(goal):>7}  {'ok' if p95 < goal else 'ABOVE GOAL'}")
 
         if wanted("counts"):
-            print_statement_counts(app, client, token, readers, own, makers, addresses, admin_headers, pending, week,
-                                   year)
+            requests = _hot_requests(app, client, token, readers, own, makers, addresses, admin_headers, pending,
+                                     week, year)
+            print_statement_counts(app, requests)
+            print_replanned(app, requests)
     finally:
         sampler.stopped.set()
         for server in (api, bare, worker):
@@ -633,45 +645,109 @@ def main() -> int:
     return 0
 
 
-def print_statement_counts(app, client, token, readers, own, makers, addresses, admin_headers, pending, week, year):
+def _hot_requests(app, client, token, readers, own, makers, addresses, admin_headers, pending, week, year):
+    """(label, request for round i) for every endpoint the bench counts: round i places an order for makers[i] and
+    cancels the i-th unpaid order from the end, so that each round writes."""
+    s = readers[0]
+    mp = {"Authorization": f"Bearer {token[s]}"}
+    with app.app_context():
+        from shop.services.auth import issue_token
+        cancel_headers = {row[1]: {"Authorization": f"Bearer {issue_token('shopper', row[1])}"} for row in pending[-(REPLAN_ROUNDS + 1):]}
+
+    def create(i):
+        return client.post("/api/mp/orders", headers={"Authorization": f"Bearer {token[makers[i]]}",
+                                                      "Idempotency-Key": uuid.uuid4().hex},
+                           json={"items": [{"sku_id": 1, "quantity": 1}], "address_id": addresses[makers[i]]})
+
+    def cancel(i):
+        order_id, shopper_id = pending[-1 - i][0], pending[-1 - i][1]
+        return client.post(f"/api/mp/orders/{order_id}/cancel", headers=cancel_headers[shopper_id],
+                           json={"reason_code": "changed_mind", "reason_text": ""})
+
+    def get(path, headers):
+        return lambda i: client.get(path, headers=headers)
+
+    return [
+        ("GET /api/mp/orders", get("/api/mp/orders", mp)),
+        ("GET /api/mp/orders?q=数据线", get("/api/mp/orders?q=数据线", mp)),
+        ("GET /api/mp/orders/<id>", get(f"/api/mp/orders/{own[s]}", mp)),
+        ("POST /api/mp/orders", create),
+        ("POST /api/mp/orders/<id>/cancel", cancel),
+        ("GET /api/admin/orders", get("/api/admin/orders", admin_headers)),
+        ("GET /api/admin/orders?status&product&date", get(
+            f"/api/admin/orders?status=paid&product=钢笔&created_from={week}", admin_headers)),
+        ("GET /api/admin/orders/<id>", get(f"/api/admin/orders/{own[s]}", admin_headers)),
+        ("GET /api/admin/requests", get("/api/admin/requests", admin_headers)),
+        ("GET /api/admin/refunds", get("/api/admin/refunds", admin_headers)),
+        ("GET /api/admin/stats/summary", get(f"/api/admin/stats/summary?from={year}", admin_headers)),
+        ("GET /api/admin/stats/cancellations?group_by=day", get(
+            f"/api/admin/stats/cancellations?group_by=day&from={year}", admin_headers)),
+    ]
+
+
+REPLAN_ROUNDS = 30  # psycopg prepares on the 6th execution on a connection, then PostgreSQL plans it 5 times per value
+
+
+def print_statement_counts(app, requests) -> None:
     from shop.extensions import db
     from support.statements import counting_statements
 
-    s = readers[0]
-    mp = {"Authorization": f"Bearer {token[s]}"}
-    unpaid_id, unpaid_shopper = pending[-1][0], pending[-1][1]
-    with app.app_context():
-        from shop.services.auth import issue_token
-        unpaid_headers = {"Authorization": f"Bearer {issue_token('shopper', unpaid_shopper)}"}
-    requests = [
-        ("GET /api/mp/orders", lambda: client.get("/api/mp/orders", headers=mp)),
-        ("GET /api/mp/orders?q=数据线", lambda: client.get("/api/mp/orders?q=数据线", headers=mp)),
-        ("GET /api/mp/orders/<id>", lambda: client.get(f"/api/mp/orders/{own[s]}", headers=mp)),
-        ("POST /api/mp/orders", lambda: client.post(
-            "/api/mp/orders", headers={"Authorization": f"Bearer {token[makers[0]]}",
-                                       "Idempotency-Key": uuid.uuid4().hex},
-            json={"items": [{"sku_id": 1, "quantity": 1}], "address_id": addresses[makers[0]]})),
-        ("POST /api/mp/orders/<id>/cancel", lambda: client.post(
-            f"/api/mp/orders/{unpaid_id}/cancel", headers=unpaid_headers,
-            json={"reason_code": "changed_mind", "reason_text": ""})),
-        ("GET /api/admin/orders", lambda: client.get("/api/admin/orders", headers=admin_headers)),
-        ("GET /api/admin/orders?status&product&date", lambda: client.get(
-            f"/api/admin/orders?status=paid&product=钢笔&created_from={week}", headers=admin_headers)),
-        ("GET /api/admin/orders/<id>", lambda: client.get(f"/api/admin/orders/{own[s]}", headers=admin_headers)),
-        ("GET /api/admin/requests", lambda: client.get("/api/admin/requests", headers=admin_headers)),
-        ("GET /api/admin/refunds", lambda: client.get("/api/admin/refunds", headers=admin_headers)),
-        ("GET /api/admin/stats/summary", lambda: client.get(f"/api/admin/stats/summary?from={year}",
-                                                            headers=admin_headers)),
-        ("GET /api/admin/stats/cancellations?group_by=day", lambda: client.get(
-            f"/api/admin/stats/cancellations?group_by=day&from={year}", headers=admin_headers)),
-    ]
     print(f"\n{'SQL statements per request':<48} {'count':>6}")
     with app.app_context():
         for label, call in requests:
             db.session.remove()
             with counting_statements() as log:
-                reply = call()
+                reply = call(0)
             print(f"{label:<48} {len(log):>6}" + ("" if reply.status_code < 400 else f"  (HTTP {reply.status_code})"))
+
+
+def print_replanned(app, requests) -> None:
+    """The statements PostgreSQL planned again on each execution, at a million orders: each endpoint is sent
+    REPLAN_ROUNDS more times in process, then every pooled connection says how it planned what it prepared
+    (pg_prepared_statements). A prepared statement gets five plans for its parameters' values, then one plan for
+    all values if that one looks as good; a statement still planned for its values after that pays the planning
+    on every request. For the shopper's requests that is a cost to remove (a value that decides the plan, such
+    as a rare status, sent as a parameter); the admin's filters and reports are planned for their values (date
+    ranges, statuses) by choice."""
+    from sqlalchemy import text
+
+    from shop.extensions import db
+
+    def replanned_now() -> tuple[dict[str, int], int]:
+        with app.app_context():
+            taken = [db.engine.connect() for _ in range(db.engine.pool.checkedin())]
+            found: dict[str, int] = {}
+            try:
+                for conn in taken:
+                    for statement, custom in conn.execute(text(
+                            "SELECT statement, custom_plans FROM pg_prepared_statements "
+                            "WHERE custom_plans > 5 AND generic_plans = 0")):
+                        key = " ".join(statement.split())[:90]
+                        found[key] = max(found.get(key, 0), custom)
+            finally:
+                for conn in taken:
+                    conn.close()
+        return found, len(taken)
+
+    seen: dict[str, int] = {}
+    by_endpoint: dict[str, list[tuple[str, int]]] = {}
+    refused = {}
+    connections = 0
+    for label, call in requests:  # each request in its own app context, as under gunicorn (its teardown ends it)
+        for i in range(1, REPLAN_ROUNDS + 1):
+            reply = call(i)
+            if reply.status_code >= 400:
+                refused[label] = reply.status_code
+        found, connections = replanned_now()
+        by_endpoint[label] = [(statement, plans) for statement, plans in found.items() if statement not in seen]
+        seen.update(found)
+    print(f"\n{'statements planned again on every execution':<48} {'count':>6}   ({REPLAN_ROUNDS} more requests each, "
+          f"{connections} pooled connections)")
+    for label, _ in requests:
+        print(f"{label:<48} {len(by_endpoint[label]):>6}" +
+              (f"  (HTTP {refused[label]} in some rounds)" if label in refused else ""))
+        for statement, plans in by_endpoint[label]:
+            print(f"{'':<8}{plans:>4} plans: {statement}")
 
 
 if __name__ == "__main__":
