@@ -151,6 +151,33 @@ def test_when_wechat_manages_trades_receipt_is_confirmed_in_wechat_and_checked_w
     assert wechat_record(sandbox, order["id"])["settlement"] == "released"
 
 
+
+def test_the_page_reads_the_wechat_payment_and_ends_that_read_with_commit(pgapp, sandbox, monkeypatch):
+    """The page of an order to confirm in WeChat reads its payment through the session; that read ends with the
+    page, by COMMIT: on ROLLBACK psycopg deallocates every statement the connection had prepared (and the order
+    pages after it on that connection were parsed and planned afresh)."""
+    import psycopg
+    alice, _, order = shipped(pgapp.test_client(), sandbox)
+    run_jobs()
+    assert shipping.check_platform()["trade_managed"] is True
+    sent = []  # what ends a transaction on the wire (psycopg sends nothing for a connection with none open)
+    commit, rollback = psycopg.Connection.commit, psycopg.Connection.rollback
+
+    def counted(name, original):
+        def end(self):
+            if self.pgconn.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                sent.append(name)
+            return original(self)
+        return end
+
+    monkeypatch.setattr(psycopg.Connection, "commit", counted("COMMIT", commit))
+    monkeypatch.setattr(psycopg.Connection, "rollback", counted("ROLLBACK", rollback))
+    db.session.remove()  # the test's own session ends its transaction, as a request's own context would
+    sent.clear()
+    detail = alice.detail(order["id"])
+    assert detail["wechat_confirm"] is not None  # the payment was read, in a transaction of the session
+    assert sent == ["COMMIT"], sent
+
 def test_without_trade_management_the_shop_confirms_receipt_itself(client, sandbox):
     sandbox._call("POST", "platform", json={"trade_managed": False}).raise_for_status()
     alice, _, order = shipped(client, sandbox)
