@@ -152,10 +152,11 @@ def test_when_wechat_manages_trades_receipt_is_confirmed_in_wechat_and_checked_w
 
 
 
-def test_the_page_reads_the_wechat_payment_and_ends_that_read_with_commit(pgapp, sandbox, monkeypatch):
-    """The page of an order to confirm in WeChat reads its payment through the session; that read ends with the
-    page, by COMMIT: on ROLLBACK psycopg deallocates every statement the connection had prepared (and the order
-    pages after it on that connection were parsed and planned afresh)."""
+def test_an_order_page_ends_what_it_read_in_the_session_with_commit(pgapp, sandbox, monkeypatch):
+    """What an order page reads through the session (the settings, when a process reads them afresh) ends with
+    the page, by COMMIT: on ROLLBACK psycopg deallocates every statement the connection had prepared (and the
+    order pages after it on that connection were parsed and planned afresh). The WeChat payment of an order to
+    confirm in WeChat is read on the page's own connection: no transaction at all."""
     import psycopg
     alice, _, order = shipped(pgapp.test_client(), sandbox)
     run_jobs()
@@ -173,10 +174,14 @@ def test_the_page_reads_the_wechat_payment_and_ends_that_read_with_commit(pgapp,
     monkeypatch.setattr(psycopg.Connection, "commit", counted("COMMIT", commit))
     monkeypatch.setattr(psycopg.Connection, "rollback", counted("ROLLBACK", rollback))
     db.session.remove()  # the test's own session ends its transaction, as a request's own context would
+    pgapp.extensions["shop.deps"].forget_process_caches()  # the page reads the settings afresh, in the session
     sent.clear()
     detail = alice.detail(order["id"])
-    assert detail["wechat_confirm"] is not None  # the payment was read, in a transaction of the session
+    assert detail["wechat_confirm"] is not None
     assert sent == ["COMMIT"], sent
+    sent.clear()  # the settings kept: the page, its payment included, reads on its own connection, no transaction
+    assert alice.detail(order["id"])["wechat_confirm"] == detail["wechat_confirm"]
+    assert sent == [], sent
 
 def test_without_trade_management_the_shop_confirms_receipt_itself(client, sandbox):
     sandbox._call("POST", "platform", json={"trade_managed": False}).raise_for_status()

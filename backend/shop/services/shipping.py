@@ -14,7 +14,7 @@ from datetime import timedelta
 from flask import g, has_request_context
 from redis.exceptions import RedisError
 from rq import Retry
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ..adapters.miniprogram import ShipmentUpload
 from ..adapters.wechat_errors import WeChatError
@@ -29,7 +29,7 @@ from ..domain.shipping import (NOT_UPLOADABLE, RECEIPT_CONFIRMED_STATES, Shipmen
 from ..extensions import db
 from . import events, ordering
 from .context import deps
-from .uow import transaction
+from .uow import read_connection, transaction
 
 logger = logging.getLogger("shop.shipping")
 
@@ -195,9 +195,16 @@ def confirm_receipt(order_id: int, shopper_id: int) -> Order:
     return ordering.confirm_receipt(order_id, shopper_id)
 
 
+# The WeChat payment's two numbers an order page shows, on the page's own connection (uow.read_connection: in the
+# shopper's reading block, no transaction is opened for it).
+_CONFIRM_NUMBERS = select(Payment.transaction_id, Payment.out_trade_no) \
+    .where(Payment.order_id == bindparam("order_id"), Payment.transaction_id.is_not(None)) \
+    .order_by(Payment.id.desc()).limit(1)
+
+
 def wechat_confirm_data(order: Order) -> dict | None:
     """The extraData wx.openBusinessView('weappOrderConfirm') needs for this order."""
-    payment = _wechat_payment(order.id)
+    payment = read_connection().execute(_CONFIRM_NUMBERS, {"order_id": order.id}).first()
     if payment is None:
         return None
     return {"transaction_id": payment.transaction_id, "merchant_id": deps().miniprogram.settings.mch_id,
