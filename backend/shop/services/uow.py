@@ -130,12 +130,12 @@ def reading() -> Iterator[None]:
             yield
         finally:
             _reader.reset(token)
-            # What the block read through the session (the policy, refreshed at most once a second; a shipped
-            # order's WeChat payment, for confirming receipt in WeChat) ends with the block, as the block's own
-            # reads do: a transaction left open would outlive a connection the database dropped meanwhile. It
-            # ends with COMMIT, as a read-only request does (end_read_only_requests): on ROLLBACK psycopg
-            # deallocates every statement the connection prepared, and the order pages that followed on it were
-            # parsed and planned afresh (3-6 ms of PostgreSQL's CPU each, seen in `make bench`).
+            # What the block read through the session (the policy, refreshed at most once a second) ends with the
+            # block, as the block's own reads do: a transaction left open would outlive a connection the database
+            # dropped meanwhile. It ends with COMMIT, as a read-only request does (end_read_only_requests): on
+            # ROLLBACK psycopg deallocates every statement the connection prepared, and the order pages that
+            # followed on it were parsed and planned afresh (3-6 ms of PostgreSQL's CPU each, seen in `make bench`
+            # while a shipped order's page still read its WeChat payment through the session).
             if _session_in_transaction():
                 session = db.session()
                 if _read_only_transaction(session):
