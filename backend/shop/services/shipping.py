@@ -61,9 +61,16 @@ def record_shipment(order: Order, kind: ShipmentKind, carrier: str, tracking_no:
     tx.after_commit(lambda: enqueue_upload(upload_id))
 
 
-def _wechat_payment(order_id: int) -> Payment | None:
-    return db.session.scalar(select(Payment).where(Payment.order_id == order_id, Payment.transaction_id.is_not(None))
-                             .order_by(Payment.id.desc()).limit(1))
+# The order's WeChat payment, by the two numbers WeChat knows it by, read on the caller's connection
+# (uow.read_connection: in the shopper's reading block an order page opens no transaction for it).
+_WECHAT_PAYMENT = select(Payment.transaction_id, Payment.out_trade_no) \
+    .where(Payment.order_id == bindparam("order_id"), Payment.transaction_id.is_not(None)) \
+    .order_by(Payment.id.desc()).limit(1)
+
+
+def _wechat_payment(order_id: int):
+    """(transaction_id, out_trade_no) of the order's payment through WeChat Pay, or None."""
+    return read_connection().execute(_WECHAT_PAYMENT, {"order_id": order_id}).first()
 
 
 def correct_shipment(order_id: int, actor: Actor, carrier: str, tracking_no: str) -> Order:
@@ -195,16 +202,9 @@ def confirm_receipt(order_id: int, shopper_id: int) -> Order:
     return ordering.confirm_receipt(order_id, shopper_id)
 
 
-# The WeChat payment's two numbers an order page shows, on the page's own connection (uow.read_connection: in the
-# shopper's reading block, no transaction is opened for it).
-_CONFIRM_NUMBERS = select(Payment.transaction_id, Payment.out_trade_no) \
-    .where(Payment.order_id == bindparam("order_id"), Payment.transaction_id.is_not(None)) \
-    .order_by(Payment.id.desc()).limit(1)
-
-
 def wechat_confirm_data(order: Order) -> dict | None:
     """The extraData wx.openBusinessView('weappOrderConfirm') needs for this order."""
-    payment = read_connection().execute(_CONFIRM_NUMBERS, {"order_id": order.id}).first()
+    payment = _wechat_payment(order.id)
     if payment is None:
         return None
     return {"transaction_id": payment.transaction_id, "merchant_id": deps().miniprogram.settings.mch_id,
