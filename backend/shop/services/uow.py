@@ -83,6 +83,15 @@ def _read_only_transaction(session) -> bool:
         not any(connection.info.get(SENT_NON_SELECT) for connection in session.info.get(CONNECTIONS, ()))
 
 
+def _commit_if_read_only(session) -> bool:
+    """End the session's transaction with COMMIT if it only read; False (and nothing done) otherwise. Both end a
+    read-only transaction alike, but on ROLLBACK psycopg deallocates every statement the connection prepared."""
+    if session.in_transaction() and not session.in_nested_transaction() and _read_only_transaction(session):
+        session.commit()
+        return True
+    return False
+
+
 def end_read_only_requests(app: Flask) -> None:
     """A request that only read ends its transaction with COMMIT instead of the ROLLBACK the session's
     close would send. Both end a read-only transaction alike, but psycopg forgets every prepared
@@ -94,12 +103,10 @@ def end_read_only_requests(app: Flask) -> None:
     def commit_read_only(exc):
         if exc is not None or not db.session.registry.has():
             return
-        session = db.session()
-        if session.in_transaction() and not session.in_nested_transaction() and _read_only_transaction(session):
-            try:
-                session.commit()
-            except Exception:  # noqa: BLE001 - the session's close rolls back, as before
-                logger.warning("read-only transaction did not commit", exc_info=True)
+        try:
+            _commit_if_read_only(db.session())
+        except Exception:  # noqa: BLE001 - the session's close rolls back, as before
+            logger.warning("read-only transaction did not commit", exc_info=True)
 
 
 _reader: ContextVar[Connection | None] = ContextVar("shop_reader", default=None)
@@ -136,12 +143,8 @@ def reading() -> Iterator[None]:
             # ROLLBACK psycopg deallocates every statement the connection prepared, and the order pages that
             # followed on it were parsed and planned afresh (3-6 ms of PostgreSQL's CPU each, seen in `make bench`
             # while a shipped order's page still read its WeChat payment through the session).
-            if _session_in_transaction():
-                session = db.session()
-                if _read_only_transaction(session):
-                    session.commit()
-                else:
-                    session.rollback()
+            if _session_in_transaction() and not _commit_if_read_only(db.session()):
+                db.session().rollback()
 
 
 def _session_in_transaction() -> bool:
