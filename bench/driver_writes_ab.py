@@ -17,41 +17,22 @@ import os
 import statistics
 import sys
 import time
-import uuid
 from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "backend")]
+sys.path[:0] = [str(REPO / "backend"), str(REPO / "bench")]
 
 DB_NAME = os.environ.get("BENCH_DB", "shop_bench_write")
-PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 N = int(os.environ.get("BENCH_AB_N", "400"))
 REASON = {"reason_code": "changed_mind", "reason_text": ""}
 
 
 def main() -> int:
-    from sqlalchemy import text
-
-    from shop import create_app
     from shop.db.driver import DriverWrite
-    from shop.extensions import db
-    from shop.services.auth import issue_token
 
-    url = PG.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + DB_NAME
-    limits = {"ORDER_RATE_LIMIT_PER_SHOPPER": "100000 per minute", "ORDER_RATE_LIMIT_PER_IP": "100000 per minute"}
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "bench-secret-key",
-                      **limits})
-    client = app.test_client()
-    with app.app_context():
-        # Shoppers with an address and no unpaid order (so the unpaid-order limits never refuse).
-        shoppers = dict(db.session.execute(text(
-            "SELECT a.shopper_id, min(a.id) FROM addresses a WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE "
-            "o.shopper_id = a.shopper_id AND o.status = 'pending_payment') GROUP BY a.shopper_id "
-            "ORDER BY random() LIMIT :n"), {"n": N}).all())
-        tokens = {s: {"Authorization": f"Bearer {issue_token('shopper', s)}"} for s in shoppers}
-        db.session.remove()
+    from profile_writes import placing_orders  # bench/, beside this script
+    _, client, shoppers, headers, place = placing_orders(DB_NAME, N)
 
     on_cursor = DriverWrite._plan
     in_gc = {"started": 0.0, "ms": 0.0}
@@ -72,12 +53,8 @@ def main() -> int:
         assert reply.status_code < 400, reply.get_data(as_text=True)[:300]
         return cpu, reply
 
-    def place(s):
-        return client.post("/api/mp/orders", headers={**tokens[s], "Idempotency-Key": uuid.uuid4().hex},
-                           json={"items": [{"sku_id": 1 + s % 20, "quantity": 1}], "address_id": shoppers[s]})
-
     def cancel(s, order_id):
-        return client.post(f"/api/mp/orders/{order_id}/cancel", headers=tokens[s], json=REASON)
+        return client.post(f"/api/mp/orders/{order_id}/cancel", headers=headers(s), json=REASON)
 
     results = {"create": {True: [], False: []}, "cancel (unpaid)": {True: [], False: []}}
     placed = []

@@ -31,32 +31,27 @@ TOP = int(os.environ.get("PROFILE_TOP", "25"))
 REASON = {"reason_code": "changed_mind", "reason_text": ""}
 
 
-def main(parts: list[str]) -> int:
+def placing_orders(db_name: str, n: int):
+    """An app on `db_name` in process (order rate limits lifted) and n shoppers with an address and no unpaid order
+    (so the unpaid-order limits never refuse): (app, client, shoppers, headers(s), place(s) -> the create's reply,
+    one order of one unit, its Idempotency-Key fresh)."""
     from sqlalchemy import text
 
     from shop import create_app
     from shop.extensions import db
     from shop.services.auth import issue_token
-    from support.statements import counting_statements
 
-    from profile_reads import count_round_trips  # bench/, beside this script
-    counter: Counter = Counter()
-    count_round_trips(counter)
-    url = PG.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + DB_NAME
+    url = PG.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + db_name
     limits = {"ORDER_RATE_LIMIT_PER_SHOPPER": "100000 per minute", "ORDER_RATE_LIMIT_PER_IP": "100000 per minute"}
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "bench-secret-key",
                       **limits})
     client = app.test_client()
     with app.app_context():
-        # Shoppers with an address and no unpaid order (so the unpaid-order limits never refuse).
-        makers = [row[0] for row in db.session.execute(text(
-            "SELECT a.shopper_id FROM addresses a WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE "
-            "o.shopper_id = a.shopper_id AND o.status = 'pending_payment') GROUP BY a.shopper_id "
-            "ORDER BY random() LIMIT :n"), {"n": 3 * N}).all()]
         addresses = dict(db.session.execute(text(
-            "SELECT shopper_id, min(id) FROM addresses WHERE shopper_id = ANY(:ids) GROUP BY shopper_id"),
-            {"ids": makers}).all())
-        tokens = {s: issue_token("shopper", s) for s in makers}
+            "SELECT a.shopper_id, min(a.id) FROM addresses a WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE "
+            "o.shopper_id = a.shopper_id AND o.status = 'pending_payment') GROUP BY a.shopper_id "
+            "ORDER BY random() LIMIT :n"), {"n": n}).all())
+        tokens = {s: issue_token("shopper", s) for s in addresses}
         db.session.remove()
 
     def headers(s):
@@ -65,6 +60,18 @@ def main(parts: list[str]) -> int:
     def place(s):
         return client.post("/api/mp/orders", headers={**headers(s), "Idempotency-Key": uuid.uuid4().hex},
                            json={"items": [{"sku_id": 1 + s % 20, "quantity": 1}], "address_id": addresses[s]})
+
+    return app, client, list(addresses), headers, place
+
+
+def main(parts: list[str]) -> int:
+    from shop.extensions import db
+    from support.statements import counting_statements
+
+    from profile_reads import count_round_trips  # bench/, beside this script
+    counter: Counter = Counter()
+    count_round_trips(counter)
+    app, client, makers, headers, place = placing_orders(DB_NAME, 3 * N)
 
     def paid_orders(shoppers):
         """Fresh orders paid through the payment notification path (no WeChat call), ready to cancel."""
