@@ -652,7 +652,8 @@ def _hot_requests(app, client, token, readers, own, makers, addresses, admin_hea
     mp = {"Authorization": f"Bearer {token[s]}"}
     with app.app_context():
         from shop.services.auth import issue_token
-        cancel_headers = {row[1]: {"Authorization": f"Bearer {issue_token('shopper', row[1])}"} for row in pending[-(REPLAN_ROUNDS + 1):]}
+        cancel_headers = {row[1]: {"Authorization": f"Bearer {issue_token('shopper', row[1])}"}
+                          for row in pending[-(REPLAN_ROUNDS + 1):]}
 
     def create(i):
         return client.post("/api/mp/orders", headers={"Authorization": f"Bearer {token[makers[i]]}",
@@ -729,7 +730,7 @@ def print_replanned(app, requests) -> None:
                     conn.close()
         return found, len(taken)
 
-    seen: dict[str, int] = {}
+    seen: set[str] = set()
     by_endpoint: dict[str, list[tuple[str, int]]] = {}
     refused = {}
     connections = 0
