@@ -9,7 +9,7 @@ from ..domain.clock import to_shanghai
 from ..domain.labels import shopper_buttons
 from ..domain.notices import refund_notice
 from ..domain.modification import what_is_modifiable
-from ..domain.orders import OrderStatus, RefundStatus
+from ..domain.orders import ORDER_STATUS_OF, REFUND_STATUS_OF
 from ..domain.refunds import METHOD_LABELS, expected_arrival, refund_status_label
 from ..services import events
 from ..services.deletion import DELETE_WARNING
@@ -44,8 +44,8 @@ def refund_json(refund: Refund) -> dict:
 def order_summary(order: Order, actions: list[str], *, for_shopper: bool = False) -> dict:
     body = {
         "id": order.id, "order_no": order.order_no, "status": order.status,
-        "status_label": OrderStatus(order.status).label, "refund_status": order.refund_status,
-        "refund_status_label": RefundStatus(order.refund_status).label, "total_fen": order.total_fen,
+        "status_label": ORDER_STATUS_OF[order.status].label, "refund_status": order.refund_status,
+        "refund_status_label": REFUND_STATUS_OF[order.refund_status].label, "total_fen": order.total_fen,
         "paid_fen": order.paid_fen, "refunded_fen": order.refunded_fen,
         "item_count": sum(line.quantity for line in order.lines),
         "items": [line_json(line) for line in order.lines], "created_at": order.created_at, "actions": actions,

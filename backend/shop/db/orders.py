@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, JSON, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain import clock
-from ..domain.orders import OrderFacts, OrderStatus, RefundStatus
+from ..domain.orders import ORDER_STATUS_OF, REFUND_STATUS_OF, OrderFacts, OrderStatus, RefundStatus
 from ..extensions import db
 from .types import UTCDateTime
 
@@ -102,8 +102,8 @@ class Order(db.Model):
 
     def facts(self, **extra) -> OrderFacts:
         return OrderFacts(
-            status=OrderStatus(self.status),
-            refund_status=RefundStatus(self.refund_status),
+            status=ORDER_STATUS_OF[self.status],
+            refund_status=REFUND_STATUS_OF[self.refund_status],
             paid_fen=self.paid_fen,
             refunded_fen=self.refunded_fen,
             paid_at=self.paid_at,

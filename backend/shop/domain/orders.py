@@ -57,6 +57,11 @@ REFUND_STATUS_LABELS = {
     RefundStatus.REFUND_FAILED: "退款异常",
 }
 
+# The member for a stored value, for the paths that convert each row of a page (the same member as
+# OrderStatus(value) at a fraction of Enum's call, issue 13).
+ORDER_STATUS_OF = {status.value: status for status in OrderStatus}
+REFUND_STATUS_OF = {status.value: status for status in RefundStatus}
+
 # Which status may follow which. Anything else is refused.
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
     OrderStatus.PENDING_PAYMENT: {OrderStatus.PAID, OrderStatus.CANCELLED},
