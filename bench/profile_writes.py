@@ -5,7 +5,8 @@ your own, the orders it places and cancels stay there) with Redis at BENCH_REDIS
 redis://127.0.0.1:6379/12). For each of create, cancel (unpaid) and cancel (paid, the refund path) it
 sends BENCH_PROFILE_N requests (default 40) through the Flask test client, one shopper per request, and
 prints the mean time per request, the statements per request and the functions that take the time
-(cProfile, by own time and by cumulative time). PROFILE_SORT=tottime|cumulative, PROFILE_TOP=25.
+(cProfile, by own time and by cumulative time). PROFILE_SORT=tottime|cumulative, PROFILE_TOP=25;
+PROFILE_DUMP=/tmp/w.prof keeps each part's profile (/tmp/w-create.prof ...) for pstats.
 
     BENCH_DB=shop_bench_write PYTHONPATH=backend .venv/bin/python bench/profile_writes.py [create cancel paid]
 """
@@ -129,6 +130,8 @@ def main(parts: list[str]) -> int:
         print(f"\n===== {name}: {cpu:.2f} ms CPU, {wall:.2f} ms wall per request (unprofiled, {n} requests); "
               f"{len(log)} statements; round trips per request: PostgreSQL {trips.get('pg', 0):.1f}, "
               f"Redis {trips.get('redis', 0):.1f}\n{log}\n", flush=True)
+        if os.environ.get("PROFILE_DUMP"):  # one file per part: PROFILE_DUMP with the part's name before its suffix
+            profile.dump_stats(os.environ["PROFILE_DUMP"].replace(".prof", f"-{name.split()[0]}.prof"))
         stats = pstats.Stats(profile).strip_dirs()
         for key in os.environ.get("PROFILE_SORT", "tottime,cumulative").split(","):
             stats.sort_stats(key).print_stats(TOP)
