@@ -18,8 +18,8 @@ from support.staff import Staff
 from support.statements import counting_statements
 
 BUDGETS = {
-    "shopper list": 3,  # the shopper, the tab counts (which give the total), the page with lines and facts
-    "shopper search": 4,  # plus the count of matches
+    "shopper list": 2,  # 1: the shopper with their tab counts (which give the total), the page with lines and facts
+    "shopper search": 3,  # 2: plus the count of matches
     "shopper detail": 3,  # the shopper, the order with everything its page shows
     "create": 10,  # 9: the shopper, earlier order + address, SKUs, unpaid holdings, 5 writes; no read-back
     "cancel unpaid": 12,  # 9: the shopper, the order with its page, order + event, stock back, notice, messages

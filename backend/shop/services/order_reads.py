@@ -1,11 +1,12 @@
 """The shopper's order list and order page in Core rows (issue 13: the requests a mini-program sends most).
 
-The same two statements as the ORM list it replaced (the tab counts, which give the total; the
-page with its lines and the facts behind `actions`), three with a search, but:
+What the ORM list it replaced read in two statements (the tab counts, which give the total; the page
+with its lines and the facts behind `actions`), three with a search, in one statement (two with a search):
 
-- the first statement also reads who is asking (services/auth.IDENTITY_COLUMNS, checked by
+- the statement also reads who is asking (services/auth.IDENTITY_COLUMNS, checked by
   auth.checked_identity before anything else is used): the request's identity costs no statement of
-  its own, so the list is two statements and the order page one;
+  its own, so the list is one statement and the order page one; the list's rows carry the tab counts
+  beside it, as one text;
 - each statement is built once per tab (bound parameters, SQLAlchemy's compiled cache hits at once)
   instead of once per request;
 - rows come back as tuples from the driver's cursor (db/driver.DriverSelect: SQLAlchemy renders each
@@ -15,9 +16,7 @@ page with its lines and the facts behind `actions`), three with a search, but:
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from sqlalchemy import and_, bindparam, exists, func, or_, select, true
+from sqlalchemy import String, and_, bindparam, cast, exists, func, or_, select, true
 
 from ..db import AfterSale, CancelFeedback, Order, OrderEvent, OrderLine, OrderRequest, Refund, Shopper
 from ..db.driver import DriverSelect
@@ -66,8 +65,18 @@ class Row:
         self.__dict__.update(values)
 
 
+# A shopper's orders counted per (status, refund status), as one text the page's rows carry
+# ("paid none 3,cancelled refunded 1"; NULL without orders): the tab counts cost no statement of their own.
+_COUNTED = (select(_orders.c.status, _orders.c.refund_status, func.count().label("n"))
+            .where(_orders.c.shopper_id == bindparam("shopper_id"), _orders.c.deleted_by_shopper_at.is_(None))
+            .group_by(_orders.c.status, _orders.c.refund_status).subquery())
+_COUNTS = select(func.aggregate_strings(
+    _COUNTED.c.status + " " + _COUNTED.c.refund_status + " " + cast(_COUNTED.c.n, String), ",")).scalar_subquery()
+
+
 def _statements(tab: str | None, searching: bool) -> tuple:
-    """(page with lines and facts, count of matches or None) for this tab, built once."""
+    """(the shopper asking with their counts and the page with its lines and facts, count of matches or None)
+    for this tab, built once."""
     key = (tab if tab in SHOPPER_TABS else None, searching)
     if key not in _STATEMENTS:
         query = select(*[_orders.c[name] for name in _LIST_KEYS]).where(
@@ -82,8 +91,12 @@ def _statements(tab: str | None, searching: bool) -> tuple:
         page = (query.add_columns(*_fact_columns())
                 .order_by(_orders.c.created_at.desc(), _orders.c.id.desc())
                 .limit(bindparam("limit")).offset(bindparam("offset")).subquery())
-        with_lines = (select(page, *[c.label(f"line_{c.key}") for c in _lines.c])
-                      .select_from(page.outerjoin(_lines, _lines.c.order_id == page.c.id))
+        # The shopper first (one row even without orders on the page), then each order of the page with its lines.
+        with_lines = (select(*IDENTITY_COLUMNS, _COUNTS.label("counts"), page,
+                             *[c.label(f"line_{c.key}") for c in _lines.c])
+                      .select_from(_shoppers.outerjoin(page, true())
+                                   .outerjoin(_lines, _lines.c.order_id == page.c.id))
+                      .where(_shoppers.c.id == bindparam("shopper_id"))
                       .order_by(page.c.created_at.desc(), page.c.id.desc(), _lines.c.id))
         matches = select(func.count()).select_from(query.subquery()) if searching else None
         sample = {"shopper_id": 0, "limit": 10, "offset": 0, **({"term": ""} if searching else {})}
@@ -91,20 +104,13 @@ def _statements(tab: str | None, searching: bool) -> tuple:
     return _STATEMENTS[key]
 
 
-_COUNTS = (select(_orders.c.status, _orders.c.refund_status, func.count())
-           .where(_orders.c.shopper_id == bindparam("shopper_id"), _orders.c.deleted_by_shopper_at.is_(None))
-           .group_by(_orders.c.status, _orders.c.refund_status))
-_COUNTED = _COUNTS.subquery()
-# The shopper (one row even without orders) with their counts per (status, refund status).
-_WHO_AND_COUNTS = DriverSelect(
-    select(*IDENTITY_COLUMNS, *_COUNTED.c).select_from(_shoppers.outerjoin(_COUNTED, true()))
-    .where(_shoppers.c.id == bindparam("shopper_id")), {"shopper_id": 0})
-
-
-def _tally(groups: Iterable[tuple]) -> dict[str, int]:
+def _tally(counted: str | None) -> dict[str, int]:
+    """The counts per tab of the shopper's counts per (status, refund status) (_COUNTS' text)."""
     counts = {tab: 0 for tab in SHOPPER_TABS}
     counts["all"] = 0
-    for status, refund_status, n in groups:
+    for group in counted.split(",") if counted else ():
+        status, refund_status, n = group.split(" ")
+        n = int(n)
         counts["all"] += n
         tab = "paid" if status == OrderStatus.ACCEPTED.value else status
         counts[tab] += n
@@ -116,26 +122,30 @@ def _tally(groups: Iterable[tuple]) -> dict[str, int]:
 def list_shopper_orders(claims: dict, tab: str | None, q: str | None, page: int, per_page: int
                         ) -> tuple[ShopperIdentity, list[tuple[OrderRow, OrderFacts]], int, dict[str, int]]:
     """(the shopper the token's claims name, checked; page of (order, facts); total matches; counts per tab):
-    two statements, three with a search."""
+    one statement, two with a search."""
     connection = read_connection()
-    found = _WHO_AND_COUNTS.rows(connection, {"shopper_id": claims["sub"]})
-    shopper = checked_identity(claims, found[0][:_WHO] if found else None)
-    counts = _tally(row[_WHO:] for row in found if row[_WHO] is not None)
     term = q.strip() if q else ""
     with_lines, matches = _statements(tab, bool(term))
-    params = {"shopper_id": shopper.id, "limit": per_page, "offset": (page - 1) * per_page}
+    params = {"shopper_id": claims["sub"], "limit": per_page, "offset": (page - 1) * per_page}
     if term:
         params["term"] = term
+    found = with_lines.rows(connection, params)
+    shopper = checked_identity(claims, found[0][:_WHO] if found else None)
+    counts = _tally(found[0][_WHO])
+    if term:
         total = matches.rows(connection, params)[0][0]
     else:
         total = counts[tab if tab in SHOPPER_TABS else "all"]
-    n = len(_LIST_KEYS)
+    first = _WHO + 1  # the page's columns: the order's, its facts, its line's
+    n = first + len(_LIST_KEYS)
     lines_from = n + _FACTS
     rows: list[tuple[OrderRow, OrderFacts]] = []
     last = None
-    for row in with_lines.rows(connection, params):
-        if last is None or last.id != row[0]:
-            last = OrderRow(dict(zip(_LIST_KEYS, row[:n])))
+    for row in found:
+        if row[first] is None:  # no order on this page
+            break
+        if last is None or last.id != row[first]:
+            last = OrderRow(dict(zip(_LIST_KEYS, row[first:n])))
             refunds, pending_kind, feedback, active = row[n:lines_from]
             rows.append((last, _facts(last, has_refunds=bool(refunds), pending_kind=pending_kind,
                                       has_feedback=bool(feedback), has_active_case=bool(active))))
