@@ -33,7 +33,7 @@ _TUPLES_OK = ExecStatus.TUPLES_OK
 
 class _Plan:
     """What a statement sends on one dialect: its SQL, and its columns' result processors once the first
-    execution's description gave their types."""
+    execution's result gave their type codes."""
     __slots__ = ("sql", "compiled", "constants", "results")
 
     def __init__(self, sql: str, *, compiled=None, constants: dict[str, Any] | None = None):
