@@ -151,7 +151,6 @@ def test_when_wechat_manages_trades_receipt_is_confirmed_in_wechat_and_checked_w
     assert wechat_record(sandbox, order["id"])["settlement"] == "released"
 
 
-
 def test_an_order_page_ends_what_it_read_in_the_session_with_commit(pgapp, sandbox, monkeypatch):
     """What an order page reads through the session (the settings, when a process reads them afresh) ends with
     the page, by COMMIT: on ROLLBACK psycopg deallocates every statement the connection had prepared (and the
@@ -182,6 +181,7 @@ def test_an_order_page_ends_what_it_read_in_the_session_with_commit(pgapp, sandb
     sent.clear()  # the settings kept: the page, its payment included, reads on its own connection, no transaction
     assert alice.detail(order["id"])["wechat_confirm"] == detail["wechat_confirm"]
     assert sent == [], sent
+
 
 def test_without_trade_management_the_shop_confirms_receipt_itself(client, sandbox):
     sandbox._call("POST", "platform", json={"trade_managed": False}).raise_for_status()
