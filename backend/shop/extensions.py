@@ -43,6 +43,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 event.listen(Engine, "connect", _sqlite_pragmas)
 
 
+def _cheap_descriptions(dbapi_connection, connection_record):
+    """PostgreSQL: the connection's cursors describe their columns cheaply (db/driver.DescribedCursor)."""
+    from .db.driver import describe_cheaply  # db's models import this module
+    describe_cheaply(dbapi_connection, connection_record)
+
+
+event.listen(Engine, "connect", _cheap_descriptions)
+
+
 PING_AFTER_IDLE_SECONDS = 1.0  # DB_PING_AFTER_IDLE_SECONDS
 _LAST_USED = "shop.last_used"  # the pool entry's info: when the connection last went back to the pool
 

@@ -43,3 +43,29 @@ def test_an_error_is_sqlalchemys_and_the_connection_stays_usable(pgapp):
     db.session.rollback()
     connection = db.session.connection()
     assert statement.rows(connection, {"zero": 2}) == [tuple(connection.execute(statement.statement, {"zero": 2}).one())]
+
+
+def test_the_connections_cursors_describe_columns_as_psycopg_does_only_cheaper(pgapp):
+    """db/driver.DescribedCursor: the same names and type codes as psycopg's Column objects (unnamed columns
+    too), None where no tuples came back, and an ORM load through it answers as before."""
+    import psycopg
+    from shop.db.driver import DescribedCursor
+
+    raw = db.session.connection().connection.dbapi_connection
+    assert raw.cursor_factory is DescribedCursor  # every pooled connection, by the engine's connect listener
+    ours, plain = raw.cursor(), psycopg.Cursor(raw)
+    assert type(ours) is DescribedCursor
+    for sql in ("SELECT o.*, 1, NULL::text AS nothing, now() FROM orders o LIMIT 0", "SELECT",
+                "SELECT 1 WHERE false"):
+        ours.execute(sql)
+        plain.execute(sql)
+        assert [(c[0], c[1]) for c in ours.description] == [(c.name, c.type_code) for c in plain.description]
+        assert all(len(c) == 7 for c in ours.description)
+    ours.execute("SET LOCAL statement_timeout = 0")
+    plain.execute("SET LOCAL statement_timeout = 0")
+    assert ours.description is None and plain.description is None
+    alice = Shopper(pgapp.test_client())
+    order_id = alice.order()["id"]
+    db.session.expunge_all()
+    order = db.session.get(Order, order_id)
+    assert order.status == "pending_payment" and order.created_at.tzinfo is timezone.utc and order.lines
