@@ -36,6 +36,8 @@ class Order(db.Model):
         # Sorted status filters (migration 0010_performance).
         Index("ix_orders_status_total", "status", "total_fen", "id"),
         Index("ix_orders_status_paid_at", "status", "paid_at", "id"),
+        # The status read beside the id: the product filter's counts per status (migration 0017).
+        Index("ix_orders_id_status", "id", postgresql_include=["status"]).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
