@@ -59,10 +59,17 @@ def wanted(part: str) -> bool:
     return not ONLY or part in ONLY  # another name lets two benches run side by side
 MAKERS = 6000  # distinct shoppers placing orders during the bench
 SECRET = "bench-secret-key"
-# `make run`'s gunicorn settings (backend/shop/config.py, as the environment sets them: WEB_CONCURRENCY processes
-# x WEB_THREADS threads), for the API and the bare endpoint alike.
-GUNICORN = ["--workers", os.environ.get("WEB_CONCURRENCY") or "2",
-            "--threads", os.environ.get("GUNICORN_THREADS") or os.environ.get("WEB_THREADS") or "8"]
+
+
+def _gunicorn() -> list[str]:
+    """`make run`'s gunicorn settings as its configuration reads them from the environment (WEB_CONCURRENCY
+    processes x WEB_THREADS threads), for the API and the bare endpoint alike."""
+    from shop.config import load_config
+    serving = load_config()
+    return ["--workers", str(serving["WEB_CONCURRENCY"]), "--threads", str(serving["WEB_THREADS"])]
+
+
+GUNICORN = _gunicorn()
 
 
 def bench_url() -> tuple[str, str]:
