@@ -45,8 +45,11 @@ event.listen(Engine, "connect", _sqlite_pragmas)
 
 def _cheap_descriptions(dbapi_connection, connection_record):
     """PostgreSQL: the connection's cursors describe their columns cheaply (db/driver.DescribedCursor)."""
-    from .db.driver import describe_cheaply  # db's models import this module
-    describe_cheaply(dbapi_connection, connection_record)
+    import psycopg
+
+    if isinstance(dbapi_connection, psycopg.Connection):
+        from .db.driver import DescribedCursor  # db's models import this module
+        dbapi_connection.cursor_factory = DescribedCursor
 
 
 event.listen(Engine, "connect", _cheap_descriptions)

@@ -52,12 +52,6 @@ class DescribedCursor(psycopg.Cursor):
                  None, None, None, None, None) for i in range(res.nfields)]
 
 
-def describe_cheaply(dbapi_connection, _connection_record) -> None:
-    """Engine "connect" listener: new psycopg connections make DescribedCursor cursors."""
-    if isinstance(dbapi_connection, psycopg.Connection):
-        dbapi_connection.cursor_factory = DescribedCursor
-
-
 class _Plan:
     """What a statement sends on one dialect: its SQL, and its columns' result processors once the first
     execution's result gave their type codes."""
