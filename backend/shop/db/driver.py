@@ -38,8 +38,8 @@ class DescribedCursor(psycopg.Cursor):
 
     SQLAlchemy reads `description` once per statement and uses each column's name and type code; psycopg builds a
     Column object per column for it (name, type code, the type's adapter, modifier and size read from the result).
-    An order loaded with its lines and payments has 88 columns: building them was an eighth of the CPU of a
-    shopper's cancel (issue 13). Here each column is a plain 7-tuple of the DB-API with the same name and type
+    An order loaded with its lines and payments has 88 columns: under cProfile, building them was an eighth of the
+    CPU of a shopper's cancel (issue 13); unprofiled, 90 µs against 18 µs here for 60 columns. Here each column is a plain 7-tuple of the DB-API with the same name and type
     code, and None where PEP 249 allows it; the same None when the statement returned no tuples."""
 
     @property
