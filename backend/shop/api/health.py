@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask_smorest import Blueprint
+from .blueprint import Blueprint
 from marshmallow import Schema, fields
 from rq import Worker
 from sqlalchemy import text

@@ -6,7 +6,7 @@ protocol in use (WECHATPAY_API) accept notifications."""
 from __future__ import annotations
 
 from flask import Response, request
-from flask_smorest import Blueprint
+from .blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ..adapters.payments import NotificationReply

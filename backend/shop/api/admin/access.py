@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 
 from flask import g, request
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 
 from ...domain.actors import Actor
 from ...domain.errors import DomainError, ErrorCode

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 
 from ...domain.permissions import permissions_of, role_label
 from ...services import audit, settings, shipping, staff_auth

@@ -3,7 +3,7 @@ administrators. The service checks each rule (Chinese errors); the schema only c
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.after_sale_rules import EFFECTS, STAGES, TRUST

@@ -3,7 +3,7 @@ file), cancel every unshipped order of a SKU (缺货/召回). Each runs as a job
 from __future__ import annotations
 
 from flask import g, request
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...adapters.spreadsheets import read_rows

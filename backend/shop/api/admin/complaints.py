@@ -4,7 +4,7 @@ Rules and WeChat calls: services/complaints.py; every action is audited with its
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate, validates_schema, ValidationError
 
 from ...services import admin_queries

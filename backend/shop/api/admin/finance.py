@@ -3,7 +3,7 @@ against the ledgers and WeChat Pay's records; balances against the balance ledge
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import fields
 
 from ...domain.balance import DIFFERENCE_LABELS, ROUTE_LABELS

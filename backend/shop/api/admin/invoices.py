@@ -3,7 +3,7 @@ Rules: services/invoices.py; every action is audited; buttons come from each row
 from __future__ import annotations
 
 from flask import g, request, send_file
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.errors import DomainError, ErrorCode

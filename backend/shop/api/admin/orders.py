@@ -3,7 +3,7 @@ staff refunds (R8)."""
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 
 from ...domain.orders import OrderStatus
 from ...services import (admin_queries, audit, cancellation, modification, order_exports, ordering, queries, shipping,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 
 from ...domain.permissions import is_allowed
 from ...domain.refunds import METHOD_LABELS, RefundAction, RefundState, refund_actions, refund_status_label

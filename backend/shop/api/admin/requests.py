@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 
 from ...db import AfterSale, OrderRequest
 from ...domain.errors import DomainError, ErrorCode

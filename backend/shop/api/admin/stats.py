@@ -1,7 +1,7 @@
 """Statistics (S1, S2): summary, cancellations and refunds grouped many ways, CSV export."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 
 from ...domain.money import yuan
 from ...services import stats

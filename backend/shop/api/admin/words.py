@@ -1,7 +1,7 @@
 """The admin's words: every page title, column header, button, form label, placeholder, dialog, empty state and
 toast the staff read, from domain.staff_words.STAFF_WORDS. Public (the sign-in page needs its words before anyone
 signs in) and cacheable, as GET /api/mp/words: the ETag is the words' version, If-None-Match with it answers 304."""
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...services.meta import staff_words

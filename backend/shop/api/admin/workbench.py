@@ -1,7 +1,7 @@
 """The workbench (工作台): to-do counts and today's figures; cancel feedback (C6)."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 
 from ...services import admin_queries, after_sales, cancellation, invoices, meta, notifications, stats
 from .access import staff_required

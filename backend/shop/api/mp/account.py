@@ -1,5 +1,5 @@
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 
 from ...services import addresses, auth, coupons
 from ..auth import shopper_required

@@ -1,6 +1,6 @@
 """Mini-program after-sales (A1–A2): reasons, apply, follow the case, send the goods back."""
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.after_sales import MAX_PHOTOS, TYPE_HINTS, TYPE_LABELS, reasons_for_picker

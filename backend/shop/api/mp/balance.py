@@ -1,6 +1,6 @@
 """Mini-program: 我的余额 (R9) — the balance and its history, every row worded by the server."""
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...domain.balance import KIND_LABELS

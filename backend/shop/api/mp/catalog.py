@@ -1,4 +1,4 @@
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import fields
 
 from ...services import catalog

@@ -1,6 +1,6 @@
 """Mini-program: 领券 (claimable coupons, claim) and the checkout's price breakdown (O7, O3)."""
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...services import checkout, coupons

@@ -1,6 +1,6 @@
 """Mini-program: message centre (N2) and subscribe-message grants (N1)."""
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...services import notifications

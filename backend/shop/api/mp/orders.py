@@ -1,5 +1,5 @@
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain import labels
@@ -53,7 +53,7 @@ def create_order(headers, body):
 
 
 @blp.get("/orders")
-@blp.arguments(OrderListArgsSchema(), location="query")  # one instance: webargs builds a class anew per request
+@blp.arguments(OrderListArgsSchema, location="query")
 @blp.response(200, OrderPageSchema)
 @shopper_reading
 def list_orders(args, claims):

@@ -1,7 +1,7 @@
 """Mini-program: cancel (C1, C6), modify (M1–M3) and delete (D1–D2) an order; withdraw a request or answer a
 staff alternative (A7, C4)."""
 from flask import g
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...services import cancellation, deletion, modification, ordering, shopper_requests

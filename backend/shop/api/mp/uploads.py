@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, g, request
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...adapters.storage import content_type_of

@@ -1,7 +1,7 @@
 """Mini-program words (issue 12): every page title, heading, label, placeholder, empty state and toast the
 shopper reads, from domain.labels.SHOPPER_WORDS. Public (the mini-program asks before logging in) and
 cacheable: the ETag is the words' version, If-None-Match with it answers 304."""
-from flask_smorest import Blueprint
+from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...services.meta import shopper_words
