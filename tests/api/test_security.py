@@ -109,14 +109,17 @@ def test_a_banned_shopper_is_locked_out_at_once_and_cannot_log_in_until_unbanned
 
 
 def test_placing_an_order_checks_the_caller_as_every_shopper_request(client):
-    """Placing an order reads who is asking as one Core row (no Shopper in the session): the same refusals
-    (no such shopper or an old token 401, banned 403), and the order's first event names the shopper."""
+    """Placing an order reads who is asking with its first statement (beside the earlier order and the address;
+    no Shopper in the session): the same refusals (no such shopper or an old token 401, banned 403, the same
+    submit again included), nothing written, and the order's first event names the shopper."""
     from shop.services.auth import issue_token
 
     alice, bob = Shopper(client), Shopper(client, "bob")
     placed = alice.order()
     assert placed["timeline"][0]["actor_name"] == alice.user["nickname"]
     body = {"items": [{"sku_id": first_sku_id(), "quantity": 1}], "address_id": alice.address_id}
+    keyed = alice.post("/orders", body, headers={"Idempotency-Key": "before-the-ban"})
+    assert keyed.status_code == 201
     ghost = client.post("/api/mp/orders", json=body, headers={"Authorization": f"Bearer {issue_token('shopper', 999999)}"})
     assert ghost.status_code == 401 and ghost.get_json()["error"]["code"] == "UNAUTHORIZED"
     assert bob.post("/auth/logout").status_code == 204
@@ -124,7 +127,9 @@ def test_placing_an_order_checks_the_caller_as_every_shopper_request(client):
     Staff(client, "supervisor").ok("POST", f"/risk/shoppers/{alice.user['id']}/ban", {"reason": "恶意占用库存"})
     banned = alice.post("/orders", body)
     assert banned.status_code == 403 and banned.get_json()["error"]["code"] == "SHOPPER_BANNED"
-    assert db.session.scalar(select(func.count()).select_from(Order).where(Order.shopper_id == alice.user["id"])) == 1
+    again = alice.post("/orders", body, headers={"Idempotency-Key": "before-the-ban"})
+    assert again.status_code == 403 and again.get_json()["error"]["code"] == "SHOPPER_BANNED"
+    assert db.session.scalar(select(func.count()).select_from(Order).where(Order.shopper_id == alice.user["id"])) == 2
 
 
 def test_risk_page_buttons_come_from_the_server_and_only_for_those_who_may_manage(client):

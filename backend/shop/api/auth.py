@@ -30,15 +30,15 @@ def shopper_required(view):
     return wrapper
 
 
-def shopper_identified(view):
-    """shopper_required for a view whose services need no Shopper in the session, only who is calling (issue
-    13: placing an order): the same checks (services/auth.shopper_identity_from_token) on one Core row instead
-    of loading the ORM object, and g.shopper the light identity (id, nickname, openid)."""
+def shopper_writing(view):
+    """shopper_required for a view whose service reads the shopper with its first statement and checks them
+    before it writes anything (issue 13: placing an order): the token's signature and age are checked here,
+    with no database read, and the view gets its claims as `claims`; the service checks the rest (ban, token
+    version: services/auth.checked_identity) and the view hands the identity it returns to `reading_as`."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        from ..services.auth import shopper_identity_from_token
-        reading_as(shopper_identity_from_token(bearer_token()))
-        return view(*args, **kwargs)
+        from ..services.auth import shopper_claims
+        return view(*args, claims=shopper_claims(bearer_token()), **kwargs)
     return wrapper
 
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..db import Shopper
@@ -86,7 +86,8 @@ def shopper_from_token(token: str) -> Shopper:
 
 
 class ShopperIdentity(NamedTuple):
-    """Who a read-only request serves: what views and Actor use of the shopper, without the ORM object."""
+    """Who a request serves when its service reads the shopper with its own first statement (the order list and
+    page, placing an order): what views and Actor use of the shopper, without the ORM object."""
     id: int
     nickname: str
     openid: str
@@ -94,11 +95,8 @@ class ShopperIdentity(NamedTuple):
     token_version: int
 
 
-_IDENTITY = select(Shopper.id, Shopper.nickname, Shopper.openid, Shopper.banned, Shopper.token_version) \
-    .where(Shopper.id == bindparam("id"))
-
-
-IDENTITY_COLUMNS = tuple(_IDENTITY.selected_columns)  # ShopperIdentity's, in its order
+IDENTITY_COLUMNS = tuple(select(Shopper.id, Shopper.nickname, Shopper.openid, Shopper.banned,
+                                Shopper.token_version).selected_columns)  # ShopperIdentity's, in its order
 
 
 def shopper_claims(token: str) -> dict:
@@ -108,15 +106,8 @@ def shopper_claims(token: str) -> dict:
 
 def checked_identity(claims: dict, row) -> ShopperIdentity:
     """shopper_from_token's remaining checks (ban, token version) on IDENTITY_COLUMNS read by a statement of the
-    caller's (issue 13: the order list and page read them with their first statement); None: no such shopper."""
-    return _checked(claims, ShopperIdentity(*row) if row is not None else None)
-
-
-def shopper_identity_from_token(token: str) -> ShopperIdentity:
-    """shopper_from_token's checks (signature, age, ban, token version) on one Core row: a request that
-    only reads (the order list and page) needs no Shopper in the session."""
-    claims = read_token("shopper", token, current_app.config["TOKEN_MAX_AGE_SECONDS"])
-    row = db.session.connection().execute(_IDENTITY, {"id": claims["sub"]}).first()
+    caller's (issue 13: the order list and page, and placing an order, read them with their first statement); None:
+    no such shopper."""
     return _checked(claims, ShopperIdentity(*row) if row is not None else None)
 
 

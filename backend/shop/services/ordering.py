@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..adapters.payments import CloseResult
-from ..db import Address, Order, OrderLine, Payment, Product, ShopperCoupon, Sku
+from ..db import Address, Order, OrderLine, Payment, Product, Shopper, ShopperCoupon, Sku
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.balance import balance_to_use
@@ -22,6 +22,7 @@ from ..domain.purchase_limits import UnpaidHoldings, check_unpaid_limits
 from ..domain.shipping import ShipmentKind
 from ..extensions import db
 from . import balance, coupons, events, inventory, queries, uow
+from .auth import IDENTITY_COLUMNS, ShopperIdentity, checked_identity
 from .context import deps
 from .uow import transaction
 
@@ -63,10 +64,13 @@ def _find_by_idempotency_key(shopper_id: int, key: str) -> Order | None:
 # Built once: the statements a placed order sends, with their values as parameters.
 _ONE = select(literal(1).label("one")).subquery()
 _EARLIER_AND_ADDRESS = select(
+    *IDENTITY_COLUMNS,
     select(Order.id).where(Order.shopper_id == bindparam("shopper_id"),
                            Order.idempotency_key == bindparam("key")).scalar_subquery().label("earlier"),
-    Address.shopper_id, Address.receiver, Address.phone, Address.province, Address.city, Address.district,
-    Address.detail).select_from(_ONE).outerjoin(Address, Address.id == bindparam("address_id"))
+    Address.shopper_id.label("address_shopper_id"), Address.receiver, Address.phone, Address.province, Address.city,
+    Address.district, Address.detail).select_from(_ONE) \
+    .outerjoin(Shopper, Shopper.id == bindparam("shopper_id")).outerjoin(Address, Address.id == bindparam("address_id"))
+_WHO = len(IDENTITY_COLUMNS)  # _EARLIER_AND_ADDRESS's first columns: the shopper placing the order
 _CART = select(Sku.id, Sku.name, Sku.price_fen, Sku.product_id, Product.name.label("product_name"),
                Product.image, Product.on_sale, Product.category_id) \
     .join(Product, Product.id == Sku.product_id).where(Sku.id.in_(bindparam("ids", expanding=True)))
@@ -78,21 +82,27 @@ _UNPAID = select(Order.id, OrderLine.sku_id, OrderLine.quantity).join(OrderLine,
            Order.status == literal(OrderStatus.PENDING_PAYMENT.value, literal_execute=True))
 
 
-def _earlier_order_and_address(shopper_id: int, idempotency_key: str | None, address_id: int):
-    """The order an earlier submit with this Idempotency-Key placed (None without a key or a match) and the
-    address asked for (its columns; None if there is none), in one statement."""
-    row = uow.execute(_EARLIER_AND_ADDRESS, {"shopper_id": shopper_id, "key": idempotency_key,
+def _caller_earlier_order_and_address(claims: dict, idempotency_key: str | None, address_id: int):
+    """In one statement: the shopper the token names, checked (services/auth.checked_identity: banned, token
+    version), the order an earlier submit with this Idempotency-Key placed (None without a key or a match) and the
+    address asked for (its columns; None if there is none)."""
+    row = uow.execute(_EARLIER_AND_ADDRESS, {"shopper_id": claims["sub"], "key": idempotency_key,
                                              "address_id": address_id}).one()
-    return row.earlier, (row if row.shopper_id is not None else None)
+    shopper = checked_identity(claims, row[:_WHO] if row[0] is not None else None)
+    return shopper, row.earlier, (row if row.address_shopper_id is not None else None)
 
 
 ORDER_NO_ATTEMPTS = 3
 
 
-def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, shopper_coupon_id: int | None = None,
-                remark: str = "", idempotency_key: str | None = None, actor: Actor | None = None,
-                use_balance: bool = False) -> Order:
-    """R9 `use_balance`: the balance pays what it can at once (reserved; given back if the order closes unpaid),
+def place_order(claims: dict, items: list[ItemRequest], address_id: int, *, ip: str = "",
+                shopper_coupon_id: int | None = None, remark: str = "", idempotency_key: str | None = None,
+                use_balance: bool = False) -> tuple[ShopperIdentity, Order]:
+    """The order the shopper the token's `claims` name places (signature and age checked by the caller; their
+    standing, banned or token version, is checked with the first statement, before anything else: issue 13),
+    and that shopper. `ip`: where the request came from, for the order's events.
+
+    R9 `use_balance`: the balance pays what it can at once (reserved; given back if the order closes unpaid),
     WeChat Pay the rest; an order the balance pays entirely is paid here.
 
     An order number is the second it was placed and six random digits: two orders placed in the same second
@@ -101,13 +111,13 @@ def place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, s
     placed again with a new number."""
     for _ in range(ORDER_NO_ATTEMPTS):
         try:
-            return _place_order(shopper_id, items, address_id, shopper_coupon_id=shopper_coupon_id, remark=remark,
-                                idempotency_key=idempotency_key, actor=actor, use_balance=use_balance)
+            return _place_order(claims, items, address_id, ip=ip, shopper_coupon_id=shopper_coupon_id, remark=remark,
+                                idempotency_key=idempotency_key, use_balance=use_balance)
         except IntegrityError as exc:
-            # Two submits with the same Idempotency-Key raced: the other one won, return its order.
-            existing = idempotency_key and _find_by_idempotency_key(shopper_id, idempotency_key)
-            if existing:
-                return existing
+            # Two submits with the same Idempotency-Key raced and the other one won: the next attempt finds its
+            # order with its first statement and answers with it.
+            if idempotency_key and _find_by_idempotency_key(claims["sub"], idempotency_key):
+                continue
             if not _order_no_taken(exc):
                 raise
     # Every number drawn was taken (never seen): nothing was written, the shopper may submit again.
@@ -118,18 +128,18 @@ def _order_no_taken(exc: IntegrityError) -> bool:
     return uow.is_unique_violation(exc) and "order_no" in str(exc.orig)
 
 
-def _place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, shopper_coupon_id: int | None,
-                 remark: str, idempotency_key: str | None, actor: Actor | None, use_balance: bool) -> Order:
-    actor = actor or Actor.shopper(shopper_id)
+def _place_order(claims: dict, items: list[ItemRequest], address_id: int, *, ip: str, shopper_coupon_id: int | None,
+                 remark: str, idempotency_key: str | None, use_balance: bool) -> tuple[ShopperIdentity, Order]:
     policy = deps().policy
     now = clock.now()
     merged = merge_items(items)
     # The order is answered from what this transaction wrote: nothing is read back after commit.
     with transaction(expire_on_commit=False) as tx:
-        existing_id, address = _earlier_order_and_address(shopper_id, idempotency_key, address_id)
+        shopper, existing_id, address = _caller_earlier_order_and_address(claims, idempotency_key, address_id)
+        shopper_id, actor = shopper.id, Actor.shopper(shopper.id, shopper.nickname, ip)
         if existing_id is not None:  # the same submit again: its order, nothing placed
-            return db.session.get(Order, existing_id)
-        if address is None or address.shopper_id != shopper_id:
+            return shopper, db.session.get(Order, existing_id)
+        if address is None or address.address_shopper_id != shopper_id:
             raise DomainError(ErrorCode.ADDRESS_NOT_FOUND)
         skus, line_inputs = cart_lines(merged)
         check_unpaid_limits(unpaid_holdings(shopper_id), merged,
@@ -168,7 +178,7 @@ def _place_order(shopper_id: int, items: list[ItemRequest], address_id: int, *, 
         if order.status == OrderStatus.PENDING_PAYMENT.value:
             tx.after_commit(lambda: deps().jobs.enqueue("shop.jobs.tasks.close_unpaid_order", order_id,
                                                         job_id=f"close-order-{order_id}", at=deadline))
-    return order
+    return shopper, order
 
 
 def _pay_with_balance(order: Order, amount_fen: int, actor: Actor) -> None:

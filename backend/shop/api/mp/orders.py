@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 from ...domain import labels
 from ...services import order_reads, ordering, queries, shipping
 from ...services.ordering import ItemRequest
-from ..auth import reading_as, shopper_identified, shopper_reading, shopper_required
+from ..auth import client_ip, reading_as, shopper_reading, shopper_required, shopper_writing
 from ..fast_json import json_response
 from ..limits import order_creation_rate_limit
 from ..presenters import order_detail, shopper_order_summaries
@@ -42,13 +42,13 @@ def order_page_json(order):
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.arguments(OrderCreateSchema)
 @blp.response(201, OrderSchema)
-@shopper_identified
-def create_order(headers, body):
-    key = headers.get("idempotency_key")
-    order = ordering.place_order(
-        g.shopper.id, [ItemRequest(i["sku_id"], i["quantity"]) for i in body["items"]], body["address_id"],
-        shopper_coupon_id=body["coupon_id"], remark=body["remark"], idempotency_key=key, actor=g.actor,
-        use_balance=body["use_balance"])
+@shopper_writing
+def create_order(headers, body, claims):
+    shopper, order = ordering.place_order(
+        claims, [ItemRequest(i["sku_id"], i["quantity"]) for i in body["items"]], body["address_id"],
+        ip=client_ip(), shopper_coupon_id=body["coupon_id"], remark=body["remark"],
+        idempotency_key=headers.get("idempotency_key"), use_balance=body["use_balance"])
+    reading_as(shopper)
     return shopper_order_json(order, 201)
 
 
