@@ -5,6 +5,7 @@ value of its parameters, unless the plans it would make for the values it sees l
 then it plans again on each execution. The shopper's unpaid orders (the purchase limits, on every create) were
 such a statement while their status was a parameter: in a shop where few orders are unpaid, PostgreSQL planned
 it on each order placed, weighing every index of the orders table (0.3-0.5 ms of its CPU, in `make bench`).
+They are now read with the rest of what placing an order reads first (ordering.before_placing).
 Counts, not times: pg_prepared_statements says how often the connection planned it each way.
 """
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import text
 from shop.db import Order
 from shop.extensions import db
 from shop.services import ordering
-from support.shop import Shopper
+from support.shop import Shopper, first_sku_id
 
 pytestmark = pytest.mark.postgres_only
 
@@ -38,13 +39,16 @@ def _plans(fragment: str) -> tuple[int, int]:
 
 def test_the_unpaid_orders_of_a_shopper_are_planned_once(pgapp):
     alice = Shopper(pgapp.test_client())
-    order = alice.order()
+    sku_id = first_sku_id()
+    order = alice.order([(sku_id, 2)])
     _history(order["id"], 3000)
 
+    claims = {"sub": alice.user["id"], "v": 0}
     for _ in range(20):  # on one connection, in one transaction: psycopg prepares it after 5 executions
-        holdings = ordering.unpaid_holdings(alice.user["id"])
-        assert holdings.orders == 1  # and the answer is the same: the one unpaid order
-    generic, custom = _plans("order_lines.quantity")
+        found = ordering.before_placing(claims, None, alice.address_id, [sku_id])
+        # and the answer is the same: the one unpaid order, holding its units of the SKU
+        assert (found.held.orders, found.held.units_by_sku) == (1, {sku_id: 2})
+    generic, custom = _plans("held_units")
     assert generic + custom >= 10, (generic, custom)  # prepared: the counts are about this statement
     # PostgreSQL plans a prepared statement for its values five times, then keeps one plan if it is as good
     assert custom <= 5 and generic >= 5, (generic, custom)

@@ -21,7 +21,7 @@ BUDGETS = {
     "shopper list": 2,  # 1: the shopper with their tab counts (which give the total), the page with lines and facts
     "shopper search": 3,  # 2: plus the count of matches
     "shopper detail": 3,  # the shopper, the order with everything its page shows
-    "create": 9,  # 8: the shopper with the earlier order and the address, SKUs, unpaid holdings, 5 writes; no read-back
+    "create": 7,  # 6: one read (the shopper, earlier order, address, SKUs, unpaid holdings), 5 writes; no read-back
     "cancel unpaid": 12,  # 9: the shopper, the order with its page, order + event, stock back, notice, messages
     "cancel paid": 13,  # 13 (12 on SQLite): the refund path too (lock, then order + refunds read; one order UPDATE)
     "admin list page": 5,

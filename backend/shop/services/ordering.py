@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, literal, select, update
+from sqlalchemy import bindparam, func, literal, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -62,34 +63,70 @@ def _find_by_idempotency_key(shopper_id: int, key: str) -> Order | None:
 
 
 # Built once: the statements a placed order sends, with their values as parameters.
-_ONE = select(literal(1).label("one")).subquery()
-_EARLIER_AND_ADDRESS = select(
-    *IDENTITY_COLUMNS,
-    select(Order.id).where(Order.shopper_id == bindparam("shopper_id"),
-                           Order.idempotency_key == bindparam("key")).scalar_subquery().label("earlier"),
-    Address.shopper_id.label("address_shopper_id"), Address.receiver, Address.phone, Address.province, Address.city,
-    Address.district, Address.detail).select_from(_ONE) \
-    .outerjoin(Shopper, Shopper.id == bindparam("shopper_id")).outerjoin(Address, Address.id == bindparam("address_id"))
-_WHO = len(IDENTITY_COLUMNS)  # _EARLIER_AND_ADDRESS's first columns: the shopper placing the order
 _CART = select(Sku.id, Sku.name, Sku.price_fen, Sku.product_id, Product.name.label("product_name"),
                Product.image, Product.on_sale, Product.category_id) \
     .join(Product, Product.id == Sku.product_id).where(Sku.id.in_(bindparam("ids", expanding=True)))
+
+
+class CartSku(NamedTuple):
+    """A row of _CART: the SKU asked for, with its product's name, image, on_sale and category_id."""
+    id: int
+    name: str
+    price_fen: int
+    product_id: int
+    product_name: str
+    image: str
+    on_sale: bool
+    category_id: int | None
+
+
 # The status is written into the SQL, not sent as a parameter: with it as a parameter PostgreSQL cannot see that
-# few orders are unpaid when it plans the prepared statement once for every value, so it planned this statement
+# few orders are unpaid when it plans the prepared statement once for every value, so it planned the statement
 # again on each order placed (0.3-0.5 ms of its CPU, with the orders table's many indexes to weigh; issue 13).
-_UNPAID = select(Order.id, OrderLine.sku_id, OrderLine.quantity).join(OrderLine, OrderLine.order_id == Order.id) \
-    .where(Order.shopper_id == bindparam("shopper_id"),
-           Order.status == literal(OrderStatus.PENDING_PAYMENT.value, literal_execute=True))
+_UNPAID_BY_SHOPPER = (Order.shopper_id == bindparam("shopper_id"),
+                      Order.status == literal(OrderStatus.PENDING_PAYMENT.value, literal_execute=True))
+_ASKED = _CART.subquery("asked")
+# Everything placing an order reads before it writes, in one statement (issue 13): the shopper the token names,
+# the order an earlier submit with the same Idempotency-Key placed, the shopper's unpaid orders, the address, and
+# a row per SKU asked for (none: one row of NULLs) with the units of it the shopper's unpaid orders hold.
+_BEFORE_PLACING = select(
+    *IDENTITY_COLUMNS,
+    select(Order.id).where(Order.shopper_id == bindparam("shopper_id"),
+                           Order.idempotency_key == bindparam("key")).scalar_subquery().label("earlier"),
+    select(func.count()).select_from(Order).where(*_UNPAID_BY_SHOPPER).scalar_subquery().label("unpaid_orders"),
+    Address.shopper_id.label("address_shopper_id"), Address.receiver, Address.phone, Address.province, Address.city,
+    Address.district, Address.detail,
+    *(column.label(f"sku_{column.key}") for column in _ASKED.c),
+    select(func.coalesce(func.sum(OrderLine.quantity), 0)).join(Order, Order.id == OrderLine.order_id)
+    .where(*_UNPAID_BY_SHOPPER, OrderLine.sku_id == _ASKED.c.id).scalar_subquery().label("held_units"),
+).select_from(select(literal(1).label("one")).subquery()) \
+    .outerjoin(Shopper, Shopper.id == bindparam("shopper_id")) \
+    .outerjoin(Address, Address.id == bindparam("address_id")) \
+    .outerjoin(_ASKED, true())
+_WHO = len(IDENTITY_COLUMNS)  # _BEFORE_PLACING's first columns: the shopper placing the order
+_SKU_AT = _BEFORE_PLACING.selected_columns.keys().index("sku_id")
+_SKU = slice(_SKU_AT, _SKU_AT + len(CartSku._fields))  # its columns of a SKU asked for
 
 
-def _caller_earlier_order_and_address(claims: dict, idempotency_key: str | None, address_id: int):
-    """In one statement: the shopper the token names, checked (services/auth.checked_identity: banned, token
-    version), the order an earlier submit with this Idempotency-Key placed (None without a key or a match) and the
-    address asked for (its columns; None if there is none)."""
-    row = uow.execute(_EARLIER_AND_ADDRESS, {"shopper_id": claims["sub"], "key": idempotency_key,
-                                             "address_id": address_id}).one()
-    shopper = checked_identity(claims, row[:_WHO] if row[0] is not None else None)
-    return shopper, row.earlier, (row if row.address_shopper_id is not None else None)
+class BeforePlacing(NamedTuple):
+    shopper: ShopperIdentity  # checked
+    earlier_order_id: int | None  # the order an earlier submit with this Idempotency-Key placed
+    address: object | None  # the address asked for, if it exists (its columns; address_shopper_id: whose)
+    skus: dict[int, CartSku]  # the SKUs asked for that exist
+    held: UnpaidHoldings  # what the shopper's unpaid orders hold of them
+
+
+def before_placing(claims: dict, idempotency_key: str | None, address_id: int, sku_ids: list[int]) -> BeforePlacing:
+    """_BEFORE_PLACING, with the shopper checked (services/auth.checked_identity: banned, token version) before
+    anything else is used."""
+    rows = uow.execute(_BEFORE_PLACING, {"shopper_id": claims["sub"], "key": idempotency_key,
+                                         "address_id": address_id, "ids": sku_ids}).all()
+    first = rows[0]
+    shopper = checked_identity(claims, first[:_WHO] if first[0] is not None else None)
+    asked = [(CartSku(*row[_SKU]), row.held_units) for row in rows if row[_SKU_AT] is not None]
+    return BeforePlacing(shopper, first.earlier, first if first.address_shopper_id is not None else None,
+                         {sku.id: sku for sku, _ in asked},
+                         UnpaidHoldings(first.unpaid_orders, {sku.id: held for sku, held in asked if held}))
 
 
 ORDER_NO_ATTEMPTS = 3
@@ -135,14 +172,15 @@ def _place_order(claims: dict, items: list[ItemRequest], address_id: int, *, ip:
     merged = merge_items(items)
     # The order is answered from what this transaction wrote: nothing is read back after commit.
     with transaction(expire_on_commit=False) as tx:
-        shopper, existing_id, address = _caller_earlier_order_and_address(claims, idempotency_key, address_id)
+        found = before_placing(claims, idempotency_key, address_id, list(merged))
+        shopper, address = found.shopper, found.address
         shopper_id, actor = shopper.id, Actor.shopper(shopper.id, shopper.nickname, ip)
-        if existing_id is not None:  # the same submit again: its order, nothing placed
-            return shopper, db.session.get(Order, existing_id)
+        if found.earlier_order_id is not None:  # the same submit again: its order, nothing placed
+            return shopper, db.session.get(Order, found.earlier_order_id)
         if address is None or address.address_shopper_id != shopper_id:
             raise DomainError(ErrorCode.ADDRESS_NOT_FOUND)
-        skus, line_inputs = cart_lines(merged)
-        check_unpaid_limits(unpaid_holdings(shopper_id), merged,
+        skus, line_inputs = _lines_of(merged, found.skus)
+        check_unpaid_limits(found.held, merged,
                             {i: f"{s.product_name} {s.name}" for i, s in skus.items()}, policy)
         shopper_coupon, terms = coupons.order_coupon(shopper_id, shopper_coupon_id)
         pricing = price_order(line_inputs, terms, policy, now)
@@ -233,10 +271,12 @@ def merge_items(items: list[ItemRequest]) -> dict[int, int]:
     return merged
 
 
-def cart_lines(merged: dict[int, int]) -> tuple[dict, list[LineInput]]:
-    """The SKUs asked for (each must exist and be on sale; rows: the SKU's id, name, price_fen and product_id,
-    its product's product_name, image, on_sale and category_id) and the lines to price, in the order asked."""
-    skus = {s.id: s for s in uow.execute(_CART, {"ids": list(merged)})}
+def cart_lines(merged: dict[int, int]) -> tuple[dict[int, CartSku], list[LineInput]]:
+    """The SKUs asked for (each must exist and be on sale) and the lines to price, in the order asked."""
+    return _lines_of(merged, {s.id: s for s in uow.execute(_CART, {"ids": list(merged)})})
+
+
+def _lines_of(merged: dict[int, int], skus: dict[int, CartSku]) -> tuple[dict[int, CartSku], list[LineInput]]:
     for sku_id in merged:
         sku = skus.get(sku_id)
         if sku is None:
@@ -342,15 +382,6 @@ def record_payment(out_trade_no: str, transaction_id: str, amount_fen: int, paid
 
 
 # ---- closing unpaid orders (O5) ----------------------------------------------------------
-
-
-def unpaid_holdings(shopper_id: int) -> UnpaidHoldings:
-    """The shopper's unpaid orders and the units per SKU they hold, in one statement."""
-    rows = uow.execute(_UNPAID, {"shopper_id": shopper_id}).all()
-    units: dict[int, int] = {}
-    for _, sku_id, quantity in rows:
-        units[sku_id] = units.get(sku_id, 0) + quantity
-    return UnpaidHoldings(orders=len({order_id for order_id, _, _ in rows}), units_by_sku=units)
 
 
 def cancel_unpaid(order: Order, actor: Actor, kind: str, reason: str, tx) -> None:
