@@ -14,6 +14,7 @@ from sqlalchemy import text
 from shop.db import Order
 from shop.extensions import db
 from shop.services import ordering
+from shop.services.auth import ShopperCaller
 from support.shop import Shopper, first_sku_id
 
 pytestmark = pytest.mark.postgres_only
@@ -43,9 +44,9 @@ def test_the_unpaid_orders_of_a_shopper_are_planned_once(pgapp):
     order = alice.order([(sku_id, 2)])
     _history(order["id"], 3000)
 
-    claims = {"sub": alice.user["id"], "v": 0}
+    caller = ShopperCaller({"sub": alice.user["id"], "v": 0})
     for _ in range(20):  # on one connection, in one transaction: psycopg prepares it after 5 executions
-        found = ordering.before_placing(claims, None, alice.address_id, [sku_id])
+        found = ordering.before_placing(caller, None, alice.address_id, [sku_id])
         # and the answer is the same: the one unpaid order, holding its units of the SKU
         assert (found.held.orders, found.held.units_by_sku) == (1, {sku_id: 2})
     generic, custom = _plans("held_units")

@@ -132,6 +132,32 @@ def test_placing_an_order_checks_the_caller_as_every_shopper_request(client):
     assert db.session.scalar(select(func.count()).select_from(Order).where(Order.shopper_id == alice.user["id"])) == 2
 
 
+def test_a_shoppers_cancel_checks_the_caller_with_the_order_it_reads(client):
+    """A cancel reads who is asking with the order (its shopper, when it is theirs): the same refusals as every
+    shopper request (no such shopper or an old token 401, banned 403, someone else's order 404), each before
+    anything is written, and the cancel's events name the shopper."""
+    from shop.services.auth import issue_token
+
+    alice, bob = Shopper(client), Shopper(client, "bob")
+    first, second = alice.order(), alice.order()
+    reason = {"reason_code": "changed_mind", "reason_text": ""}
+    ghost = client.post(f"/api/mp/orders/{first['id']}/cancel", json=reason,
+                        headers={"Authorization": f"Bearer {issue_token('shopper', 999999)}"})
+    assert ghost.status_code == 401 and ghost.get_json()["error"]["code"] == "UNAUTHORIZED"
+    theirs = bob.post(f"/orders/{first['id']}/cancel", reason)
+    assert theirs.status_code == 404 and theirs.get_json()["error"]["code"] == "ORDER_NOT_FOUND"
+    assert bob.post("/orders/999999/cancel", reason).status_code == 404
+    cancelled = alice.post(f"/orders/{first['id']}/cancel", reason).get_json()
+    assert cancelled["status"] == "cancelled"
+    assert {e["actor_name"] for e in cancelled["timeline"]} == {alice.user["nickname"]}
+    Staff(client, "supervisor").ok("POST", f"/risk/shoppers/{alice.user['id']}/ban", {"reason": "恶意占用库存"})
+    banned = alice.post(f"/orders/{second['id']}/cancel", reason)
+    assert banned.status_code == 403 and banned.get_json()["error"]["code"] == "SHOPPER_BANNED"
+    assert bob.post("/auth/logout").status_code == 204
+    assert bob.post(f"/orders/{first['id']}/cancel", reason).status_code == 401
+    assert db.session.get(Order, second["id"]).status == "pending_payment"
+
+
 def test_risk_page_buttons_come_from_the_server_and_only_for_those_who_may_manage(client):
     alice = Shopper(client)
     row = Staff(client, "supervisor").ok("GET", "/risk/shoppers", query={"flagged": "false"})["items"][0]

@@ -197,14 +197,17 @@ class History:
 
     def one_order(self, placed_at: datetime, age_days: float) -> None:
         from ..services import after_sales, cancellation, ordering, reviews
+        from ..services.auth import ShopperCaller
 
         r = self.random
         shopper_id, address_id, openid = r.choice(self.shoppers)
+        caller = ShopperCaller.of(db.session.get(Shopper, shopper_id))
         items = [ordering.ItemRequest(sku_id, r.choice((1, 1, 1, 2))) for sku_id, _ in r.sample(self.skus, r.choice((1, 1, 2)))]
         with self.at(placed_at):
-            order = self.try_("placed", ordering.place_order, shopper_id, items, address_id)
-        if order is None:
+            placed = self.try_("placed", ordering.place_order, caller, items, address_id)
+        if placed is None:
             return
+        _, order = placed
         order_id = order.id
         moment = placed_at + timedelta(minutes=r.randint(1, 10))
         if r.random() < 0.07:
@@ -221,8 +224,8 @@ class History:
         roll = r.random()
         if roll < 0.06:  # changed their mind within minutes: cancelled at once, refunded
             with self.at(moment + timedelta(minutes=r.randint(2, 20))):
-                self.try_("cancelled_by_shopper", cancellation.cancel_by_shopper, order_id,
-                          Actor.shopper(shopper_id), r.choice(("changed_mind", "found_better", "wrong_address")))
+                self.try_("cancelled_by_shopper", cancellation.cancel_by_shopper, order_id, caller,
+                          r.choice(("changed_mind", "found_better", "wrong_address")))
                 self.settle_refunds(order_id)
             return
         if roll < 0.08:  # the merchant ran out of stock
@@ -237,7 +240,7 @@ class History:
             self.try_("accepted", ordering.accept_order, order_id, warehouse)
         if roll < 0.12:  # asked to cancel after the warehouse accepted: a request staff decide
             with self.at(moment + timedelta(hours=r.randint(7, 12))):
-                self.try_("cancel_requested", cancellation.cancel_by_shopper, order_id, Actor.shopper(shopper_id),
+                self.try_("cancel_requested", cancellation.cancel_by_shopper, order_id, caller,
                           r.choice(("changed_mind", "wrong_item")))
             request = self.open_request(order_id)
             if request is None or age_days < 1:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import Shopper
 from ..domain import clock
+from ..domain.actors import Actor
 from ..domain.errors import DomainError, ErrorCode
 from ..extensions import db
 from .context import deps
@@ -109,6 +110,32 @@ def checked_identity(claims: dict, row) -> ShopperIdentity:
     caller's (issue 13: the order list and page, and placing an order, read them with their first statement); None:
     no such shopper."""
     return _checked(claims, ShopperIdentity(*row) if row is not None else None)
+
+
+class ShopperCaller(NamedTuple):
+    """Who a shopper's write request says it is, for a service that reads the shopper with its first statement
+    (issue 13: placing an order, cancelling one): the token's claims, signature and age checked
+    (api/auth.shopper_writing), and where the request came from. The service checks the rest (ban, token
+    version) with `checked` before it uses anything it read."""
+    claims: dict
+    ip: str = ""
+
+    @classmethod
+    def of(cls, shopper: Shopper) -> ShopperCaller:
+        """A command acting as the shopper as they stand now (demo history)."""
+        return cls({"sub": shopper.id, "v": shopper.token_version})
+
+    @property
+    def shopper_id(self) -> int:
+        return self.claims["sub"]
+
+    def checked(self, shopper):
+        """The shopper read for this caller (a Shopper or a ShopperIdentity; None: no such shopper), if they
+        still stand: 403 banned, 401 an old token or no such shopper."""
+        return _checked(self.claims, shopper)
+
+    def actor(self, shopper) -> Actor:
+        return Actor.shopper(shopper.id, shopper.nickname, self.ip)
 
 
 def _checked(claims: dict, shopper):

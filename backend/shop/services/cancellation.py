@@ -12,7 +12,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..db import CancelFeedback, Order, OrderRequest, Refund
+from ..db import CancelFeedback, Order, OrderRequest, Refund, Shopper
 from ..domain import clock
 from ..domain.actors import Actor
 from ..domain.cancellation import (CancelDecision, CancelReason, check_feedback, check_reason, check_staff_cancel,
@@ -24,34 +24,44 @@ from ..domain.refund_amounts import LineAmounts, cancel_refund_split
 from ..extensions import db
 from . import events, inventory, notifications, ordering, queries, refunds, risk
 from .context import deps
+from .auth import ShopperCaller
 from .staff_auth import recheck_password
 from .uow import is_unique_violation, transaction
 
 
-def cancel_by_shopper(order_id: int, actor: Actor, reason_code: str, reason_text: str = "") -> Order:
-    """C1/C2: cancel at once, approve automatically with a full refund, or open a cancel request."""
-    policy = deps().policy
-    reason = check_reason(reason_code, reason_text, policy.shopper_cancel_reasons)
+def cancel_by_shopper(order_id: int, caller: ShopperCaller, reason_code: str,
+                      reason_text: str = "") -> tuple[Shopper, Order]:
+    """C1/C2: cancel at once, approve automatically with a full refund, or open a cancel request; and the shopper
+    `caller` names, checked (banned, token version) with the statement that reads the order (issue 13)."""
     try:
-        return _cancel_by_shopper(order_id, actor, reason)
+        return _cancel_by_shopper(order_id, caller, reason_code, reason_text)
     except DomainError as exc:
         if exc.code not in (ErrorCode.CONFLICT, ErrorCode.REQUEST_ALREADY_OPEN):
             raise
-        # Another tap got there first: show the shopper what it did, if it was a cancel.
-        order = ordering.get_order(order_id, actor.id)
+        # Another tap got there first (the caller was checked before): show the shopper what it did, if it was a
+        # cancel.
+        shopper = db.session.get(Shopper, caller.shopper_id)
+        order = ordering.get_order(order_id, shopper.id)
         pending = queries.open_request(order.id)
         if order.status == OrderStatus.CANCELLED.value or (pending is not None and pending.kind == "cancel"):
-            return order
+            return shopper, order
         raise
 
 
-def _cancel_by_shopper(order_id: int, actor: Actor, reason: CancelReason) -> Order:
+def _cancel_by_shopper(order_id: int, caller: ShopperCaller, reason_code: str,
+                       reason_text: str) -> tuple[Shopper, Order]:
     policy = deps().policy
     try:
         # The order is read once with everything its page shows (and its payments and invoices, which the cancel
-        # reads); the page is then answered from what this transaction wrote, without reading it back.
+        # reads, and its shopper: who asks, when it is theirs); the page is then answered from what this
+        # transaction wrote, without reading it back.
         with transaction(expire_on_commit=False) as tx:
-            order = ordering.get_order(order_id, actor.id, for_write_view=True)
+            order, owner = queries.order_and_shopper_for_write(order_id)
+            theirs = order is not None and order.shopper_id == caller.shopper_id
+            shopper = caller.checked(owner if theirs else db.session.get(Shopper, caller.shopper_id))
+            actor = caller.actor(shopper)
+            reason = check_reason(reason_code, reason_text, policy.shopper_cancel_reasons)
+            order = ordering.shoppers_order(order, shopper.id)
             decision = decide_shopper_cancel(queries.viewed_facts(order), policy, clock.now(),
                                              risk.is_watchlisted(order.shopper_id))
             if decision == CancelDecision.NEEDS_REVIEW:
@@ -62,7 +72,7 @@ def _cancel_by_shopper(order_id: int, actor: Actor, reason: CancelReason) -> Ord
         if is_unique_violation(exc):  # a concurrent tap opened the one allowed request
             raise DomainError(ErrorCode.REQUEST_ALREADY_OPEN) from exc
         raise
-    return order
+    return shopper, order
 
 
 def _open_cancel_request(order: Order, actor: Actor, reason: CancelReason) -> OrderRequest:

@@ -23,7 +23,7 @@ from ..domain.purchase_limits import UnpaidHoldings, check_unpaid_limits
 from ..domain.shipping import ShipmentKind
 from ..extensions import db
 from . import balance, coupons, events, inventory, queries, uow
-from .auth import IDENTITY_COLUMNS, ShopperIdentity, checked_identity
+from .auth import IDENTITY_COLUMNS, ShopperCaller, ShopperIdentity
 from .context import deps
 from .uow import transaction
 
@@ -52,8 +52,16 @@ def get_order(order_id: int, shopper_id: int | None = None, *, include_deleted: 
         order = queries.order_view(order_id, for_write=for_write_view)
     else:
         order = db.session.get(Order, order_id, options=WRITE_OPTIONS)
-    if order is None or (shopper_id is not None and (
-            order.shopper_id != shopper_id or (order.deleted_by_shopper_at and not include_deleted))):
+    if shopper_id is not None:
+        return shoppers_order(order, shopper_id, include_deleted)
+    if order is None:
+        raise DomainError(ErrorCode.ORDER_NOT_FOUND)
+    return order
+
+
+def shoppers_order(order: Order | None, shopper_id: int, include_deleted: bool = False) -> Order:
+    """The order if the shopper may see it: 404 for anything not theirs or deleted by them."""
+    if order is None or order.shopper_id != shopper_id or (order.deleted_by_shopper_at and not include_deleted):
         raise DomainError(ErrorCode.ORDER_NOT_FOUND)
     return order
 
@@ -116,13 +124,14 @@ class BeforePlacing(NamedTuple):
     held: UnpaidHoldings  # what the shopper's unpaid orders hold of them
 
 
-def before_placing(claims: dict, idempotency_key: str | None, address_id: int, sku_ids: list[int]) -> BeforePlacing:
-    """_BEFORE_PLACING, with the shopper checked (services/auth.checked_identity: banned, token version) before
-    anything else is used."""
-    rows = uow.execute(_BEFORE_PLACING, {"shopper_id": claims["sub"], "key": idempotency_key,
+def before_placing(caller: ShopperCaller, idempotency_key: str | None, address_id: int,
+                   sku_ids: list[int]) -> BeforePlacing:
+    """_BEFORE_PLACING, with the shopper checked (banned, token version: ShopperCaller.checked) before anything
+    else is used."""
+    rows = uow.execute(_BEFORE_PLACING, {"shopper_id": caller.shopper_id, "key": idempotency_key,
                                          "address_id": address_id, "ids": sku_ids}).all()
     first = rows[0]
-    shopper = checked_identity(claims, first[:_WHO] if first[0] is not None else None)
+    shopper = caller.checked(ShopperIdentity(*first[:_WHO]) if first[0] is not None else None)
     asked = [(CartSku(*row[_SKU]), row.held_units) for row in rows if row[_SKU_AT] is not None]
     return BeforePlacing(shopper, first.earlier, first if first.address_shopper_id is not None else None,
                          {sku.id: sku for sku, _ in asked},
@@ -132,12 +141,11 @@ def before_placing(claims: dict, idempotency_key: str | None, address_id: int, s
 ORDER_NO_ATTEMPTS = 3
 
 
-def place_order(claims: dict, items: list[ItemRequest], address_id: int, *, ip: str = "",
+def place_order(caller: ShopperCaller, items: list[ItemRequest], address_id: int, *,
                 shopper_coupon_id: int | None = None, remark: str = "", idempotency_key: str | None = None,
                 use_balance: bool = False) -> tuple[ShopperIdentity, Order]:
-    """The order the shopper the token's `claims` name places (signature and age checked by the caller; their
-    standing, banned or token version, is checked with the first statement, before anything else: issue 13),
-    and that shopper. `ip`: where the request came from, for the order's events.
+    """The order the shopper `caller` names places, and that shopper (their standing, banned or token version, is
+    checked with the first statement, before anything else: issue 13).
 
     R9 `use_balance`: the balance pays what it can at once (reserved; given back if the order closes unpaid),
     WeChat Pay the rest; an order the balance pays entirely is paid here.
@@ -148,12 +156,12 @@ def place_order(claims: dict, items: list[ItemRequest], address_id: int, *, ip: 
     placed again with a new number."""
     for _ in range(ORDER_NO_ATTEMPTS):
         try:
-            return _place_order(claims, items, address_id, ip=ip, shopper_coupon_id=shopper_coupon_id, remark=remark,
+            return _place_order(caller, items, address_id, shopper_coupon_id=shopper_coupon_id, remark=remark,
                                 idempotency_key=idempotency_key, use_balance=use_balance)
         except IntegrityError as exc:
             # Two submits with the same Idempotency-Key raced and the other one won: the next attempt finds its
             # order with its first statement and answers with it.
-            if idempotency_key and _find_by_idempotency_key(claims["sub"], idempotency_key):
+            if idempotency_key and _find_by_idempotency_key(caller.shopper_id, idempotency_key):
                 continue
             if not _order_no_taken(exc):
                 raise
@@ -165,16 +173,16 @@ def _order_no_taken(exc: IntegrityError) -> bool:
     return uow.is_unique_violation(exc) and "order_no" in str(exc.orig)
 
 
-def _place_order(claims: dict, items: list[ItemRequest], address_id: int, *, ip: str, shopper_coupon_id: int | None,
+def _place_order(caller: ShopperCaller, items: list[ItemRequest], address_id: int, *, shopper_coupon_id: int | None,
                  remark: str, idempotency_key: str | None, use_balance: bool) -> tuple[ShopperIdentity, Order]:
     policy = deps().policy
     now = clock.now()
     merged = merge_items(items)
     # The order is answered from what this transaction wrote: nothing is read back after commit.
     with transaction(expire_on_commit=False) as tx:
-        found = before_placing(claims, idempotency_key, address_id, list(merged))
+        found = before_placing(caller, idempotency_key, address_id, list(merged))
         shopper, address = found.shopper, found.address
-        shopper_id, actor = shopper.id, Actor.shopper(shopper.id, shopper.nickname, ip)
+        shopper_id, actor = shopper.id, caller.actor(shopper)
         if found.earlier_order_id is not None:  # the same submit again: its order, nothing placed
             return shopper, db.session.get(Order, found.earlier_order_id)
         if address is None or address.address_shopper_id != shopper_id:

@@ -7,7 +7,7 @@ from sqlalchemy import exists, inspect, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..db import AfterSale, CancelFeedback, Order, OrderRequest, Refund
+from ..db import AfterSale, CancelFeedback, Order, OrderRequest, Refund, Shopper
 from ..domain import clock
 from ..domain.after_sales import ACTIVE_STATUSES
 from ..domain.orders import OrderFacts, OrderStatus, shopper_actions, staff_actions
@@ -51,6 +51,15 @@ def order_view(order_id: int, *, for_write: bool = False) -> Order | None:
     """The order with everything its JSON shows loaded at once, fresh from the database."""
     return db.session.get(Order, order_id, options=WRITE_VIEW_OPTIONS if for_write else VIEW_OPTIONS,
                           populate_existing=True)
+
+
+def order_and_shopper_for_write(order_id: int) -> tuple[Order | None, Shopper | None]:
+    """order_view(order_id, for_write=True) and the order's shopper, in the same statement (a shopper's cancel:
+    who asks, when the order is theirs; cancellation.cancel_by_shopper)."""
+    row = db.session.execute(
+        select(Order, Shopper).join(Shopper, Shopper.id == Order.shopper_id).where(Order.id == order_id)
+        .options(*WRITE_VIEW_OPTIONS).execution_options(populate_existing=True)).unique().first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def viewable(order: Order) -> Order:

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from ...domain import labels
 from ...services import order_reads, ordering, queries, shipping
+from ...services.auth import ShopperCaller
 from ...services.ordering import ItemRequest
 from ..auth import client_ip, reading_as, shopper_reading, shopper_required, shopper_writing
 from ..fast_json import json_response
@@ -45,8 +46,8 @@ def order_page_json(order):
 @shopper_writing
 def create_order(headers, body, claims):
     shopper, order = ordering.place_order(
-        claims, [ItemRequest(i["sku_id"], i["quantity"]) for i in body["items"]], body["address_id"],
-        ip=client_ip(), shopper_coupon_id=body["coupon_id"], remark=body["remark"],
+        ShopperCaller(claims, client_ip()), [ItemRequest(i["sku_id"], i["quantity"]) for i in body["items"]],
+        body["address_id"], shopper_coupon_id=body["coupon_id"], remark=body["remark"],
         idempotency_key=headers.get("idempotency_key"), use_balance=body["use_balance"])
     reading_as(shopper)
     return shopper_order_json(order, 201)

@@ -5,8 +5,9 @@ from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...services import cancellation, deletion, modification, ordering, shopper_requests
+from ...services.auth import ShopperCaller
 from ...services.context import deps
-from ..auth import shopper_required
+from ..auth import client_ip, reading_as, shopper_required, shopper_writing
 from ..schemas import ModifyInSchema, OrderSchema, ShanghaiDateTime
 from .orders import shopper_order_json
 
@@ -47,10 +48,13 @@ def cancel_reasons():
 @blp.post("/orders/<int:order_id>/cancel")
 @blp.arguments(CancelInSchema)
 @blp.response(200, OrderSchema)
-@shopper_required
-def cancel(body, order_id):
+@shopper_writing
+def cancel(body, order_id, claims):
     """取消订单：未付款立即取消；免审时间内自动退款；否则提交取消申请（见 open_request）"""
-    return shopper_order_json(cancellation.cancel_by_shopper(order_id, g.actor, body["reason_code"], body["reason_text"]))
+    shopper, order = cancellation.cancel_by_shopper(order_id, ShopperCaller(claims, client_ip()), body["reason_code"],
+                                                    body["reason_text"])
+    reading_as(shopper)
+    return shopper_order_json(order)
 
 
 @blp.patch("/orders/<int:order_id>")
