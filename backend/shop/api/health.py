@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from .blueprint import Blueprint
 from marshmallow import Schema, fields
 from rq import Worker
 from sqlalchemy import text
@@ -11,6 +10,7 @@ from sqlalchemy import text
 from ..extensions import db
 from ..services import shipping
 from ..services.context import deps
+from .blueprint import Blueprint
 
 blp = Blueprint("health", __name__, url_prefix="/api", description="运行状态")
 # Workers renew their heartbeat every few seconds (jobs/worker.py WORKER_TTL): one silent for 30 s is gone.

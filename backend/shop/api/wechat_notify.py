@@ -6,11 +6,11 @@ protocol in use (WECHATPAY_API) accept notifications."""
 from __future__ import annotations
 
 from flask import Response, request
-from .blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ..adapters.payments import NotificationReply
 from ..services import complaints, payment_notifications
+from .blueprint import Blueprint
 
 blp = Blueprint("wechat", __name__, url_prefix="/api/wechat", description="微信支付回调（v2 XML / v3 JSON）")
 

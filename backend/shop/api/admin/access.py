@@ -4,12 +4,12 @@ from __future__ import annotations
 import functools
 
 from flask import g, request
-from ..blueprint import Blueprint
 
 from ...domain.actors import Actor
 from ...domain.errors import DomainError, ErrorCode
 from ...domain.permissions import PERMISSIONS, is_allowed
 from ..auth import bearer_token, client_ip
+from ..blueprint import Blueprint
 from ..limits import limiter
 
 LOGIN_LIMIT = "5 per minute"  # failed logins per IP and username

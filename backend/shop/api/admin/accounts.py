@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import current_app, g
-from ..blueprint import Blueprint
 
 from ...domain.permissions import permissions_of, role_label
 from ...services import audit, settings, shipping, staff_auth
 from ...services.stats import utc_bounds
 from ..auth import client_ip
+from ..blueprint import Blueprint
 from .access import login_rate_limit, staff_required
 from .schemas import (AuditArgsSchema, AuditPageSchema, SettingsInSchema, SettingsSchema, StaffCreateSchema,
                       StaffLoginInSchema, StaffLoginOutSchema, StaffPatchSchema, StaffSchema)

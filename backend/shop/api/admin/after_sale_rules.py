@@ -3,11 +3,11 @@ administrators. The service checks each rule (Chinese errors); the schema only c
 from __future__ import annotations
 
 from flask import g
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.after_sale_rules import EFFECTS, STAGES, TRUST
 from ...services import after_sale_rules
+from ..blueprint import Blueprint
 from ..ids import id_field
 from .access import staff_required
 

@@ -3,13 +3,13 @@ file), cancel every unshipped order of a SKU (缺货/召回). Each runs as a job
 from __future__ import annotations
 
 from flask import g, request
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...adapters.spreadsheets import read_rows
 from ...domain.batches import MAX_ITEMS, BatchKind, parse_ship_rows
 from ...domain.errors import DomainError, ErrorCode
 from ...services import admin_queries, batches
+from ..blueprint import Blueprint
 from ..ids import id_field
 from .access import staff_required
 from .common import plain

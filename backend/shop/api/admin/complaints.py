@@ -4,11 +4,11 @@ Rules and WeChat calls: services/complaints.py; every action is audited with its
 from __future__ import annotations
 
 from flask import g
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate, validates_schema, ValidationError
 
 from ...services import admin_queries
 from ...services import complaints as service
+from ..blueprint import Blueprint
 from .access import staff_required
 from .common import page_of, plain
 from .orders import staff_order_json

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import g
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.clock import SHANGHAI
 from ...services import audit, coupons
+from ..blueprint import Blueprint
 from ..ids import DB_ID_MAX, id_field
 from ..schemas import PageArgsSchema
 from .access import staff_required

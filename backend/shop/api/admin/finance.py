@@ -3,11 +3,11 @@ against the ledgers and WeChat Pay's records; balances against the balance ledge
 from __future__ import annotations
 
 from flask import g
-from ..blueprint import Blueprint
 from marshmallow import fields
 
 from ...domain.balance import DIFFERENCE_LABELS, ROUTE_LABELS
 from ...services import audit, money_checks
+from ..blueprint import Blueprint
 from .access import staff_required
 from .schemas import OpenObjectSchema
 

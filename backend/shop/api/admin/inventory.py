@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import g
-from ..blueprint import Blueprint
 
 from ...extensions import db
 from ...services import admin_queries, audit, inventory, stock_reports
 from ...services.stats import period, utc_bounds
 from ...services.uow import transaction
+from ..blueprint import Blueprint
 from .access import staff_required
 from .common import page_of, plain
 from .schemas import (AdjustInSchema, AdminPageArgsSchema, DateRangeArgsSchema, InventoryArgsSchema, ItemListSchema,

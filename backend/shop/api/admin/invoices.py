@@ -3,13 +3,13 @@ Rules: services/invoices.py; every action is audited; buttons come from each row
 from __future__ import annotations
 
 from flask import g, request, send_file
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.errors import DomainError, ErrorCode
 from ...domain.invoices import NUMBER_MAX, REASON_MAX, InvoiceStatus
 from ...services import invoices as service
 from ...services import uploads
+from ..blueprint import Blueprint
 from ..mp.invoices import PDF_DOC, InvoiceSchema
 from ..schemas import ShanghaiDateTime
 from .access import staff_required

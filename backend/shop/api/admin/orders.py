@@ -3,12 +3,12 @@ staff refunds (R8)."""
 from __future__ import annotations
 
 from flask import g
-from ..blueprint import Blueprint
 
 from ...domain.orders import OrderStatus
 from ...services import (admin_queries, audit, cancellation, modification, order_exports, ordering, queries, shipping,
                          staff_refunds)
 from ...services.stats import utc_bounds
+from ..blueprint import Blueprint
 from ..presenters import order_detail, order_summary
 from .access import staff_required
 from .common import XLSX_MIMETYPE, xlsx_response

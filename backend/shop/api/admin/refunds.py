@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import g
-from ..blueprint import Blueprint
 
 from ...domain.permissions import is_allowed
 from ...domain.refunds import METHOD_LABELS, RefundAction, RefundState, refund_actions, refund_status_label
 from ...services import admin_queries, audit, reconciliation, refunds
 from ...services.stats import utc_bounds
+from ..blueprint import Blueprint
 from .access import staff_required
 from .common import page_of, plain
 from .schemas import (AdminPageArgsSchema, ItemListSchema, LoosePageSchema, MismatchArgsSchema,

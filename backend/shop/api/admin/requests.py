@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import g
-from ..blueprint import Blueprint
 
 from ...db import AfterSale, OrderRequest
 from ...domain.errors import DomainError, ErrorCode
 from ...extensions import db
 from ...services import admin_queries, after_sales, audit, reviews
+from ..blueprint import Blueprint
 from .access import staff_required
 from .common import page_of, plain
 from .schemas import (AfterSaleArgsSchema, AfterSaleDetailSchema, AlternativeInSchema, ApproveInSchema, LoosePageSchema,

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import g
-from ..blueprint import Blueprint
 
 from ...db import Shopper
 from ...domain.errors import DomainError, ErrorCode
 from ...extensions import db
 from ...services import audit, risk
+from ..blueprint import Blueprint
 from .access import staff_required
 from .common import page_of
 from .schemas import FlagInSchema, LoosePageSchema, RiskArgsSchema, RiskShopperSchema

@@ -1,10 +1,9 @@
 """Statistics (S1, S2): summary, cancellations and refunds grouped many ways, CSV export."""
 from __future__ import annotations
 
-from ..blueprint import Blueprint
-
 from ...domain.money import yuan
 from ...services import stats
+from ..blueprint import Blueprint
 from .access import staff_required
 from .common import csv_response
 from .schemas import (CSV_DOC, DateRangeArgsSchema, StatsArgsSchema, StatsExportArgsSchema, StatsReportSchema,

@@ -1,10 +1,10 @@
 """The admin's words: every page title, column header, button, form label, placeholder, dialog, empty state and
 toast the staff read, from domain.staff_words.STAFF_WORDS. Public (the sign-in page needs its words before anyone
 signs in) and cacheable, as GET /api/mp/words: the ETag is the words' version, If-None-Match with it answers 304."""
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...services.meta import staff_words
+from ..blueprint import Blueprint
 from ..word_responses import words_response
 
 blp = Blueprint("admin_words", __name__, url_prefix="/api/admin", description="后台：界面文字（页面标题、表头、按钮、表单、提示）")

@@ -1,9 +1,8 @@
 """The workbench (工作台): to-do counts and today's figures; cancel feedback (C6)."""
 from __future__ import annotations
 
-from ..blueprint import Blueprint
-
 from ...services import admin_queries, after_sales, cancellation, invoices, meta, notifications, stats
+from ..blueprint import Blueprint
 from .access import staff_required
 from .common import page_of
 from .schemas import AdminMetaSchema, AdminPageArgsSchema, LoosePageSchema, TodoSchema

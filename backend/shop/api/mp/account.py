@@ -1,8 +1,8 @@
 from flask import g
-from ..blueprint import Blueprint
 
 from ...services import addresses, auth, coupons
 from ..auth import shopper_required
+from ..blueprint import Blueprint
 from ..schemas import (AddressInSchema, AddressSchema, CouponListArgsSchema, CouponSchema, LoginInSchema,
                        LoginOutSchema, ShopperSchema)
 

@@ -1,11 +1,11 @@
 """Mini-program after-sales (A1–A2): reasons, apply, follow the case, send the goods back."""
 from flask import g
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.after_sales import MAX_PHOTOS, TYPE_HINTS, TYPE_LABELS, reasons_for_picker
 from ...services import after_sales, shopper_requests
 from ..auth import shopper_required
+from ..blueprint import Blueprint
 from ..ids import id_field, quantity_field
 from ..schemas import ShanghaiDateTime, text
 

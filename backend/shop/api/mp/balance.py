@@ -1,11 +1,11 @@
 """Mini-program: 我的余额 (R9) — the balance and its history, every row worded by the server."""
 from flask import g
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...domain.balance import KIND_LABELS
 from ...services import balance
 from ..auth import shopper_required
+from ..blueprint import Blueprint
 from ..schemas import PageArgsSchema, ShanghaiDateTime
 
 blp = Blueprint("mp_balance", __name__, url_prefix="/api/mp", description="小程序：我的余额（R9）")

@@ -1,7 +1,7 @@
-from ..blueprint import Blueprint
 from marshmallow import fields
 
 from ...services import catalog
+from ..blueprint import Blueprint
 from ..ids import id_field
 from ..schemas import CategorySchema, PageArgsSchema, ProductPageSchema, ProductSchema
 

@@ -1,11 +1,11 @@
 """Mini-program: 领券 (claimable coupons, claim) and the checkout's price breakdown (O7, O3)."""
 from flask import g
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...services import checkout, coupons
 from ...services.ordering import ItemRequest
 from ..auth import shopper_required
+from ..blueprint import Blueprint
 from ..ids import id_field
 from ..schemas import CouponSchema, OrderCreateSchema, ShanghaiDateTime
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask import g, send_file
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain.invoices import EMAIL_MAX, TITLE_MAX, InvoiceApplication, InvoiceKind
 from ...domain.labels import shopper_buttons
 from ...services import invoices
 from ..auth import shopper_required
+from ..blueprint import Blueprint
 from ..schemas import ShanghaiDateTime
 
 blp = Blueprint("mp_invoices", __name__, url_prefix="/api/mp", description="小程序：申请发票、查看发票状态、下载电子发票")

@@ -1,10 +1,10 @@
 """Mini-program: message centre (N2) and subscribe-message grants (N1)."""
 from flask import g
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...services import notifications
 from ..auth import shopper_required
+from ..blueprint import Blueprint
 from ..schemas import PageArgsSchema, ShanghaiDateTime
 
 blp = Blueprint("mp_messages", __name__, url_prefix="/api/mp", description="小程序：消息中心、订阅消息授权")

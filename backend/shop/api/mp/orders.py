@@ -1,5 +1,4 @@
 from flask import g
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ...domain import labels
@@ -7,6 +6,7 @@ from ...services import order_reads, ordering, queries, shipping
 from ...services.auth import ShopperCaller
 from ...services.ordering import ItemRequest
 from ..auth import client_ip, reading_as, shopper_reading, shopper_required, shopper_writing
+from ..blueprint import Blueprint
 from ..fast_json import json_response
 from ..limits import order_creation_rate_limit
 from ..presenters import order_detail, shopper_order_summaries

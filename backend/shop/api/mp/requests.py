@@ -1,13 +1,13 @@
 """Mini-program: cancel (C1, C6), modify (M1–M3) and delete (D1–D2) an order; withdraw a request or answer a
 staff alternative (A7, C4)."""
 from flask import g
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...services import cancellation, deletion, modification, ordering, shopper_requests
 from ...services.auth import ShopperCaller
 from ...services.context import deps
 from ..auth import client_ip, reading_as, shopper_required, shopper_writing
+from ..blueprint import Blueprint
 from ..schemas import ModifyInSchema, OrderSchema, ShanghaiDateTime
 from .orders import shopper_order_json
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask import Response, g, request
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...adapters.storage import content_type_of
 from ...domain.errors import DomainError, ErrorCode
 from ...services import uploads
 from ..auth import shopper_required
+from ..blueprint import Blueprint
 
 blp = Blueprint("mp_uploads", __name__, url_prefix="/api/mp", description="小程序：凭证图片上传")
 

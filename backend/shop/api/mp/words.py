@@ -1,10 +1,10 @@
 """Mini-program words (issue 12): every page title, heading, label, placeholder, empty state and toast the
 shopper reads, from domain.labels.SHOPPER_WORDS. Public (the mini-program asks before logging in) and
 cacheable: the ETag is the words' version, If-None-Match with it answers 304."""
-from ..blueprint import Blueprint
 from marshmallow import Schema, fields
 
 from ...services.meta import shopper_words
+from ..blueprint import Blueprint
 from ..word_responses import words_response
 
 blp = Blueprint("mp_words", __name__, url_prefix="/api/mp", description="小程序：界面文字（页面标题、标题、表单、提示）")
