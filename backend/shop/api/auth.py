@@ -32,10 +32,10 @@ def shopper_required(view):
 
 def shopper_writing(view):
     """shopper_required for a view whose service reads the shopper with its first statement and checks them
-    before it writes anything (issue 13: placing an order, a shopper's cancel): the token's signature and age are checked here,
-    with no database read, and the view gets its claims as `claims`, for the services/auth.ShopperCaller it gives
-    the service; the service checks the rest (ban, token version) and the view hands the shopper it returns to
-    `reading_as`."""
+    before it writes anything (issue 13: placing an order, a shopper's cancel): the token's signature and age
+    are checked here, with no database read, and the view gets its claims as `claims`, for the
+    services/auth.ShopperCaller it gives the service; the service checks the rest (ban, token version) and the
+    view hands the shopper it returns to `reading_as`."""
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         from ..services.auth import shopper_claims

@@ -23,7 +23,7 @@ from ..domain.purchase_limits import UnpaidHoldings, check_unpaid_limits
 from ..domain.shipping import ShipmentKind
 from ..extensions import db
 from . import balance, coupons, events, inventory, queries, uow
-from .auth import IDENTITY_COLUMNS, ShopperCaller, ShopperIdentity
+from .auth import IDENTITY_COLUMNS, ShopperCaller, ShopperIdentity, checked_identity
 from .context import deps
 from .uow import transaction
 
@@ -126,12 +126,12 @@ class BeforePlacing(NamedTuple):
 
 def before_placing(caller: ShopperCaller, idempotency_key: str | None, address_id: int,
                    sku_ids: list[int]) -> BeforePlacing:
-    """_BEFORE_PLACING, with the shopper checked (banned, token version: ShopperCaller.checked) before anything
+    """_BEFORE_PLACING, with the shopper checked (banned, token version: auth.checked_identity) before anything
     else is used."""
     rows = uow.execute(_BEFORE_PLACING, {"shopper_id": caller.shopper_id, "key": idempotency_key,
                                          "address_id": address_id, "ids": sku_ids}).all()
     first = rows[0]
-    shopper = caller.checked(ShopperIdentity(*first[:_WHO]) if first[0] is not None else None)
+    shopper = checked_identity(caller.claims, first[:_WHO] if first[0] is not None else None)
     asked = [(CartSku(*row[_SKU]), row.held_units) for row in rows if row[_SKU_AT] is not None]
     return BeforePlacing(shopper, first.earlier, first if first.address_shopper_id is not None else None,
                          {sku.id: sku for sku, _ in asked},
