@@ -41,6 +41,11 @@ def test_unpaid_order_is_cancelled_at_once_and_stock_comes_back(client):
     assert sku_stock(sku) == before
     assert refunds_of(order["id"]) == []
     assert "feedback" in body["actions"] and "delete" in body["actions"]
+    # The cancel's event and its notice are written in one INSERT: in that order, in the answer and read back.
+    kinds = [e["kind"] for e in body["timeline"]]
+    assert kinds == ["placed", "cancelled", "decision_notice"]
+    assert [e["kind"] for e in alice.detail(order["id"])["timeline"]] == kinds
+    assert [e["id"] for e in body["timeline"]] == sorted(e["id"] for e in body["timeline"])
     messages = alice.get("/messages").get_json()
     assert messages["items"][0]["kind"] == "cancel_result" and messages["unread"] == 1
 

@@ -1,6 +1,7 @@
 """db/driver.DriverWrite (issue 13): a Core INSERT or UPDATE sent on psycopg's own cursor writes what SQLAlchemy
 would (its bind processors applied), answers the same RETURNING rows and rowcount, is still a statement of the
-connection's transaction, and fails as SQLAlchemy fails; SQLite and several rows go through SQLAlchemy."""
+connection's transaction, and fails as SQLAlchemy fails; a few rows of an INSERT are one statement too; SQLite and
+many rows go through SQLAlchemy."""
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
@@ -130,11 +131,33 @@ def test_a_constraint_violation_is_sqlalchemys_integrity_error(pgapp):
     db.session.rollback()
 
 
-def test_several_rows_go_through_sqlalchemy(client):
+def test_a_few_rows_of_an_insert_are_one_statement_on_the_cursor_in_the_order_given(app, client):
+    order_id = Shopper(client).order()["id"]
+    db.session.remove()
+    connection = db.session.connection()
+    reasons = ["one", "two", "three"]
+    with through_sqlalchemy() as calls, counting_statements() as log:
+        written = EVENT.execute(connection, [_event_row(order_id, reason) for reason in reasons])
+    assert len(calls) == (0 if app.config["DB_BACKEND"] == "postgresql" else 1)
+    if app.config["DB_BACKEND"] == "postgresql":
+        assert len(log) == 1 and "), (" in log.statements[0]  # one INSERT of three rows of VALUES
+    assert written.rowcount == 3 and len(written.rows) == 3
+    assert all(row[1] == datetime(2026, 3, 1, 1, 30, 15, 123456, tzinfo=timezone.utc) for row in written.rows)
+    connection.execute(EVENT.statement, _event_row(order_id, "sqlalchemy"))
+    db.session.commit()
+    # Each returned id is the row of the parameters at its place, written as SQLAlchemy writes one row.
+    ids = dict(db.session.execute(select(OrderEvent.id, OrderEvent.reason).where(
+        OrderEvent.id.in_([row[0] for row in written.rows]))).all())
+    assert [ids[row[0]] for row in written.rows] == reasons
+    written_rows = _written_events(order_id)
+    assert all(written_rows[reason] == written_rows["sqlalchemy"] for reason in reasons)
+
+
+def test_more_rows_go_through_sqlalchemy(client):
     order_id = Shopper(client).order()["id"]
     db.session.remove()
     with through_sqlalchemy() as calls:
-        written = EVENT.execute(db.session.connection(), [_event_row(order_id, "one"), _event_row(order_id, "two")])
-    assert len(written.rows) == 2 and len(calls) == 1
+        written = EVENT.execute(db.session.connection(), [_event_row(order_id, f"many {i}") for i in range(40)])
+    assert len(written.rows) == 40 and len(calls) == 1
     db.session.commit()
-    assert set(_written_events(order_id)) == {"one", "two"}
+    assert set(_written_events(order_id)) == {f"many {i}" for i in range(40)}

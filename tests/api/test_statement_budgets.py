@@ -22,7 +22,8 @@ BUDGETS = {
     "shopper search": 3,  # 2: plus the count of matches
     "shopper detail": 3,  # the shopper, the order with everything its page shows
     "create": 7,  # 6: one read (the shopper, earlier order, address, SKUs, unpaid holdings), 5 writes; no read-back
-    "cancel unpaid": 9,  # 8: the order with its page and its shopper, order + event, stock back, notice, messages
+    "cancel unpaid": 8,  # 7 (8 on SQLite): the order with its page and its shopper, order, stock back (ledger, SKU),
+    # its event and the notice in one INSERT (one per event on SQLite), the messages (in-app, subscribe)
     "cancel paid": 12,  # 12 (11 on SQLite): the refund path too (lock, then order + refunds read; one order UPDATE)
     "admin list page": 5,
     "admin filtered list": 6,

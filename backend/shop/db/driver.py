@@ -24,9 +24,10 @@ from typing import Any
 
 import psycopg
 from psycopg.pq import ExecStatus
+from sqlalchemy import bindparam, insert
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import Select
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.dml import Insert, UpdateBase
 
 
 _TUPLES_OK = ExecStatus.TUPLES_OK
@@ -136,27 +137,59 @@ class Written:
         return self.rows[0] if self.rows else None
 
 
+_MANY_ROWS = 32  # an INSERT of at most this many rows goes on the cursor as one multi-row VALUES statement
+
+
 class DriverWrite(_OnCursor):
     """A Core INSERT, UPDATE or DELETE built once. A single row of parameters on PostgreSQL is sent on the cursor
     with SQLAlchemy's own parameter handling: `construct_params` (the statement's constants; a missing parameter
-    refused) and the dialect's bind processors (JSON, UTCDateTime, Boolean...). Several rows (executemany,
-    insertmanyvalues) and other databases go through SQLAlchemy, as do the statements SQLAlchemy gives more work
-    than that (column defaults it computes, expanding or literal parameters, escaped names)."""
+    refused) and the dialect's bind processors (JSON, UTCDateTime, Boolean...). So is an INSERT of a few rows
+    with the same columns (an order's lines, an unpaid cancel's two events): one `INSERT ... VALUES (...), (...)
+    RETURNING`, rendered once per row count, whose rows PostgreSQL inserts and returns in the order given; through
+    SQLAlchemy (insertmanyvalues) such an INSERT cost more CPU than two single-row ones. More rows (executemany)
+    and other databases go through SQLAlchemy, as do the statements SQLAlchemy gives more work than that (column
+    defaults it computes, expanding or literal parameters, escaped names)."""
 
-    def _plan(self, dialect: Dialect, names: frozenset[str]) -> _Plan | None:
-        key = (dialect.name, names)
+    def _plan(self, dialect: Dialect, names: frozenset[str], rows: int = 1) -> _Plan | None:
+        key = (dialect.name, names, rows)
         if key not in self._plans:
-            # As Connection.execute compiles it: the parameters' names choose the columns written
-            compiled = self.statement.compile(dialect=dialect, column_keys=sorted(names))
+            if rows == 1:
+                # As Connection.execute compiles it: the parameters' names choose the columns written
+                compiled = self.statement.compile(dialect=dialect, column_keys=sorted(names))
+            else:
+                compiled = self._many_rows(names, rows).compile(dialect=dialect)
             more = (compiled.insert_prefetch or compiled.update_prefetch or compiled.literal_execute_params
                     or compiled.post_compile_params or compiled.escaped_bind_names or compiled.positional)
             self._plans[key] = None if more else _Plan(compiled.string, compiled=compiled)
         return self._plans[key]
 
+    def _many_rows(self, names: frozenset[str], rows: int) -> Insert:
+        """The INSERT with `rows` rows of VALUES, row i's parameters named `<column>__<i>` (typed as the columns,
+        so that the bind processors are the single row's), and the same RETURNING."""
+        table = self.statement.table
+        columns = sorted(names)
+        return insert(table).values([{name: bindparam(f"{name}__{i}", type_=table.c[name].type) for name in columns}
+                                     for i in range(rows)]).returning(*self.statement.exported_columns)
+
+    def _rows_plan(self, dialect: Dialect, params: list[dict[str, Any]]) -> tuple[_Plan | None, dict[str, Any]]:
+        """A few rows of an INSERT, all with the same columns: the multi-row plan and its parameters."""
+        names = frozenset(params[0])
+        statement = self.statement  # a plain INSERT: its rows are the parameters only
+        if not (isinstance(statement, Insert) and 1 < len(params) <= _MANY_ROWS and statement.select is None
+                and statement._values is None and not statement._multi_values
+                and all(row.keys() == names for row in params) and names <= set(statement.table.c.keys())):
+            return None, {}
+        plan = self._plan(dialect, names, len(params))
+        return plan, {f"{name}__{i}": value for i, row in enumerate(params) for name, value in row.items()}
+
     def execute(self, connection: Connection, params: dict[str, Any] | list[dict[str, Any]]) -> Written:
         """Run the statement with one row of parameters (a dict) or several (a list of dicts)."""
-        plan = self._plan(connection.dialect, frozenset(params)) \
-            if isinstance(params, dict) and connection.dialect.driver == "psycopg" else None
+        plan = None
+        if connection.dialect.driver == "psycopg":
+            if isinstance(params, dict):
+                plan, values = self._plan(connection.dialect, frozenset(params)), params
+            elif params:
+                plan, values = self._rows_plan(connection.dialect, params)
         if plan is None:
             result = connection.execute(self.statement, params)
             return Written([tuple(row) for row in result] if result.returns_rows else [], result.rowcount)
@@ -168,7 +201,7 @@ class DriverWrite(_OnCursor):
         if transaction is None:
             connection._autobegin()
         compiled = plan.compiled
-        values = compiled.construct_params(params, escape_names=False)
+        values = compiled.construct_params(values, escape_names=False)
         for name, process in compiled._bind_processors.items():
             if name in values:
                 values[name] = process(values[name])

@@ -73,9 +73,10 @@ def label_of(kind: str) -> str:
 def record(order: Order, kind: str, actor: Actor, *, from_status: str | None = None,
            to_status: str | None = None, reason: str = "", data: dict | None = None,
            at_once: bool = False) -> OrderEvent:
-    """`at_once`: written now in its own INSERT (uow.insert_now) instead of with the next flush, for a write
-    with nothing else left to flush (a new order); when other new rows wait for a flush anyway (an event
-    recorded just before), it waits with them, so that one INSERT writes both."""
+    """`at_once`: written now (uow.insert_now) instead of with the next flush, for a write with nothing else
+    left to flush (a new order), in one INSERT with the events still waiting for a flush (an unpaid cancel's
+    own event: transition(claim=True)); when other new rows wait for a flush anyway, it waits with them, so
+    that one flush writes them all."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown order event kind {kind!r}")
     event = OrderEvent(
@@ -84,8 +85,13 @@ def record(order: Order, kind: str, actor: Actor, *, from_status: str | None = N
         from_status=from_status, to_status=to_status, reason=reason or "", data=data or {},
         visible_to_shopper=EVENT_KINDS[kind][1], created_at=clock.now(),
     )
-    if at_once and not db.session.new:
-        uow.insert_now(event)
+    waiting = db.session.new
+    if at_once and all(isinstance(obj, OrderEvent) for obj in waiting):
+        # In the order they were recorded, as a flush would write them (their ids keep the timeline's order).
+        earlier = sorted(waiting, key=lambda obj: inspect(obj).insert_order)
+        for obj in earlier:
+            db.session.expunge(obj)
+        uow.insert_now(*earlier, event)
     else:
         db.session.add(event)
     if "events" not in inspect(order).unloaded:  # the order's timeline is in memory: it shows this event too
@@ -94,13 +100,14 @@ def record(order: Order, kind: str, actor: Actor, *, from_status: str | None = N
 
 
 def transition(order: Order, kind: str, actor: Actor, to_status: str, *, reason: str = "",
-               data: dict | None = None, at_once: bool = False) -> OrderEvent:
+               data: dict | None = None, at_once: bool = False, claim: bool = False) -> OrderEvent:
     """Change the order's status and write the event, in the caller's transaction. `at_once`: the order's
     change is written first (uow.update_now: the versioned UPDATE that claims it), then the event is written
-    at once (see `record`)."""
+    at once (see `record`). `claim`: the order's change is written at once, and the event waits for the next
+    event written at once (one INSERT writes both) or for the flush."""
     from_status = order.status
     order.status = to_status
-    if at_once:
+    if at_once or claim:
         uow.update_now(order)
     return record(order, kind, actor, from_status=from_status, to_status=to_status, reason=reason, data=data,
                   at_once=at_once)

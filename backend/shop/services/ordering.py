@@ -396,11 +396,13 @@ def cancel_unpaid(order: Order, actor: Actor, kind: str, reason: str, tx) -> Non
     """Cancel an order nobody paid for: stock and coupon back, WeChat order closed after commit."""
     ensure_transition(order.status, OrderStatus.CANCELLED, ErrorCode.ORDER_NOT_CANCELLABLE)
     order.cancelled_at = clock.now()
-    # The order's UPDATE goes first (its version claims the cancel: a concurrent one fails there), then the event.
-    events.transition(order, kind, actor, OrderStatus.CANCELLED.value, reason=reason, at_once=True)
-    inventory.release_order_stock(order)
-    return_coupon(order)
-    _give_back_balance(order, actor)
+    # The order's UPDATE goes first (its version claims the cancel: a concurrent one fails there). Its event
+    # waits, unflushed, for the cancel's notice (cancellation.cancel_order): one INSERT writes both.
+    events.transition(order, kind, actor, OrderStatus.CANCELLED.value, reason=reason, claim=True)
+    with db.session.no_autoflush:
+        inventory.release_order_stock(order)
+        return_coupon(order)
+        _give_back_balance(order, actor)
     for payment in order.payments:
         if payment.status == "created" and payment.prepay_id:
             out_trade_no = payment.out_trade_no
