@@ -63,7 +63,9 @@ def test_finance_reroutes_a_wechat_abnormal_refund_to_the_merchants_bank_card_an
 
     row = finance.ok("POST", f"/refunds/{refund.id}/reroute", json={"route": "merchant_bank_card"})
 
-    assert (row["status"], row["abnormal_route"], row["actions"]) == ("processing", "merchant_bank_card", [])
+    # WeChat's success notification may arrive before the answer is read (seen on a loaded machine, CI 2026-12-02)
+    assert row["status"] in ("processing", "succeeded")
+    assert (row["abnormal_route"], row["actions"]) == ("merchant_bank_card", [])
     wait_until(lambda: refunds_of(order["id"])[0].status == "succeeded")
     assert [r["out_refund_no"] for r in sandbox.listing("refunds")] == [refund.out_refund_no]
     [log] = Staff(app.test_client(), "admin").ok("GET", "/audit-logs",

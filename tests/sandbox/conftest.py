@@ -159,17 +159,17 @@ def gateway(settings):
     return WeChatPayV2(settings)
 
 
-def v3_settings(keys, api_base: str | None) -> WeChatPayV3Settings:
+def v3_settings(keys, api_base: str | None, timeout: float = 1.0) -> WeChatPayV3Settings:
     return WeChatPayV3Settings(appid=APPID, mch_id=MCH_ID, mch_private_key=keys.merchant_private_key,
                                mch_serial=keys.merchant_serial_no, wechatpay_public_key=keys.wechatpay_public_key,
                                wechatpay_public_key_id=keys.wechatpay_public_key_id, apiv3_key=keys.apiv3_key,
-                               api_base=api_base, timeout=1.0)
+                               api_base=api_base, timeout=timeout)
 
 
 @pytest.fixture
 def make_gateway_v3():
-    """make_gateway_v3(keys, api_base): a v3 gateway with those keys against that host."""
-    return lambda keys, api_base: WeChatPayV3(v3_settings(keys, api_base))
+    """make_gateway_v3(keys, api_base, timeout=1.0): a v3 gateway with those keys against that host."""
+    return lambda keys, api_base, timeout=1.0: WeChatPayV3(v3_settings(keys, api_base, timeout))
 
 
 @pytest.fixture
