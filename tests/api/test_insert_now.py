@@ -36,3 +36,23 @@ def test_a_rollback_takes_them_out_of_the_session(client):
     with transaction():
         insert_now(again)
     assert again in db.session and db.session.get(Message, again.id) is again
+
+
+def test_an_object_waiting_for_a_flush_is_written_once_by_it(client):
+    """Added to the session first (an unpaid cancel's event, waiting for its notice): written at once with the
+    others, in the order given, and nothing is left for the flush."""
+    from support.statements import counting_statements
+
+    shopper_id = Shopper(client).user["id"]
+    waiting, later = _message(shopper_id), _message(shopper_id)
+    waiting.title = "先"
+    with transaction():
+        db.session.add(waiting)
+        with counting_statements() as log:
+            insert_now(waiting, later)
+            assert not db.session.new
+            db.session.flush()
+        assert waiting in db.session and waiting.id < later.id
+    assert len(log) == (1 if db.engine.dialect.name == "postgresql" else 2)  # SQLite: an INSERT per row
+    titles = db.session.scalars(select(Message.title).where(Message.kind == "test").order_by(Message.id)).all()
+    assert titles == ["先", "标题"]

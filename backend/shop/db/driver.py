@@ -20,6 +20,7 @@ tests/api/test_driver_select.py and test_driver_write.py compare both ways on th
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 import psycopg
@@ -171,13 +172,20 @@ class DriverWrite(_OnCursor):
         return insert(table).values([{name: bindparam(f"{name}__{i}", type_=table.c[name].type) for name in columns}
                                      for i in range(rows)]).returning(*self.statement.exported_columns)
 
+    @cached_property
+    def _insert_columns(self) -> frozenset[str] | None:
+        """The table's column keys when the statement is a plain INSERT (its rows are the parameters only)."""
+        statement = self.statement
+        if not isinstance(statement, Insert) or statement.select is not None or statement._values is not None \
+                or statement._multi_values:
+            return None
+        return frozenset(statement.table.c.keys())
+
     def _rows_plan(self, dialect: Dialect, params: list[dict[str, Any]]) -> tuple[_Plan | None, dict[str, Any]]:
-        """A few rows of an INSERT, all with the same columns: the multi-row plan and its parameters."""
-        names = frozenset(params[0])
-        statement = self.statement  # a plain INSERT: its rows are the parameters only
-        if not (isinstance(statement, Insert) and 1 < len(params) <= _MANY_ROWS and statement.select is None
-                and statement._values is None and not statement._multi_values
-                and all(row.keys() == names for row in params) and names <= set(statement.table.c.keys())):
+        """A few rows of a plain INSERT, all with the same columns: the multi-row plan and its parameters."""
+        names, columns = frozenset(params[0]), self._insert_columns
+        if columns is None or not 1 < len(params) <= _MANY_ROWS or not names <= columns \
+                or any(row.keys() != names for row in params):
             return None, {}
         plan = self._plan(dialect, names, len(params))
         return plan, {f"{name}__{i}": value for i, row in enumerate(params) for name, value in row.items()}

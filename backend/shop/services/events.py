@@ -85,18 +85,23 @@ def record(order: Order, kind: str, actor: Actor, *, from_status: str | None = N
         from_status=from_status, to_status=to_status, reason=reason or "", data=data or {},
         visible_to_shopper=EVENT_KINDS[kind][1], created_at=clock.now(),
     )
-    waiting = db.session.new
-    if at_once and all(isinstance(obj, OrderEvent) for obj in waiting):
-        # In the order they were recorded, as a flush would write them (their ids keep the timeline's order).
-        earlier = sorted(waiting, key=lambda obj: inspect(obj).insert_order)
-        for obj in earlier:
-            db.session.expunge(obj)
+    earlier = _events_waiting() if at_once else None
+    if earlier is not None:
         uow.insert_now(*earlier, event)
     else:
         db.session.add(event)
     if "events" not in inspect(order).unloaded:  # the order's timeline is in memory: it shows this event too
         set_committed_value(order, "events", [*order.events, event])
     return event
+
+
+def _events_waiting() -> list[OrderEvent] | None:
+    """The new rows waiting for a flush when they are all events (perhaps none), in the order they were recorded,
+    as a flush would write them (their ids keep the timeline's order); None when other rows wait too."""
+    waiting = db.session.new
+    if not all(isinstance(obj, OrderEvent) for obj in waiting):
+        return None
+    return sorted(waiting, key=lambda obj: inspect(obj).insert_order)
 
 
 def transition(order: Order, kind: str, actor: Actor, to_status: str, *, reason: str = "",

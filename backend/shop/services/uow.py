@@ -229,7 +229,12 @@ def insert_now(*objects) -> None:
     once, one INSERT per class with RETURNING their ids, and put them in the session as persistent and
     loaded: what a flush of them would leave, without the unit of work (about half of a flush's CPU). The
     rows go in the given order; foreign keys must be set as columns (`order_id`), not through relationships;
-    a relationship collection (an order's `lines`) must hold objects written here first."""
+    a relationship collection (an order's `lines`) must hold objects written here first. An object already
+    added to the session, waiting for a flush, is written here instead."""
+    session = db.session()
+    for obj in objects:
+        if inspect(obj).pending:
+            session.expunge(obj)
     by_class: dict[type, list] = {}
     for obj in objects:
         by_class.setdefault(type(obj), []).append(obj)
@@ -244,7 +249,6 @@ def insert_now(*objects) -> None:
         for obj, (new_id,) in zip(group, written, strict=True):
             obj.id = new_id
             make_transient_to_detached(obj)
-    session = db.session()
     for obj in objects:
         session.add(obj)
     session.info.setdefault(INSERTED_NOW, []).extend(objects)
