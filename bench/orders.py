@@ -442,6 +442,10 @@ def main() -> int:
             "SELECT o.id, o.shopper_id, l.id, l.sku_id, l.quantity FROM orders o JOIN order_lines l ON l.order_id = o.id "
             "WHERE o.status = 'pending_payment' ORDER BY o.id LIMIT 200000")).all()
         cancel_tokens = {}
+        # The orders placed during the bench spread over the whole catalogue as the filled ones do: a product that
+        # sold in 1 of 36 filled orders keeps selling so, and the product filter's newest orders stay a fair
+        # sample (with some SKUs left out, the newest 16,000 orders lacked 钢笔 and its page walked them all).
+        catalogue = db.session.scalar(text("SELECT count(*) FROM skus"))
     # Creates come from many shoppers without unpaid orders (one shopper may hold only a few unpaid
     # orders), each with an address: shoppers s with (s - 1) % 8 != 0 have none in the filled data.
     with app.app_context():
@@ -467,12 +471,12 @@ def main() -> int:
     list_items = [("GET", "/api/mp/orders", mp(s), None) for s in readers]
     detail_items = [("GET", f"/api/mp/orders/{own[s]}", mp(s), None) for s in readers if s in own]
     bare_items = [("GET", "/bare", {}, None)]
-    create_items = [("POST", "/api/mp/orders", mp(s), {"items": [{"sku_id": 1 + i % 20, "quantity": 1}],
+    create_items = [("POST", "/api/mp/orders", mp(s), {"items": [{"sku_id": 1 + i % catalogue, "quantity": 1}],
                                                          "address_id": addresses[s]})
                     for i, s in enumerate(makers)]
     # The floor and the ceiling place orders for other shoppers than the API's (those already hold unpaid orders):
     # what they leave unpaid never meets the API's per-shopper limits.
-    floor_create_items = [(s, 1 + i % 20) for i, s in enumerate(range(1, SHOPPERS + 1, 8))][:MAKERS]
+    floor_create_items = [(s, 1 + i % catalogue) for i, s in enumerate(range(1, SHOPPERS + 1, 8))][:MAKERS]
     ceiling_create_items = [("POST", "/bare/create", {}, {"shopper_id": s, "sku_id": sku})
                             for s, sku in floor_create_items]
     # Each cancel uses up an unpaid order: hand out disjoint slices, API, floor and ceiling alike.
