@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import exists, inspect, select
+from sqlalchemy import bindparam, exists, inspect, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -53,12 +53,16 @@ def order_view(order_id: int, *, for_write: bool = False) -> Order | None:
                           populate_existing=True)
 
 
+# Built once: the statement with its ten joined tables took about 0.6 ms of CPU to put together on every cancel.
+_ORDER_AND_SHOPPER_FOR_WRITE = (
+    select(Order, Shopper).join(Shopper, Shopper.id == Order.shopper_id).where(Order.id == bindparam("order_id"))
+    .options(*WRITE_VIEW_OPTIONS).execution_options(populate_existing=True))
+
+
 def order_and_shopper_for_write(order_id: int) -> tuple[Order | None, Shopper | None]:
     """order_view(order_id, for_write=True) and the order's shopper, in the same statement (a shopper's cancel:
     who asks, when the order is theirs; cancellation.cancel_by_shopper)."""
-    row = db.session.execute(
-        select(Order, Shopper).join(Shopper, Shopper.id == Order.shopper_id).where(Order.id == order_id)
-        .options(*WRITE_VIEW_OPTIONS).execution_options(populate_existing=True)).unique().first()
+    row = db.session.execute(_ORDER_AND_SHOPPER_FOR_WRITE, {"order_id": order_id}).unique().first()
     return (row[0], row[1]) if row is not None else (None, None)
 
 
