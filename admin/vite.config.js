@@ -35,8 +35,9 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/**/*.test.js'],
-    // The server's words (tests/support/words.json) in WORDS and $w on every component, before each test file.
-    setupFiles: ['tests/support/setup-words.js'],
+    // The server's words (tests/support/words.json) in WORDS and $w on every component, before each test file; and
+    // a prop a component refuses fails the test (tests/support/setup-props.js).
+    setupFiles: ['tests/support/setup-words.js', 'tests/support/setup-props.js'],
     // These tests wait on nothing but their own code (the API is mocked), so a per-test limit measures only how
     // busy the machine is: one mount took 18 s of the old 30 s limit on the loaded 2-core machine. The limit is a
     // guard against a hang, not a speed test.

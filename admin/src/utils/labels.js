@@ -53,11 +53,12 @@ export function label(map, code, fallback) {
 
 // Element Plus tag colours (presentation, not words).
 const STATUS_TAG = {
-  pending_payment: 'warning', paid: 'primary', accepted: 'primary', shipped: '', completed: 'success', cancelled: 'info',
+  pending_payment: 'warning', paid: 'primary', accepted: 'primary', shipped: 'primary', completed: 'success', cancelled: 'info',
   succeeded: 'success', failed: 'danger', abnormal: 'danger', processing: 'warning', pending: 'warning',
   refunded: 'success', refund_failed: 'danger', refunding: 'warning', partially_refunded: 'warning', none: 'info',
   approved: 'success', rejected: 'danger',
 }
+// No colour of its own: Element Plus's default (an empty type is not one of its types).
 export function tagType(code) {
-  return STATUS_TAG[code] ?? ''
+  return STATUS_TAG[code]
 }
