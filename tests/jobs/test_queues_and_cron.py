@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from shop.adapters.queue import JobQueue, queue_for
 from shop.extensions import db
-from shop.jobs.worker import SCHEDULE, CronProcess
+from shop.jobs.worker import SCHEDULE, CronProcess, ShopWorker
 from shop.services import instance
 from shop.services.context import deps
 from support.services import EmbeddedRedis, wait_until
@@ -102,6 +102,33 @@ def test_cron_waits_out_a_redis_outage_and_moves_delayed_jobs_again_within_secon
         deps().jobs = real_jobs
         redis.stop()
     assert not runner.is_alive()
+
+
+def test_a_worker_waits_out_redis_in_its_maintenance_and_heartbeat_instead_of_quitting():
+    """RQ retries a lost Redis only while it waits for a job; in a CI run Redis went away during the worker's
+    first maintenance (cleaning its registries) and the worker quit. Here both calls wait for Redis."""
+    from redis import Redis
+
+    redis = EmbeddedRedis().start()
+    try:
+        connection = Redis.from_url(redis.url)
+        worker = ShopWorker([Queue("default", connection=connection)], connection=connection)
+        worker.register_birth()
+        redis.stop()
+        comeback = threading.Timer(1.5, redis.start)
+        comeback.start()
+        worker.run_maintenance_tasks()  # raised ConnectionError before
+        comeback.join()
+        assert worker.last_cleaned_at is not None  # it ran once Redis was back
+        redis.stop()  # the new Redis holds nothing: the next heartbeat waits for it, then registers again
+        comeback = threading.Timer(1.5, redis.start)
+        comeback.start()
+        worker.heartbeat()
+        comeback.join()
+        assert connection.sismember(worker.redis_workers_keys, worker.key)
+        worker.teardown()
+    finally:
+        redis.stop()
 
 
 def test_a_worker_brings_its_scheduler_back_seconds_after_a_redis_restart(pgapp):

@@ -7,8 +7,11 @@ import socket
 import time
 
 from flask import Flask, current_app
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker
+from rq.exceptions import StopRequested
 from rq.scheduler import RQScheduler
 
 from ..adapters.queue import QUEUE_NAMES
@@ -51,7 +54,38 @@ class ShopWorker(SimpleWorker):
     RQ restarts a dead scheduler (it dies with its Redis connection) only at the next maintenance, ten
     minutes later; this worker brings it back at its next heartbeat, a few seconds after Redis returns,
     and registers itself again if Redis lost its registration.
+
+    RQ waits out a lost Redis only while it waits for a job; the same loss during its maintenance, its
+    suspension check or the heartbeat after a job ended the worker ("found an unhandled exception,
+    quitting"). Those calls wait for Redis here, as the wait for a job does, backing off to at most
+    10 s as the cron process does.
     """
+
+    max_connection_wait_time = CRON_MAX_BACKOFF_SECONDS
+
+    def _through_outage(self, call):
+        wait = 1.0
+        while True:
+            try:
+                return call()
+            except (RedisConnectionError, RedisTimeoutError) as exc:
+                if self._stop_requested:
+                    raise StopRequested() from exc
+                self.log.error("Worker %s: Redis unreachable (%s), retrying in %d seconds", self.name, exc, wait)
+                time.sleep(wait)
+                wait = min(wait * self.exponential_backoff_factor, self.max_connection_wait_time)
+
+    def run_maintenance_tasks(self):
+        self._through_outage(super().run_maintenance_tasks)
+
+    def check_for_suspension(self, burst: bool):
+        self._through_outage(lambda: super(ShopWorker, self).check_for_suspension(burst))
+
+    def teardown(self):
+        try:
+            super().teardown()
+        except RedisError as exc:  # stopping while Redis is away: its registration expires by itself
+            self.log.warning("Worker %s: Redis unreachable at shutdown (%s)", self.name, exc)
 
     @property
     def should_run_maintenance_tasks(self) -> bool:
@@ -61,12 +95,16 @@ class ShopWorker(SimpleWorker):
         return super().should_run_maintenance_tasks
 
     def heartbeat(self, timeout: int | None = None, pipeline=None):
-        if pipeline is None and self.birth_date is not None and not self.connection.sismember(
-                self.redis_workers_keys, self.key):
+        if pipeline is not None:
+            return super().heartbeat(timeout, pipeline)
+        return self._through_outage(lambda: self._heartbeat(timeout))
+
+    def _heartbeat(self, timeout: int | None):
+        if self.birth_date is not None and not self.connection.sismember(self.redis_workers_keys, self.key):
             # Redis came back without this worker's registration: register again so /api/health counts it.
             self.connection.delete(self.key)
             self.register_birth()
-        super().heartbeat(timeout, pipeline)
+        super().heartbeat(timeout)
 
 
 def run_worker(app: Flask, queues: list[str] | None = None, burst: bool = False, with_scheduler: bool = True) -> None:
