@@ -110,6 +110,7 @@ def test_a_worker_waits_out_redis_in_its_maintenance_and_heartbeat_instead_of_qu
     from redis import Redis
 
     redis = EmbeddedRedis().start()
+    comeback = None
     try:
         connection = Redis.from_url(redis.url)
         worker = ShopWorker([Queue("default", connection=connection)], connection=connection)
@@ -128,6 +129,9 @@ def test_a_worker_waits_out_redis_in_its_maintenance_and_heartbeat_instead_of_qu
         assert connection.sismember(worker.redis_workers_keys, worker.key)
         worker.teardown()
     finally:
+        if comeback is not None:  # a failure before its join must not leave a Redis started after the stop below
+            comeback.cancel()
+            comeback.join()
         redis.stop()
 
 
