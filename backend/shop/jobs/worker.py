@@ -45,7 +45,8 @@ SCHEDULE = [
 # heartbeat is older than 30 s, so a dead one leaves the count quickly.
 WORKER_TTL = 20
 CRON_TICK_SECONDS = 1.0
-CRON_MAX_BACKOFF_SECONDS = 10.0
+# How long the cron loop and a worker wait, at the most, between tries while Redis is unreachable.
+REDIS_MAX_BACKOFF_SECONDS = 10.0
 
 
 class ShopWorker(SimpleWorker):
@@ -58,10 +59,10 @@ class ShopWorker(SimpleWorker):
     RQ waits out a lost Redis only while it waits for a job; the same loss during its maintenance, its
     suspension check or the heartbeat after a job ended the worker ("found an unhandled exception,
     quitting"). Those calls wait for Redis here, as the wait for a job does, backing off to at most
-    10 s as the cron process does.
+    REDIS_MAX_BACKOFF_SECONDS, as the cron process does.
     """
 
-    max_connection_wait_time = CRON_MAX_BACKOFF_SECONDS
+    max_connection_wait_time = REDIS_MAX_BACKOFF_SECONDS
 
     def _through_outage(self, call):
         wait = 1.0
@@ -154,7 +155,7 @@ class CronProcess:
                 self.redis_ok, backoff = True, CRON_TICK_SECONDS
             except RedisError as exc:
                 logger.warning("redis unreachable; cron waits and retries", extra={"fields": {"error": str(exc)}})
-                self.redis_ok, backoff = False, min(backoff * 2, CRON_MAX_BACKOFF_SECONDS)
+                self.redis_ok, backoff = False, min(backoff * 2, REDIS_MAX_BACKOFF_SECONDS)
             time.sleep(backoff)
         try:
             self.scheduler.release_locks()
