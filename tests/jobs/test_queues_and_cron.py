@@ -135,6 +135,50 @@ def test_a_worker_waits_out_redis_in_its_maintenance_and_heartbeat_instead_of_qu
         redis.stop()
 
 
+_OUTAGE: dict = {}
+
+
+def _a_job_during_which_redis_goes_away() -> str:
+    _OUTAGE["redis"].stop()
+    _OUTAGE["comeback"].start()
+    return "done"
+
+
+def _the_next_job() -> int:
+    return 42
+
+
+def test_a_worker_waits_out_redis_lost_as_a_job_ends_and_runs_the_next_one():
+    """Redis going away while RQ records how a job ended (its result) ended the worker; here it waits for Redis
+    and takes the next job."""
+    from redis import Redis
+    from rq.job import Job
+
+    redis = EmbeddedRedis().start()
+    connection = Redis.from_url(redis.url)
+    queue = Queue("default", connection=connection)
+
+    def back_with_the_next_job():  # the restarted Redis holds nothing: the next job is enqueued afresh
+        redis.start()
+        queue.enqueue(_the_next_job, job_id="the-next-job")
+
+    comeback = threading.Timer(1.5, back_with_the_next_job)
+    _OUTAGE.update(redis=redis, comeback=comeback)
+    try:
+        queue.enqueue(_a_job_during_which_redis_goes_away)
+        worker = ShopWorker([queue], connection=connection)
+        # Two jobs, then it stops; idle for 30 s without the second (it quit, or never got it), it stops too.
+        worker.work(max_jobs=2, max_idle_time=30, with_scheduler=False, logging_level="WARNING")
+        job = Job.fetch("the-next-job", connection=connection)
+        assert job.is_finished and job.return_value() == 42
+    finally:
+        comeback.cancel()
+        if comeback.is_alive():
+            comeback.join()
+        _OUTAGE.clear()
+        redis.stop()
+
+
 def test_a_worker_brings_its_scheduler_back_seconds_after_a_redis_restart(pgapp):
     from datetime import timedelta
 

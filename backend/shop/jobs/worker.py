@@ -13,6 +13,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker
 from rq.exceptions import StopRequested
 from rq.scheduler import RQScheduler
+from rq.worker import WorkerStatus
 
 from ..adapters.queue import QUEUE_NAMES
 from ..services.context import deps
@@ -57,9 +58,9 @@ class ShopWorker(SimpleWorker):
     and registers itself again if Redis lost its registration.
 
     RQ waits out a lost Redis only while it waits for a job; the same loss during its maintenance, its
-    suspension check or the heartbeat after a job ended the worker ("found an unhandled exception,
-    quitting"). Those calls wait for Redis here, as the wait for a job does, backing off to at most
-    REDIS_MAX_BACKOFF_SECONDS, as the cron process does.
+    suspension check, the heartbeat after a job or while it records how a job ended, ended the worker
+    ("found an unhandled exception, quitting"). Those calls wait for Redis here, as the wait for a job does,
+    backing off to at most REDIS_MAX_BACKOFF_SECONDS, as the cron process does.
     """
 
     max_connection_wait_time = REDIS_MAX_BACKOFF_SECONDS
@@ -81,6 +82,19 @@ class ShopWorker(SimpleWorker):
 
     def check_for_suspension(self, burst: bool):
         self._through_outage(lambda: super(ShopWorker, self).check_for_suspension(burst))
+
+    def execute_job(self, job, queue):
+        """A job whose end RQ cannot record because Redis went away (its result, or its failure) ended the worker.
+        Here the worker waits for Redis and goes on; the job's record stays in its started registry, where RQ's
+        maintenance finds it abandoned, as when a worker dies mid-job: it runs again if it has retries left, else
+        it is kept as failed. A second run does nothing twice: every job claims its work in the database first
+        (a refund by its out_refund_no, a message or a batch item by its status)."""
+        try:
+            super().execute_job(job, queue)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            self.log.error("Worker %s: Redis went away as job %s ended (%s); its end is not recorded",
+                           self.name, job.id, exc)
+            self._through_outage(lambda: self.set_state(WorkerStatus.IDLE))
 
     def teardown(self):
         try:
