@@ -345,6 +345,12 @@ def check_books(engine, sandbox: str) -> dict:
     return found
 
 
+def exits_in(launcher_log: str) -> Counter:
+    """(child, exit code) -> how often, from the launcher's "<child> exited with <code>;" lines. -9 is a kill -9 (this
+    soak's faults); anything else is a child that gave up by itself (a worker that quit when Redis went away)."""
+    return Counter((name, int(code)) for name, code in re.findall(r"\] (\S+) exited with (-?\d+);", launcher_log))
+
+
 MUST_BE_ZERO = ("duplicate payouts", "refunds unknown to WeChat", "refunded above paid",
                 "payments WeChat took that the shop missed", "losses (cancelled, paid, not all refunded)",
                 "stock differences")
@@ -382,7 +388,7 @@ def main() -> int:
                                .replace("postgresql://", "postgresql+psycopg://", 1))
         still_open = wait_settled(engine, args.settle_seconds, soak)
         found = check_books(engine, system.sandbox)
-        restarts = (folder / "launcher.log").read_text(errors="replace").count(" started again (pid")
+        exits = exits_in((folder / "launcher.log").read_text(errors="replace"))
     finally:
         system.stop()
         if postgres is not None:
@@ -392,14 +398,18 @@ def main() -> int:
     print(f"  refused or failed operations: {sum(soak.errors.values())}"
           + (f" ({', '.join(f'{k} {v}' for k, v in soak.errors.most_common(8))})" if soak.errors else ""))
     print(f"  faults: {sum(soak.faults.values())} ({', '.join(f'{k} {v}' for k, v in soak.faults.most_common())})")
-    print(f"  children restarted by the launcher: {restarts}")
+    killed = sum(n for (_, code), n in exits.items() if code == -signal.SIGKILL)
+    on_their_own = {f"{name} (exit {code})": n for (name, code), n in exits.items() if code != -signal.SIGKILL}
+    print(f"  children the launcher started again: {sum(exits.values())} (killed by this soak: {killed}; exited on "
+          f"their own: {sum(on_their_own.values())}{''.join(f', {k} {v}' for k, v in on_their_own.items())})")
     print("soak: what it found")
     for key, value in found.items():
         print(f"  {key}: {value}")
     print(f"  refunds still open after {args.settle_seconds:.0f} s of settling: {still_open}")
-    bad = [key for key in MUST_BE_ZERO if found[key]] + (["refunds still open"] if still_open else [])
-    print("soak: " + ("FAILED: " + ", ".join(bad) if bad else "books balance: duplicates 0, losses 0")
-          + f" (log: {folder / 'launcher.log'})")
+    bad = [key for key in MUST_BE_ZERO if found[key]] + (["refunds still open"] if still_open else []) \
+        + (["children that exited on their own"] if on_their_own else [])
+    print("soak: " + ("FAILED: " + ", ".join(bad) + f" (logs kept: {folder / 'launcher.log'}, {folder / 'var' / 'log'})"
+                      if bad else "books balance: duplicates 0, losses 0"))
     if not bad:
         shutil.rmtree(folder, ignore_errors=True)
     return 1 if bad else 0
