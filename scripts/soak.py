@@ -13,7 +13,8 @@ is given time to settle, and the books are checked:
 - money: no refund paid twice (WeChat's refunds of each order = the shop's succeeded refunds, to the
   fen), no refund above what was paid, every payment WeChat took is one the shop knows, every
   cancelled paid order has all its money back (losses);
-- stock: for every SKU, stock now = initial stock - units in orders that were not cancelled.
+- stock: for every SKU, stock now = initial stock - units in orders that were not cancelled;
+- processes: every one the launcher started again is one this soak killed (none gave up by itself).
 
 Prints what it did and what it found; exits 1 when any check fails.
 """
