@@ -149,6 +149,7 @@ class Soak:
         self.until = time.monotonic() + minutes * 60
         self.shopper_count, self.random = shoppers, random.Random(seed)
         self.ops, self.errors, self.faults = Counter(), Counter(), Counter()
+        self.first_said: dict[str, str] = {}  # a failure without a machine code -> what its first one said
         self.lock = threading.Lock()
 
     def count(self, counter: Counter, what: str) -> None:
@@ -161,8 +162,10 @@ class Soak:
             result = action(*args, **kwargs)
         except (RuntimeError, requests.RequestException) as exc:
             code = re.search(r"HTTP (\d+).*?\"code\": ?\"?(\w+)", str(exc))
-            self.count(self.errors, f"{what} ({code.group(1)} {code.group(2)})" if code else
-                       f"{what} ({type(exc).__name__})")
+            label = f"{what} ({code.group(1)} {code.group(2)})" if code else f"{what} ({type(exc).__name__})"
+            self.count(self.errors, label)
+            if not code:
+                self.first_said.setdefault(label, str(exc)[:160])
             if code and code.group(1) in ("429", "503"):
                 time.sleep(1)  # as the mini-program does: wait (Retry-After) before trying again
             return None
@@ -398,6 +401,8 @@ def main() -> int:
     print(f"  operations: {sum(soak.ops.values())} ({', '.join(f'{k} {v}' for k, v in soak.ops.most_common())})")
     print(f"  refused or failed operations: {sum(soak.errors.values())}"
           + (f" ({', '.join(f'{k} {v}' for k, v in soak.errors.most_common(8))})" if soak.errors else ""))
+    for label, said in soak.first_said.items():
+        print(f"    {label}, the first: {said}")
     print(f"  faults: {sum(soak.faults.values())} ({', '.join(f'{k} {v}' for k, v in soak.faults.most_common())})")
     killed = sum(n for (_, code), n in exits.items() if code == -signal.SIGKILL)
     on_their_own = {f"{name} (exit {code})": n for (name, code), n in exits.items() if code != -signal.SIGKILL}
