@@ -216,14 +216,19 @@ class Soak:
         return demo.wait(shopper, order["id"], lambda o: o["status"] == "paid", seconds=90)
 
     def after_sale(self, demo: Demo, shopper, order_id: int) -> None:
-        detail = demo.call("GET", f"/mp/orders/{order_id}", shopper[0])
+        # Every call through step: a 503 while PostgreSQL restarts once ended this shopper's thread for the rest
+        # of the soak.
+        detail = self.step("order page", demo.call, "GET", f"/mp/orders/{order_id}", shopper[0])
+        if detail is None:
+            return
         line = detail["items"][0]
         case = self.step("after-sale", demo.call, "POST", f"/mp/orders/{order_id}/after-sales", shopper[0], json={
             "type": "refund_only", "reason_code": "damaged", "reason_text": "压坏了",
             "lines": [{"line_id": line["id"], "quantity": 1}], "photos": []})
         if case is None:
             return
-        request = demo.call("GET", f"/mp/orders/{order_id}", shopper[0]).get("open_request")
+        detail = self.step("order page", demo.call, "GET", f"/mp/orders/{order_id}", shopper[0])
+        request = detail and detail.get("open_request")
         if request:
             self.step("approve", demo.call, "POST", f"/admin/requests/{request['id']}/approve",
                       demo.staff_token("supervisor"), json={"note": "同意", "password": PASSWORD})
