@@ -48,6 +48,8 @@ WORKER_TTL = 20
 CRON_TICK_SECONDS = 1.0
 # How long the cron loop and a worker wait, at the most, between tries while Redis is unreachable.
 REDIS_MAX_BACKOFF_SECONDS = 10.0
+# What a worker takes for Redis being away (and waits out), rather than for a fault of its own.
+REDIS_AWAY = (RedisConnectionError, RedisTimeoutError)
 
 
 class ShopWorker(SimpleWorker):
@@ -70,7 +72,7 @@ class ShopWorker(SimpleWorker):
         while True:
             try:
                 return call()
-            except (RedisConnectionError, RedisTimeoutError) as exc:
+            except REDIS_AWAY as exc:
                 if self._stop_requested:
                     raise StopRequested() from exc
                 self.log.error("Worker %s: Redis unreachable (%s), retrying in %d seconds", self.name, exc, wait)
@@ -91,7 +93,7 @@ class ShopWorker(SimpleWorker):
         (a refund by its out_refund_no, a message or a batch item by its status)."""
         try:
             super().execute_job(job, queue)
-        except (RedisConnectionError, RedisTimeoutError) as exc:
+        except REDIS_AWAY as exc:
             self.log.error("Worker %s: Redis went away as job %s ended (%s); its end is not recorded",
                            self.name, job.id, exc)
             self._through_outage(lambda: self.set_state(WorkerStatus.IDLE))
