@@ -53,6 +53,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8170"))
 DB_NAME = os.environ.get("BENCH_DB", "shop_bench")
 # BENCH_ONLY=list,detail,create,cancel,admin,stats,counts measures only those parts (default: all).
 ONLY = {part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()}
+# BENCH_CREATE_SKUS=N places the bench's orders (API, floor and ceiling alike) on the first N SKUs instead of the whole
+# catalogue: 1 is a popular SKU, every create taking stock from one row.
+CREATE_SKUS = int(os.environ.get("BENCH_CREATE_SKUS", "0"))
 
 
 def wanted(part: str) -> bool:
@@ -446,6 +449,7 @@ def main() -> int:
         # sold in 1 of 36 filled orders keeps selling so, and the product filter's newest orders stay a fair
         # sample (with some SKUs left out, the newest 16,000 orders lacked 钢笔 and its page walked them all).
         catalogue = db.session.scalar(text("SELECT count(*) FROM skus"))
+        catalogue = min(catalogue, CREATE_SKUS or catalogue)
     # Creates come from many shoppers without unpaid orders (one shopper may hold only a few unpaid
     # orders), each with an address: shoppers s with (s - 1) % 8 != 0 have none in the filled data.
     with app.app_context():

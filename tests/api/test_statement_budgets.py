@@ -78,26 +78,35 @@ def test_creating_an_order_sends_no_reread_after_commit(client):
     assert order == alice.detail(order["id"])  # answered from what the create wrote: the same as a fresh read
 
 
+def sku_of(parameters) -> int:
+    """The SKU of a stock UPDATE (`SET stock = stock ± :quantity WHERE id = :sku ...`), named or positional."""
+    return parameters["sku"] if isinstance(parameters, dict) else parameters[1]
+
+
 def test_an_order_of_several_lines_writes_each_table_once(client):
-    """Lines and their stock ledger rows go in one INSERT each, however many lines (the stock, one UPDATE a
-    line); the answer is the order as a fresh read shows it."""
+    """Lines and their stock ledger rows go in one INSERT each, however many lines; the stock, one UPDATE a SKU,
+    goes last, by SKU id whatever the lines' order (inventory.write_stock); the answer is the order as a fresh read
+    shows it."""
     alice = Shopper(client)
     skus = list(db.session.scalars(select(Sku.id).order_by(Sku.id).limit(3)))
     before = {s: sku_stock(s) for s in skus}
-    body = {"items": [{"sku_id": s, "quantity": 2} for s in skus], "address_id": alice.address_id}
+    body = {"items": [{"sku_id": s, "quantity": 2} for s in reversed(skus)], "address_id": alice.address_id}
     alice.order()
     db.session.remove()
     with counting_statements() as log:
         order = alice.post("/orders", body).get_json()
-    writes = [" ".join(s.split()[:3]) for s in log.statements if not s.startswith("SELECT")]
+    sent = [(" ".join(s.split()[:3]), p) for s, p in zip(log.statements, log.parameters) if not s.startswith("SELECT")]
+    writes = [w for w, _ in sent]
     if db.engine.dialect.name == "postgresql":  # SQLAlchemy sends SQLite a row at a time when it needs the ids
-        assert writes == ["INSERT INTO orders", "INSERT INTO order_lines", *["UPDATE skus SET"] * 3,
-                          "INSERT INTO stock_ledger", "INSERT INTO order_events"], str(log)
-    assert [line["sku_id"] for line in order["items"]] == skus and order == alice.detail(order["id"])
+        assert writes == ["INSERT INTO orders", "INSERT INTO order_lines", "INSERT INTO stock_ledger",
+                          "INSERT INTO order_events", *["UPDATE skus SET"] * 3], str(log)
+    assert writes[-3:] == ["UPDATE skus SET"] * 3 and "UPDATE skus SET" not in writes[:-3], str(log)
+    assert [sku_of(p) for _, p in sent[-3:]] == skus, str(log)
+    assert [line["sku_id"] for line in order["items"]] == skus[::-1] and order == alice.detail(order["id"])
     assert {s: sku_stock(s) for s in skus} == {s: before[s] - 2 - (s == skus[0]) for s in skus}
     ledger = db.session.execute(select(StockLedger.sku_id, StockLedger.change, StockLedger.order_line_id)
                                 .where(StockLedger.order_id == order["id"]).order_by(StockLedger.id)).all()
-    assert ledger == [(s, -2, line["id"]) for s, line in zip(skus, order["items"])]
+    assert ledger == [(s, -2, line["id"]) for s, line in zip(skus[::-1], order["items"])]
 
 
 def test_cancelling_unpaid_and_paid_orders(client, sandbox):
@@ -111,6 +120,23 @@ def test_cancelling_unpaid_and_paid_orders(client, sandbox):
     assert body["status"] == "cancelled" and body["refunds"] and body["refund_status"] == "refunding"
     assert [e["kind"] for e in body["timeline"]][-3:] == ["cancelled", "refund_created", "decision_notice"]
     assert body == alice.detail(paid["id"])
+
+
+def test_a_cancel_gives_its_stock_back_last(client, sandbox):
+    """An unpaid or a paid cancel writes the SKU's stock after everything else (events, messages, the refund), so
+    the row of a popular SKU stays locked for the COMMIT alone (inventory.write_stock)."""
+    alice = Shopper(client)
+    sku, reason = first_sku_id(), {"reason_code": "changed_mind", "reason_text": ""}
+    for order in (alice.order(), paid_order(alice, sandbox)):
+        before = sku_stock(sku)
+        db.session.remove()
+        with counting_statements() as log:
+            body = alice.post(f"/orders/{order['id']}/cancel", reason).get_json()
+        assert body["status"] == "cancelled", body
+        writes = [(s, p) for s, p in zip(log.statements, log.parameters) if not s.startswith("SELECT")]
+        assert writes[-1][0].startswith("UPDATE skus") and sku_of(writes[-1][1]) == sku, str(log)
+        assert not any(s.startswith("UPDATE skus") for s, _ in writes[:-1]), str(log)
+        assert sku_stock(sku) == before + 1
 
 
 def test_admin_order_list_page_batches_every_row(client, sandbox):

@@ -11,6 +11,7 @@ from shop.extensions import db
 class StatementLog:
     def __init__(self):
         self.statements: list[str] = []
+        self.parameters: list = []  # each statement's, as sent to the driver
 
     def __len__(self) -> int:
         return len(self.statements)
@@ -26,6 +27,7 @@ def counting_statements():
 
     def record(conn, cursor, statement, parameters, context, executemany):
         log.statements.append(statement)
+        log.parameters.append(parameters)
 
     engine = db.engine
     event.listen(engine, "before_cursor_execute", record)

@@ -3,11 +3,18 @@
 Reservation uses `UPDATE ... WHERE stock >= :n`, the pattern that holds under concurrency on
 PostgreSQL and SQLite alike (row locks are not available on SQLite). Releases and returns carry a
 unique `guard`, so a line's stock comes back at most once however often a cancel is retried.
+
+An order's stock is written last, just before its transaction commits (`write_stock`): the UPDATE locks the
+SKU's row until the COMMIT, so every statement after it would keep the next order of that SKU waiting. Written
+last, a popular SKU is locked for the COMMIT alone, and the SKUs of a transaction are locked in one order (by id),
+so two orders of the same SKUs never wait on each other. A reservation the stock cannot cover fails there, and
+the whole transaction rolls back. Staff corrections (`adjust`) are written at once: they answer with the stock.
 """
 from __future__ import annotations
 
-from sqlalchemy import Integer, bindparam, func, literal, select, update
+from sqlalchemy import Integer, bindparam, event, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from ..db import OrderLine, Sku, StockLedger
 from ..db.driver import DriverWrite
@@ -29,22 +36,54 @@ _RESERVE = DriverWrite(update(Sku).where(Sku.id == bindparam("sku"), Sku.stock >
 _GIVE_BACK = DriverWrite(update(Sku).where(Sku.id == bindparam("sku")).values(stock=Sku.stock + bindparam("quantity")))
 
 
+STOCK_LAST = "shop.stock_last"  # Session.info: {sku_id: change} the open transaction writes just before it commits
+
+
+def _change_last(sku_id: int, change: int) -> None:
+    """The SKU's stock changes by `change` when the transaction commits (write_stock); at once inside a savepoint
+    (its rollback must take the change back too) or when the warehouse's outbox row needs the stock after it."""
+    session = db.session()
+    changes = session.info.setdefault(STOCK_LAST, {})
+    changes[sku_id] = changes.get(sku_id, 0) + change
+    if session.in_nested_transaction() or inventory_sync.enabled():
+        write_stock(session)
+
+
+@event.listens_for(Session, "before_commit")
+def write_stock(session: Session) -> None:
+    """The stock changes the transaction holds, written after everything else it has to write: one UPDATE per SKU,
+    by id. A SKU whose stock cannot cover what the transaction takes is OUT_OF_STOCK, and nothing is committed."""
+    changes = session.info.pop(STOCK_LAST, None)
+    if not changes:
+        return
+    session.flush()
+    for sku_id in sorted(changes):
+        change = changes[sku_id]
+        if change > 0:
+            uow.execute(_GIVE_BACK, {"sku": sku_id, "quantity": change})
+        elif change < 0 and uow.execute(_RESERVE, {"sku": sku_id, "quantity": -change}).rowcount != 1:
+            name = session.scalar(select(Sku.name).where(Sku.id == sku_id))
+            raise DomainError(ErrorCode.OUT_OF_STOCK, f"「{name}」库存不足" if name else None, {"sku_id": sku_id})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_stock(session: Session, transaction) -> None:
+    if transaction.parent is None:  # rolled back (a commit has written them)
+        session.info.pop(STOCK_LAST, None)
+
+
 def reserve(sku_id: int, quantity: int, *, order_id: int | None = None, line_id: int | None = None) -> None:
     reserve_lines([(sku_id, quantity, order_id, line_id)])
 
 
 def reserve_lines(lines: list[tuple[int, int, int | None, int | None]]) -> None:
-    """Take (sku_id, quantity, order_id, line_id) out of stock for each line, or OUT_OF_STOCK; their ledger rows
-    are written at once, in one statement."""
-    entries = []
-    for sku_id, quantity, order_id, line_id in lines:
-        if uow.execute(_RESERVE, {"sku": sku_id, "quantity": quantity}).rowcount != 1:
-            name = db.session.scalar(select(Sku.name).where(Sku.id == sku_id))
-            raise DomainError(ErrorCode.OUT_OF_STOCK, f"「{name}」库存不足" if name else None, {"sku_id": sku_id})
-        entries.append(StockLedger(sku_id=sku_id, change=-quantity, kind="reserve", order_id=order_id,
-                                   order_line_id=line_id, created_at=clock.now()))
+    """Take (sku_id, quantity, order_id, line_id) out of stock for each line when the transaction commits, or
+    OUT_OF_STOCK then; their ledger rows are written at once, in one statement."""
+    entries = [StockLedger(sku_id=sku_id, change=-quantity, kind="reserve", order_id=order_id, order_line_id=line_id,
+                           created_at=clock.now()) for sku_id, quantity, order_id, line_id in lines]
     uow.insert_now(*entries)
     for entry in entries:
+        _change_last(entry.sku_id, entry.change)
         inventory_sync.record_change(entry)
 
 
@@ -60,7 +99,7 @@ def restore_once(line: OrderLine, quantity: int, kind: str, guard: str, note: st
                                  .returning(StockLedger.id))
     if entry_id is None:
         return False
-    uow.execute(_GIVE_BACK, {"sku": line.sku_id, "quantity": quantity})
+    _change_last(line.sku_id, quantity)
     if inventory_sync.enabled():
         inventory_sync.record_change(db.session.get(StockLedger, entry_id))
     return True
@@ -110,7 +149,7 @@ def _release_rest(line: OrderLine) -> int:
     if written is None:
         return 0
     entry_id, quantity = written
-    uow.execute(_GIVE_BACK, {"sku": line.sku_id, "quantity": quantity})
+    _change_last(line.sku_id, quantity)
     if inventory_sync.enabled():
         inventory_sync.record_change(db.session.get(StockLedger, entry_id))
     return quantity
