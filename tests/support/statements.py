@@ -16,6 +16,10 @@ class StatementLog:
     def __len__(self) -> int:
         return len(self.statements)
 
+    def writes(self) -> list[tuple[str, object]]:
+        """(statement, parameters) of every statement but the SELECTs, in order."""
+        return [(s, p) for s, p in zip(self.statements, self.parameters) if not s.startswith("SELECT")]
+
     def __str__(self) -> str:
         return "\n".join(f"{i + 1}. {s.split(chr(10))[0][:160]}" for i, s in enumerate(self.statements))
 
